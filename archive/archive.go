@@ -1,0 +1,223 @@
+// Package archive is an archive folder: a content-addressed store of
+// documents with a catalog, opened by one process at a time.
+//
+// Everything Custody promises rests on this package keeping each
+// document's bytes once, under their SHA-256, in a form that can be proven
+// unchanged at any time. The folder holds our lock file, the Badger store
+// and a temp folder (see docs/architecture.md). Sub-packages each do one
+// job: store (Badger options and keys), blob (chunks), catalog (records),
+// lock, diskspace, progress.
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/lock"
+	"github.com/custody-app/custody/archive/store"
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// File and folder names inside an archive folder.
+const (
+	LockFile  = "custody.lock"
+	StoreDir  = "store"
+	TempDir   = "tmp"
+	formatVer = "1"
+)
+
+// ErrLocked is returned when another process has the archive open.
+var ErrLocked = lock.ErrLocked
+
+// ErrNoArchive means the folder holds no archive (and Create was not set).
+var ErrNoArchive = errors.New("no archive here")
+
+// Options controls Open.
+type Options struct {
+	// Create makes a new archive when the folder holds none.
+	Create bool
+	// Store sets Badger sizes and the encryption key.
+	Store store.Config
+}
+
+// Archive is an open archive folder. Its methods are safe for concurrent
+// use.
+type Archive struct {
+	dir string
+	lk  *lock.Lock
+	db  *badger.DB
+	log *store.Log
+	cfg store.Config
+	seq *badger.Sequence
+	wmu sync.Mutex // serialises commits of records and log events
+}
+
+// Exists reports whether dir holds an archive.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, StoreDir, badger.ManifestFilename))
+	return err == nil
+}
+
+// Open opens the archive in dir, taking its lock first.
+func Open(dir string, opt Options) (*Archive, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !Exists(dir) {
+		if !opt.Create {
+			return nil, fmt.Errorf("%w: %s (create one with \"custody init\")", ErrNoArchive, dir)
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the archive folder: %w", err)
+		}
+	}
+	lk, err := lock.Acquire(filepath.Join(dir, LockFile))
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{dir: dir, lk: lk, log: &store.Log{}, cfg: opt.Store}
+	a.db, err = store.Open(filepath.Join(dir, StoreDir), opt.Store, a.log)
+	if err != nil {
+		lk.Release()
+		return nil, err
+	}
+	if err := a.init(); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Archive) init() error {
+	if !a.cfg.ReadOnly {
+		err := a.db.Update(func(txn *badger.Txn) error {
+			if _, err := txn.Get(store.KeyFormat); errors.Is(err, badger.ErrKeyNotFound) {
+				return txn.Set(store.KeyFormat, []byte(formatVer))
+			} else {
+				return err
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(a.dir, TempDir), 0o700); err != nil {
+			return err
+		}
+		if a.seq, err = a.db.GetSequence(store.KeyBlobSeq, 256); err != nil {
+			return err
+		}
+		return a.sweep()
+	}
+	return nil
+}
+
+// sweep deletes the chunks of uploads that never committed (a crash or a
+// cancel mid-document), which their pending markers name.
+func (a *Archive) sweep() error {
+	var stray []uint64
+	err := a.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.PrefixPend})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if len(k) != len(store.PrefixPend)+8 {
+				continue
+			}
+			var b uint64
+			for _, c := range k[len(store.PrefixPend):] {
+				b = b<<8 | uint64(c)
+			}
+			stray = append(stray, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, b := range stray {
+		if err := blob.Delete(a.db, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close syncs and closes the store and releases the lock.
+func (a *Archive) Close() error {
+	var errs []error
+	if a.seq != nil {
+		errs = append(errs, a.seq.Release())
+	}
+	if a.db != nil {
+		errs = append(errs, a.db.Close())
+		a.db = nil
+	}
+	errs = append(errs, a.lk.Release())
+	return errors.Join(errs...)
+}
+
+// Dir is the archive folder.
+func (a *Archive) Dir() string { return a.dir }
+
+// DB gives the packages that keep their own records in the store (the
+// provenance log, the trust store, checks) access to it.
+func (a *Archive) DB() *badger.DB { return a.db }
+
+// StoreLog returns the errors and warnings Badger logged.
+func (a *Archive) StoreLog() *store.Log { return a.log }
+
+// Record returns a document's record.
+func (a *Archive) Record(id [32]byte) (*catalog.Record, error) {
+	var r *catalog.Record
+	err := a.db.View(func(txn *badger.Txn) (err error) {
+		r, err = catalog.Get(txn, id)
+		return err
+	})
+	return r, err
+}
+
+// Resolve turns a full ID or a unique prefix of 8+ hex digits into an ID.
+func (a *Archive) Resolve(ref string) (id [32]byte, err error) {
+	err = a.db.View(func(txn *badger.Txn) error {
+		id, err = catalog.Resolve(txn, ref)
+		return err
+	})
+	return id, err
+}
+
+// Each calls fn for every document record in ID order; bad (if not nil)
+// gets records that cannot be decoded.
+func (a *Archive) Each(fn func(*catalog.Record) error, bad func([32]byte, error)) error {
+	return a.db.View(func(txn *badger.Txn) error { return catalog.Each(txn, fn, bad) })
+}
+
+// Records returns every record in ID order.
+func (a *Archive) Records() ([]*catalog.Record, error) {
+	var out []*catalog.Record
+	err := a.Each(func(r *catalog.Record) error { out = append(out, r); return nil }, nil)
+	return out, err
+}
+
+// Open streams a document's bytes, verified (see blob.Reader).
+func (a *Archive) OpenDoc(id [32]byte) (*blob.Reader, *catalog.Record, error) {
+	r, err := a.Record(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return blob.NewReader(a.db, r.Layout(), id), r, nil
+}
+
+// ReadRange returns up to n bytes at off, CRC-checked (for previews).
+func (a *Archive) ReadRange(id [32]byte, off, n int64) ([]byte, error) {
+	r, err := a.Record(id)
+	if err != nil {
+		return nil, err
+	}
+	return blob.ReadRange(a.db, r.Layout(), off, n)
+}

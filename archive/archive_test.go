@@ -1,0 +1,294 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/store"
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// testConfig keeps Badger's files small so tests need little disk.
+var testConfig = store.Config{ValueLogFileSize: 16 << 20, MemTableSize: 4 << 20}
+
+func openTest(t *testing.T, dir string) *archive.Archive {
+	t.Helper()
+	a, err := archive.Open(dir, archive.Options{Create: true, Store: testConfig})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	return a
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func randBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func readAll(t *testing.T, a *archive.Archive, id string) ([]byte, error) {
+	t.Helper()
+	sid, err := a.Resolve(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := a.OpenDoc(sid)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}
+
+func TestRoundTripEveryByte(t *testing.T) {
+	src := t.TempDir()
+	sizes := map[string]int{
+		"empty.txt": 0, "one.bin": 1, "below.bin": blob.ChunkSize - 1, "exact.bin": blob.ChunkSize,
+		"above.bin": blob.ChunkSize + 1, "several.bin": 3*blob.ChunkSize + 5,
+	}
+	want := map[string][]byte{}
+	for name, n := range sizes {
+		want[name] = randBytes(n)
+		writeFile(t, filepath.Join(src, "in", name), want[name])
+	}
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "in")}, archive.ImportOptions{Source: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != len(sizes) || res.Duplicates != 0 || len(res.Skipped) != 0 {
+		t.Fatalf("result: %+v", res)
+	}
+	for name, data := range want {
+		id := sum(data)
+		got, err := readAll(t, a, id)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("%s: read back %d bytes, differ from the %d imported", name, len(got), len(data))
+		}
+		sid, _ := a.Resolve(id)
+		rec, _ := a.Record(sid)
+		if rec.Size != int64(len(data)) || rec.FirstName() != "in/"+name || rec.Source != "test" {
+			t.Errorf("%s: record %+v", name, rec)
+		}
+	}
+	// A ranged read across a chunk boundary.
+	data := want["several.bin"]
+	sid, _ := a.Resolve(sum(data))
+	got, err := a.ReadRange(sid, blob.ChunkSize-10, 20)
+	if err != nil || !bytes.Equal(got, data[blob.ChunkSize-10:blob.ChunkSize+10]) {
+		t.Fatalf("ReadRange: %v", err)
+	}
+}
+
+func countKeys(t *testing.T, a *archive.Archive, prefix []byte) int {
+	t.Helper()
+	n := 0
+	err := a.DB().View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDedupKeepsEveryName(t *testing.T) {
+	src := t.TempDir()
+	big := randBytes(2*blob.ChunkSize + 7)
+	small := []byte("the same short memo")
+	writeFile(t, filepath.Join(src, "a", "memo.txt"), small)
+	writeFile(t, filepath.Join(src, "a", "copy of memo.txt"), small)
+	writeFile(t, filepath.Join(src, "a", "big.bin"), big)
+	writeFile(t, filepath.Join(src, "b", "big again.bin"), big)
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "a")}, archive.ImportOptions{Source: "first"})
+	if err != nil || res.Added != 2 || res.Duplicates != 1 {
+		t.Fatalf("first import: %+v %v", res, err)
+	}
+	chunks := countKeys(t, a, store.PrefixChunk)
+	if chunks != 3+1 {
+		t.Fatalf("%d chunks stored, want 4 (3 for big.bin, 1 for the memo)", chunks)
+	}
+	res, err = a.Import(context.Background(), []string{filepath.Join(src, "b")}, archive.ImportOptions{Source: "second"})
+	if err != nil || res.Added != 0 || res.Duplicates != 1 {
+		t.Fatalf("second import: %+v %v", res, err)
+	}
+	if got := countKeys(t, a, store.PrefixChunk); got != chunks {
+		t.Fatalf("re-import stored bytes again: %d chunks, want %d", got, chunks)
+	}
+	if n := countKeys(t, a, store.PrefixPend); n != 0 {
+		t.Fatalf("%d pending markers left", n)
+	}
+	sid, _ := a.Resolve(sum(big))
+	rec, _ := a.Record(sid)
+	if len(rec.Names) != 2 || rec.Names[0].Path != "a/big.bin" || rec.Names[1].Path != "b/big again.bin" ||
+		rec.Names[1].Source != "second" {
+		t.Fatalf("names: %+v", rec.Names)
+	}
+	sid, _ = a.Resolve(sum(small))
+	rec, _ = a.Record(sid)
+	if len(rec.Names) != 2 {
+		t.Fatalf("memo names: %+v", rec.Names)
+	}
+}
+
+func TestOddNames(t *testing.T) {
+	src := t.TempDir()
+	names := []string{
+		"caf\xe9-latin1-\xff\xfe.txt",
+		strings.Repeat("é", 127) + ".t",   // 256 bytes: too long for ext4, must be skipped per file
+		strings.Repeat("é", 126) + ".txt", // 256 bytes too
+		strings.Repeat("x", 251) + ".txt", // exactly 255 bytes
+		"CON", "aux.txt", "what?.txt", "trailing dot.", "Board deck 🚀 draft.jpg", "Отчёт 报告.eml",
+	}
+	var made []string
+	for i, n := range names {
+		p := filepath.Join(src, "odd", n)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte{byte(i), 'x'}, 0o644); err != nil {
+			continue // the file system refuses this name; that is the point of the case
+		}
+		made = append(made, n)
+	}
+	if len(made) < 7 {
+		t.Fatalf("could create only %d odd names", len(made))
+	}
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "odd")}, archive.ImportOptions{})
+	if err != nil || res.Added != len(made) {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	for _, f := range res.Files {
+		sid, _ := a.Resolve(f.ID)
+		rec, _ := a.Record(sid)
+		if got := rec.Names[0].Bytes(); got != "odd/"+filepath.Base(f.Path) {
+			t.Errorf("name bytes %q, want %q", got, "odd/"+filepath.Base(f.Path))
+		}
+	}
+	out := t.TempDir()
+	var ids [][32]byte
+	for _, f := range res.Files {
+		sid, _ := a.Resolve(f.ID)
+		ids = append(ids, sid)
+	}
+	exp, err := a.Export(context.Background(), ids, out, nil)
+	if err != nil || len(exp) != len(made) {
+		t.Fatalf("export: %d files, %v", len(exp), err)
+	}
+	for _, e := range exp {
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(e.Path)))
+		if err != nil || sum(data) != e.ID {
+			t.Errorf("exported %s: %v", e.Path, err)
+		}
+	}
+}
+
+func TestSkipsLinksAndSpecialFiles(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "in", "real.txt"), []byte("real"))
+	os.Symlink("/etc/passwd", filepath.Join(src, "in", "link-out"))
+	os.Symlink(".", filepath.Join(src, "in", "loop"))
+	if err := syscall.Mkfifo(filepath.Join(src, "in", "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "in"), filepath.Join(src, "missing")}, archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 1 || len(res.Skipped) != 4 {
+		t.Fatalf("added %d, skipped %+v", res.Added, res.Skipped)
+	}
+	reasons := map[string]string{}
+	for _, s := range res.Skipped {
+		reasons[filepath.Base(s.Path)] = s.Reason
+	}
+	for name, want := range map[string]string{"link-out": "symbolic link", "loop": "symbolic link", "pipe": "FIFO", "missing": "no such file"} {
+		if !strings.Contains(reasons[name], want) {
+			t.Errorf("%s: reason %q, want it to mention %q", name, reasons[name], want)
+		}
+	}
+}
+
+func TestSecondOpenIsRefusedPlainly(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	_, err := archive.Open(dir, archive.Options{Store: testConfig})
+	if !errors.Is(err, archive.ErrLocked) {
+		t.Fatalf("second open: %v", err)
+	}
+	if err.Error() != "this archive is already open in another Custody window or command; close it and try again" {
+		t.Fatalf("message: %q", err)
+	}
+}
+
+func TestOpenWithoutArchive(t *testing.T) {
+	_, err := archive.Open(t.TempDir(), archive.Options{})
+	if !errors.Is(err, archive.ErrNoArchive) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestExportNeverOverwrites(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "r.txt"), []byte("new"))
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "r.txt")}, archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "r.txt"), []byte("old"))
+	os.Symlink("/etc/passwd", filepath.Join(out, "r (2).txt"))
+	sid, _ := a.Resolve(res.Files[0].ID)
+	exp, err := a.Export(context.Background(), [][32]byte{sid}, out, nil)
+	if err != nil || len(exp) != 1 || exp[0].Path != "r (3).txt" {
+		t.Fatalf("export %+v %v", exp, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "r.txt")); string(b) != "old" {
+		t.Fatal("existing file overwritten")
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "r (3).txt")); string(b) != "new" {
+		t.Fatalf("exported %q", b)
+	}
+}

@@ -1,0 +1,148 @@
+// Package blob stores a document's bytes as a sequence of ~1 MiB chunks in
+// Badger and reads them back with every chunk checked.
+//
+// Each chunk value is a 4-byte CRC-32C (Castagnoli, big-endian) followed by
+// the chunk's bytes. The CRC lets a ranged read (a preview) detect rot in
+// the chunks it touches without reading the whole document; a whole read
+// also re-computes the document's SHA-256. Chunks are keyed by a blob id
+// and an index, not by their own hash: the document's SHA-256 is computed
+// once, while streaming, and hashing every byte a second time for chunk
+// keys costs import and verify speed for no gain.
+//
+// Badger can return a damaged value with a nil error, so a chunk whose
+// length or CRC is wrong is reported as corrupt here, never passed on.
+package blob
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+
+	"github.com/custody-app/custody/archive/store"
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// ChunkSize is the size of every chunk but a document's last.
+const ChunkSize = 1 << 20
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrCorrupt is wrapped by every error about bytes that were read but are
+// wrong (as opposed to bytes that could not be read at all).
+var ErrCorrupt = errors.New("corrupt")
+
+// ErrMissing is wrapped when a chunk that should exist is absent.
+var ErrMissing = errors.New("missing")
+
+// ChunkError names the chunk a problem was found in.
+type ChunkError struct {
+	Blob  uint64
+	Index uint32
+	Err   error // ErrCorrupt or ErrMissing, wrapped with detail
+}
+
+func (e *ChunkError) Error() string {
+	return fmt.Sprintf("chunk %d of blob %d: %v", e.Index, e.Blob, e.Err)
+}
+
+func (e *ChunkError) Unwrap() error { return e.Err }
+
+// Encode returns the stored value for chunk data: CRC-32C then data.
+func Encode(data []byte) []byte {
+	v := make([]byte, 4+len(data))
+	binary.BigEndian.PutUint32(v, crc32.Checksum(data, castagnoli))
+	copy(v[4:], data)
+	return v
+}
+
+// EncodeInto is Encode into buf, whose first 4 bytes are reserved for the
+// CRC and the rest already hold the data. It avoids a copy on import.
+func EncodeInto(buf []byte) []byte {
+	binary.BigEndian.PutUint32(buf, crc32.Checksum(buf[4:], castagnoli))
+	return buf
+}
+
+// Decode checks a stored chunk value against its CRC and its expected
+// length and returns the data (a sub-slice of v).
+func Decode(v []byte, wantLen int) ([]byte, error) {
+	if len(v) < 4 {
+		return nil, fmt.Errorf("%w: stored value is %d bytes, too short to hold a checksum", ErrCorrupt, len(v))
+	}
+	data := v[4:]
+	if len(data) != wantLen {
+		return nil, fmt.Errorf("%w: %d bytes stored, %d expected", ErrCorrupt, len(data), wantLen)
+	}
+	if got, want := crc32.Checksum(data, castagnoli), binary.BigEndian.Uint32(v); got != want {
+		return nil, fmt.Errorf("%w: CRC-32C is %08x, %08x expected", ErrCorrupt, got, want)
+	}
+	return data, nil
+}
+
+// Layout describes where a document's bytes are.
+type Layout struct {
+	Blob uint64
+	Size int64
+}
+
+// Chunks is the number of chunks the document has (an empty document has
+// none).
+func (l Layout) Chunks() uint32 {
+	return uint32((l.Size + ChunkSize - 1) / ChunkSize)
+}
+
+// ChunkLen is the length of chunk i.
+func (l Layout) ChunkLen(i uint32) int {
+	off := int64(i) * ChunkSize
+	if rest := l.Size - off; rest < ChunkSize {
+		return int(rest)
+	}
+	return ChunkSize
+}
+
+// ReadChunk reads and checks chunk i into buf (grown as needed) and
+// returns the data. Errors that mean "read, but wrong" wrap ErrCorrupt or
+// ErrMissing inside a *ChunkError; any other error could not read.
+func ReadChunk(txn *badger.Txn, l Layout, i uint32, buf []byte) ([]byte, []byte, error) {
+	item, err := txn.Get(store.ChunkKey(l.Blob, i))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, buf, &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
+	}
+	if err != nil {
+		return nil, buf, err
+	}
+	v, err := item.ValueCopy(buf[:0])
+	if err != nil {
+		return nil, buf, err
+	}
+	data, err := Decode(v, l.ChunkLen(i))
+	if err != nil {
+		return nil, v, &ChunkError{l.Blob, i, err}
+	}
+	return data, v, nil
+}
+
+// Delete removes every chunk of blob b and its pending marker, in
+// transactions small enough for Badger.
+func Delete(db *badger.DB, b uint64) error {
+	wb := db.NewWriteBatch()
+	defer wb.Cancel()
+	prefix := store.ChunkPrefix(b)
+	err := db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := wb.Delete(it.Item().KeyCopy(nil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	return db.Update(func(txn *badger.Txn) error { return txn.Delete(store.PendKey(b)) })
+}

@@ -1,0 +1,436 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/store"
+	badger "github.com/dgraph-io/badger/v4"
+	sha256 "github.com/minio/sha256-simd"
+)
+
+// ImportOptions controls an import.
+type ImportOptions struct {
+	Source   string // where the material came from ("leak from X, USB stick")
+	Note     string
+	Workers  int // default: one per core
+	Progress progress.Func
+}
+
+// Imported is one file that was imported.
+type Imported struct {
+	Path string `json:"path"`
+	ID   string `json:"id"`
+	Size int64  `json:"size"`
+	New  bool   `json:"new"` // false: the bytes were already in the archive
+}
+
+// ImportResult sums up an import, also when it stopped early.
+type ImportResult struct {
+	Added      int        `json:"added"`
+	Duplicates int        `json:"already_present"`
+	Bytes      int64      `json:"bytes_added"`
+	Files      []Imported `json:"files"`
+	Skipped    []Skipped  `json:"skipped"`
+	Warnings   []Skipped  `json:"warnings"`
+}
+
+// ready is a hashed document waiting to be committed.
+type ready struct {
+	job
+	id     [32]byte
+	media  string
+	blob   uint64
+	inline []byte // the single chunk's stored value, for small documents
+	multi  bool   // chunks already written under a pending marker
+}
+
+// commitBatch bounds how many documents share one transaction, and
+// commitBatchBytes the inline chunk bytes they may hold.
+const (
+	commitBatch      = 256
+	commitBatchBytes = 16 << 20
+	readyQueue       = 64
+)
+
+// chunkBatchBytes bounds the chunk bytes a worker holds before writing.
+const chunkBatchBytes = 8 << 20
+
+// spaceCheckEvery is how many bytes may be written between free-space
+// checks.
+const spaceCheckEvery = 64 << 20
+
+// Import adds the files and folders at paths. Each document is committed
+// with its record (and its log event) in one transaction, so after a
+// cancel or a crash it is wholly present or absent. It returns what was
+// done so far together with any error that stopped it.
+func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions) (*ImportResult, error) {
+	if a.cfg.ReadOnly {
+		return nil, errors.New("the archive is open read-only")
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs, skipped, err := walk(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{Skipped: skipped}
+	var total int64
+	for _, j := range jobs {
+		total += j.size
+	}
+	if err := diskspace.Require(a.dir, uint64(total)+a.cfg.Reserve()); err != nil {
+		return res, err
+	}
+	ctr := progress.NewCounter()
+	ctr.SetTotals(int64(len(jobs)), total)
+	stop := ctr.Report(ctx, opt.Progress)
+	defer stop()
+
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	im := &importer{a: a, ctx: ctx, cancel: cancel, ctr: ctr, res: res, opt: opt}
+	todo := make(chan job)
+	done := make(chan *ready, readyQueue)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			im.work(todo, done)
+		}()
+	}
+	go func() {
+		defer close(todo)
+		for _, j := range jobs {
+			select {
+			case todo <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	im.commitAll(done)
+	if err := a.db.Sync(); err != nil && im.err() == nil {
+		cancel(err)
+	}
+	stop()
+	if err := im.err(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+type importer struct {
+	a       *Archive
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	ctr     *progress.Counter
+	opt     ImportOptions
+	mu      sync.Mutex
+	res     *ImportResult
+	written atomic.Int64
+}
+
+func (im *importer) err() error {
+	if im.ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(im.ctx)
+}
+
+func (im *importer) skip(path, reason string) {
+	im.mu.Lock()
+	im.res.Skipped = append(im.res.Skipped, Skipped{path, reason})
+	im.mu.Unlock()
+}
+
+func (im *importer) warn(path, reason string) {
+	im.mu.Lock()
+	im.res.Warnings = append(im.res.Warnings, Skipped{path, reason})
+	im.mu.Unlock()
+}
+
+// wrote counts bytes written and checks free space now and then, so the
+// disk never fills under Badger (which would crash with SIGBUS).
+func (im *importer) wrote(n int64) error {
+	after := im.written.Add(n)
+	if after/spaceCheckEvery == (after-n)/spaceCheckEvery {
+		return nil
+	}
+	return diskspace.Require(im.a.dir, im.a.cfg.Reserve())
+}
+
+func (im *importer) work(todo <-chan job, done chan<- *ready) {
+	buf := make([]byte, 4+blob.ChunkSize)
+	for j := range todo {
+		im.ctr.SetCurrent(j.name)
+		r, err := im.hashFile(j, buf)
+		im.ctr.AddFile()
+		if err != nil {
+			if im.ctx.Err() != nil {
+				return
+			}
+			var low *diskspace.ErrLow
+			if errors.As(err, &low) {
+				im.cancel(err)
+				return
+			}
+			im.skip(j.path, plainIOError(err))
+			continue
+		}
+		select {
+		case done <- r:
+		case <-im.ctx.Done():
+			if r.multi {
+				blob.Delete(im.a.db, r.blob)
+			}
+			return
+		}
+	}
+}
+
+// hashFile streams one file: it hashes every byte once and stores its
+// chunks, inline in the commit for a one-chunk file, or ahead of the
+// commit under a pending marker for a larger one.
+func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
+	f, err := os.Open(j.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if reason := notRegular(before.Mode()); reason != "" {
+		return nil, errors.New(reason)
+	}
+	h := sha256.New()
+	r := &ready{job: j}
+	n, err := io.ReadFull(f, buf[4:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	h.Write(buf[4 : 4+n])
+	im.ctr.AddBytes(int64(n))
+	r.media = catalog.DetectMediaType(buf[4 : 4+n])
+	r.size = int64(n)
+	if n < blob.ChunkSize || isEOF(f) {
+		if n > 0 {
+			r.inline = blob.EncodeInto(append([]byte(nil), buf[:4+n]...))
+		}
+	} else if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
+		return nil, err
+	}
+	h.Sum(r.id[:0])
+	if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
+		im.warn(j.path, "the file changed while it was being imported; the bytes read were stored")
+	}
+	if r.blob == 0 {
+		r.blob, err = im.a.seq.Next()
+		if err != nil {
+			return nil, err
+		}
+		r.blob++ // 0 means "none"
+	}
+	return r, nil
+}
+
+// isEOF reports whether f has no more bytes (a file of exactly one chunk).
+func isEOF(f *os.File) bool {
+	var b [1]byte
+	n, _ := f.Read(b[:])
+	if n == 0 {
+		return true
+	}
+	f.Seek(-1, io.SeekCurrent)
+	return false
+}
+
+func (im *importer) storeChunks(f *os.File, first []byte, h io.Writer, r *ready) (err error) {
+	b, err := im.a.seq.Next()
+	if err != nil {
+		return err
+	}
+	r.blob, r.multi = b+1, true
+	db := im.a.db
+	if err := db.Update(func(txn *badger.Txn) error { return txn.Set(store.PendKey(r.blob), nil) }); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			blob.Delete(db, r.blob)
+		}
+	}()
+	var pending [][]byte
+	var pendingBytes int
+	flush := func(from uint32) error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := db.Update(func(txn *badger.Txn) error {
+			for i, v := range pending {
+				if err := txn.Set(store.ChunkKey(r.blob, from+uint32(i)), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			err = im.wrote(int64(pendingBytes))
+		}
+		pending, pendingBytes = pending[:0], 0
+		return err
+	}
+	var idx, batchStart uint32
+	chunk := blob.EncodeInto(append([]byte(nil), first...))
+	for {
+		pending = append(pending, chunk)
+		pendingBytes += len(chunk)
+		idx++
+		if pendingBytes >= chunkBatchBytes {
+			if err := flush(batchStart); err != nil {
+				return err
+			}
+			batchStart = idx
+		}
+		if err := im.ctx.Err(); err != nil {
+			return err
+		}
+		next := make([]byte, 4+blob.ChunkSize)
+		n, err := io.ReadFull(f, next[4:])
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		h.Write(next[4 : 4+n])
+		im.ctr.AddBytes(int64(n))
+		r.size += int64(n)
+		chunk = blob.EncodeInto(next[:4+n])
+	}
+	return flush(batchStart)
+}
+
+// commitAll commits hashed documents in batches, one writer at a time.
+func (im *importer) commitAll(done <-chan *ready) {
+	var batch []*ready
+	for r := range done {
+		batch = append(batch[:0], r)
+		inline := len(r.inline)
+	drain:
+		for len(batch) < commitBatch && inline < commitBatchBytes {
+			select {
+			case r, ok := <-done:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+				inline += len(r.inline)
+			default:
+				break drain
+			}
+		}
+		if err := im.commit(batch); err != nil {
+			for _, r := range batch {
+				if r.multi {
+					blob.Delete(im.a.db, r.blob)
+				}
+			}
+			im.cancel(fmt.Errorf("could not save to the archive: %w", err))
+			for r := range done { // let workers finish; sweep their blobs
+				if r.multi {
+					blob.Delete(im.a.db, r.blob)
+				}
+			}
+			return
+		}
+	}
+}
+
+func (im *importer) commit(batch []*ready) error {
+	a := im.a
+	now := time.Now().UTC()
+	var dupBlobs []uint64
+	var files []Imported
+	added, dups, bytes := 0, 0, int64(0)
+	a.wmu.Lock()
+	err := a.db.Update(func(txn *badger.Txn) error {
+		dupBlobs, files, added, dups, bytes = nil, nil, 0, 0, 0
+		for _, r := range batch {
+			rec, err := catalog.Get(txn, r.id)
+			isNew := errors.Is(err, catalog.ErrNotFound)
+			if err != nil && !isNew {
+				return err
+			}
+			if isNew {
+				rec = &catalog.Record{
+					ID: fmt.Sprintf("%x", r.id), Size: r.size, MediaType: r.media, Blob: r.blob,
+					Source: im.opt.Source, Note: im.opt.Note, Imported: now,
+				}
+				if r.inline != nil {
+					if err := txn.Set(store.ChunkKey(r.blob, 0), r.inline); err != nil {
+						return err
+					}
+				}
+				if r.multi {
+					if err := txn.Delete(store.PendKey(r.blob)); err != nil {
+						return err
+					}
+				}
+				added++
+				bytes += r.size
+			} else {
+				dups++
+				if r.multi {
+					dupBlobs = append(dupBlobs, r.blob)
+				}
+			}
+			name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, now)
+			if !rec.HasName(r.name) {
+				rec.Names = append(rec.Names, name)
+			}
+			if err := catalog.Put(txn, rec); err != nil {
+				return err
+			}
+			if err := a.logIngest(txn, rec, name); err != nil {
+				return err
+			}
+			files = append(files, Imported{Path: r.path, ID: rec.ID, Size: r.size, New: isNew})
+		}
+		return nil
+	})
+	if err == nil {
+		err = a.afterCommit()
+	}
+	a.wmu.Unlock()
+	if err != nil {
+		return err
+	}
+	for _, b := range dupBlobs {
+		blob.Delete(a.db, b)
+	}
+	im.mu.Lock()
+	im.res.Added += added
+	im.res.Duplicates += dups
+	im.res.Bytes += bytes
+	im.res.Files = append(im.res.Files, files...)
+	im.mu.Unlock()
+	return nil
+}

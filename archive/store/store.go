@@ -1,0 +1,153 @@
+// Package store opens the Badger v4 database inside an archive folder with
+// options chosen for a desktop, and turns Badger's failures into plain
+// errors.
+//
+// Why these options: every chunk goes to the value log (small LSM, fast
+// compaction), memtables and caches are small so peak memory stays bounded
+// whatever the archive's size, nothing is compressed (documents are mostly
+// incompressible and compression costs CPU that hashing needs), and the
+// value-log files are modest so file systems without sparse files (exFAT,
+// FAT32 USB drives) are not asked for gigabytes up front.
+//
+// Badger is not trusted to report damage: it can hand back wrong or empty
+// values with a nil error. The archive's own hashes are the defence; this
+// package only adds what Badger can tell us (its logged errors, its table
+// checksums) and refuses to open a store whose index is damaged without
+// writing anything.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/custody-app/custody/archive/diskspace"
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// ErrIndexDamaged means Badger's MANIFEST (the index of its tables) cannot
+// be read. Nothing was written.
+var ErrIndexDamaged = errors.New("the archive's index file is damaged, so the archive cannot be opened; nothing was changed. " +
+	"Restore the archive folder from a backup, or rebuild it from bundles you exported")
+
+// ErrWrongKey means the store's encryption key does not match.
+var ErrWrongKey = errors.New("the archive's store could not be decrypted: wrong passphrase or a damaged key file")
+
+// Config sets the sizes that bound memory and disk use. The zero value is
+// the desktop default.
+type Config struct {
+	// ValueLogFileSize is the size of one value-log file (default 128 MiB).
+	ValueLogFileSize int64
+	// MemTableSize is the size of one memtable (default 16 MiB).
+	MemTableSize int64
+	// EncryptionKey, if set (32 bytes), encrypts the store at rest.
+	EncryptionKey []byte
+	// ReadOnly opens without writing anything.
+	ReadOnly bool
+}
+
+const numMemtables = 2
+
+func (c Config) withDefaults() Config {
+	if c.ValueLogFileSize == 0 {
+		c.ValueLogFileSize = 128 << 20
+	}
+	if c.MemTableSize == 0 {
+		c.MemTableSize = 16 << 20
+	}
+	return c
+}
+
+// Reserve is the free space that must remain on the disk for Badger to
+// finish what it has started: two value-log files (the current one is
+// preallocated sparse and written through mmap), the memtables' write-ahead
+// files, and a margin for tables and our own temporary files.
+func (c Config) Reserve() uint64 {
+	c = c.withDefaults()
+	return uint64(2*c.ValueLogFileSize + numMemtables*c.MemTableSize + 32<<20)
+}
+
+// Options returns the Badger options for a store in dir.
+func (c Config) Options(dir string, log *Log) badger.Options {
+	c = c.withDefaults()
+	o := badger.DefaultOptions(dir).
+		WithLogger(log).
+		WithValueThreshold(1 << 10).
+		WithMemTableSize(c.MemTableSize).
+		WithNumMemtables(numMemtables).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithValueLogFileSize(c.ValueLogFileSize).
+		WithBlockCacheSize(16 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithCompression(options.None).
+		WithNumCompactors(2).
+		WithNumGoroutines(2).
+		WithMetricsEnabled(false).
+		WithDetectConflicts(false).
+		WithReadOnly(c.ReadOnly)
+	if len(c.EncryptionKey) > 0 {
+		o = o.WithEncryptionKey(c.EncryptionKey)
+	}
+	return o
+}
+
+// Open opens (creating if needed) the Badger store in dir. It checks free
+// space first (reopening on a full disk crashes Badger) and the MANIFEST's
+// checksums (so a damaged index is reported before Badger touches
+// anything).
+func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
+	c = c.withDefaults()
+	if !c.ReadOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		if err := diskspace.Require(dir, c.Reserve()); err != nil {
+			return nil, err
+		}
+	}
+	opts := c.Options(dir, log)
+	if err := checkManifest(dir, opts); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w (%v)", ErrIndexDamaged, r)
+		}
+	}()
+	db, err = badger.Open(opts)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return db, nil
+}
+
+func checkManifest(dir string, opts badger.Options) error {
+	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, _, err := badger.ReplayManifestFile(f, 0, opts); err != nil {
+		return fmt.Errorf("%w (%v)", ErrIndexDamaged, err)
+	}
+	return nil
+}
+
+func classify(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Encryption key mismatch"), strings.Contains(msg, "key registry"):
+		return fmt.Errorf("%w (%v)", ErrWrongKey, err)
+	case strings.Contains(msg, "MANIFEST"), strings.Contains(msg, "manifest"),
+		strings.Contains(msg, "file does not exist for table"):
+		return fmt.Errorf("%w (%v)", ErrIndexDamaged, err)
+	}
+	return fmt.Errorf("could not open the archive's store: %w", err)
+}

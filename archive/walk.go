@@ -1,0 +1,112 @@
+package archive
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// job is one regular file to import.
+type job struct {
+	path string // on disk
+	name string // relative, slash separated, as recorded
+	size int64
+}
+
+// Skipped is a path that was not imported, and why.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// walk lists the regular files under paths without following symbolic
+// links. A folder argument's own name starts the recorded relative paths
+// ("leak/mail/1.eml"); a file argument is recorded under its base name.
+// Anything else (links, FIFOs, devices, unreadable folders) is skipped
+// with a reason; a FIFO is never opened, since opening one blocks.
+func walk(ctx context.Context, paths []string) (jobs []job, skipped []Skipped, err error) {
+	for _, root := range paths {
+		fi, err := os.Lstat(root)
+		if err != nil {
+			skipped = append(skipped, Skipped{root, plainIOError(err)})
+			continue
+		}
+		if !fi.IsDir() {
+			if reason := notRegular(fi.Mode()); reason != "" {
+				skipped = append(skipped, Skipped{root, reason})
+				continue
+			}
+			jobs = append(jobs, job{path: root, name: filepath.Base(root), size: fi.Size()})
+			continue
+		}
+		abs, err := filepath.Abs(root)
+		if err != nil {
+			return nil, nil, err
+		}
+		base := filepath.Dir(abs)
+		err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err != nil {
+				skipped = append(skipped, Skipped{p, plainIOError(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if reason := notRegular(d.Type()); reason != "" {
+				skipped = append(skipped, Skipped{p, reason})
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				skipped = append(skipped, Skipped{p, plainIOError(err)})
+				return nil
+			}
+			rel, _ := filepath.Rel(base, p)
+			jobs = append(jobs, job{path: p, name: filepath.ToSlash(rel), size: info.Size()})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return jobs, skipped, nil
+}
+
+func notRegular(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "skipped: symbolic link (links are not followed)"
+	case m&fs.ModeNamedPipe != 0:
+		return "skipped: named pipe (FIFO), not a regular file"
+	case m&fs.ModeSocket != 0:
+		return "skipped: socket, not a regular file"
+	case m&fs.ModeDevice != 0:
+		return "skipped: device file, not a regular file"
+	case !m.IsRegular() && !m.IsDir():
+		return "skipped: not a regular file"
+	}
+	return ""
+}
+
+// plainIOError words an I/O error for the person reading the summary.
+func plainIOError(err error) string {
+	switch {
+	case os.IsPermission(err):
+		return "cannot read: permission denied"
+	case os.IsNotExist(err):
+		return "cannot read: no such file or folder"
+	}
+	var pe *fs.PathError
+	if e, ok := err.(*fs.PathError); ok {
+		pe = e
+		return "cannot read: " + pe.Err.Error()
+	}
+	return "cannot read: " + err.Error()
+}

@@ -1,0 +1,223 @@
+// Package fixity proves that every byte an archive holds is the byte it
+// was given: it re-reads every chunk, checks its CRC-32C and length, and
+// re-computes every document's SHA-256, in parallel, and asks Badger to
+// check its own table checksums too.
+//
+// Like restic's checker, it keeps "could not read" (an I/O error: the
+// bytes may be fine, try again or check the disk) apart from "read, but
+// wrong" (corruption or tampering). Badger can return damaged values
+// without an error, so the hashes here are the real check; Badger's logged
+// errors are added to the report because they may be the only trace of a
+// read that Badger swallowed.
+package fixity
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/store"
+	"github.com/custody-app/custody/verify/report"
+	badger "github.com/dgraph-io/badger/v4"
+	sha256 "github.com/minio/sha256-simd"
+)
+
+// Finding codes. They are stable: docs/cli.md lists them and scripts
+// match on them.
+const (
+	// ChunkCorrupt: a chunk was read but its length or CRC-32C is wrong.
+	ChunkCorrupt = "CHUNK_CORRUPT"
+	// ChunkMissing: a chunk a document needs is not in the store.
+	ChunkMissing = "CHUNK_MISSING"
+	// DocHashMismatch: every chunk passed its CRC but the document's
+	// SHA-256 differs from its ID.
+	DocHashMismatch = "DOC_HASH_MISMATCH"
+	// RecordCorrupt: a document record cannot be decoded or names another
+	// document.
+	RecordCorrupt = "RECORD_CORRUPT"
+	// ChunkOrphan: chunks that belong to no document (left by an import
+	// that never finished and was not swept). Harmless; a warning.
+	ChunkOrphan = "CHUNK_ORPHAN"
+	// StoreTableCorrupt: Badger's own table checksum check failed.
+	StoreTableCorrupt = "STORE_TABLE_CORRUPT"
+	// StoreLogError: Badger logged an error while the check ran.
+	StoreLogError = "STORE_LOG_ERROR"
+	// ReadError: something could not be read (I/O error); it is not known
+	// whether the bytes are right.
+	ReadError = "READ_ERROR"
+)
+
+// Options controls a check.
+type Options struct {
+	Workers  int // default: one per core
+	Progress progress.Func
+}
+
+// Check verifies the whole archive and returns its report. The verdict is
+// INTACT, CORRUPT (something read was wrong: exit 1), COULD NOT READ (only
+// I/O errors: exit 2) or CANCELLED.
+func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report {
+	rep := &report.Report{Subject: a.Dir()}
+	mark := a.StoreLog().Mark()
+	db := a.DB()
+
+	if err := db.VerifyChecksum(); err != nil {
+		rep.Add(report.Finding{Code: StoreTableCorrupt, Message: "Badger's table checksum check failed: " + err.Error() +
+			". The documents whose bytes are affected are listed below."})
+		rep.AddCheck("store tables", false, err.Error())
+	} else {
+		rep.AddCheck("store tables", true, "every table checksum matches")
+	}
+
+	var recs []*catalog.Record
+	var total int64
+	err := a.Each(func(r *catalog.Record) error {
+		recs = append(recs, r)
+		total += r.Size
+		return nil
+	}, func(id [32]byte, err error) {
+		rep.Add(report.Finding{Code: RecordCorrupt, Doc: hex.EncodeToString(id[:]), Message: err.Error()})
+	})
+	if err != nil {
+		rep.Add(report.Finding{Code: ReadError, Severity: report.IOError, Message: "could not list documents: " + err.Error()})
+	}
+
+	ctr := progress.NewCounter()
+	ctr.SetTotals(int64(len(recs)), total)
+	stop := ctr.Report(ctx, opt.Progress)
+	bad := hashAll(ctx, db, recs, opt.Workers, ctr, rep)
+	stop()
+	ok := len(recs) - bad
+	rep.AddCheck("document fixity", bad == 0, fmt.Sprintf("%d of %d documents re-hashed and match their SHA-256", ok, len(recs)))
+
+	checkOrphans(db, recs, rep)
+	for _, l := range a.StoreLog().Since(mark) {
+		rep.Add(report.Finding{Code: StoreLogError, Severity: report.IOError, Message: "the store reported: " + l})
+	}
+	rep.Sort()
+	switch {
+	case ctx.Err() != nil:
+		rep.Verdict = report.Cancelled
+	case rep.HasProblems():
+		rep.Verdict = report.Corrupt
+	case rep.HasIOErrors():
+		rep.Verdict = report.Unreadable
+	default:
+		rep.Verdict = report.Intact
+	}
+	return rep
+}
+
+// hashAll re-hashes every document with one worker per core and returns
+// how many failed.
+func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	todo := make(chan *catalog.Record)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	bad := 0
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for r := range todo {
+				ctr.SetCurrent(r.FirstName())
+				var f *report.Finding
+				f, buf = checkDoc(ctx, db, r, buf, ctr)
+				ctr.AddFile()
+				if f != nil {
+					rep.Add(*f)
+					mu.Lock()
+					bad++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, r := range recs {
+		select {
+		case todo <- r:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(todo)
+	wg.Wait()
+	return bad
+}
+
+// checkDoc reads every chunk of one document and returns a finding when
+// something is wrong.
+func checkDoc(ctx context.Context, db *badger.DB, r *catalog.Record, buf []byte, ctr *progress.Counter) (*report.Finding, []byte) {
+	l := r.Layout()
+	h := sha256.New()
+	name := r.FirstName()
+	for i := uint32(0); i < l.Chunks(); i++ {
+		if ctx.Err() != nil {
+			return nil, buf
+		}
+		var data []byte
+		err := db.View(func(txn *badger.Txn) error {
+			var err error
+			data, buf, err = blob.ReadChunk(txn, l, i, buf)
+			return err
+		})
+		var ce *blob.ChunkError
+		switch {
+		case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
+			return &report.Finding{Code: ChunkMissing, Doc: r.ID, Path: name, Docs: []string{r.ID},
+				Message: fmt.Sprintf("chunk %d of %d is missing from the store", i+1, l.Chunks())}, buf
+		case errors.As(err, &ce):
+			return &report.Finding{Code: ChunkCorrupt, Doc: r.ID, Path: name, Docs: []string{r.ID},
+				Message: fmt.Sprintf("chunk %d of %d is damaged: %v", i+1, l.Chunks(), ce.Err)}, buf
+		case err != nil:
+			return &report.Finding{Code: ReadError, Severity: report.IOError, Doc: r.ID, Path: name,
+				Message: fmt.Sprintf("could not read chunk %d of %d: %v", i+1, l.Chunks(), err)}, buf
+		}
+		h.Write(data)
+		ctr.AddBytes(int64(len(data)))
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if got != r.ID {
+		return &report.Finding{Code: DocHashMismatch, Doc: r.ID, Path: name, Docs: []string{r.ID},
+			Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}, buf
+	}
+	return nil, buf
+}
+
+// checkOrphans warns about chunks no document owns. It reads keys only.
+func checkOrphans(db *badger.DB, recs []*catalog.Record, rep *report.Report) {
+	owned := make(map[uint64]struct{}, len(recs))
+	for _, r := range recs {
+		owned[r.Blob] = struct{}{}
+	}
+	orphans := map[uint64]int{}
+	db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.PrefixChunk})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if b, _, ok := store.ParseChunkKey(it.Item().Key()); ok {
+				if _, ok := owned[b]; !ok {
+					orphans[b]++
+				}
+			}
+		}
+		return nil
+	})
+	for b, n := range orphans {
+		rep.Add(report.Finding{Code: ChunkOrphan, Severity: report.Warning,
+			Message: fmt.Sprintf("%d chunk(s) of blob %d belong to no document (an unfinished import); they are removed the next time the archive is opened for writing", n, b)})
+	}
+}
