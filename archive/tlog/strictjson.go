@@ -113,6 +113,9 @@ func checkKeys(b []byte, allowed func(container, key string) bool) error {
 // jsonSyntaxError turns encoding/json's messages into plain ones.
 func jsonSyntaxError(err error) error {
 	var se *json.SyntaxError
+	if errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end") {
+		return errors.New("JSON ends too early")
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
 	}

@@ -33,7 +33,7 @@ func checkWire(w *wire, present map[string]json.RawMessage) error {
 	}
 	for _, k := range keys {
 		if !commonFields[k] && !allowed[k] {
-			return fmt.Errorf("field %q does not belong in a %s event", k, w.Type)
+			return fmt.Errorf("field %q does not belong in %s events", k, w.Type)
 		}
 	}
 	if err := checkTime(w.Time); err != nil {

@@ -1,0 +1,72 @@
+package tlog
+
+import (
+	"errors"
+	"strconv"
+	"testing"
+)
+
+func TestChain(t *testing.T) {
+	db := openDB(t)
+	d := hexID(docID("d"))
+	export := mustMarshal(t, &Event{Type: Export, Bundle: "b1", Docs: []string{d, hexID(docID("x"))}, CheckpointSize: 6})
+	receive := mustMarshal(t, &Event{Type: Receive, Bundle: "b0", Origin: "other", Checkpoint: "other\n1\nx\n", Docs: []string{hexID(docID("r"))}})
+	appendAll(t, db,
+		ingest(t, "a"),            // 0
+		ingest(t, "b"),            // 1
+		derive(t, "c", "a", "b"),  // 2
+		annotate(t, "a", "old"),   // 3: an ancestor's annotation: not in d's chain
+		derive(t, "d", "c", "r"),  // 4
+		receive,                   // 5: introduces r
+		annotate(t, "d", "sent"),  // 6
+		export,                    // 7
+		derive(t, "e", "d"),       // 8: a descendant: not in d's chain
+		ingest(t, "unrelated"),    // 9
+		derive(t, "p", "q"),       // 10: p and q derive from each other
+		derive(t, "q", "p"),       // 11
+		derive(t, "z", "missing"), // 12: parent never introduced
+	)
+	for _, tc := range []struct {
+		doc  string
+		want []int64
+	}{
+		{"d", []int64{0, 1, 2, 4, 5, 6, 7}},
+		{"a", []int64{0, 3}},
+		{"e", []int64{0, 1, 2, 4, 5, 8}},
+		{"r", []int64{5}},
+		{"p", []int64{10, 11}},
+		{"z", []int64{12}},
+		{"never-seen", []int64{}},
+	} {
+		got, err := Chain(db, docID(tc.doc))
+		if err != nil {
+			t.Fatalf("Chain(%s): %v", tc.doc, err)
+		}
+		if !equalInts(got, tc.want) {
+			t.Errorf("Chain(%s) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+}
+
+func TestChainIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a long chain")
+	}
+	db := openDB(t)
+	// A derivation chain longer than MaxChainDocs ancestors.
+	batch := [][]byte{ingest(t, "root")}
+	prev := "root"
+	for i := 0; i <= MaxChainDocs; i++ {
+		name := "gen-" + strconv.Itoa(i)
+		batch = append(batch, derive(t, name, prev))
+		prev = name
+		if len(batch) == 2000 {
+			appendAll(t, db, batch...)
+			batch = nil
+		}
+	}
+	appendAll(t, db, batch...)
+	if _, err := Chain(db, docID(prev)); !errors.Is(err, ErrChainTooLong) {
+		t.Fatalf("Chain of %d generations: %v, want ErrChainTooLong", MaxChainDocs+1, err)
+	}
+}
