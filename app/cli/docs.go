@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/catalog"
+)
+
+func init() {
+	register(command{"init", "", "create the archive (and the archivist's key)", runInit})
+	register(command{"import", "[--source LABEL] [--note TEXT] [--json] PATH...", "import files and folders (creates the archive if missing)", runImport})
+	register(command{"ls", "[--json]", "list documents: ID, size, first name", runLs})
+	register(command{"show", "[--json] DOC", "show a document's record (DOC: ID or 8+ hex digits of it)", runShow})
+	register(command{"cat", "DOC", "write a document's bytes to stdout, verified", runCat})
+	register(command{"export", "--to DIR DOC...|--all", "write documents to a folder under their original names", runExport})
+}
+
+func runInit(env *Env, args []string) error {
+	fs := newFlags("init")
+	if _, err := flags(fs, env, args); err != nil {
+		return err
+	}
+	dir := archive.Locate(env.Archive)
+	if archive.Exists(dir) {
+		return fmt.Errorf("there is already an archive in %s", dir)
+	}
+	a, err := env.open(createIfMissing)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(env.Stdout, "Created an archive in %s\n", a.Dir())
+	return nil
+}
+
+func runImport(env *Env, args []string) error {
+	fs := newFlags("import")
+	source := fs.String("source", "", "where the material came from")
+	note := fs.String("note", "", "a note kept with every document of this import")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	paths, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return &exitError{ExitFailed, errors.New("name at least one file or folder to import")}
+	}
+	a, err := env.open(createIfMissing)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing")})
+	if res != nil {
+		if *asJSON {
+			writeJSON(env.Stdout, res)
+		} else {
+			printImport(env, res)
+		}
+	}
+	if err != nil {
+		if env.ctx.Err() != nil {
+			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", len(res.Files))
+		}
+		return err
+	}
+	return nil
+}
+
+func printImport(env *Env, res *archive.ImportResult) {
+	fmt.Fprintf(env.Stdout, "Imported %s (%s), %s already present, %s skipped.\n",
+		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "file"), plural(len(res.Skipped), "path"))
+	for _, s := range res.Skipped {
+		fmt.Fprintf(env.Stdout, "  skipped %s: %s\n", catalog.EscapeInvalid(s.Path), s.Reason)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.Stdout, "  warning %s: %s\n", catalog.EscapeInvalid(w.Path), w.Reason)
+	}
+}
+
+// listEntry is one line of "custody ls --json".
+type listEntry struct {
+	ID        string    `json:"id"`
+	Size      int64     `json:"size"`
+	Name      string    `json:"name"`
+	MediaType string    `json:"media_type"`
+	Source    string    `json:"source,omitempty"`
+	Imported  time.Time `json:"imported"`
+}
+
+func runLs(env *Env, args []string) error {
+	fs := newFlags("ls")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := flags(fs, env, args); err != nil {
+		return err
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var out []listEntry
+	var bad int
+	err = a.Each(func(r *catalog.Record) error {
+		if *asJSON {
+			out = append(out, listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported})
+			return nil
+		}
+		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.FirstName())
+		return err
+	}, func(id [32]byte, err error) {
+		bad++
+		fmt.Fprintf(env.Stderr, "custody ls: %v\n", err)
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if out == nil {
+			out = []listEntry{}
+		}
+		writeJSON(env.Stdout, out)
+	}
+	if bad > 0 {
+		return problem("%s could not be read; run custody verify", plural(bad, "record"))
+	}
+	return nil
+}
+
+func runShow(env *Env, args []string) error {
+	fs := newFlags("show")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{ExitFailed, errors.New("give one document (its ID or 8+ of its first hex digits)")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id, err := a.Resolve(pos[0])
+	if err != nil {
+		return err
+	}
+	r, err := a.Record(id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		writeJSON(env.Stdout, r)
+		return nil
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "ID:        %s\nSize:      %d bytes (%s)\nType:      %s\nImported:  %s\n",
+		r.ID, r.Size, humanBytes(r.Size), r.MediaType, r.Imported.Format(time.RFC3339))
+	if r.Source != "" {
+		fmt.Fprintf(w, "Source:    %s\n", r.Source)
+	}
+	if r.Note != "" {
+		fmt.Fprintf(w, "Note:      %s\n", r.Note)
+	}
+	if r.Kind != "" {
+		fmt.Fprintf(w, "Derived:   %s of %v\n", r.Kind, r.Parents)
+	}
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "Tags:      %v\n", r.Tags)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "Note:      %s\n", n)
+	}
+	fmt.Fprintf(w, "Names:\n")
+	for _, n := range r.Names {
+		src := ""
+		if n.Source != "" {
+			src = "  (source: " + n.Source + ")"
+		}
+		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), n.Path, src)
+	}
+	return nil
+}
+
+func runCat(env *Env, args []string) error {
+	fs := newFlags("cat")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{ExitFailed, errors.New("give one document (its ID or 8+ of its first hex digits)")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id, err := a.Resolve(pos[0])
+	if err != nil {
+		return err
+	}
+	r, _, err := a.OpenDoc(id)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(env.Stdout, r); err != nil {
+		return docReadError(id, err)
+	}
+	return nil
+}
+
+func runExport(env *Env, args []string) error {
+	fs := newFlags("export")
+	to := fs.String("to", "", "folder to write into (created if missing)")
+	all := fs.Bool("all", false, "export every document")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if *to == "" || (len(pos) == 0) == !*all {
+		return &exitError{ExitFailed, errors.New("use --to DIR and either some documents or --all")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var ids [][32]byte
+	if *all {
+		err = a.Each(func(r *catalog.Record) error { ids = append(ids, r.Sum()); return nil }, nil)
+	}
+	for _, ref := range pos {
+		id, rerr := a.Resolve(ref)
+		if rerr != nil {
+			return rerr
+		}
+		ids = append(ids, id)
+	}
+	if err != nil {
+		return err
+	}
+	done, err := a.Export(env.ctx, ids, *to, env.bar("Exporting"))
+	fmt.Fprintf(env.Stdout, "Exported %s to %s\n", plural(len(done), "document"), *to)
+	if err != nil {
+		return docReadError([32]byte{}, err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	e.Encode(v)
+}
+
+var _ = os.Stdout

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/custody-app/custody/verify/fixity"
+	"github.com/custody-app/custody/verify/report"
+)
+
+func init() {
+	register(command{"verify", "[--json]", "check every byte of the archive (and its log)", runVerify})
+}
+
+func runVerify(env *Env, args []string) error {
+	fs := newFlags("verify")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if _, err := flags(fs, env, args); err != nil {
+		return err
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rep := fixity.Check(env.ctx, a, fixity.Options{Progress: env.bar("Verifying")})
+	if *asJSON {
+		writeJSON(env.Stdout, rep)
+	} else {
+		printReport(env.Stdout, rep)
+	}
+	return exitCode(rep.ExitCode(false))
+}
+
+// printReport writes a report for people: the verdict first, then each
+// check, then every finding with its code.
+func printReport(w io.Writer, rep *report.Report) {
+	fmt.Fprintf(w, "%s\n", rep.Verdict)
+	if rep.Subject != "" {
+		fmt.Fprintf(w, "  %s\n", rep.Subject)
+	}
+	fmt.Fprintln(w)
+	for _, c := range rep.Checks {
+		mark := "ok  "
+		if !c.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  [%s] %s: %s\n", mark, c.Name, c.Detail)
+	}
+	if len(rep.Findings) > 0 {
+		fmt.Fprintf(w, "\nProblems (%d):\n", len(rep.Findings))
+		for _, f := range rep.Findings {
+			printFinding(w, f)
+		}
+	}
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintf(w, "\nWarnings (%d):\n", len(rep.Warnings))
+		for _, f := range rep.Warnings {
+			printFinding(w, f)
+		}
+	}
+}
+
+func printFinding(w io.Writer, f report.Finding) {
+	where := f.Path
+	if where == "" && f.Doc != "" {
+		where = f.Doc
+	}
+	if where != "" {
+		where += ": "
+	}
+	fmt.Fprintf(w, "  %s %s%s\n", f.Code, where, f.Message)
+	if f.Doc != "" && f.Path != "" {
+		fmt.Fprintf(w, "      document %s\n", f.Doc)
+	}
+	if f.Expected != "" || f.Found != "" {
+		fmt.Fprintf(w, "      expected %s\n      found    %s\n", f.Expected, f.Found)
+	}
+}
