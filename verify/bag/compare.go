@@ -1,0 +1,266 @@
+package bag
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/custody-app/custody/archive/pathsafe"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// hashAndCompare hashes every matched payload and tag file (and, when some
+// listed files are missing, the unlisted ones, to spot renames) and
+// compares the checksums with the manifests.
+func (v *validator) hashAndCompare() {
+	var jobs []job
+	index := map[string]int{}
+	addJob := func(p string, algs map[string]bool) {
+		if len(algs) == 0 {
+			return
+		}
+		list := make([]string, 0, len(algs))
+		for a := range algs {
+			list = append(list, a)
+		}
+		sort.Strings(list)
+		index[p] = len(jobs)
+		jobs = append(jobs, job{path: p, size: v.files[p], algs: list})
+	}
+	for _, p := range v.payload {
+		algs := map[string]bool{}
+		for _, w := range v.claims[p] {
+			for a := range w.digests {
+				algs[a] = true
+			}
+		}
+		if len(v.claims[p]) == 0 && len(v.missing) > 0 {
+			for _, m := range v.manifests {
+				algs[m.alg] = true
+			}
+		}
+		addJob(p, algs)
+	}
+	for _, w := range sortedWants(v.tagWants) {
+		if w.disk == "" {
+			continue
+		}
+		algs := map[string]bool{}
+		for a := range w.digests {
+			algs[a] = true
+		}
+		if i, ok := index[w.disk]; ok {
+			for _, a := range jobs[i].algs {
+				algs[a] = true
+			}
+			jobs[i].algs = nil
+		}
+		addJob(w.disk, algs)
+	}
+	results := hashAll(v.ctx, v.fsys, jobs, v.opt.Workers, v.opt.Progress)
+	if v.ctx.Err() != nil {
+		return
+	}
+	sums := map[string]map[string]string{}
+	for i, j := range jobs {
+		if j.algs == nil {
+			continue
+		}
+		r := results[i]
+		switch {
+		case r.err != nil:
+			v.hashError(j.path, r.err)
+			continue
+		case r.retried != nil:
+			v.add(report.Finding{Code: ReadRetried, Severity: report.Warning, Path: j.path,
+				Message: fmt.Sprintf("reading %s failed once (%v) and succeeded when tried again; check the disk or connection", display(j.path), cause(r.retried))})
+		}
+		sums[j.path] = r.sums
+	}
+	v.comparePayload(sums)
+	v.compareTags(sums)
+	v.reportMissingAndExtra(sums)
+	v.details[CheckPayload] = fmt.Sprintf("%s hashed with %s", plural(len(v.claims), "file"), orNone(strings.Join(v.bag.Algorithms, ", ")))
+}
+
+func (v *validator) hashError(p string, err error) {
+	switch {
+	case errors.Is(err, zip.ErrChecksum):
+		v.add(report.Finding{Code: ZipChecksum, Path: p,
+			Message: fmt.Sprintf("%s does not match the CRC-32 checksum stored in the zip: its bytes were damaged or changed", display(p))})
+	case errors.Is(err, zip.ErrFormat):
+		v.add(report.Finding{Code: ZipInvalid, Path: p,
+			Message: fmt.Sprintf("%s could not be read from the zip: %v (its stored sizes do not match its data)", display(p), cause(err))})
+	default:
+		v.readError(p, err)
+	}
+}
+
+// mismatch compares expected with computed checksums; it returns the
+// strongest mismatching algorithm ("" if all match) and all that differ.
+func mismatch(want, got map[string]string) (string, []string) {
+	var bad []string
+	best := ""
+	for a, sum := range want {
+		g, ok := got[a]
+		if !ok || g == sum {
+			continue
+		}
+		bad = append(bad, a)
+		if best == "" || algorithms[a].rank > algorithms[best].rank {
+			best = a
+		}
+	}
+	sort.Strings(bad)
+	return best, bad
+}
+
+// sumWords names the checksums that differ: "sha256 checksum" or "md5 and
+// sha256 checksums".
+func sumWords(algs []string) string {
+	if len(algs) == 1 {
+		return algs[0] + " checksum"
+	}
+	return strings.Join(algs, " and ") + " checksums"
+}
+
+func (v *validator) comparePayload(sums map[string]map[string]string) {
+	for _, p := range v.payload {
+		got, ok := sums[p]
+		if !ok {
+			continue
+		}
+		for _, w := range v.claims[p] {
+			best, bad := mismatch(w.digests, got)
+			if best == "" {
+				continue
+			}
+			note := ""
+			if len(bad) < len(w.digests) {
+				note = " Other manifests agree with the file, so a manifest was edited too."
+			}
+			v.add(report.Finding{Code: PayloadHashMismatch, Path: p, Expected: w.digests[best], Found: got[best],
+				Message: fmt.Sprintf("%s has changed: its %s differs from manifest-%s.txt.%s", display(p), sumWords(bad), best, note)})
+		}
+	}
+}
+
+func (v *validator) compareTags(sums map[string]map[string]string) {
+	for _, w := range sortedWants(v.tagWants) {
+		got, ok := sums[w.disk]
+		if w.disk == "" || !ok {
+			continue
+		}
+		best, bad := mismatch(w.digests, got)
+		if best == "" {
+			continue
+		}
+		hint := ""
+		if _, tag, isMan := manifestName(w.disk); isMan && !tag {
+			hint = " A manifest was edited after the bag was made."
+		}
+		v.add(report.Finding{Code: TagHashMismatch, Path: w.disk, Expected: w.digests[best], Found: got[best],
+			Message: fmt.Sprintf("the tag file %s has changed: its %s differs from tagmanifest-%s.txt.%s", display(w.disk), sumWords(bad), best, hint)})
+	}
+}
+
+// reportMissingAndExtra reports listed files that are absent and payload
+// files that no manifest lists, pointing out renames and case changes.
+func (v *validator) reportMissingAndExtra(sums map[string]map[string]string) {
+	sameContent := func(w *want, p string) bool {
+		got := sums[p]
+		for a, sum := range w.digests {
+			if got[a] == sum {
+				return true
+			}
+		}
+		return false
+	}
+	fold := map[string][]string{}
+	for _, p := range v.extra {
+		fold[pathsafe.FoldKey(p)] = append(fold[pathsafe.FoldKey(p)], p)
+	}
+	hints := map[string]string{}
+	for _, w := range v.missing {
+		hint := ""
+		for _, p := range v.extra {
+			if sameContent(w, p) {
+				hint = fmt.Sprintf(" The unlisted file %s has the same content: renamed or moved?", display(p))
+				hints[p] = fmt.Sprintf(" It has the same content as %s, which the manifest lists but is missing: renamed or moved?", display(w.path))
+				break
+			}
+		}
+		if c := fold[pathsafe.FoldKey(w.path)]; hint == "" && len(c) > 0 {
+			hint = fmt.Sprintf(" A file whose name differs only in letter case is present: %s.", display(c[0]))
+		}
+		if hint == "" {
+			for _, p := range v.payload {
+				if p != w.path && pathsafe.FoldKey(p) == pathsafe.FoldKey(w.path) {
+					hint = fmt.Sprintf(" Its name differs only in letter case from %s; on macOS and Windows they would be one file.", display(p))
+					break
+				}
+			}
+		}
+		v.add(report.Finding{Code: PayloadMissing, Path: w.path,
+			Message: fmt.Sprintf("%s is listed in the manifest but is not in the bag.%s", display(w.path), hint)})
+	}
+	for _, p := range v.extra {
+		v.add(report.Finding{Code: PayloadNotInManifest, Path: p,
+			Message: fmt.Sprintf("%s is in the payload but no manifest lists it.%s%s", display(p), hints[p], junkHint(p))})
+	}
+	for _, p := range v.payload {
+		if isJunk(p) && len(v.claims[p]) > 0 {
+			v.add(report.Finding{Code: JunkFile, Severity: report.Warning, Path: p,
+				Message: fmt.Sprintf("%s is listed in the manifest.%s", display(p), junkHint(p))})
+		}
+	}
+}
+
+// fillBag records what was read, for the layers that build on it.
+func (v *validator) fillBag() {
+	bad := map[string]bool{}
+	for _, f := range v.rep.Findings {
+		switch f.Code {
+		case PayloadHashMismatch, TagHashMismatch, ReadFailed, ZipChecksum, ZipInvalid, ManifestConflictingEntries:
+			bad[f.Path] = true
+		}
+	}
+	for _, p := range v.payload {
+		f := &File{Path: p, Size: v.files[p]}
+		for _, w := range v.claims[p] {
+			if f.Digests == nil {
+				f.Digests = map[string]string{}
+			}
+			for a, s := range w.digests {
+				f.Digests[a] = s
+			}
+			if w.path != p && f.ManifestPath == "" {
+				f.ManifestPath = w.path
+			}
+		}
+		f.Verified = len(f.Digests) > 0 && !bad[p]
+		v.bag.Payload[p] = f
+	}
+	tagDigests := map[string]*want{}
+	for _, w := range v.tagWants {
+		if w.disk != "" {
+			tagDigests[w.disk] = w
+		}
+	}
+	for _, p := range v.tags {
+		f := &File{Path: p, Size: v.files[p]}
+		if w := tagDigests[p]; w != nil {
+			f.Digests = w.digests
+			if w.path != p {
+				f.ManifestPath = w.path
+			}
+			f.Verified = len(f.Digests) > 0 && !bad[p]
+		}
+		v.bag.Tags = append(v.bag.Tags, f)
+		if strings.HasPrefix(p, "custody/") {
+			v.bag.Custody = true
+		}
+	}
+}
