@@ -11,7 +11,7 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
-var errLineTooLong = errors.New("line too long")
+var errLineTooLong = errors.New("a line is longer than the limit")
 
 // readTag opens a tag file, decodes it from the declared encoding and hands
 // it to parse, enforcing the size limit. It reports false when the file

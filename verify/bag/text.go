@@ -130,7 +130,7 @@ func lines(r io.Reader, fn func(n int, line string)) error {
 		fn(n, sc.Text())
 	}
 	if errors.Is(sc.Err(), bufio.ErrTooLong) {
-		return fmt.Errorf("line %d is longer than %d bytes", n+1, maxLineLength)
+		return fmt.Errorf("%w (line %d, over %d bytes)", errLineTooLong, n+1, maxLineLength)
 	}
 	return sc.Err()
 }

@@ -31,6 +31,24 @@ type ZipLimits struct {
 // DefaultZipLimits are the limits OpenZip uses.
 var DefaultZipLimits = ZipLimits{MaxEntries: 1_000_000, MaxDepth: 64, MaxTotal: 1 << 40, MaxRatio: 100}
 
+// withDefaults fills zero limits from DefaultZipLimits.
+func (l ZipLimits) withDefaults() ZipLimits {
+	d := DefaultZipLimits
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = d.MaxEntries
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxTotal == 0 {
+		l.MaxTotal = d.MaxTotal
+	}
+	if l.MaxRatio == 0 {
+		l.MaxRatio = d.MaxRatio
+	}
+	return l
+}
+
 // deflate cannot compress by more than about 1032:1, so an entry that claims
 // more lies about its size.
 const maxDeflateRatio = 1100
@@ -56,7 +74,16 @@ func OpenZipLimits(path string, lim ZipLimits) (fs.FS, io.Closer, error) {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
 			Message: fmt.Sprintf("cannot open the zip %q: %v", path, cause(err))}
 	}
-	fsys, err := openZip(f, lim)
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err, Message: fmt.Sprintf("cannot read the zip %q: %v", path, cause(err))}
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, nil, &OpenError{Code: ZipInvalid, Path: path, Message: fmt.Sprintf("%q is a folder, not a zip file", path)}
+	}
+	fsys, err := ZipFS(f, fi.Size(), lim)
 	if err != nil {
 		f.Close()
 		if oe, ok := err.(*OpenError); ok && oe.Path == "" {
@@ -71,15 +98,11 @@ func zipRefused(code, msg string) *OpenError {
 	return &OpenError{Code: code, Message: msg, Findings: []report.Finding{{Code: code, Severity: report.Problem, Message: msg}}}
 }
 
-func openZip(f *os.File, lim ZipLimits) (fs.FS, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, &OpenError{Code: BagNotFound, Err: err, Message: fmt.Sprintf("cannot read the zip: %v", cause(err))}
-	}
-	if fi.IsDir() {
-		return nil, zipRefused(ZipInvalid, "this is a folder, not a zip file")
-	}
-	size := fi.Size()
+// ZipFS is OpenZipLimits for a zip already in hand (in memory, or an open
+// file); r must stay readable while the fs.FS is used.
+func ZipFS(r io.ReaderAt, size int64, lim ZipLimits) (fs.FS, error) {
+	f := r
+	lim = lim.withDefaults()
 	if err := precheckZip(f, size, lim); err != nil {
 		return nil, err
 	}
