@@ -1,0 +1,264 @@
+package logcheck
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/report"
+)
+
+func (c *checker) readSize() {
+	n, err := tlog.SizeTxn(c.txn)
+	if err != nil {
+		item, _ := c.txn.Get(tlog.SizeKey)
+		found := ""
+		if item != nil {
+			v, _ := item.ValueCopy(nil)
+			found = fmt.Sprintf("%x", v)
+		}
+		c.add(report.Finding{Code: SizeDamaged, Path: "log/size", Found: found,
+			Message: "the stored size of the log is damaged; the events found are checked instead"})
+		return
+	}
+	c.size, c.sizeOK = n, true
+}
+
+func (c *checker) readCheckpoints() error {
+	var vs note.Verifiers = note.VerifierList()
+	if c.opt.Verifier != nil {
+		vs = note.VerifierList(c.opt.Verifier)
+	}
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = tlog.CheckpointPrefix
+	it := c.txn.NewIterator(opt)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		size, ok := tlog.KeyInt(it.Item().Key(), tlog.CheckpointPrefix)
+		if !ok {
+			c.add(report.Finding{Code: CheckpointMalformed, Path: fmt.Sprintf("log/cp/%x", it.Item().Key()[len(tlog.CheckpointPrefix):]),
+				Message: "a key under log/cp/ is not a checkpoint size"})
+			continue
+		}
+		text, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("reading checkpoint %d: %w", size, err)
+		}
+		if cp := c.checkpoint(size, text, vs); cp != nil {
+			c.cps = append(c.cps, &cpState{size: size, cp: cp})
+		}
+	}
+	return nil
+}
+
+// checkpoint verifies one stored checkpoint and returns its content when
+// it can be read at all, so its root is still held against the events.
+func (c *checker) checkpoint(size int64, text []byte, vs note.Verifiers) *tlog.Checkpoint {
+	path := checkpointPath(size)
+	cp, err := tlog.ParseCheckpoint(text, vs)
+	var unknown *tlog.SignerUnknownError
+	switch {
+	case err == nil:
+	case errors.As(err, &unknown):
+		cp = unknown.Checkpoint
+		if c.opt.Verifier != nil {
+			c.add(report.Finding{Code: CheckpointSignature, Path: path, Expected: c.opt.Verifier.Name(), Found: fmt.Sprint(unknown.Signers),
+				Message: fmt.Sprintf("the checkpoint at size %d is not signed by this archive's key: %v", size, err)})
+		}
+	case errors.Is(err, tlog.ErrBadSignature):
+		c.add(report.Finding{Code: CheckpointSignature, Path: path, Message: fmt.Sprintf("checkpoint at size %d: %v", size, err)})
+		_, err2 := tlog.ParseCheckpoint(text, note.VerifierList())
+		if errors.As(err2, &unknown) {
+			cp = unknown.Checkpoint
+		}
+	default:
+		c.add(report.Finding{Code: CheckpointMalformed, Path: path, Message: fmt.Sprintf("checkpoint at size %d: %v", size, err)})
+		return nil
+	}
+	if cp == nil {
+		return nil
+	}
+	if cp.Size != size {
+		c.add(report.Finding{Code: CheckpointMalformed, Path: path, Expected: fmt.Sprint(size), Found: fmt.Sprint(cp.Size),
+			Message: fmt.Sprintf("the checkpoint stored for size %d says size %d", size, cp.Size)})
+		return nil
+	}
+	if c.opt.Origin != "" && cp.Origin != c.opt.Origin {
+		c.add(report.Finding{Code: CheckpointOrigin, Path: path, Expected: c.opt.Origin, Found: cp.Origin,
+			Message: fmt.Sprintf("the checkpoint at size %d names another log", size)})
+	}
+	return cp
+}
+
+func (c *checker) scanEvents() error {
+	c.rootsAt(0)
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = tlog.EventPrefix
+	it := c.txn.NewIterator(opt)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if c.next%1024 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		key := it.Item().Key()
+		i, ok := tlog.KeyInt(key, tlog.EventPrefix)
+		if !ok || i < c.next {
+			c.add(report.Finding{Code: EventMalformed, Path: fmt.Sprintf("log/e/%x", key[len(tlog.EventPrefix):]),
+				Message: "a key under log/e/ is not an event index"})
+			continue
+		}
+		for c.next < i {
+			if err := c.missing(c.next); err != nil {
+				return err
+			}
+		}
+		b, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("reading event %d: %w", i, err)
+		}
+		if err := c.step(i, b); err != nil {
+			return err
+		}
+	}
+	for c.sizeOK && c.next < c.size {
+		if err := c.missing(c.next); err != nil {
+			return err
+		}
+	}
+	if c.pastSize > 0 {
+		c.add(report.Finding{Code: EventPastSize, Path: eventPath(c.size), Expected: fmt.Sprint(c.size), Found: fmt.Sprint(c.next),
+			Message: fmt.Sprintf("%d events are stored at or past the log's recorded size %d: the size was lowered or the events planted", c.pastSize, c.size)})
+	}
+	return nil
+}
+
+// step checks the event at index i (bytes b).
+func (c *checker) step(i int64, b []byte) error {
+	if c.sizeOK && i >= c.size {
+		c.pastSize++
+	}
+	stored, found, err := c.storedHash(sumtlog.StoredHashIndex(0, i))
+	if err != nil {
+		return err
+	}
+	leaf := sumtlog.RecordHash(b)
+	if found && stored != leaf {
+		c.add(report.Finding{Code: EventHashMismatch, Path: eventPath(i), Expected: hexHash(stored), Found: hexHash(leaf),
+			Message: fmt.Sprintf("event %d does not hash to the hash stored when it was appended: its bytes changed, or it was moved", i)})
+	}
+	if !found {
+		stored = leaf // let the stored-hash tree go on; the missing hash is reported below
+	}
+	if err := c.addLeaves(i, leaf, stored); err != nil {
+		return err
+	}
+	ev, err := tlog.ParseEvent(b)
+	if err != nil {
+		c.add(report.Finding{Code: EventMalformed, Path: eventPath(i), Message: fmt.Sprintf("event %d: %v", i, err)})
+	} else {
+		c.event(i, ev)
+	}
+	return nil
+}
+
+// missing records that the event at index i is absent. The tree goes on
+// with the stored leaf hash when there is one, so the checkpoints can still
+// be checked.
+func (c *checker) missing(i int64) error {
+	c.add(report.Finding{Code: EventMissing, Path: eventPath(i), Message: fmt.Sprintf("event %d is missing from the log", i)})
+	stored, found, err := c.storedHash(sumtlog.StoredHashIndex(0, i))
+	if err != nil {
+		return err
+	}
+	if !found {
+		c.events, c.stored = nil, nil
+		c.next = i + 1
+		return nil
+	}
+	return c.addLeaves(i, stored, stored)
+}
+
+// addLeaves adds leaf i to both recomputed trees, compares the stored
+// hashes with the stored-hash tree, and the checkpoints of the new size
+// with the event tree.
+func (c *checker) addLeaves(i int64, fromEvent, fromStore sumtlog.Hash) error {
+	c.next = i + 1
+	if c.stored != nil {
+		hs, err := c.stored.add(fromStore)
+		if err != nil {
+			return err
+		}
+		base := sumtlog.StoredHashIndex(0, i)
+		for k, h := range hs {
+			idx := base + int64(k)
+			got, found, err := c.storedHash(idx)
+			if err != nil {
+				return err
+			}
+			if !found {
+				c.add(report.Finding{Code: StoredHashMissing, Path: hashPath(idx),
+					Message: fmt.Sprintf("the tree hash %d, written with event %d, is missing", idx, i)})
+				continue
+			}
+			if k > 0 && got != h {
+				level, n := sumtlog.SplitStoredHashIndex(idx)
+				c.add(report.Finding{Code: StoredHashMismatch, Path: hashPath(idx), Expected: hexHash(h), Found: hexHash(got),
+					Message: fmt.Sprintf("the stored tree hash over events %d to %d does not match the hashes below it", n<<level, (n+1)<<level-1)})
+			}
+		}
+	}
+	if c.events != nil {
+		if _, err := c.events.add(fromEvent); err != nil {
+			return err
+		}
+		c.rootsAt(c.next)
+	}
+	return nil
+}
+
+// rootsAt compares the checkpoints of size n with the event tree.
+func (c *checker) rootsAt(n int64) {
+	for _, s := range c.cps {
+		if s.size != n || c.events == nil {
+			continue
+		}
+		root, err := c.events.root()
+		if err != nil {
+			continue
+		}
+		s.checked, s.computed, s.matched = true, root, root == s.cp.Root
+	}
+}
+
+func (c *checker) storedHash(idx int64) (sumtlog.Hash, bool, error) {
+	var h sumtlog.Hash
+	item, err := c.txn.Get(tlog.HashKey(idx))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return h, false, nil
+	}
+	if err != nil {
+		return h, false, fmt.Errorf("reading tree hash %d: %w", idx, err)
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return h, false, fmt.Errorf("reading tree hash %d: %w", idx, err)
+	}
+	if len(v) != len(h) {
+		c.add(report.Finding{Code: StoredHashMismatch, Path: hashPath(idx), Found: fmt.Sprintf("%d bytes", len(v)),
+			Message: fmt.Sprintf("the stored tree hash %d is not 32 bytes", idx)})
+		return h, false, nil
+	}
+	copy(h[:], v)
+	return h, true, nil
+}
+
+func hexHash(h sumtlog.Hash) string { return fmt.Sprintf("%x", h[:]) }
+
+func b64(h sumtlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
