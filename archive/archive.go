@@ -18,6 +18,7 @@ import (
 
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/lock"
 	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
@@ -37,11 +38,23 @@ var ErrLocked = lock.ErrLocked
 // ErrNoArchive means the folder holds no archive (and Create was not set).
 var ErrNoArchive = errors.New("no archive here")
 
+// ErrPassphraseNeeded means the archive must be unlocked to do this.
+var ErrPassphraseNeeded = errors.New("this archive is protected by a passphrase; give it (prompt, $CUSTODY_PASSPHRASE or --passphrase-file)")
+
 // Options controls Open.
 type Options struct {
-	// Create makes a new archive when the folder holds none.
+	// Create makes a new archive when the folder holds none, with the
+	// identity described by New (its Passphrase is taken from Passphrase).
 	Create bool
-	// Store sets Badger sizes and the encryption key.
+	New    keys.CreateOptions
+	// Passphrase unlocks the archivist's key and the store key. Read-write
+	// opens always need it; read-only opens of an unencrypted store do not
+	// (they can check, list and read, but not sign).
+	Passphrase []byte
+	// Store sets Badger sizes, the encryption key and read-only mode.
+	// Read-only opens never change a file: use them for checks, listing
+	// and reading (a read-write open lets Badger cut its newest value-log
+	// file at the first damaged entry).
 	Store store.Config
 }
 
@@ -54,13 +67,15 @@ type Archive struct {
 	log *store.Log
 	cfg store.Config
 	seq *badger.Sequence
+	id  *keys.Identity // nil when opened read-only without a passphrase
+	pub *keys.Public
 	wmu sync.Mutex // serialises commits of records and log events
 }
 
-// Exists reports whether dir holds an archive.
+// Exists reports whether dir holds an archive (its identity or its store).
 func Exists(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, StoreDir, badger.ManifestFilename))
-	return err == nil
+	return err == nil || keys.Exists(dir)
 }
 
 // Open opens the archive in dir, taking its lock first.
@@ -82,7 +97,14 @@ func Open(dir string, opt Options) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{dir: dir, lk: lk, log: &store.Log{}, cfg: opt.Store}
-	a.db, err = store.Open(filepath.Join(dir, StoreDir), opt.Store, a.log)
+	if err := a.unlock(opt); err != nil {
+		lk.Release()
+		return nil, err
+	}
+	if a.id != nil {
+		a.cfg.EncryptionKey = a.id.StoreKey()
+	}
+	a.db, err = store.Open(filepath.Join(dir, StoreDir), a.cfg, a.log)
 	if err != nil {
 		lk.Release()
 		return nil, err
@@ -112,7 +134,10 @@ func (a *Archive) init() error {
 		if a.seq, err = a.db.GetSequence(store.KeyBlobSeq, 256); err != nil {
 			return err
 		}
-		return a.sweep()
+		if err := a.sweep(); err != nil {
+			return err
+		}
+		return a.recoverLog()
 	}
 	return nil
 }

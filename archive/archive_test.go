@@ -15,17 +15,15 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-// testConfig keeps Badger's files small so tests need little disk.
-var testConfig = store.Config{ValueLogFileSize: 16 << 20, MemTableSize: 4 << 20}
-
 func openTest(t *testing.T, dir string) *archive.Archive {
 	t.Helper()
-	a, err := archive.Open(dir, archive.Options{Create: true, Store: testConfig})
+	a, err := archive.Open(dir, archivetest.Options(true))
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -252,7 +250,7 @@ func TestSecondOpenIsRefusedPlainly(t *testing.T) {
 	dir := t.TempDir()
 	a := openTest(t, dir)
 	defer a.Close()
-	_, err := archive.Open(dir, archive.Options{Store: testConfig})
+	_, err := archive.Open(dir, archivetest.Options(false))
 	if !errors.Is(err, archive.ErrLocked) {
 		t.Fatalf("second open: %v", err)
 	}

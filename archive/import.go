@@ -125,8 +125,8 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}()
 	go func() { wg.Wait(); close(done) }()
 	im.commitAll(done)
-	if err := a.db.Sync(); err != nil && im.err() == nil {
-		cancel(err)
+	if _, err := a.Checkpoint(); err != nil && im.err() == nil {
+		cancel(fmt.Errorf("could not sign the log's checkpoint: %w", err))
 	}
 	stop()
 	if err := im.err(); err != nil {

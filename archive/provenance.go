@@ -1,16 +1,78 @@
 package archive
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/tlog"
 	badger "github.com/dgraph-io/badger/v4"
 )
+
+// appendEvent appends ev to the provenance log inside txn, naming docs so
+// each document's events can be found. The caller holds a.wmu.
+func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte) (int64, error) {
+	if a.id == nil {
+		return 0, errNoSigner
+	}
+	ev.Actor = a.id.Public().KeyName
+	b, err := tlog.Marshal(ev)
+	if err != nil {
+		return 0, err
+	}
+	return tlog.Append(txn, b, docs...)
+}
 
 // logIngest appends the ingest event of a document's new name inside the
 // transaction that commits it.
 func (a *Archive) logIngest(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error {
-	return nil
+	_, err := a.appendEvent(txn, &tlog.Event{
+		Type: tlog.Ingest, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path), Path: name.Path,
+		Source: name.Source, Note: name.Note,
+	}, rec.Sum())
+	return err
+}
+
+func baseName(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			return p[i+1:]
+		}
+	}
+	return p
 }
 
 // afterCommit runs after a batch of events was committed, under the write
-// lock.
+// lock. Checkpoints are signed once per operation (see Checkpoint), not
+// per batch: signing syncs the store.
 func (a *Archive) afterCommit() error { return nil }
+
+// Checkpoint signs a checkpoint over every event appended so far (a no-op
+// when nothing was appended since the last one) and returns the latest.
+func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
+	if a.id == nil {
+		return tlog.Latest(a.db)
+	}
+	a.wmu.Lock()
+	defer a.wmu.Unlock()
+	size, err := tlog.Size(a.db)
+	if err != nil {
+		return nil, err
+	}
+	if size == 0 {
+		return nil, nil
+	}
+	return tlog.SignCheckpoint(a.db, a.id.Signer(), a.id.Origin())
+}
+
+// recoverLog signs a checkpoint for events a crash left unsigned.
+func (a *Archive) recoverLog() error {
+	if a.id == nil {
+		return nil
+	}
+	_, err := tlog.Recover(a.db, a.id.Signer(), a.id.Origin())
+	if errors.Is(err, tlog.ErrRolledBack) {
+		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
+	}
+	return err
+}

@@ -34,6 +34,12 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// Archive is the --archive flag (empty: $CUSTODY_ARCHIVE or the default).
 	Archive string
+	// PassphraseFile is the --passphrase-file flag.
+	PassphraseFile string
+	// ScryptLogN sets the passphrase cost of new archives (0: default).
+	ScryptLogN int
+	// ask, when set, answers passphrase prompts (tests).
+	ask func(prompt string) ([]byte, error)
 	// Interactive is true when stdout is a terminal: progress bars and
 	// prompts are shown then.
 	Interactive bool
@@ -85,6 +91,7 @@ func Run(env *Env, args []string) int {
 	global := flag.NewFlagSet("custody", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&env.Archive, "archive", env.Archive, "archive folder")
+	global.StringVar(&env.PassphraseFile, "passphrase-file", env.PassphraseFile, "read the passphrase from this file")
 	if err := global.Parse(args); err != nil {
 		fmt.Fprintf(env.Stderr, "custody: %v\n\n", err)
 		usage(env.Stderr)
@@ -127,7 +134,7 @@ func finish(env *Env, name string, err error) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Custody keeps documents and proves nobody changed them and where they came from.
 
-Usage: custody [--archive DIR] COMMAND [ARGS]
+Usage: custody [--archive DIR] [--passphrase-file FILE] COMMAND [ARGS]
 With no command, custody opens its window.
 
 Commands:

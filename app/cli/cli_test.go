@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/keys"
 )
 
 // run runs one command against archive dir and returns stdout, stderr and
@@ -18,7 +20,8 @@ import (
 func run(t *testing.T, dir string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Archive: dir}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Archive: dir, ScryptLogN: keys.MinScryptLogN,
+		ask: func(string) ([]byte, error) { return []byte(archivetest.Passphrase), nil }}
 	code := Run(env, args)
 	return out.String(), errb.String(), code
 }
@@ -83,7 +86,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 
 func TestLockedArchiveExitsTwo(t *testing.T) {
 	dir := t.TempDir()
-	a, err := archive.Open(dir, archive.Options{Create: true})
+	a, err := archive.Open(dir, archivetest.Options(true))
 	if err != nil {
 		t.Fatal(err)
 	}

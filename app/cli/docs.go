@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{"init", "", "create the archive (and the archivist's key)", runInit})
+	register(command{"init", "[--name NAME] [--org ORGANISATION] [--no-encrypt]", "create the archive and the archivist's key", runInit})
 	register(command{"import", "[--source LABEL] [--note TEXT] [--json] PATH...", "import files and folders (creates the archive if missing)", runImport})
 	register(command{"ls", "[--json]", "list documents: ID, size, first name", runLs})
 	register(command{"show", "[--json] DOC", "show a document's record (DOC: ID or 8+ hex digits of it)", runShow})
@@ -23,6 +23,10 @@ func init() {
 
 func runInit(env *Env, args []string) error {
 	fs := newFlags("init")
+	var n newArchive
+	fs.StringVar(&n.name, "name", "", "the archivist's name (default: your user name)")
+	fs.StringVar(&n.org, "org", "", "the archivist's organisation")
+	fs.BoolVar(&n.noEncrypt, "no-encrypt", false, "do not encrypt the store (the signing key stays protected)")
 	if _, err := flags(fs, env, args); err != nil {
 		return err
 	}
@@ -30,12 +34,18 @@ func runInit(env *Env, args []string) error {
 	if archive.Exists(dir) {
 		return fmt.Errorf("there is already an archive in %s", dir)
 	}
-	a, err := env.open(createIfMissing)
+	a, err := env.openWith(createIfMissing, n)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	fmt.Fprintf(env.Stdout, "Created an archive in %s\n", a.Dir())
+	pub := a.Public()
+	enc := "encrypted"
+	if !pub.StoreEncrypted {
+		enc = "not encrypted"
+	}
+	fmt.Fprintf(env.Stdout, "Created an archive in %s (store %s)\nArchivist: %s\nFingerprint: %s\nVerifier key: %s\n",
+		a.Dir(), enc, pub.Name, pub.Fingerprint, pub.VerifierKey)
 	return nil
 }
 

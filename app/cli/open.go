@@ -1,8 +1,17 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"runtime/debug"
+
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/store"
+	"golang.org/x/term"
 )
 
 type openMode int
@@ -13,9 +22,112 @@ const (
 	createIfMissing
 )
 
-// open opens the archive the command works on.
+// newArchive holds init's choices, also used when import creates one.
+type newArchive struct {
+	name, org string
+	noEncrypt bool
+}
+
+// open opens the archive the command works on. Read-only opens of an
+// unencrypted archive need no passphrase.
 func (env *Env) open(mode openMode) (*archive.Archive, error) {
+	return env.openWith(mode, newArchive{})
+}
+
+func (env *Env) openWith(mode openMode, n newArchive) (*archive.Archive, error) {
 	dir := archive.Locate(env.Archive)
+	exists := archive.Exists(dir)
 	opt := archive.Options{Create: mode == createIfMissing, Store: store.Config{ReadOnly: mode == readOnly}}
-	return archive.Open(dir, opt)
+	if !exists && mode != createIfMissing {
+		return nil, fmt.Errorf("%w: %s (create one with \"custody init\")", archive.ErrNoArchive, dir)
+	}
+	if !exists {
+		if n.name == "" {
+			n.name = defaultName()
+		}
+		opt.New = keys.CreateOptions{Name: n.name, Organisation: n.org, EncryptStore: !n.noEncrypt, ScryptLogN: env.ScryptLogN}
+		pass, err := env.newPassphrase()
+		if err != nil {
+			return nil, err
+		}
+		opt.Passphrase = pass
+	} else if mode != readOnly || archive.NeedsPassphrase(dir) {
+		pass, err := env.passphrase("Passphrase for the archive in " + dir + ": ")
+		if err != nil {
+			return nil, err
+		}
+		opt.Passphrase = pass
+	}
+	a, err := archive.Open(dir, opt)
+	// The passphrase's key derivation uses a large buffer; give it back.
+	debug.FreeOSMemory()
+	return a, err
+}
+
+func defaultName() string {
+	if u, err := user.Current(); err == nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		if u.Username != "" {
+			return u.Username
+		}
+	}
+	return "Archivist"
+}
+
+var errNoPassphrase = errors.New("this archive needs its passphrase: set $CUSTODY_PASSPHRASE, use --passphrase-file FILE, or run in a terminal to be asked")
+
+// passphrase reads the passphrase from --passphrase-file, then
+// $CUSTODY_PASSPHRASE, then a prompt without echo.
+func (env *Env) passphrase(prompt string) ([]byte, error) {
+	if env.PassphraseFile != "" {
+		b, err := os.ReadFile(env.PassphraseFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the passphrase file: %w", err)
+		}
+		b = bytes.TrimRight(b, "\r\n")
+		if len(b) == 0 {
+			return nil, fmt.Errorf("the passphrase file %s is empty", env.PassphraseFile)
+		}
+		return b, nil
+	}
+	if p := os.Getenv("CUSTODY_PASSPHRASE"); p != "" {
+		return []byte(p), nil
+	}
+	if env.ask != nil {
+		return env.ask(prompt)
+	}
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return nil, errNoPassphrase
+	}
+	fmt.Fprint(env.Stderr, prompt)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(env.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, keys.ErrEmptyPassphrase
+	}
+	return b, nil
+}
+
+// newPassphrase asks for a new passphrase twice (unless it comes from a
+// file or the environment).
+func (env *Env) newPassphrase() ([]byte, error) {
+	scripted := env.PassphraseFile != "" || os.Getenv("CUSTODY_PASSPHRASE") != ""
+	p, err := env.passphrase("Choose a passphrase for the new archive: ")
+	if err != nil || scripted {
+		return p, err
+	}
+	again, err := env.passphrase("Type it again: ")
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(p, again) {
+		return nil, errors.New("the two passphrases differ; nothing was created")
+	}
+	return p, nil
 }

@@ -1,0 +1,63 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/custody-app/custody/archive/keys"
+)
+
+// unlock reads (or, for a new archive, creates) the archivist identity.
+// The passphrase is needed to write (every change is signed) and to read
+// an encrypted store.
+func (a *Archive) unlock(opt Options) error {
+	if !keys.Exists(a.dir) {
+		if !opt.Create {
+			return fmt.Errorf("%w (identity.json is missing from %s)", keys.ErrNoIdentity, a.dir)
+		}
+		if len(opt.Passphrase) == 0 {
+			return ErrPassphraseNeeded
+		}
+		n := opt.New
+		n.Passphrase = opt.Passphrase
+		id, err := keys.Create(a.dir, n)
+		if err != nil {
+			return err
+		}
+		a.id, a.pub = id, id.Public()
+		return nil
+	}
+	pub, err := keys.ReadPublic(a.dir)
+	if err != nil {
+		return err
+	}
+	a.pub = pub
+	if len(opt.Passphrase) == 0 {
+		if pub.StoreEncrypted || !opt.Store.ReadOnly {
+			return ErrPassphraseNeeded
+		}
+		return nil
+	}
+	a.id, err = keys.Unlock(a.dir, opt.Passphrase)
+	if err != nil {
+		return err
+	}
+	a.pub = a.id.Public()
+	return nil
+}
+
+// Identity is the unlocked archivist identity, or nil when the archive was
+// opened read-only without a passphrase.
+func (a *Archive) Identity() *keys.Identity { return a.id }
+
+// Public is the archive's public identity: name, key, fingerprint, origin.
+func (a *Archive) Public() *keys.Public { return a.pub }
+
+// NeedsPassphrase reports whether opening the archive in dir read-only
+// needs the passphrase (its store is encrypted).
+func NeedsPassphrase(dir string) bool {
+	pub, err := keys.ReadPublic(dir)
+	return err != nil || pub.StoreEncrypted
+}
+
+var errNoSigner = errors.New("the archive was opened without its passphrase, so it cannot record changes")

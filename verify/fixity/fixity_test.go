@@ -1,0 +1,200 @@
+package fixity_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/store"
+	"github.com/custody-app/custody/verify/fixity"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// fixture imports a few documents, one of them holding a unique marker, and
+// returns the archive folder (closed) and the marked document's ID.
+func fixture(t *testing.T) (dir, marked string, marker []byte) {
+	t.Helper()
+	src := t.TempDir()
+	marker = []byte("UNIQUE-MARKER-7f3a9c21e4b85d06-UNIQUE")
+	doc := append(bytes.Repeat([]byte("padding "), 4096), marker...)
+	doc = append(doc, bytes.Repeat([]byte(" tail"), 4096)...)
+	files := map[string][]byte{"marked.txt": doc, "other.bin": make([]byte, 3*blob.ChunkSize+11), "small.txt": []byte("hello")}
+	rand.Read(files["other.bin"])
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(src, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir = t.TempDir()
+	a, err := archive.Open(dir, archivetest.Plain(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := fixity.Check(context.Background(), a, fixity.Options{}); rep.Verdict != report.Intact {
+		t.Fatalf("fresh archive: %s %+v", rep.Verdict, rep.Findings)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(doc)
+	return dir, hex.EncodeToString(s[:]), marker
+}
+
+// reopen opens read-only, as "custody verify" does: a read-write open lets
+// Badger cut its newest value-log file at the first damaged entry.
+func reopen(t *testing.T, dir string) *archive.Archive {
+	t.Helper()
+	a, err := archive.Open(dir, archivetest.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func storeFiles(t *testing.T, dir, ext string) []string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, archive.StoreDir, "*"+ext))
+	sort.Strings(m)
+	return m
+}
+
+func TestFlippedValueLogByteIsAttributed(t *testing.T) {
+	dir, marked, marker := fixture(t)
+	flipped := false
+	for _, f := range storeFiles(t, dir, ".vlog") {
+		b, _ := os.ReadFile(f)
+		if i := bytes.Index(b, marker); i >= 0 {
+			b[i+5] ^= 0x01
+			os.WriteFile(f, b, 0o644)
+			flipped = true
+		}
+	}
+	if !flipped {
+		t.Fatal("marker not found in any value-log file")
+	}
+	a := reopen(t, dir)
+	rep := fixity.Check(context.Background(), a, fixity.Options{})
+	if rep.Verdict != report.Corrupt || rep.ExitCode(false) != 1 {
+		t.Fatalf("verdict %s", rep.Verdict)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Code != fixity.ChunkCorrupt || rep.Findings[0].Doc != marked ||
+		!strings.HasSuffix(rep.Findings[0].Path, "/marked.txt") {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	// Reading it stops with an error, and hands out no wrong byte.
+	id, _ := a.Resolve(marked)
+	r, _, _ := a.OpenDoc(id)
+	got, err := io.ReadAll(r)
+	if !errors.Is(err, blob.ErrCorrupt) {
+		t.Fatalf("read error %v", err)
+	}
+	if bytes.Contains(got, marker[:5]) && len(got) > 0 {
+		t.Fatalf("damaged bytes were handed out")
+	}
+}
+
+func TestTruncatedValueLog(t *testing.T) {
+	dir, _, _ := fixture(t)
+	var biggest string
+	var size int64
+	for _, f := range storeFiles(t, dir, ".vlog") {
+		if fi, _ := os.Stat(f); fi.Size() > size {
+			biggest, size = f, fi.Size()
+		}
+	}
+	// Cut the file just after its first chunk's header region: everything
+	// stored later in it is gone.
+	if err := os.Truncate(biggest, 64<<10); err != nil {
+		t.Fatal(err)
+	}
+	a := reopen(t, dir)
+	rep := fixity.Check(context.Background(), a, fixity.Options{})
+	if rep.Verdict != report.Corrupt && rep.Verdict != report.Unreadable {
+		t.Fatalf("verdict %s after truncation", rep.Verdict)
+	}
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range rep.Findings {
+		if f.Doc == "" && f.Code != fixity.StoreLogError && f.Code != fixity.StoreTableCorrupt {
+			t.Errorf("finding names no document: %+v", f)
+		}
+	}
+}
+
+func TestDamagedIndexChangesNothing(t *testing.T) {
+	dir, _, _ := fixture(t)
+	manifest := filepath.Join(dir, archive.StoreDir, "MANIFEST")
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-3] ^= 0xff
+	os.WriteFile(manifest, b, 0o644)
+	before := snapshot(t, dir)
+	_, err = archive.Open(dir, archivetest.Options(false))
+	if !errors.Is(err, store.ErrIndexDamaged) {
+		t.Fatalf("open: %v", err)
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Fatalf("the archive folder changed:\n%s\n---\n%s", before, after)
+	}
+}
+
+// snapshot lists every file in the store with its size and hash.
+func snapshot(t *testing.T, dir string) string {
+	var out bytes.Buffer
+	filepath.Walk(filepath.Join(dir, archive.StoreDir), func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		s := sha256.Sum256(b)
+		out.WriteString(filepath.Base(p) + " " + hex.EncodeToString(s[:8]) + "\n")
+		return nil
+	})
+	return out.String()
+}
+
+func TestEncryptedStoreHoldsNoPlaintext(t *testing.T) {
+	src := t.TempDir()
+	sentence := []byte("The minister met the contractor on 4 March at the harbour office.")
+	os.WriteFile(filepath.Join(src, "memo.txt"), bytes.Repeat(sentence, 100), 0o644)
+	dir := t.TempDir()
+	a, err := archive.Open(dir, archivetest.Options(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{Source: "harbour leak"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		for _, needle := range [][]byte{sentence[:24], []byte("harbour leak"), []byte("memo.txt")} {
+			if bytes.Contains(b, needle) {
+				t.Errorf("%s holds %q in plain text", filepath.Base(p), needle)
+			}
+		}
+		return nil
+	})
+}
