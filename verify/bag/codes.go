@@ -149,7 +149,9 @@ const (
 )
 
 // Names of the checks in Report.Checks, in the order they run.
+// CheckContainer appears alone when the bag could not be opened at all.
 const (
+	CheckContainer    = "container"
 	CheckBagitTxt     = "bagit.txt"
 	CheckBagInfo      = "bag-info"
 	CheckManifests    = "manifests"

@@ -58,7 +58,7 @@ func openReport(subject string, err error) *report.Report {
 		r.Add(f)
 	}
 	r.Sort()
-	r.AddCheck(CheckBagitTxt, false, oe.Message)
+	r.AddCheck(CheckContainer, false, oe.Message)
 	r.Verdict = report.Invalid
 	if oe.Code == BagNotFound {
 		r.Verdict = report.Unreadable

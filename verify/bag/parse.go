@@ -97,7 +97,7 @@ func parseBagitTxt(data []byte) (declaration, []issue) {
 			out = append(out, warning(BagitTxtInvalid, n, "bagit.txt line %d writes %q as %q", n, canon, label))
 		}
 		switch {
-		case value == "":
+		case strings.TrimSpace(value) == "":
 			out = append(out, problem(BagitTxtInvalid, n, "bagit.txt line %d has no value after the colon", n))
 		case value[0] != ' ' && value[0] != '\t':
 			out = append(out, warning(BagitTxtInvalid, n, "bagit.txt line %d has no space after the colon", n))

@@ -209,7 +209,7 @@ func (c *zipCheck) summary() string {
 	f := c.findings[0]
 	msg := "the zip was refused before anything was read from it: " + f.Message
 	if n := len(c.findings) - 1 + c.dropped; n > 0 {
-		msg += fmt.Sprintf(" (and %s more)", plural(n, "problem"))
+		msg += fmt.Sprintf(" (and %d more)", n)
 	}
 	return msg
 }
