@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -79,28 +80,28 @@ type Event struct {
 // wire is Event as encoded, with pointers where a zero value must still be
 // written (an empty document has size 0) or its absence noticed.
 type wire struct {
-	V              *int     `json:"v"`
-	Type           string   `json:"type"`
-	Time           string   `json:"time"`
-	Actor          string   `json:"actor"`
-	Doc            string   `json:"doc,omitempty"`
-	Size           *int64   `json:"size,omitempty"`
-	Name           string   `json:"name,omitempty"`
-	Path           string   `json:"path,omitempty"`
-	Source         string   `json:"source,omitempty"`
-	Parents        []string `json:"parents,omitempty"`
-	Kind           string   `json:"kind,omitempty"`
-	Tags           []string `json:"tags,omitempty"`
-	Bundle         string   `json:"bundle,omitempty"`
-	Origin         string   `json:"origin,omitempty"`
-	Checkpoint     string   `json:"checkpoint,omitempty"`
-	CheckpointSize *int64   `json:"checkpoint_size,omitempty"`
-	Docs           []string `json:"docs,omitempty"`
-	Forced         bool     `json:"forced,omitempty"`
-	What           string   `json:"what,omitempty"`
-	Verdict        string   `json:"verdict,omitempty"`
-	Note           string   `json:"note,omitempty"`
-	Salt           string   `json:"salt"`
+	V              json.RawMessage `json:"v"`
+	Type           string          `json:"type"`
+	Time           string          `json:"time"`
+	Actor          string          `json:"actor"`
+	Doc            string          `json:"doc,omitempty"`
+	Size           *int64          `json:"size,omitempty"`
+	Name           string          `json:"name,omitempty"`
+	Path           string          `json:"path,omitempty"`
+	Source         string          `json:"source,omitempty"`
+	Parents        []string        `json:"parents,omitempty"`
+	Kind           string          `json:"kind,omitempty"`
+	Tags           []string        `json:"tags,omitempty"`
+	Bundle         string          `json:"bundle,omitempty"`
+	Origin         string          `json:"origin,omitempty"`
+	Checkpoint     string          `json:"checkpoint,omitempty"`
+	CheckpointSize *int64          `json:"checkpoint_size,omitempty"`
+	Docs           []string        `json:"docs,omitempty"`
+	Forced         bool            `json:"forced,omitempty"`
+	What           string          `json:"what,omitempty"`
+	Verdict        string          `json:"verdict,omitempty"`
+	Note           string          `json:"note,omitempty"`
+	Salt           string          `json:"salt"`
 }
 
 // fieldsOf lists, per type, the fields an event may carry beyond
@@ -145,7 +146,7 @@ func MarshalAt(ev *Event, now time.Time) ([]byte, error) {
 	if v == 0 {
 		v = Version
 	}
-	w.V = &v
+	w.V = json.RawMessage(strconv.Itoa(v))
 	if w.Time == "" {
 		w.Time = now.UTC().Format(TimeLayout)
 	}
@@ -236,33 +237,31 @@ func parseEvent(b []byte) (*Event, error) {
 		}
 		return false
 	}
-	if err := checkKeys(b, allKnown); err != nil {
+	present := map[string]bool{} // key → its value is null
+	if err := checkKeys(b, allKnown, func(k string, null bool) { present[k] = null }); err != nil {
+		// A newer version may add fields: say that rather than "unknown field".
+		var head struct{ V int64 }
+		if json.Unmarshal(b, &head) == nil && head.V != 0 && head.V != Version {
+			return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", head.V, Version, ErrVersion)
+		}
 		return nil, err
 	}
-	// The version decides how to read everything else, so look at it first.
-	var head struct {
-		V json.RawMessage `json:"v"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, jsonTypeError(err)
-	}
-	if head.V == nil || string(head.V) == "null" {
+	var w wire
+	// Unmarshal fills what it can even when a field has the wrong type,
+	// so the version is judged first: it decides how to read the rest.
+	uerr := json.Unmarshal(b, &w)
+	if null, ok := present["v"]; !ok || null {
 		return nil, errors.New(`missing field "v" (the format version)`)
 	}
 	var v int64
-	if err := json.Unmarshal(head.V, &v); err != nil {
-		return nil, fmt.Errorf(`field "v" is %s, not a whole number`, head.V)
+	if err := json.Unmarshal(w.V, &v); err != nil {
+		return nil, fmt.Errorf(`field "v" is %s, not a whole number`, clip(string(w.V)))
 	}
 	if v != Version {
 		return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", v, Version, ErrVersion)
 	}
-	var w wire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, jsonTypeError(err)
-	}
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(b, &present); err != nil {
-		return nil, jsonTypeError(err)
+	if uerr != nil {
+		return nil, jsonTypeError(uerr)
 	}
 	if err := checkWire(&w, present); err != nil {
 		return nil, err

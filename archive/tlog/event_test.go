@@ -108,9 +108,10 @@ func TestParseEventFields(t *testing.T) {
 	if got := ev.DocIDs(); len(got) != 3 || got[1] != docID("b") || got[2] != docID("c") {
 		t.Fatalf("DocIDs %x", got)
 	}
-	_, err = ParseEvent([]byte(`{"v":2,"type":"ingest"}`))
-	if !errors.Is(err, ErrVersion) {
-		t.Fatalf("version 2: %v, want ErrVersion", err)
+	for _, b := range []string{`{"v":2,"type":"ingest"}`, `{"v":2,"type":"seal","new_field":[1]}`} {
+		if _, err := ParseEvent([]byte(b)); !errors.Is(err, ErrVersion) {
+			t.Fatalf("%s: %v, want ErrVersion", b, err)
+		}
 	}
 }
 

@@ -241,7 +241,7 @@ func parseProof(b []byte) (*Proof, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
-	err := checkKeys(b, func(container, key string) bool { return proofFields[container][key] })
+	err := checkKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package tlog
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -12,15 +11,15 @@ import (
 )
 
 // checkWire checks the decoded fields of an event against its type.
-// present holds every key the JSON object had.
-func checkWire(w *wire, present map[string]json.RawMessage) error {
+// present holds every key the JSON object had, and whether it was null.
+func checkWire(w *wire, present map[string]bool) error {
 	keys := make([]string, 0, len(present))
 	for k := range present {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // report the same field first every time
 	for _, k := range keys {
-		if string(present[k]) == "null" {
+		if present[k] {
 			return fmt.Errorf("field %q is null", k)
 		}
 	}
