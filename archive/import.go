@@ -16,6 +16,7 @@ import (
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/store"
+	"github.com/custody-app/custody/archive/tlog"
 	badger "github.com/dgraph-io/badger/v4"
 	sha256 "github.com/minio/sha256-simd"
 )
@@ -26,6 +27,10 @@ type ImportOptions struct {
 	Note     string
 	Workers  int // default: one per core
 	Progress progress.Func
+
+	// event, when set, replaces the ingest event (derive, receive): it may
+	// also fill the new record's fields.
+	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*tlog.Event, error)
 }
 
 // Imported is one file that was imported.
@@ -409,8 +414,21 @@ func (im *importer) commit(batch []*ready) error {
 			if err := catalog.Put(txn, rec); err != nil {
 				return err
 			}
-			if err := a.logIngest(txn, rec, name); err != nil {
-				return err
+			if im.opt.event == nil {
+				if err := a.logIngest(txn, rec, name); err != nil {
+					return err
+				}
+			} else {
+				ev, err := im.opt.event(rec, name, isNew)
+				if err != nil {
+					return err
+				}
+				if err := catalog.Put(txn, rec); err != nil {
+					return err
+				}
+				if _, err := a.appendEvent(txn, ev, rec.Sum()); err != nil {
+					return err
+				}
 			}
 			files = append(files, Imported{Path: r.path, ID: rec.ID, Size: r.size, New: isNew})
 		}

@@ -38,6 +38,8 @@ type Env struct {
 	PassphraseFile string
 	// ScryptLogN sets the passphrase cost of new archives (0: default).
 	ScryptLogN int
+	// cached is the passphrase once given, so one command asks once.
+	cached []byte
 	// ask, when set, answers passphrase prompts (tests).
 	ask func(prompt string) ([]byte, error)
 	// Interactive is true when stdout is a terminal: progress bars and

@@ -104,3 +104,123 @@ func TestBadArguments(t *testing.T) {
 		}
 	}
 }
+
+func TestProvenanceCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	src := t.TempDir()
+	orig := []byte("Original memo: the contractor was paid twice.\n")
+	red := []byte("Original memo: the ██████████ was paid twice.\n")
+	os.WriteFile(filepath.Join(src, "memo.txt"), orig, 0o644)
+	redPath := filepath.Join(t.TempDir(), "memo-redacted.txt")
+	os.WriteFile(redPath, red, 0o644)
+	if _, e, code := run(t, dir, "import", "--source", "harbour", src); code != 0 {
+		t.Fatal(e)
+	}
+	s := sha256.Sum256(orig)
+	origID := hex.EncodeToString(s[:])
+	out, e, code := run(t, dir, "derive", "--from", origID[:10], "--kind", "redaction", "--note", "names removed", redPath)
+	if code != 0 {
+		t.Fatalf("derive: %s", e)
+	}
+	s = sha256.Sum256(red)
+	redID := hex.EncodeToString(s[:])
+	if !strings.HasPrefix(out, redID) {
+		t.Fatalf("derive printed %q", out)
+	}
+	if _, e, code := run(t, dir, "tag", redID[:8], "publishable", "harbour-story"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := run(t, dir, "note", origID[:8], "checked with", "the source"); code != 0 {
+		t.Fatal(e)
+	}
+	out, _, code = run(t, dir, "log", "--json", redID)
+	var chain []logLine
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ll logLine
+		if err := json.Unmarshal([]byte(l), &ll); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		chain = append(chain, ll)
+	}
+	if code != 0 || len(chain) != 3 {
+		t.Fatalf("log chain: %d %s", code, out)
+	}
+	// Chain: the original's ingest, the derivation, the tags.
+	for i, want := range []string{`"type":"ingest"`, `"type":"derive"`, `"type":"annotate"`} {
+		if !strings.Contains(string(chain[i].Event), want) {
+			t.Errorf("chain[%d] = %s, want %s", i, chain[i].Event, want)
+		}
+	}
+	cp, _, code := run(t, dir, "checkpoint")
+	if code != 0 || !strings.Contains(cp, "custody.app/") || !strings.Contains(cp, "\n4\n") {
+		t.Fatalf("checkpoint (4 events expected): %q", cp)
+	}
+	proof, e, code := run(t, dir, "prove", redID)
+	if code != 0 {
+		t.Fatal(e)
+	}
+	proofPath := filepath.Join(t.TempDir(), "proof.json")
+	os.WriteFile(proofPath, []byte(proof), 0o644)
+	cpPath := filepath.Join(t.TempDir(), "published.txt")
+	os.WriteFile(cpPath, []byte(cp), 0o644)
+	key, _, _ := run(t, dir, "keys", "show", "--json")
+	var k map[string]string
+	json.Unmarshal([]byte(key), &k)
+
+	// No archive at all: an empty --archive that does not exist.
+	none := filepath.Join(t.TempDir(), "none")
+	out, e, code = run(t, none, "check-proof", "--doc", redPath, "--key", k["verifier_key"], "--checkpoint", cpPath, proofPath)
+	if code != 0 || !strings.HasPrefix(out, "PROVEN\n") {
+		t.Fatalf("check-proof: %d %s %s", code, out, e)
+	}
+	out, _, code = run(t, none, "check-proof", "--doc", redPath, proofPath)
+	if code != 0 || !strings.HasPrefix(out, "PROVEN, SIGNER UNKNOWN") {
+		t.Fatalf("check-proof without key: %d %s", code, out)
+	}
+	// The wrong file is not proven.
+	out, _, code = run(t, none, "check-proof", "--doc", filepath.Join(src, "memo.txt"), proofPath)
+	if code != 1 || !strings.HasPrefix(out, "NOT PROVEN") {
+		t.Fatalf("check-proof of the wrong file: %d %s", code, out)
+	}
+	out, _, code = run(t, dir, "verify")
+	if code != 0 || !strings.HasPrefix(out, "INTACT") {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+}
+
+func TestKeysAndPassphrase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	if _, e, code := run(t, dir, "init", "--name", "Ana Reporter", "--org", "Harbour Times"); code != 0 {
+		t.Fatal(e)
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	run(t, other, "init", "--name", "Ben Lawyer")
+	out, _, _ := run(t, other, "keys", "show", "--json")
+	var k map[string]string
+	json.Unmarshal([]byte(out), &k)
+	if _, e, code := run(t, dir, "keys", "trust", "ben", k["verifier_key"]); code != 0 {
+		t.Fatal(e)
+	}
+	out, _, _ = run(t, dir, "keys", "list")
+	if !strings.Contains(out, "ben") || !strings.Contains(out, k["fingerprint"]) {
+		t.Fatalf("keys list: %s", out)
+	}
+	if _, e, code := run(t, dir, "keys", "trust", "bad", "x+00000000+AAAA"); code != 2 {
+		t.Fatalf("malformed key trusted: %s", e)
+	}
+	if _, e, code := run(t, dir, "keys", "untrust", "ben"); code != 0 {
+		t.Fatal(e)
+	}
+	t.Setenv("NEW_CUSTODY_PASSPHRASE", "a new passphrase of several words")
+	if _, e, code := run(t, dir, "passphrase"); code != 0 {
+		t.Fatal(e)
+	}
+	// The old passphrase no longer opens it; the new one does.
+	if _, e, code := run(t, dir, "ls"); code != 2 || !strings.Contains(e, "wrong passphrase") {
+		t.Fatalf("old passphrase: %d %s", code, e)
+	}
+	t.Setenv("CUSTODY_PASSPHRASE", "a new passphrase of several words")
+	if _, e, code := run(t, dir, "ls"); code != 0 {
+		t.Fatalf("new passphrase: %s", e)
+	}
+}

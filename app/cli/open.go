@@ -81,6 +81,17 @@ var errNoPassphrase = errors.New("this archive needs its passphrase: set $CUSTOD
 // passphrase reads the passphrase from --passphrase-file, then
 // $CUSTODY_PASSPHRASE, then a prompt without echo.
 func (env *Env) passphrase(prompt string) ([]byte, error) {
+	if env.cached != nil {
+		return env.cached, nil
+	}
+	p, err := env.readPassphrase(prompt)
+	if err == nil {
+		env.cached = p
+	}
+	return p, err
+}
+
+func (env *Env) readPassphrase(prompt string) ([]byte, error) {
 	if env.PassphraseFile != "" {
 		b, err := os.ReadFile(env.PassphraseFile)
 		if err != nil {
@@ -122,7 +133,7 @@ func (env *Env) newPassphrase() ([]byte, error) {
 	if err != nil || scripted {
 		return p, err
 	}
-	again, err := env.passphrase("Type it again: ")
+	again, err := env.ask2("Type it again: ")
 	if err != nil {
 		return nil, err
 	}
@@ -130,4 +141,41 @@ func (env *Env) newPassphrase() ([]byte, error) {
 		return nil, errors.New("the two passphrases differ; nothing was created")
 	}
 	return p, nil
+}
+
+// newPassphraseFrom reads a new passphrase from the environment variable
+// envVar (for scripts) or asks twice.
+func (env *Env) newPassphraseFrom(envVar string) ([]byte, error) {
+	if p := os.Getenv(envVar); p != "" {
+		return []byte(p), nil
+	}
+	if env.ask == nil && !term.IsTerminal(int(os.Stdin.Fd())) {
+		return nil, fmt.Errorf("give the new passphrase in $%s, or run in a terminal to be asked", envVar)
+	}
+	p, err := env.ask2("New passphrase: ")
+	if err != nil {
+		return nil, err
+	}
+	again, err := env.ask2("Type it again: ")
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(p, again) {
+		return nil, errors.New("the two passphrases differ; nothing was changed")
+	}
+	return p, nil
+}
+
+// ask2 prompts without consulting the file or environment.
+func (env *Env) ask2(prompt string) ([]byte, error) {
+	if env.ask != nil {
+		return env.ask(prompt)
+	}
+	fmt.Fprint(env.Stderr, prompt)
+	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(env.Stderr)
+	if err == nil && len(b) == 0 {
+		err = keys.ErrEmptyPassphrase
+	}
+	return b, err
 }

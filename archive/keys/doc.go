@@ -32,8 +32,8 @@
 //
 // The scrypt parameters are read from the file itself, before anything is
 // authenticated. A damaged or hostile file asking for logN 30 would make
-// Custody allocate a terabyte or hang for hours. Custody writes logN 18 (about
-// a second and 256 MiB); it refuses to read files asking for more than
+// Custody allocate a terabyte or hang for hours. Custody writes logN 17 (about
+// half a second and 128 MiB); it refuses to read files asking for more than
 // logN 22, r 16, p 4 or 1 GiB of memory, and says why, before doing any
 // work. The same idea guards age's scrypt recipients.
 //

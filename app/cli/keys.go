@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/keys"
+)
+
+func init() {
+	register(command{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME",
+		"your own key, and the keys of archivists you trust", runKeys})
+	register(command{"passphrase", "", "change the archive's passphrase", runPassphrase})
+}
+
+func runKeys(env *Env, args []string) error {
+	fs := newFlags("keys")
+	how := fs.String("how", "fingerprint compared in person", "how you confirmed the key (for trust)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		pos = []string{"show"}
+	}
+	switch {
+	case pos[0] == "show" && len(pos) == 1:
+		pub, err := keys.ReadPublic(archive.Locate(env.Archive))
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			writeJSON(env.Stdout, map[string]string{"name": pub.Name, "organisation": pub.Organisation,
+				"fingerprint": pub.Fingerprint, "verifier_key": pub.VerifierKey, "origin": pub.Origin})
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "Archivist:    %s\nOrganisation: %s\nFingerprint:  %s\nVerifier key: %s\nLog origin:   %s\n",
+			pub.Name, pub.Organisation, pub.Fingerprint, pub.VerifierKey, pub.Origin)
+		fmt.Fprintln(env.Stdout, "\nGive the verifier key to people who check your bundles; read the fingerprint aloud to confirm it.")
+		return nil
+	case pos[0] == "list" && len(pos) == 1:
+		a, err := env.open(readOnly)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		list, err := keys.TrustList(a.DB())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if list == nil {
+				list = []keys.Trusted{}
+			}
+			writeJSON(env.Stdout, list)
+			return nil
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(env.Stdout, "No trusted keys yet. Add one with: custody keys trust NAME KEY")
+		}
+		for _, t := range list {
+			fmt.Fprintf(env.Stdout, "%-24s %s  %s  (%s, %s)\n", t.Name, t.Fingerprint, t.VerifierKey, t.How, t.Added.Format("2006-01-02"))
+		}
+		return nil
+	case pos[0] == "trust" && len(pos) == 3:
+		_, info, err := keys.ParseVerifierKey(pos[2])
+		if err != nil {
+			return err
+		}
+		a, err := env.open(readWrite)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if err := keys.Trust(a.DB(), pos[1], pos[2], *how); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Trusted %s, fingerprint %s.\n", pos[1], info.Fingerprint)
+		return nil
+	case pos[0] == "untrust" && len(pos) == 2:
+		a, err := env.open(readWrite)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if err := keys.Untrust(a.DB(), pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Removed %s from the trusted keys.\n", pos[1])
+		return nil
+	}
+	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME")}
+}
+
+func runPassphrase(env *Env, args []string) error {
+	if _, err := flags(newFlags("passphrase"), env, args); err != nil {
+		return err
+	}
+	dir := archive.Locate(env.Archive)
+	if !archive.Exists(dir) {
+		return fmt.Errorf("%w: %s", archive.ErrNoArchive, dir)
+	}
+	// Hold the archive's lock while the identity file is rewritten.
+	a, err := env.open(readWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	old := env.cached // the passphrase that just unlocked it
+	newPass, err := env.newPassphraseFrom("NEW_CUSTODY_PASSPHRASE")
+	if err != nil {
+		return err
+	}
+	if err := keys.ChangePassphrase(dir, old, newPass); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "Passphrase changed. The store's key and your signing key are unchanged.")
+	return nil
+}

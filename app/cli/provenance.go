@@ -1,0 +1,340 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/tlog"
+	sha256 "github.com/minio/sha256-simd"
+	"golang.org/x/mod/sumdb/note"
+)
+
+func init() {
+	register(command{"derive", "--from DOC[,DOC] --kind redaction|conversion|extraction|translation|other [--note TEXT] FILE",
+		"import FILE as a new version derived from other documents", runDerive})
+	register(command{"tag", "DOC TAG...", "add tags to a document (logged)", runTag})
+	register(command{"note", "DOC TEXT", "add a note to a document (logged)", runNote})
+	register(command{"log", "[--json] [DOC]", "list log events, newest last; with DOC, its provenance chain", runLog})
+	register(command{"checkpoint", "", "print the latest signed checkpoint (what you publish)", runCheckpoint})
+	register(command{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve})
+	register(command{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY] PROOF.json",
+		"check a proof with no archive at all", runCheckProof})
+}
+
+func runDerive(env *Env, args []string) error {
+	fs := newFlags("derive")
+	from := fs.String("from", "", "parent document(s), comma separated")
+	kind := fs.String("kind", "", strings.Join(archive.DeriveKinds, "|"))
+	note := fs.String("note", "", "what was done")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *from == "" || *kind == "" {
+		return &exitError{ExitFailed, errors.New("use --from DOC[,DOC] --kind KIND FILE")}
+	}
+	a, err := env.open(readWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var parents [][32]byte
+	for _, ref := range strings.Split(*from, ",") {
+		id, err := a.Resolve(ref)
+		if err != nil {
+			return err
+		}
+		parents = append(parents, id)
+	}
+	rec, err := a.Derive(env.ctx, pos[0], parents, *kind, *note)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s  %s (%s of %d document(s))\n", rec.ID, rec.FirstName(), *kind, len(parents))
+	return nil
+}
+
+func annotate(env *Env, ref string, tags []string, text string) error {
+	a, err := env.open(readWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id, err := a.Resolve(ref)
+	if err != nil {
+		return err
+	}
+	rec, err := a.Annotate(id, tags, text)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s  tags: %s  notes: %d\n", rec.ID, strings.Join(rec.Tags, ", "), len(rec.Notes))
+	return nil
+}
+
+func runTag(env *Env, args []string) error {
+	pos, err := flags(newFlags("tag"), env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return &exitError{ExitFailed, errors.New("use: custody tag DOC TAG...")}
+	}
+	return annotate(env, pos[0], pos[1:], "")
+}
+
+func runNote(env *Env, args []string) error {
+	pos, err := flags(newFlags("note"), env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return &exitError{ExitFailed, errors.New("use: custody note DOC TEXT")}
+	}
+	return annotate(env, pos[0], nil, strings.Join(pos[1:], " "))
+}
+
+// logLine is one event of "custody log --json".
+type logLine struct {
+	Index int64           `json:"index"`
+	Event json.RawMessage `json:"event"`
+}
+
+func runLog(env *Env, args []string) error {
+	fs := newFlags("log")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return &exitError{ExitFailed, errors.New("give at most one document")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	db := a.DB()
+	var lines []logLine
+	emit := func(i int64, ev []byte) error {
+		lines = append(lines, logLine{i, append(json.RawMessage(nil), ev...)})
+		return nil
+	}
+	if len(pos) == 1 {
+		id, err := a.Resolve(pos[0])
+		if err != nil {
+			return err
+		}
+		idx, err := tlog.Chain(db, id)
+		if err != nil {
+			return err
+		}
+		for _, i := range idx {
+			ev, err := tlog.ReadEvent(db, i)
+			if err != nil {
+				return err
+			}
+			emit(i, ev)
+		}
+	} else {
+		size, err := tlog.Size(db)
+		if err != nil {
+			return err
+		}
+		if err := tlog.Events(db, 0, size, emit); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		// JSON Lines, each event's stored bytes written exactly: they are
+		// what was hashed into the log.
+		for _, l := range lines {
+			fmt.Fprintf(env.Stdout, "{\"index\":%d,\"event\":%s}\n", l.Index, l.Event)
+		}
+		return nil
+	}
+	for _, l := range lines {
+		fmt.Fprintln(env.Stdout, describeEvent(l.Index, l.Event))
+	}
+	return nil
+}
+
+// describeEvent writes one event as a line for people.
+func describeEvent(i int64, raw []byte) string {
+	ev, err := tlog.ParseEvent(raw)
+	if err != nil {
+		return fmt.Sprintf("%6d  (unreadable event: %v)", i, err)
+	}
+	short := func(id string) string {
+		if len(id) > 12 {
+			return id[:12]
+		}
+		return id
+	}
+	var what string
+	switch ev.Type {
+	case tlog.Ingest:
+		what = fmt.Sprintf("%s  %s  %s", short(ev.Doc), ev.Path, ev.Source)
+	case tlog.Derive:
+		var ps []string
+		for _, p := range ev.Parents {
+			ps = append(ps, short(p))
+		}
+		what = fmt.Sprintf("%s  %s of %s  %s", short(ev.Doc), ev.Kind, strings.Join(ps, ","), ev.Name)
+	case tlog.Annotate:
+		what = fmt.Sprintf("%s  tags %v  %s", short(ev.Doc), ev.Tags, ev.Note)
+	case tlog.Export, tlog.Receive:
+		what = fmt.Sprintf("bundle %s  %d document(s)  %s", ev.Bundle, len(ev.Docs), ev.Origin)
+	case tlog.Verify:
+		what = fmt.Sprintf("%s: %s", ev.What, ev.Verdict)
+	}
+	return fmt.Sprintf("%6d  %s  %-8s  %s", i, ev.Time, ev.Type, what)
+}
+
+func runCheckpoint(env *Env, args []string) error {
+	if _, err := flags(newFlags("checkpoint"), env, args); err != nil {
+		return err
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	cp, err := tlog.Latest(a.DB())
+	if err != nil {
+		return err
+	}
+	if cp == nil {
+		return errors.New("the archive has no checkpoint yet: import something first")
+	}
+	_, err = env.Stdout.Write(cp.Note)
+	return err
+}
+
+func runProve(env *Env, args []string) error {
+	pos, err := flags(newFlags("prove"), env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{ExitFailed, errors.New("use: custody prove DOC > proof.json")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id, err := a.Resolve(pos[0])
+	if err != nil {
+		return err
+	}
+	b, err := tlog.Prove(a.DB(), id, nil, a.Public().VerifierKey)
+	if err != nil {
+		return err
+	}
+	_, err = env.Stdout.Write(b)
+	return err
+}
+
+func runCheckProof(env *Env, args []string) error {
+	fs := newFlags("check-proof")
+	docPath := fs.String("doc", "", "the document's file")
+	published := fs.String("checkpoint", "", "a checkpoint the archivist published earlier")
+	key := fs.String("key", "", "the archivist's verifier key, as you obtained it (not from the proof)")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *docPath == "" {
+		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
+	}
+	raw, err := readLimited(pos[0], tlog.MaxProofSize)
+	if err != nil {
+		return err
+	}
+	p, err := tlog.ParseProof(raw)
+	if err != nil {
+		return problem("%v", err)
+	}
+	sum, err := hashFile(*docPath)
+	if err != nil {
+		return err
+	}
+	var verifier note.Verifier
+	if *key != "" {
+		if verifier, _, err = keys.ParseVerifierKey(*key); err != nil {
+			return err
+		}
+	}
+	var pub []byte
+	if *published != "" {
+		if pub, err = readLimited(*published, 64<<10); err != nil {
+			return err
+		}
+	}
+	res, err := tlog.CheckProof(p, sum, verifier, pub)
+	if err != nil {
+		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %v\n", err)
+		var fe *tlog.ForkError
+		if errors.As(err, &fe) {
+			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", fe.Evidence())
+		}
+		return exitCode(ExitProblem)
+	}
+	verdict := "PROVEN"
+	if !res.Trusted {
+		verdict = "PROVEN, SIGNER UNKNOWN"
+	}
+	fmt.Fprintf(env.Stdout, "%s\n  document %x\n  %d event(s) included in checkpoint %s #%d\n  %s\n",
+		verdict, sum, len(res.Events), res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
+	for _, ev := range res.Events {
+		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", ev.Time, ev.Type, ev.Doc, ev.Name)
+	}
+	if !res.Trusted && *key == "" {
+		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")
+	}
+	return nil
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes; not a file this command reads", path, limit)
+	}
+	return b, nil
+}
+
+func hashFile(path string) ([32]byte, error) {
+	var sum [32]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+}
+
+var _ = bytes.Equal
+var _ = hex.EncodeToString
