@@ -86,6 +86,7 @@ const maxPerCode = 1000
 // Options says what the log is checked against.
 type Options struct {
 	// Verifier is the archive's own key; checkpoints must be signed by it.
+	// nil skips the signature check (the roots are still checked).
 	Verifier note.Verifier
 	// Origin is the archive's log origin; every checkpoint must name it.
 	Origin string

@@ -178,6 +178,10 @@ func (c *checker) missing(i int64) error {
 		return err
 	}
 	if !found {
+		if c.events != nil {
+			c.add(report.Finding{Code: StoredHashMissing, Path: hashPath(sumtlog.StoredHashIndex(0, i)),
+				Message: fmt.Sprintf("the hash of missing event %d is gone too, so the tree cannot be recomputed past it and later checkpoints are not checked", i)})
+		}
 		c.events, c.stored = nil, nil
 		c.next = i + 1
 		return nil
