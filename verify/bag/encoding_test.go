@@ -94,16 +94,26 @@ func utf16be(s string) string {
 }
 
 func TestUTF16TagFiles(t *testing.T) {
-	dir := buildBag(t, spec{files: map[string]string{"data/\u00fcber.txt": "x"}, noTagMan: true})
-	writeFile(t, filepath.Join(dir, "bagit.txt"), "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-16\n")
-	writeFile(t, filepath.Join(dir, "bag-info.txt"), utf16be("Contact-Name: Jürgen\nPayload-Oxum: 1.1\n"))
-	writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), utf16be(sum("sha256", "x")+"  data/über.txt\n"))
-	b, r := validateDir(t, dir)
-	if r.Verdict != report.NoProvenance {
-		t.Fatalf("verdict %s\n%s", r.Verdict, dump(r))
-	}
-	if got := b.InfoValues("contact-name"); len(got) != 1 || got[0] != "Jürgen" {
-		t.Errorf("Contact-Name = %q", got)
+	for _, enc := range []string{"UTF-16", "UTF-16BE", "utf-16be"} {
+		t.Run(enc, func(t *testing.T) {
+			dir := buildBag(t, spec{files: map[string]string{"data/\u00fcber.txt": "x"}, noTagMan: true})
+			writeFile(t, filepath.Join(dir, "bagit.txt"), "BagIt-Version: 0.97\nTag-File-Character-Encoding: "+enc+"\n")
+			writeFile(t, filepath.Join(dir, "bag-info.txt"), utf16be("Contact-Name: Jürgen\nPayload-Oxum: 1.1\n"))
+			writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), utf16be(sum("sha256", "x")+"  data/über.txt\n"))
+			retag(t, dir, "md5")
+			tm := filepath.Join(dir, "tagmanifest-md5.txt")
+			writeFile(t, tm, utf16be(readFile(t, tm)))
+			b, r := validateDir(t, dir)
+			if r.Verdict != report.NoProvenance || len(r.Findings) > 0 {
+				t.Fatalf("verdict %s\n%s", r.Verdict, dump(r))
+			}
+			if got := b.InfoValues("contact-name"); len(got) != 1 || got[0] != "Jürgen" {
+				t.Errorf("Contact-Name = %q", got)
+			}
+			if !b.Payload["data/über.txt"].Verified || !b.Tag("manifest-sha256.txt").Verified {
+				t.Errorf("not verified: %+v", b)
+			}
+		})
 	}
 }
 

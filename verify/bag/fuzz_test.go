@@ -52,19 +52,21 @@ func checkBounded(t *testing.T, fsys fs.FS, input []byte) {
 
 // seedConformance adds every file of the shared conformance bags whose
 // name matches, when they are present.
+// Our own fixtures in testdata/bags are added too.
 func seedConformance(f *testing.F, match func(name string) bool) {
-	dir := conformanceDirF(f)
-	if dir == "" {
-		return
-	}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && match(d.Name()) {
-			if b, err := os.ReadFile(p); err == nil && len(b) < 1<<16 {
-				f.Add(b)
-			}
+	for _, dir := range []string{conformanceDirF(f), filepath.Join("testdata", "bags")} {
+		if dir == "" {
+			continue
 		}
-		return nil
-	})
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && match(d.Name()) {
+				if b, err := os.ReadFile(p); err == nil && len(b) < 1<<16 {
+					f.Add(b)
+				}
+			}
+			return nil
+		})
+	}
 }
 
 func conformanceDirF(f *testing.F) string {

@@ -52,7 +52,7 @@ func sortedWants(ws map[string]*want) []*want {
 // else through Unicode normalisation (a bag copied through macOS). The
 // match kind is "", "literal" or "normalization".
 func (v *validator) find(w *want, candidates []string, nfc map[string][]string) (string, string) {
-	if _, ok := v.files[w.path]; ok && inSet(candidates, w.path) {
+	if inSet(candidates, w.path) {
 		return w.path, ""
 	}
 	if w.raw != "" {
