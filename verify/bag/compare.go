@@ -117,13 +117,22 @@ func mismatch(want, got map[string]string) (string, []string) {
 	return best, bad
 }
 
-// sumWords names the checksums that differ: "sha256 checksum" or "md5 and
-// sha256 checksums".
+// sumWords says which checksums differ: "sha256 checksum differs" or "md5
+// and sha256 checksums differ".
 func sumWords(algs []string) string {
 	if len(algs) == 1 {
-		return algs[0] + " checksum"
+		return algs[0] + " checksum differs"
 	}
-	return strings.Join(algs, " and ") + " checksums"
+	return strings.Join(algs, " and ") + " checksums differ"
+}
+
+// manifestFiles names the manifests of the given algorithms.
+func manifestFiles(prefix string, algs []string) string {
+	names := make([]string, len(algs))
+	for i, a := range algs {
+		names[i] = prefix + a + ".txt"
+	}
+	return strings.Join(names, " and ")
 }
 
 func (v *validator) comparePayload(sums map[string]map[string]string) {
@@ -142,7 +151,7 @@ func (v *validator) comparePayload(sums map[string]map[string]string) {
 				note = " Other manifests agree with the file, so a manifest was edited too."
 			}
 			v.add(report.Finding{Code: PayloadHashMismatch, Path: p, Expected: w.digests[best], Found: got[best],
-				Message: fmt.Sprintf("%s has changed: its %s differs from manifest-%s.txt.%s", display(p), sumWords(bad), best, note)})
+				Message: fmt.Sprintf("%s has changed: its %s from %s.%s", display(p), sumWords(bad), manifestFiles("manifest-", bad), note)})
 		}
 	}
 }
@@ -162,7 +171,7 @@ func (v *validator) compareTags(sums map[string]map[string]string) {
 			hint = " A manifest was edited after the bag was made."
 		}
 		v.add(report.Finding{Code: TagHashMismatch, Path: w.disk, Expected: w.digests[best], Found: got[best],
-			Message: fmt.Sprintf("the tag file %s has changed: its %s differs from tagmanifest-%s.txt.%s", display(w.disk), sumWords(bad), best, hint)})
+			Message: fmt.Sprintf("the tag file %s has changed: its %s from %s.%s", display(w.disk), sumWords(bad), manifestFiles("tagmanifest-", bad), hint)})
 	}
 }
 

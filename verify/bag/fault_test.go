@@ -142,3 +142,23 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("verdict %s", r.Verdict)
 	}
 }
+
+// A manifest full of unsafe paths yields a bounded number of findings.
+func TestFindingsBounded(t *testing.T) {
+	dir := buildBag(t, spec{})
+	var b []byte
+	for i := range 5000 {
+		b = append(b, sum("sha256", "x")+"  ../escape/"+string(rune('a'+i%26))+"\n"...)
+	}
+	editManifest(t, dir, string(b))
+	_, r := validateDir(t, dir)
+	if r.Verdict != report.Invalid {
+		t.Fatalf("verdict %s", r.Verdict)
+	}
+	if n := len(r.Findings); n > maxPerCode+1 || n < maxPerCode {
+		t.Fatalf("%d findings", n)
+	}
+	if f := r.Findings[0]; f.Code != PathUnsafe || f.Path != "" || f.Message != "4000 more findings with the code PATH_UNSAFE were found but not listed" {
+		t.Errorf("summary finding = %+v", f)
+	}
+}

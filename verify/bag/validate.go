@@ -37,6 +37,17 @@ type validator struct {
 	extra     []string
 	tagWants  map[string]*want
 	details   map[string]string
+	perCode   map[string]int          // findings recorded per code
+	dropped   map[string]*droppedInfo // findings left out per code
+}
+
+// maxPerCode bounds the findings kept per code, so that a hostile bag (a
+// manifest of a million unsafe paths) cannot fill memory with them.
+const maxPerCode = 1000
+
+type droppedInfo struct {
+	n   int
+	sev report.Severity
 }
 
 // Validate checks the bag whose top folder is the root of fsys against RFC
@@ -63,12 +74,25 @@ func Validate(ctx context.Context, fsys fs.FS, opt Options) (*Bag, *report.Repor
 		claims:   map[string][]*want{},
 		tagWants: map[string]*want{},
 		details:  map[string]string{},
+		perCode:  map[string]int{},
+		dropped:  map[string]*droppedInfo{},
 	}
 	v.run()
 	return v.bag, v.finish()
 }
 
-func (v *validator) add(f report.Finding) { v.rep.Add(f) }
+func (v *validator) add(f report.Finding) {
+	if v.perCode[f.Code]++; v.perCode[f.Code] > maxPerCode {
+		d := v.dropped[f.Code]
+		if d == nil {
+			d = &droppedInfo{sev: f.Severity}
+			v.dropped[f.Code] = d
+		}
+		d.n++
+		return
+	}
+	v.rep.Add(f)
+}
 
 func (v *validator) run() {
 	v.walk()
@@ -154,6 +178,10 @@ func (v *validator) readError(p string, err error) {
 // finish sorts the report, records the checks and sets the verdict.
 func (v *validator) finish() *report.Report {
 	r := v.rep
+	for code, d := range v.dropped {
+		r.Add(report.Finding{Code: code, Severity: d.sev,
+			Message: fmt.Sprintf("%d more findings with the code %s were found but not listed", d.n, code)})
+	}
 	r.Sort()
 	failed := map[string]int{}
 	invalid, tampered, ioErr := false, false, false
