@@ -2,6 +2,9 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -25,8 +28,7 @@ func DetectMediaType(head []byte) string {
 		if looksLikeEmail(head) {
 			return "message/rfc822"
 		}
-		trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
-		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if looksLikeJSON(head) {
 			return "application/json"
 		}
 	case t == "application/zip":
@@ -67,4 +69,20 @@ func looksLikeEmail(head []byte) bool {
 		}
 	}
 	return hits >= 2
+}
+
+// looksLikeJSON reports whether the text starts as a JSON object or array:
+// its first tokens parse (the prefix may end mid-document).
+func looksLikeJSON(head []byte) bool {
+	trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	for i := 0; i < 32; i++ {
+		if _, err := dec.Token(); err != nil {
+			return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		}
+	}
+	return true
 }
