@@ -23,7 +23,8 @@ func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte)
 	return tlog.Append(txn, b, docs...)
 }
 
-// logIngest appends the ingest event of a document's new name inside the
+// logIngest appends the ingest event of one arrival of a document (every
+// import of it, under whatever name) inside the
 // transaction that commits it.
 func (a *Archive) logIngest(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error {
 	_, err := a.appendEvent(txn, &tlog.Event{

@@ -177,6 +177,14 @@ func TestProvenanceCommands(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "PROVEN, SIGNER UNKNOWN") {
 		t.Fatalf("check-proof without key: %d %s", code, out)
 	}
+	// A key that did not sign the checkpoint proves nothing.
+	otherKey, _, _ := run(t, filepath.Join(t.TempDir(), "x"), "init", "--name", "Someone Else")
+	vk := otherKey[strings.Index(otherKey, "Verifier key: ")+len("Verifier key: "):]
+	vk = strings.TrimSpace(vk)
+	out, _, code = run(t, none, "check-proof", "--doc", redPath, "--key", vk, proofPath)
+	if code != 1 || !strings.HasPrefix(out, "NOT PROVEN BY THAT KEY") {
+		t.Fatalf("check-proof with another key: %d %s", code, out)
+	}
 	// The wrong file is not proven.
 	out, _, code = run(t, none, "check-proof", "--doc", filepath.Join(src, "memo.txt"), proofPath)
 	if code != 1 || !strings.HasPrefix(out, "NOT PROVEN") {

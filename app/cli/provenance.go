@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -294,6 +292,12 @@ func runCheckProof(env *Env, args []string) error {
 	if !res.Trusted {
 		verdict = "PROVEN, SIGNER UNKNOWN"
 	}
+	if !res.Trusted && *key != "" {
+		_, info, _ := keys.ParseVerifierKey(*key)
+		fmt.Fprintf(env.Stdout, "NOT PROVEN BY THAT KEY\n  the checkpoint is not signed by the key you gave (fingerprint %s);\n  it verifies only under the key inside the proof (%s)\n",
+			info.Fingerprint, strings.Join(res.Checkpoint.Signers, ", "))
+		return exitCode(ExitProblem)
+	}
 	fmt.Fprintf(env.Stdout, "%s\n  document %x\n  %d event(s) included in checkpoint %s #%d\n  %s\n",
 		verdict, sum, len(res.Events), res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
@@ -335,6 +339,3 @@ func hashFile(path string) ([32]byte, error) {
 	h.Sum(sum[:0])
 	return sum, nil
 }
-
-var _ = bytes.Equal
-var _ = hex.EncodeToString

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/custody-app/custody/verify/fixity"
+	"github.com/custody-app/custody/verify/archivecheck"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -23,7 +23,7 @@ func runVerify(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep := fixity.Check(env.ctx, a, fixity.Options{Progress: env.bar("Verifying")})
+	rep := archivecheck.Check(env.ctx, a, archivecheck.Options{Progress: env.bar("Verifying")})
 	if *asJSON {
 		writeJSON(env.Stdout, rep)
 	} else {

@@ -186,17 +186,31 @@ func checkpointFor(txn *badger.Txn, cp *Checkpoint) (*Checkpoint, error) {
 	return stored, nil
 }
 
+// MaxProofConsistency bounds how many earlier checkpoints a proof carries
+// consistency proofs from: the newest ones, so a proof stays a few
+// megabytes however many checkpoints the archive has signed (one per
+// operation). A verifier holding an older published checkpoint can ask the
+// archivist for a proof made against it.
+const MaxProofConsistency = 1000
+
 func consistencyFor(txn *badger.Txn, size int64, w *proofWire) error {
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = CheckpointPrefix
 	opt.PrefetchValues = false
 	it := txn.NewIterator(opt)
-	defer it.Close()
+	var froms []int64
 	for it.Rewind(); it.Valid(); it.Next() {
 		from, ok := KeyInt(it.Item().Key(), CheckpointPrefix)
 		if !ok || from < 1 || from >= size {
 			continue
 		}
+		froms = append(froms, from)
+	}
+	it.Close()
+	if len(froms) > MaxProofConsistency {
+		froms = froms[len(froms)-MaxProofConsistency:]
+	}
+	for _, from := range froms {
 		tp, err := tlog.ProveTree(size, from, txnHashes{txn})
 		if err != nil {
 			return err
