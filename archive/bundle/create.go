@@ -1,0 +1,315 @@
+package bundle
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/tlog"
+)
+
+// Options controls Create.
+type Options struct {
+	// Out is the bundle to write: a folder, or a file whose name ends in
+	// ".zip". It must not exist yet.
+	Out string
+	// Docs are the documents to bundle.
+	Docs [][32]byte
+	// WithAncestors adds the documents that derived ones were made from
+	// (recursively), when the archive holds them.
+	WithAncestors bool
+	// SHA512 adds manifest-sha512.txt and tagmanifest-sha512.txt.
+	SHA512 bool
+	// Note is recorded in the export event.
+	Note string
+	// Progress, if set, receives snapshots while payload is written.
+	Progress progress.Func
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+// Result describes a written bundle.
+type Result struct {
+	ID             string  `json:"id"`
+	Path           string  `json:"path"`
+	Zip            bool    `json:"zip"`
+	Files          []File  `json:"files"`
+	Bytes          int64   `json:"bytes"`
+	Events         int     `json:"events"`
+	CheckpointSize int64   `json:"checkpoint_size"`
+	ConsistentFrom []int64 `json:"consistent_from"`
+}
+
+// File is one payload file of a bundle.
+type File struct {
+	Path string `json:"path"` // in the bag, "data/…"
+	Doc  string `json:"doc"`
+	Name string `json:"name"` // the document's original name (\xNN for bytes that are not UTF-8)
+	Size int64  `json:"size"`
+}
+
+// Create writes a bundle of the chosen documents with their provenance
+// and records an export event. The archive must be open for writing. On
+// any error, nothing is left under opt.Out.
+func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, error) {
+	if a.Identity() == nil {
+		return nil, errors.New("writing a bundle records it in the log, so the archive must be opened with its passphrase")
+	}
+	if opt.Out == "" {
+		return nil, errors.New("name the bundle to write (a folder, or a file ending in .zip)")
+	}
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	recs, err := selectRecords(a, opt.Docs, opt.WithAncestors)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := a.Checkpoint()
+	if err != nil {
+		return nil, fmt.Errorf("could not sign a checkpoint for the bundle: %w", err)
+	}
+	if cp == nil {
+		return nil, errors.New("the archive's log is empty; there is nothing to prove")
+	}
+	events, err := chainEvents(a, recs, cp)
+	if err != nil {
+		return nil, err
+	}
+	from, err := consistencySizes(a, cp.Size)
+	if err != nil {
+		return nil, err
+	}
+	paths := assignPaths(recs)
+	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from}
+	for i, r := range recs {
+		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
+		res.Bytes += r.Size
+	}
+	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+64<<20); err != nil {
+		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
+	}
+	t := now()
+	s, err := newSink(opt.Out, t)
+	if err != nil {
+		return nil, err
+	}
+	w := &bagWriter{s: s, sha512: opt.SHA512}
+	err = w.write(ctx, a, recs, paths, events, from, cp, res, t, opt.Progress)
+	if err == nil {
+		err = s.finish()
+	}
+	if err == nil {
+		err = s.commit()
+	} else {
+		s.abort()
+	}
+	if err != nil {
+		return nil, err
+	}
+	docs := make([][32]byte, len(recs))
+	for i, r := range recs {
+		docs[i] = r.Sum()
+	}
+	if err := a.RecordExport(res.ID, docs, cp.Size, opt.Note); err != nil {
+		os.RemoveAll(opt.Out)
+		return nil, fmt.Errorf("the bundle was written but could not be recorded in the log, so it was removed: %w", err)
+	}
+	return res, nil
+}
+
+// write writes every file of the bundle into w's sink.
+func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string,
+	events []int64, from []int64, cp *tlog.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
+	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, BagitTxt); return err }); err != nil {
+		return err
+	}
+	ctr := progress.NewCounter()
+	ctr.SetTotals(int64(len(recs)), res.Bytes)
+	stop := ctr.Report(ctx, fn)
+	defer stop()
+	buf := make([]byte, 1<<20)
+	for i, r := range recs {
+		ctr.SetCurrent(paths[i])
+		src, _, err := a.OpenDoc(r.Sum())
+		if err == nil {
+			err = w.payload(paths[i], &ctxReader{ctx: ctx, r: src, ctr: ctr}, buf, r.ID)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("cancelled; nothing was written: %w", context.Cause(ctx))
+			}
+			if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
+				return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
+			}
+			return fmt.Errorf("writing %s: %w", paths[i], err)
+		}
+		ctr.AddFile()
+	}
+	stop()
+	steps := []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{FileNames, func(out io.Writer) error { return writeNames(out, recs, paths) }},
+		{"manifest-sha256.txt", func(out io.Writer) error { return w.manifest(out, "sha256") }},
+		{"manifest-sha512.txt", func(out io.Writer) error { return w.manifest(out, "sha512") }},
+		{"bag-info.txt", func(out io.Writer) error { return writeBagInfo(out, a, res, t) }},
+		{FileCheckpoint, func(out io.Writer) error { _, err := out.Write(cp.Note); return err }},
+		{FileKeys, func(out io.Writer) error { _, err := io.WriteString(out, a.Public().VerifierKey+"\n"); return err }},
+		{FileProofs, func(out io.Writer) error { return writeProofs(ctx, out, a, events, cp) }},
+		{FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, a, events) }},
+		{FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
+	}
+	for _, st := range steps {
+		if st.name == "manifest-sha512.txt" && !w.sha512 {
+			continue
+		}
+		if err := w.tag(st.name, st.fn); err != nil {
+			return fmt.Errorf("writing %s: %w", st.name, err)
+		}
+	}
+	return w.tagManifests()
+}
+
+// selectRecords returns the records of ids (and, with ancestors, of the
+// documents they derive from), each once, sorted by name then ID so that
+// the bundle's layout does not depend on the order given.
+func selectRecords(a *archive.Archive, ids [][32]byte, ancestors bool) ([]*catalog.Record, error) {
+	if len(ids) == 0 {
+		return nil, errors.New("choose at least one document for the bundle")
+	}
+	seen := map[[32]byte]bool{}
+	asked := map[[32]byte]bool{}
+	for _, id := range ids {
+		asked[id] = true
+	}
+	var out []*catalog.Record
+	queue := slices.Clone(ids)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r, err := a.Record(id)
+		if err != nil {
+			if !asked[id] && errors.Is(err, catalog.ErrNotFound) {
+				continue // an ancestor the archive does not hold: its events still go
+			}
+			return nil, err
+		}
+		out = append(out, r)
+		if ancestors {
+			for _, p := range r.Parents {
+				if pid, err := catalog.ParseID(p); err == nil {
+					queue = append(queue, pid)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y *catalog.Record) int {
+		if c := compareStrings(x.FirstName(), y.FirstName()); c != 0 {
+			return c
+		}
+		return compareStrings(x.ID, y.ID)
+	})
+	return out, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// chainEvents returns, sorted, the indexes of the events of every
+// record's provenance chain that the checkpoint covers, and checks that
+// the bundle stays within the limits a reader applies.
+func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *tlog.Checkpoint) ([]int64, error) {
+	set := map[int64]bool{}
+	for _, r := range recs {
+		idx, err := tlog.Chain(a.DB(), r.Sum())
+		if err != nil {
+			return nil, fmt.Errorf("reading the provenance of %s: %w", r.ID[:12], err)
+		}
+		for _, i := range idx {
+			if i < cp.Size {
+				set[i] = true
+			}
+		}
+		if len(set) > MaxEvents {
+			return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", MaxEvents)
+		}
+	}
+	out := make([]int64, 0, len(set))
+	for i := range set {
+		out = append(out, i)
+	}
+	slices.Sort(out)
+	// Each proof has about log2(size) hashes of 47 bytes as written.
+	est := int64(len(out)) * int64(bits.Len64(uint64(cp.Size))+1) * 48
+	if est > MaxProofsFile {
+		return nil, fmt.Errorf("the proofs of %d events would exceed the %d MiB a reader accepts; bundle fewer documents at a time", len(out), MaxProofsFile>>20)
+	}
+	return out, nil
+}
+
+// consistencySizes returns the sizes of the checkpoints exported before,
+// smaller than size, that the new checkpoint must be shown to extend.
+func consistencySizes(a *archive.Archive, size int64) ([]int64, error) {
+	all, err := a.ExportedSizes()
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, s := range all {
+		if s >= 1 && s < size {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// newID returns a random bundle id in the UUID version 4 form.
+func newID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// ctxReader stops a copy when ctx ends and counts progress.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+	ctr *progress.Counter
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.ctr.AddBytes(int64(n))
+	return n, err
+}

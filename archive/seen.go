@@ -1,0 +1,238 @@
+package archive
+
+// Checkpoints that crossed the archive's border: the newest checkpoint
+// accepted from each other archive (under seen/<origin>), and the sizes of
+// this archive's own checkpoints that went out in bundles (under
+// exported/<size>).
+//
+// A log alone cannot show that it was not forked: two copies of one
+// archive, each used on its own, are each internally consistent. A
+// receiver who remembers the last checkpoint it accepted from an origin
+// is a witness of that origin's history: every later checkpoint must
+// extend it, and the bundle must carry the proof. The memory only ever
+// moves forward, in one transaction that compares before it writes, so a
+// bundle with an older checkpoint can never lower it.
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/custody-app/custody/archive/tlog"
+	badger "github.com/dgraph-io/badger/v4"
+	sumnote "golang.org/x/mod/sumdb/note"
+)
+
+// Key prefixes of the two records kept here.
+var (
+	seenPrefix     = []byte("seen/")
+	exportedPrefix = []byte("exported/")
+)
+
+// maxOrigin bounds the origin line used as a key (Badger keys are short).
+const maxOrigin = 1024
+
+// maxExportDocs is how many documents one export event names; a larger
+// bundle is recorded as several events.
+const maxExportDocs = 10000
+
+// Seen is the newest checkpoint this archive accepted from one origin.
+type Seen struct {
+	Origin     string `json:"origin"`
+	Size       int64  `json:"size"`
+	Checkpoint string `json:"checkpoint"` // the signed note, exactly as received
+	Key        string `json:"key"`        // the verifier key it verified under
+	// Earlier holds the consistency proofs that came with the checkpoint,
+	// from each earlier size its sender had exported to Size. They let an
+	// older bundle be checked later as a prefix of this checkpoint.
+	Earlier []SeenProof `json:"earlier,omitempty"`
+	Bundle  string      `json:"bundle,omitempty"`
+	Time    time.Time   `json:"time"`
+}
+
+// SeenProof is a consistency proof from tree size From to the Seen size,
+// as standard base64 hashes.
+type SeenProof struct {
+	From  int64    `json:"from"`
+	Proof []string `json:"proof"`
+}
+
+// ErrSeenDamaged is wrapped when a remembered checkpoint cannot be read.
+var ErrSeenDamaged = errors.New("remembered checkpoint is damaged")
+
+func seenKey(origin string) []byte { return append(append([]byte{}, seenPrefix...), origin...) }
+
+// SeenCheckpoint returns the newest checkpoint remembered for origin, or
+// nil when none was ever accepted from it.
+func (a *Archive) SeenCheckpoint(origin string) (*Seen, error) {
+	var s *Seen
+	err := a.db.View(func(txn *badger.Txn) error {
+		var err error
+		s, err = seenTxn(txn, origin)
+		return err
+	})
+	return s, err
+}
+
+func seenTxn(txn *badger.Txn, origin string) (*Seen, error) {
+	if origin == "" || len(origin) > maxOrigin {
+		return nil, nil
+	}
+	item, err := txn.Get(seenKey(origin))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s Seen
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &s) })
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrSeenDamaged, origin, err)
+	}
+	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	if err != nil || cp.Origin != origin || cp.Size != s.Size || s.Origin != origin {
+		return nil, fmt.Errorf("%w: %s: its checkpoint does not match the record", ErrSeenDamaged, origin)
+	}
+	return &s, nil
+}
+
+// unverifiedCheckpoint parses a signed checkpoint without checking its
+// signature (the caller checked it before remembering it).
+func unverifiedCheckpoint(note []byte) (*tlog.Checkpoint, error) {
+	_, err := tlog.ParseCheckpoint(note, sumnote.VerifierList())
+	var unknown *tlog.SignerUnknownError
+	if errors.As(err, &unknown) {
+		return unknown.Checkpoint, nil
+	}
+	if err == nil {
+		return nil, errors.New("checkpoint verified without any key")
+	}
+	return nil, err
+}
+
+// RememberCheckpoint stores s as the newest checkpoint seen from its
+// origin when it is newer than the one remembered, and reports whether it
+// did. It never lowers the remembered size and never replaces a
+// checkpoint of the same size. The caller must have verified s's
+// signature and its consistency with the remembered checkpoint.
+func (a *Archive) RememberCheckpoint(s *Seen) (bool, error) {
+	if a.cfg.ReadOnly {
+		return false, errors.New("the archive is open read-only")
+	}
+	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	if err != nil {
+		return false, err
+	}
+	if cp.Origin != s.Origin || cp.Size != s.Size {
+		return false, fmt.Errorf("the checkpoint to remember is of %q size %d, not %q size %d", cp.Origin, cp.Size, s.Origin, s.Size)
+	}
+	if s.Origin == "" || len(s.Origin) > maxOrigin {
+		return false, fmt.Errorf("the origin line is empty or longer than %d bytes", maxOrigin)
+	}
+	if s.Time.IsZero() {
+		s.Time = time.Now().UTC().Truncate(time.Second)
+	}
+	val, err := json.Marshal(s)
+	if err != nil {
+		return false, err
+	}
+	// Compare and swap: Badger aborts the commit with ErrConflict when
+	// another transaction changed the key after this one read it.
+	for range 10 {
+		moved := false
+		err = a.db.Update(func(txn *badger.Txn) error {
+			cur, err := seenTxn(txn, s.Origin)
+			if err != nil && !errors.Is(err, ErrSeenDamaged) {
+				return err
+			}
+			if cur != nil && cur.Size >= s.Size {
+				return nil
+			}
+			moved = true
+			return txn.Set(seenKey(s.Origin), val)
+		})
+		if !errors.Is(err, badger.ErrConflict) {
+			return moved && err == nil, err
+		}
+	}
+	return false, err
+}
+
+// SeenAll returns every remembered checkpoint, in origin order.
+func (a *Archive) SeenAll() ([]*Seen, error) {
+	var out []*Seen
+	err := a.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: seenPrefix, PrefetchValues: false})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			s, err := seenTxn(txn, string(it.Item().Key()[len(seenPrefix):]))
+			if err != nil {
+				return err
+			}
+			if s != nil {
+				out = append(out, s)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func exportedKey(size int64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte{}, exportedPrefix...), uint64(size))
+}
+
+// ExportedSizes returns, smallest first, the sizes of the checkpoints
+// that went out in bundles.
+func (a *Archive) ExportedSizes() ([]int64, error) {
+	var out []int64
+	err := a.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: exportedPrefix, PrefetchValues: false})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n, ok := tlog.KeyInt(it.Item().Key(), exportedPrefix); ok {
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RecordExport logs that a bundle went out: export events naming its
+// documents (one event per maxExportDocs) and the size of the checkpoint
+// it carried, which later bundles prove their consistency from. It then
+// signs a checkpoint over the new events.
+func (a *Archive) RecordExport(bundle string, docs [][32]byte, checkpointSize int64, note string) error {
+	if a.id == nil {
+		return errNoSigner
+	}
+	if len(docs) == 0 {
+		return errors.New("a bundle names at least one document")
+	}
+	a.wmu.Lock()
+	for start := 0; start < len(docs); start += maxExportDocs {
+		part := docs[start:min(start+maxExportDocs, len(docs))]
+		ids := make([]string, len(part))
+		for i, d := range part {
+			ids[i] = fmt.Sprintf("%x", d)
+		}
+		err := a.db.Update(func(txn *badger.Txn) error {
+			ev := &tlog.Event{Type: tlog.Export, Bundle: bundle, Docs: ids, CheckpointSize: checkpointSize, Note: note}
+			if _, err := a.appendEvent(txn, ev); err != nil {
+				return err
+			}
+			return txn.Set(exportedKey(checkpointSize), []byte(bundle))
+		})
+		if err != nil {
+			a.wmu.Unlock()
+			return fmt.Errorf("recording the export in the log: %w", err)
+		}
+	}
+	a.wmu.Unlock()
+	_, err := a.Checkpoint()
+	return err
+}
