@@ -113,6 +113,12 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	if err := checkManifest(dir, opts); err != nil {
 		return nil, err
 	}
+	var g *guard
+	if !c.ReadOnly {
+		if g, err = guardNewest(dir); err != nil {
+			return nil, err
+		}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w (%v)", ErrIndexDamaged, r)
@@ -120,7 +126,18 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	}()
 	db, err = badger.Open(opts)
 	if err != nil {
+		g.drop()
 		return nil, classify(err)
+	}
+	if g != nil {
+		if cut, valid := g.cut(); cut {
+			db.Close()
+			if rerr := g.restore(); rerr != nil {
+				return nil, rerr
+			}
+			return nil, &ErrNewestFileDamaged{File: filepath.Base(g.file), ValidBytes: valid, Discardable: g.size - valid}
+		}
+		g.drop()
 	}
 	return db, nil
 }

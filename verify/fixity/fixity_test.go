@@ -198,3 +198,36 @@ func TestEncryptedStoreHoldsNoPlaintext(t *testing.T) {
 		return nil
 	})
 }
+
+// A writable open must not let Badger cut its newest value-log file at a
+// damaged entry (which would silently drop every later document in it).
+func TestWritableOpenKeepsDamagedNewestFile(t *testing.T) {
+	dir, marked, marker := fixture(t)
+	var damaged string
+	var before []byte
+	for _, f := range storeFiles(t, dir, ".vlog") {
+		b, _ := os.ReadFile(f)
+		if i := bytes.Index(b, marker); i >= 0 {
+			b[i+5] ^= 0x01
+			os.WriteFile(f, b, 0o644)
+			damaged, before = f, b
+		}
+	}
+	_, err := archive.Open(dir, archivetest.Plain(false))
+	var nf *store.ErrNewestFileDamaged
+	if !errors.As(err, &nf) {
+		t.Fatalf("writable open: %v", err)
+	}
+	if after, _ := os.ReadFile(damaged); !bytes.Equal(after, before) {
+		t.Fatalf("the damaged file changed: %d bytes, was %d", len(after), len(before))
+	}
+	if g, _ := filepath.Glob(filepath.Join(dir, archive.StoreDir, "*.guard")); len(g) != 0 {
+		t.Fatalf("guard copies left: %v", g)
+	}
+	// Read-only, every other document is still there and whole.
+	a := reopen(t, dir)
+	rep := fixity.Check(context.Background(), a, fixity.Options{})
+	if len(rep.Findings) != 1 || rep.Findings[0].Doc != marked {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// A writable open lets Badger read its newest value-log file and cut it at
+// the first entry whose checksum fails, discarding every later entry in
+// that file, even when the damage is one flipped bit in the middle. Badger
+// starts a new value-log file at every open, so the newest file holds only
+// what the last writing session stored (at most one file's size, usually
+// far less). guardNewest copies it aside before the open, and the open is
+// undone (the file restored byte for byte) when Badger cut it.
+
+// ErrNewestFileDamaged means the store's newest value-log file is damaged;
+// the archive was not opened for writing, and nothing was lost.
+type ErrNewestFileDamaged struct {
+	File        string
+	ValidBytes  int64
+	Discardable int64
+}
+
+func (e *ErrNewestFileDamaged) Error() string {
+	return fmt.Sprintf("the archive's newest store file (%s) is damaged after byte %d; opening it for writing would discard the %d bytes after that point, so Custody did not open it and changed nothing. "+
+		"Run \"custody verify\" (it reads without writing) to see which documents are affected, and restore the folder from a backup or re-import them",
+		e.File, e.ValidBytes, e.Discardable)
+}
+
+// newestVlog returns the value-log file with the highest number.
+func newestVlog(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil
+		}
+		return "", err
+	}
+	best, bestID := "", int64(-1)
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".vlog") {
+			continue
+		}
+		id, err := strconv.ParseInt(strings.TrimSuffix(name, ".vlog"), 10, 64)
+		if err == nil && id > bestID {
+			best, bestID = name, id
+		}
+	}
+	if best == "" {
+		return "", nil
+	}
+	return filepath.Join(dir, best), nil
+}
+
+type guard struct {
+	file, copy string
+	size       int64
+}
+
+// guardNewest copies the newest value-log file aside; a nil guard means
+// there is nothing to guard.
+func guardNewest(dir string) (*guard, error) {
+	file, err := newestVlog(dir)
+	if err != nil || file == "" {
+		return nil, err
+	}
+	g := &guard{file: file, copy: file + ".guard"}
+	if err := copyFile(g.copy, file); err != nil {
+		os.Remove(g.copy)
+		return nil, fmt.Errorf("cannot protect the store before opening it: %w", err)
+	}
+	fi, err := os.Stat(g.copy)
+	if err != nil {
+		return nil, err
+	}
+	g.size = fi.Size()
+	return g, nil
+}
+
+// cut reports whether the guarded file shrank during the open.
+func (g *guard) cut() (bool, int64) {
+	fi, err := os.Stat(g.file)
+	if err != nil {
+		return false, 0
+	}
+	return fi.Size() < g.size, fi.Size()
+}
+
+// restore puts the guarded bytes back and removes the copy.
+func (g *guard) restore() error {
+	if err := copyFile(g.file, g.copy); err != nil {
+		return fmt.Errorf("restoring %s from %s: %w (keep that copy)", g.file, g.copy, err)
+	}
+	return os.Remove(g.copy)
+}
+
+func (g *guard) drop() {
+	if g != nil {
+		os.Remove(g.copy)
+	}
+}
+
+// copyFile copies src over dst and syncs it; on Linux io.Copy between
+// files copies inside the kernel.
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
