@@ -1,0 +1,291 @@
+package archive
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/tlog"
+	sha256 "github.com/minio/sha256-simd"
+)
+
+// ReceiveFile is one payload file of a verified bag to receive.
+type ReceiveFile struct {
+	Path string // in the bag, slash separated ("data/…")
+	Name string // the name to record: the document's original relative path
+	// SHA256 is the lowercase hex checksum the verified manifest gives.
+	// Bytes that hash otherwise are refused. Empty accepts any bytes (only
+	// when the receive is forced).
+	SHA256 string
+	Size   int64
+}
+
+// ReceiveOptions describe where a bag came from.
+type ReceiveOptions struct {
+	Bundle string // the bundle id (External-Identifier), or the bag's name
+	// Origin and Checkpoint are the sender's log origin and signed
+	// checkpoint. When empty (a bag without provenance) each document is
+	// recorded with an ingest event instead of a receive event.
+	Origin     string
+	Checkpoint []byte
+	Forced     bool   // received although verification found a problem
+	Source     string // source label recorded with each name
+	Note       string
+	Progress   progress.Func
+}
+
+// receiveBatchBytes bounds the bytes a zipped bag stages in tmp/ at once.
+const receiveBatchBytes = 1 << 30
+
+// Receive imports the payload of a bag that the caller has verified.
+// bag is the bag's top folder; dir is its path on disk when it is a
+// folder, "" when it is a zip. Folder bags are imported straight from
+// dir; from a zip, each file is first copied into the archive's tmp/
+// folder (a zip entry's CRC is only checked at its end), and only bytes
+// whose SHA-256 matches the manifest are imported. Each document is
+// committed with a receive event naming the sender's origin and
+// checkpoint (or an ingest event, for a bag without provenance), and
+// recorded under its original name.
+func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []ReceiveFile, opt ReceiveOptions) (*ImportResult, error) {
+	if a.cfg.ReadOnly || a.id == nil {
+		return nil, errNoSigner
+	}
+	if len(files) == 0 {
+		return nil, errors.New("the bag holds no payload files to receive")
+	}
+	if opt.Bundle == "" {
+		return nil, errors.New("a received bag needs a bundle id or a name")
+	}
+	if (opt.Origin == "") != (len(opt.Checkpoint) == 0) {
+		return nil, errors.New("the sender's origin and checkpoint go together")
+	}
+	for _, f := range files {
+		if f.SHA256 == "" && !opt.Forced {
+			return nil, fmt.Errorf("%s has no verified checksum; it can only be received with --force", f.Path)
+		}
+	}
+	if dir != "" {
+		byJob := map[string]*ReceiveFile{}
+		for i := range files {
+			byJob[files[i].Path] = &files[i]
+		}
+		res, err := a.Import(ctx, []string{filepath.Join(dir, "data")}, a.receiveOptions(opt, byJob, opt.Progress))
+		if res != nil {
+			for i := range res.Files {
+				if rel, err := filepath.Rel(dir, res.Files[i].Path); err == nil {
+					res.Files[i].Path = filepath.ToSlash(rel)
+				}
+			}
+		}
+		if err != nil {
+			return res, err
+		}
+		return res, allReceived(res, files, opt.Forced)
+	}
+	res, err := a.receiveStaged(ctx, bag, files, opt)
+	if err != nil {
+		return res, err
+	}
+	return res, allReceived(res, files, opt.Forced)
+}
+
+// allReceived reports an error naming the verified files that were not
+// imported (they could not be read, or vanished after verification),
+// unless the receive was forced: then they are listed as skipped only.
+func allReceived(res *ImportResult, files []ReceiveFile, forced bool) error {
+	got := map[string]bool{}
+	for _, f := range res.Files {
+		got[f.Path] = true
+	}
+	var missing []string
+	for _, f := range files {
+		if !got[f.Path] {
+			missing = append(missing, f.Path)
+		}
+	}
+	if len(missing) == 0 || forced {
+		return nil
+	}
+	n, more := len(missing), ""
+	if n > 3 {
+		more = fmt.Sprintf(" and %d more", len(missing)-3)
+		missing = missing[:3]
+	}
+	return fmt.Errorf("%d of the verified files were not received (%s%s); the others were", n, strings.Join(missing, ", "), more)
+}
+
+// receiveOptions builds the import options whose event hook checks each
+// document against the verified list and records where it came from.
+func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFile, fn progress.Func) ImportOptions {
+	imp := ImportOptions{Source: opt.Source, Note: opt.Note, Progress: fn}
+	imp.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*tlog.Event, error) {
+		job := name.Bytes()
+		f := byJob[job]
+		switch {
+		case f == nil && !opt.Forced:
+			return nil, fmt.Errorf("%s is not one of the verified files (was the bag changed while it was received?)", job)
+		case f == nil:
+			f = &ReceiveFile{Path: job, Name: trimData(job)}
+		case f.SHA256 != "" && f.SHA256 != rec.ID:
+			return nil, fmt.Errorf("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, rec.ID, f.SHA256)
+		}
+		renameReceived(rec, name, f.Name)
+		if opt.Origin == "" {
+			return &tlog.Event{Type: tlog.Ingest, Doc: rec.ID, Size: rec.Size, Name: path.Base(catalog.EscapeInvalid(f.Name)), Path: catalog.EscapeInvalid(f.Name),
+				Source: opt.Source, Note: opt.Note}, nil
+		}
+		return &tlog.Event{Type: tlog.Receive, Bundle: opt.Bundle, Origin: opt.Origin, Checkpoint: string(opt.Checkpoint),
+			Docs: []string{rec.ID}, Forced: opt.Forced, Note: opt.Note}, nil
+	}
+	return imp
+}
+
+// renameReceived replaces the name the import recorded (a path in the bag
+// or in tmp/) by the document's original name.
+func renameReceived(rec *catalog.Record, got catalog.Name, want string) {
+	rec.Names = slices.DeleteFunc(rec.Names, func(n catalog.Name) bool {
+		return n.Bytes() == got.Bytes() && n.Time.Equal(got.Time)
+	})
+	if !rec.HasName(want) {
+		rec.Names = append(rec.Names, catalog.NewName(want, got.Source, got.Note, got.Time))
+	}
+}
+
+func trimData(p string) string {
+	if len(p) > 5 && p[:5] == "data/" {
+		return p[5:]
+	}
+	return p
+}
+
+// receiveStaged copies a zipped bag's files into tmp/ in batches, checks
+// each one's SHA-256 as it is copied, and imports each batch.
+func (a *Archive) receiveStaged(ctx context.Context, bag fs.FS, files []ReceiveFile, opt ReceiveOptions) (*ImportResult, error) {
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	stage := filepath.Join(a.dir, TempDir, "receive-"+hex.EncodeToString(rnd[:]))
+	if err := os.MkdirAll(stage, 0o700); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage)
+	ctr := progress.NewCounter()
+	var total int64
+	for _, f := range files {
+		total += f.Size
+	}
+	ctr.SetTotals(int64(len(files)), total)
+	stop := ctr.Report(ctx, opt.Progress)
+	defer stop()
+	all := &ImportResult{}
+	buf := make([]byte, 1<<20)
+	for start, batch := 0, 0; start < len(files); batch++ {
+		end, bytes := start, int64(0)
+		for end < len(files) && (end == start || bytes+files[end].Size <= receiveBatchBytes) {
+			bytes += files[end].Size
+			end++
+		}
+		if err := diskspace.Require(stage, uint64(2*bytes)+a.cfg.Reserve()); err != nil {
+			return all, err
+		}
+		bdir := filepath.Join(stage, "b"+strconv.Itoa(batch))
+		if err := os.Mkdir(bdir, 0o700); err != nil {
+			return all, err
+		}
+		byJob := map[string]*ReceiveFile{}
+		for i := start; i < end; i++ {
+			f := &files[i]
+			ctr.SetCurrent(f.Path)
+			job := "b" + strconv.Itoa(batch) + "/" + strconv.Itoa(i)
+			if err := stageFile(ctx, bag, f, filepath.Join(bdir, strconv.Itoa(i)), buf, ctr); err != nil {
+				if ctx.Err() != nil || !opt.Forced {
+					return all, err
+				}
+				all.Skipped = append(all.Skipped, Skipped{f.Path, err.Error()})
+				continue
+			}
+			ctr.AddFile()
+			byJob[job] = f
+		}
+		res, err := a.Import(ctx, []string{bdir}, a.receiveOptions(opt, byJob, nil))
+		if res != nil {
+			for _, im := range res.Files {
+				if rel, rerr := filepath.Rel(stage, im.Path); rerr == nil {
+					if f := byJob[filepath.ToSlash(rel)]; f != nil {
+						im.Path = f.Path
+					}
+				}
+				all.Files = append(all.Files, im)
+			}
+			all.Added += res.Added
+			all.Duplicates += res.Duplicates
+			all.Bytes += res.Bytes
+			all.Skipped = append(all.Skipped, res.Skipped...)
+			all.Warnings = append(all.Warnings, res.Warnings...)
+		}
+		if err != nil {
+			return all, err
+		}
+		os.RemoveAll(bdir)
+		start = end
+	}
+	return all, nil
+}
+
+// stageFile copies one file of the bag to dst, hashing it, and keeps it
+// only when its SHA-256 is the expected one.
+func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf []byte, ctr *progress.Counter) (err error) {
+	src, err := bag.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", f.Path, err)
+	}
+	defer src.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(dst)
+		}
+	}()
+	h := sha256.New()
+	_, err = io.CopyBuffer(io.MultiWriter(out, h), &stageReader{ctx, src, ctr}, buf)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", f.Path, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); f.SHA256 != "" && got != f.SHA256 {
+		return fmt.Errorf("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, got, f.SHA256)
+	}
+	return nil
+}
+
+type stageReader struct {
+	ctx context.Context
+	r   io.Reader
+	ctr *progress.Counter
+}
+
+func (s *stageReader) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := s.r.Read(p)
+	s.ctr.AddBytes(int64(n))
+	return n, err
+}

@@ -1,0 +1,150 @@
+package bundle
+
+import (
+	"fmt"
+	"io"
+
+	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// checkDocs checks that every payload file is a document introduced by a
+// proven event, and that every derivation's parents are introduced too.
+func (p *prover) checkDocs() {
+	if !p.eventsRead {
+		return
+	}
+	hasSHA := false
+	for _, f := range p.res.Files {
+		hasSHA = hasSHA || f.Doc != ""
+	}
+	if !hasSHA && len(p.res.Files) > 0 {
+		p.add(report.Finding{Code: NoSHA256, Path: "manifest-sha256.txt", Expected: "a SHA-256 payload manifest", Found: "none",
+			Message: "the bag has no SHA-256 manifest, so its files cannot be matched to the documents of the log"})
+		return
+	}
+	for i := range p.res.Files {
+		f := &p.res.Files[i]
+		if f.Doc == "" {
+			continue // not in the manifest: the bag layer reports it
+		}
+		idx, ok := p.introduced[f.Doc]
+		if !ok {
+			p.add(report.Finding{Code: DocWithoutEvent, Path: f.Path, Doc: f.Doc,
+				Expected: "an ingest, derive or receive event for this document in custody/events.jsonl, proven in the checkpoint",
+				Found:    "none", Message: "nothing in the signed log says where this document came from: it was added to the bundle afterwards"})
+			continue
+		}
+		f.Event = &idx
+	}
+	for _, d := range p.derives {
+		for _, parent := range d.parents {
+			if _, ok := p.introduced[parent]; !ok {
+				p.add(report.Finding{Code: ChainIncomplete, Path: abundle.FileEvents, Doc: d.doc,
+					Expected: "an event introducing the parent document " + parent, Found: "none",
+					Message: fmt.Sprintf("event %d derives %s from %s, but no proven event says where that parent came from (an event was removed)", d.index, short(d.doc), short(parent))})
+			}
+		}
+	}
+}
+
+// checkNames reads custody/names.tsv (optional) and checks it against the
+// payload; each file then carries its original name.
+func (p *prover) checkNames() {
+	f, err := p.fsys.Open(abundle.FileNames)
+	if err != nil {
+		return // optional: other tools need not write it
+	}
+	defer f.Close()
+	names := map[string]NameEntry{}
+	err = ReadNames(io.LimitReader(f, abundle.MaxNamesFile), func(e NameEntry) error {
+		if _, dup := names[e.Path]; dup {
+			return fmt.Errorf("line %d: %s is listed twice", e.Line, e.Path)
+		}
+		if len(names) >= len(p.res.Files)+1000 {
+			return fmt.Errorf("line %d: far more lines than payload files", e.Line)
+		}
+		names[e.Path] = e
+		return nil
+	})
+	if err != nil {
+		p.add(report.Finding{Code: FileMalformed, Path: abundle.FileNames, Message: "custody/names.tsv: " + err.Error()})
+		return
+	}
+	inPayload := map[string]bool{}
+	for i := range p.res.Files {
+		f := &p.res.Files[i]
+		inPayload[f.Path] = true
+		e, ok := names[f.Path]
+		switch {
+		case !ok:
+			p.add(report.Finding{Code: NamesMismatch, Path: f.Path, Doc: f.Doc, Expected: "a line in custody/names.tsv", Found: "none",
+				Message: "this payload file is not listed in custody/names.tsv: it was added or renamed after the bundle was made"})
+		case f.Doc != "" && e.Doc != f.Doc:
+			p.add(report.Finding{Code: NamesMismatch, Path: f.Path, Expected: e.Doc, Found: f.Doc,
+				Message: "custody/names.tsv gives this file another document than the manifest"})
+		default:
+			f.Name = e.Name
+		}
+	}
+	if p.res.Report.Verdict != report.NoProvenance {
+		return // the bag layer already reports missing files
+	}
+	for path, e := range names {
+		if !inPayload[path] {
+			p.add(report.Finding{Code: NamesMismatch, Path: path, Doc: e.Doc, Expected: "a payload file", Found: "none",
+				Message: fmt.Sprintf("custody/names.tsv lists %s (originally %s), which is not in the bag: it was removed", path, catalog.EscapeInvalid(e.Name))})
+		}
+	}
+}
+
+func short(doc string) string {
+	if len(doc) > 12 {
+		return doc[:12]
+	}
+	return doc
+}
+
+// summarize records the outcome of each provenance check.
+func (p *prover) summarize() {
+	ok := func(check string) bool { return p.failed[check] == 0 }
+	p.rep.AddCheck(CheckProvenance, ok(CheckProvenance), "custody/ files: checkpoint, keys.txt, events.jsonl, proofs.json, consistency.json, names.tsv")
+	sig := p.sigDetail
+	if sig == "" {
+		sig = "not checked"
+	}
+	p.rep.AddCheck(CheckSignature, p.sigOK && ok(CheckSignature), sig)
+	switch {
+	case p.eventsRead:
+		p.rep.AddCheck(CheckInclusion, ok(CheckInclusion), fmt.Sprintf("%d events; %d problems. Each event's exact bytes are checked against the signed checkpoint of size %d",
+			p.events, p.failed[CheckInclusion], p.cp.Size))
+		docs := 0
+		for _, f := range p.res.Files {
+			if f.Event != nil {
+				docs++
+			}
+		}
+		p.rep.AddCheck(CheckChains, ok(CheckChains), fmt.Sprintf("%d of %d payload files are documents introduced by a proven event; %d derivations",
+			docs, len(p.res.Files), len(p.derives)))
+	default:
+		p.rep.AddCheck(CheckInclusion, false, "not checked: the checkpoint, events or proofs could not be read")
+		p.rep.AddCheck(CheckChains, false, "not checked: the events could not be verified")
+	}
+	defer func() {
+		if p.historyDetail != "" {
+			p.rep.AddCheck(CheckHistory, p.historyOK && ok(CheckHistory), p.historyDetail)
+		}
+	}()
+	s := p.res.Signer
+	switch {
+	case s == nil:
+		p.rep.AddCheck(CheckSigner, false, "unknown: no valid signature")
+	case s.Trusted:
+		p.rep.AddCheck(CheckSigner, true, fmt.Sprintf("trusted as %q (fingerprint %s; %s)", s.TrustedAs, s.Fingerprint, s.How))
+	case p.opt.Archive == nil:
+		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("unknown: verified without an archive, so there is no trust store to consult. Fingerprint %s; confirm it with the sender", s.Fingerprint))
+	default:
+		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("not in your trust store: fingerprint %s. Confirm it with the sender (read it aloud), then run: custody keys trust NAME %s", s.Fingerprint, s.VerifierKey))
+	}
+}

@@ -1,0 +1,510 @@
+package bundle
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/bag"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+)
+
+// The parsers below read custody/ tag files from anyone. Each is strict
+// (one meaning per file: known fields only, no field twice, exact number
+// forms) and bounded (sizes, line lengths, counts), and none panics.
+
+// ProofSet is custody/proofs.json: one inclusion proof per event.
+type ProofSet struct {
+	CheckpointSize int64
+	Proofs         map[int64]sumtlog.RecordProof
+	Order          []int64 // indexes in file order (increasing)
+}
+
+// Earlier is one entry of custody/consistency.json.
+type Earlier struct {
+	Size       int64
+	Checkpoint []byte // the earlier signed checkpoint
+	Proof      sumtlog.TreeProof
+}
+
+// ConsistencySet is custody/consistency.json.
+type ConsistencySet struct {
+	CheckpointSize int64
+	Earlier        []Earlier
+}
+
+// NameEntry is one line of custody/names.tsv.
+type NameEntry struct {
+	Line int
+	Path string // in the bag, decoded
+	Doc  string
+	Name string // the original name, decoded (any bytes)
+}
+
+// ParseProofs reads custody/proofs.json.
+func ParseProofs(b []byte) (*ProofSet, error) {
+	if len(b) > abundle.MaxProofsFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxProofsFile)
+	}
+	ps := &ProofSet{CheckpointSize: -1, Proofs: map[int64]sumtlog.RecordProof{}}
+	var format string
+	dec, err := newDecoder(b)
+	if err != nil {
+		return nil, err
+	}
+	err = object(dec, func(key string) error {
+		switch key {
+		case "format":
+			return dec.Decode(&format)
+		case "checkpoint_size":
+			return decodeCount(dec, &ps.CheckpointSize)
+		case "proofs":
+			return array(dec, func(int) error {
+				if len(ps.Order) >= abundle.MaxEvents {
+					return fmt.Errorf("more than %d proofs", abundle.MaxEvents)
+				}
+				var idx int64 = -1
+				var proof []sumtlog.Hash
+				var have bool
+				err := object(dec, func(k string) error {
+					switch k {
+					case "index":
+						return decodeCount(dec, &idx)
+					case "proof":
+						have = true
+						return decodeHashes(dec, &proof)
+					}
+					return fmt.Errorf("unknown field %q in a proof", k)
+				})
+				if err != nil {
+					return err
+				}
+				if idx < 0 || !have {
+					return errors.New(`a proof needs "index" and "proof"`)
+				}
+				if n := len(ps.Order); n > 0 && idx <= ps.Order[n-1] {
+					return fmt.Errorf("proof indexes are not increasing at %d", idx)
+				}
+				ps.Order = append(ps.Order, idx)
+				ps.Proofs[idx] = proof
+				return nil
+			})
+		}
+		return fmt.Errorf("unknown field %q", key)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if format != abundle.ProofsFormat {
+		return nil, fmt.Errorf("format %q is not %q", clip(format), abundle.ProofsFormat)
+	}
+	if ps.CheckpointSize < 0 {
+		return nil, errors.New(`missing field "checkpoint_size"`)
+	}
+	return ps, nil
+}
+
+// ParseConsistency reads custody/consistency.json.
+func ParseConsistency(b []byte) (*ConsistencySet, error) {
+	if len(b) > abundle.MaxConsistencyFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxConsistencyFile)
+	}
+	cs := &ConsistencySet{CheckpointSize: -1}
+	var format string
+	dec, err := newDecoder(b)
+	if err != nil {
+		return nil, err
+	}
+	err = object(dec, func(key string) error {
+		switch key {
+		case "format":
+			return dec.Decode(&format)
+		case "checkpoint_size":
+			return decodeCount(dec, &cs.CheckpointSize)
+		case "earlier":
+			return array(dec, func(int) error {
+				if len(cs.Earlier) >= abundle.MaxEvents {
+					return fmt.Errorf("more than %d earlier checkpoints", abundle.MaxEvents)
+				}
+				e := Earlier{Size: -1}
+				var note string
+				var have bool
+				err := object(dec, func(k string) error {
+					switch k {
+					case "size":
+						return decodeCount(dec, &e.Size)
+					case "checkpoint":
+						return dec.Decode(&note)
+					case "proof":
+						have = true
+						return decodeHashes(dec, (*[]sumtlog.Hash)(&e.Proof))
+					}
+					return fmt.Errorf("unknown field %q in an earlier checkpoint", k)
+				})
+				if err != nil {
+					return err
+				}
+				if e.Size < 1 || note == "" || !have {
+					return errors.New(`an earlier checkpoint needs "size" (1 or more), "checkpoint" and "proof"`)
+				}
+				if len(note) > tlog.MaxCheckpointSize {
+					return fmt.Errorf("the checkpoint of size %d is longer than %d bytes", e.Size, tlog.MaxCheckpointSize)
+				}
+				if n := len(cs.Earlier); n > 0 && e.Size <= cs.Earlier[n-1].Size {
+					return fmt.Errorf("earlier sizes are not increasing at %d", e.Size)
+				}
+				e.Checkpoint = []byte(note)
+				cs.Earlier = append(cs.Earlier, e)
+				return nil
+			})
+		}
+		return fmt.Errorf("unknown field %q", key)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if format != abundle.ConsistencyFormat {
+		return nil, fmt.Errorf("format %q is not %q", clip(format), abundle.ConsistencyFormat)
+	}
+	if cs.CheckpointSize < 0 {
+		return nil, errors.New(`missing field "checkpoint_size"`)
+	}
+	for _, e := range cs.Earlier {
+		if e.Size >= cs.CheckpointSize {
+			return nil, fmt.Errorf("earlier size %d is not below the checkpoint size %d", e.Size, cs.CheckpointSize)
+		}
+	}
+	return cs, nil
+}
+
+// ParseKeys reads custody/keys.txt: one verifier key per line, each line
+// ending in LF. It checks the shape only; each key is then parsed with
+// keys.ParseVerifierKey.
+func ParseKeys(b []byte) ([]string, error) {
+	if len(b) > abundle.MaxKeysFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxKeysFile)
+	}
+	if !utf8.Valid(b) {
+		return nil, errors.New("it is not valid UTF-8")
+	}
+	if len(b) == 0 {
+		return nil, errors.New("it is empty")
+	}
+	if b[len(b)-1] != '\n' {
+		return nil, errors.New("its last line does not end with a line feed")
+	}
+	lines := strings.Split(string(b[:len(b)-1]), "\n")
+	if len(lines) > abundle.MaxKeys {
+		return nil, fmt.Errorf("it lists %d keys; at most %d are read", len(lines), abundle.MaxKeys)
+	}
+	for i, l := range lines {
+		if l == "" || strings.ContainsAny(l, " \t\r") {
+			return nil, fmt.Errorf("line %d is empty or holds spaces", i+1)
+		}
+	}
+	return lines, nil
+}
+
+// ReadEvents reads custody/events.jsonl line by line, calling fn with each
+// event's index and exact bytes. It stops at the first malformed line and
+// at fn's first error.
+func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var buf []byte
+	last := int64(-1)
+	for n := 1; ; n++ {
+		line, err := readLine(br, abundle.MaxEventLine, buf[:0])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+		buf = line
+		if n > abundle.MaxEvents {
+			return fmt.Errorf("line %d: more than %d events", n, abundle.MaxEvents)
+		}
+		idx, ev, err := ParseEventLine(line)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+		if idx <= last {
+			return fmt.Errorf("line %d: index %d is not above the previous line's %d", n, idx, last)
+		}
+		last = idx
+		if err := fn(n, idx, ev); err != nil {
+			return err
+		}
+	}
+}
+
+// ParseEventLine reads one line of events.jsonl (without its LF):
+// {"index":N,"event":"<exact event bytes>"}.
+func ParseEventLine(line []byte) (int64, []byte, error) {
+	if !utf8.Valid(line) {
+		return 0, nil, errors.New("not valid UTF-8")
+	}
+	dec, err := newDecoder(line)
+	if err != nil {
+		return 0, nil, err
+	}
+	var idx int64 = -1
+	var ev *string
+	err = object(dec, func(key string) error {
+		switch key {
+		case "index":
+			return decodeCount(dec, &idx)
+		case "event":
+			return dec.Decode(&ev)
+		}
+		return fmt.Errorf("unknown field %q", key)
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	if idx < 0 || ev == nil {
+		return 0, nil, errors.New(`a line needs "index" and "event"`)
+	}
+	if len(*ev) == 0 || len(*ev) > tlog.MaxEventSize {
+		return 0, nil, fmt.Errorf("event %d is empty or longer than %d bytes", idx, tlog.MaxEventSize)
+	}
+	return idx, []byte(*ev), nil
+}
+
+// ReadNames reads custody/names.tsv, calling fn per line: the payload
+// path (percent-decoded as in a manifest), the document and the original
+// name.
+func ReadNames(r io.Reader, fn func(NameEntry) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var buf []byte
+	for n := 1; ; n++ {
+		line, err := readLine(br, abundle.MaxNameLine, buf[:0])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+		buf = line
+		e, err := ParseNameLine(line)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+		e.Line = n
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+}
+
+// ParseNameLine reads one line of names.tsv (without its LF).
+func ParseNameLine(line []byte) (NameEntry, error) {
+	if !utf8.Valid(line) {
+		return NameEntry{}, errors.New("not valid UTF-8")
+	}
+	f := strings.Split(string(line), "\t")
+	if len(f) != 3 {
+		return NameEntry{}, fmt.Errorf("has %d tab-separated fields; expected path, document and name", len(f))
+	}
+	if f[0] == "" || strings.ContainsRune(f[0], '\r') {
+		return NameEntry{}, errors.New("the path is empty or holds a carriage return")
+	}
+	if _, err := tlog.ParseDocID(f[1]); err != nil {
+		return NameEntry{}, err
+	}
+	name, err := abundle.DecodeName(f[2])
+	if err != nil {
+		return NameEntry{}, err
+	}
+	if name == "" {
+		return NameEntry{}, errors.New("the name is empty")
+	}
+	return NameEntry{Path: bag.DecodePath(f[0]), Doc: f[1], Name: name}, nil
+}
+
+// readLine returns the next line without its LF, refusing lines longer
+// than max, a CR before the LF, and a last line without an LF.
+func readLine(br *bufio.Reader, max int, buf []byte) ([]byte, error) {
+	for {
+		frag, err := br.ReadSlice('\n')
+		if len(buf)+len(frag) > max+1 {
+			return nil, fmt.Errorf("longer than the limit of %d bytes", max)
+		}
+		buf = append(buf, frag...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF && len(buf) == 0:
+			return nil, io.EOF
+		case err == io.EOF:
+			return nil, errors.New("the last line does not end with a line feed")
+		case err != nil:
+			return nil, err
+		}
+		buf = buf[:len(buf)-1]
+		if len(buf) == 0 {
+			return nil, errors.New("empty line")
+		}
+		if buf[len(buf)-1] == '\r' {
+			return nil, errors.New("it ends with CR LF; lines end with LF alone")
+		}
+		return buf, nil
+	}
+}
+
+// newDecoder returns a decoder over b, which must be valid UTF-8 (the
+// decoder would otherwise replace bad bytes silently).
+func newDecoder(b []byte) (*json.Decoder, error) {
+	if !utf8.Valid(b) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec, nil
+}
+
+// object reads one JSON object, calling fn for each key to decode its
+// value; a key given twice is an error. At the top level (depth 0) it
+// also refuses anything after the object.
+func object(dec *json.Decoder, fn func(key string) error) error {
+	top := dec.InputOffset() == 0
+	if err := delim(dec, '{'); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return syntax(err)
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			return fmt.Errorf("field %q appears twice", key)
+		}
+		seen[key] = true
+		if err := fn(key); err != nil {
+			return syntax(err)
+		}
+	}
+	if err := delim(dec, '}'); err != nil {
+		return err
+	}
+	if top {
+		if _, err := dec.Token(); err != io.EOF {
+			return errors.New("more follows the JSON object")
+		}
+	}
+	return nil
+}
+
+// array reads one JSON array, calling fn for each element.
+func array(dec *json.Decoder, fn func(i int) error) error {
+	if err := delim(dec, '['); err != nil {
+		return err
+	}
+	for i := 0; dec.More(); i++ {
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	return delim(dec, ']')
+}
+
+func delim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return syntax(err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, found %v", string(want), t)
+	}
+	return nil
+}
+
+// decodeCount reads a whole number from 0 to 2⁶², written without a sign,
+// fraction or exponent.
+func decodeCount(dec *json.Decoder, n *int64) error {
+	t, err := dec.Token()
+	if err != nil {
+		return syntax(err)
+	}
+	num, ok := t.(json.Number)
+	if !ok {
+		return fmt.Errorf("expected a number, found %v", t)
+	}
+	s := string(num)
+	if s == "" || len(s) > 19 || strings.TrimLeft(s, "0123456789") != "" || len(s) > 1 && s[0] == '0' {
+		return fmt.Errorf("%q is not a whole number written plainly", clip(s))
+	}
+	v, err := num.Int64()
+	if err != nil || v > 1<<62 {
+		return fmt.Errorf("%q is too large", clip(s))
+	}
+	*n = v
+	return nil
+}
+
+// decodeHashes reads a proof: at most tlog.MaxProofHashes hashes, each 32
+// bytes in standard base64.
+func decodeHashes(dec *json.Decoder, out *[]sumtlog.Hash) error {
+	var list []string
+	err := array(dec, func(i int) error {
+		if i >= tlog.MaxProofHashes {
+			return fmt.Errorf("a proof has more than %d hashes", tlog.MaxProofHashes)
+		}
+		var s string
+		if err := dec.Decode(&s); err != nil {
+			return err
+		}
+		list = append(list, s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	hs := make([]sumtlog.Hash, len(list))
+	for i, s := range list {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(b) != sumtlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
+			return fmt.Errorf("hash %q is not 32 bytes of standard base64", clip(s))
+		}
+		copy(hs[i][:], b)
+	}
+	*out = hs
+	return nil
+}
+
+func syntax(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON at byte %d: %v", se.Offset, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the JSON ends too early")
+	}
+	return err
+}
+
+// clip shortens text quoted in a message.
+func clip(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,402 @@
+package bundle
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/report"
+	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+)
+
+// maxEventsFile bounds events.jsonl as a whole (each line is bounded too).
+const maxEventsFile = 1 << 30
+
+// maxPerCode bounds the findings kept per code.
+const maxPerCode = 1000
+
+// prover holds the state of one provenance check.
+type prover struct {
+	ctx     context.Context
+	fsys    fs.FS
+	opt     Options
+	res     *Result
+	rep     *report.Report
+	perCode map[string]int
+	dropped map[string]int
+	failed  map[string]int // problems per check name
+
+	note      []byte
+	cp        *tlog.Checkpoint // parsed; signature valid only when sigOK
+	sigOK     bool
+	signerVs  note.Verifiers // the verifier of the key that signed
+	bundleVs  []note.Verifier
+	bundleKey map[string]*keys.KeyInfo // key name → key from keys.txt
+	sigDetail string
+
+	proofs     *ProofSet
+	eventsRead bool // events.jsonl was read to its end against valid proofs
+	events     int
+	introduced map[string]int64
+	derives    []derivation
+	notSigner  int
+	earlier    *ConsistencySet
+
+	historyOK     bool
+	historyDetail string
+}
+
+type derivation struct {
+	index   int64
+	doc     string
+	parents []string
+}
+
+func newProver(ctx context.Context, fsys fs.FS, opt Options, res *Result) *prover {
+	return &prover{ctx: ctx, fsys: fsys, opt: opt, res: res, rep: res.Report,
+		perCode: map[string]int{}, dropped: map[string]int{}, failed: map[string]int{},
+		bundleKey: map[string]*keys.KeyInfo{}, introduced: map[string]int64{}}
+}
+
+// checkOf says which check a code's problems count against.
+var checkOf = map[string]string{
+	FileMissing: CheckProvenance, FileMalformed: CheckProvenance, ReadFailed: CheckProvenance,
+	KeyMalformed: CheckSignature, CheckpointMalformed: CheckSignature, SignatureInvalid: CheckSignature,
+	OriginKeyMismatch: CheckSignature,
+	EventMalformed:    CheckInclusion, ProofMissing: CheckInclusion, EventNotInLog: CheckInclusion,
+	DocWithoutEvent: CheckChains, ChainIncomplete: CheckChains, NoSHA256: CheckChains, NamesMismatch: CheckChains,
+	ConsistencyInvalid: CheckHistory, SignerChanged: CheckHistory, Forked: CheckHistory, ArchiveUnreadable: CheckHistory,
+}
+
+func (p *prover) add(f report.Finding) {
+	if f.Severity == "" {
+		f.Severity = report.Problem
+		if codeClass[f.Code] == classIO {
+			f.Severity = report.IOError
+		}
+	}
+	if f.Severity != report.Warning {
+		p.failed[checkOf[f.Code]]++
+	}
+	if p.perCode[f.Code]++; p.perCode[f.Code] > maxPerCode {
+		p.dropped[f.Code]++
+		return
+	}
+	p.rep.Add(f)
+}
+
+func (p *prover) run() {
+	p.checkSignature()
+	p.checkEvents()
+	p.checkDocs()
+	p.checkNames()
+	p.checkConsistency()
+	p.checkHistory()
+	for code, n := range p.dropped {
+		sev := report.Problem
+		if codeClass[code] == classIO {
+			sev = report.IOError
+		}
+		p.rep.Add(report.Finding{Code: code, Severity: sev,
+			Message: fmt.Sprintf("%d more findings with the code %s were found but not listed", n, code)})
+	}
+	p.summarize()
+}
+
+var errTooLarge = errors.New("too large")
+
+// readFile reads a custody/ file of at most max bytes. A missing required
+// file, one too large or unreadable, is reported and gives false.
+func (p *prover) readFile(name string, max int64, required bool) ([]byte, bool) {
+	b, err := readCapped(p.fsys, name, max)
+	switch {
+	case err == nil:
+		return b, true
+	case errors.Is(err, fs.ErrNotExist):
+		if required {
+			p.add(report.Finding{Code: FileMissing, Path: name, Expected: "present", Found: "missing",
+				Message: fmt.Sprintf("%s is missing, so the bundle's provenance cannot be checked (incomplete proof material)", name)})
+		}
+	case errors.Is(err, errTooLarge):
+		p.add(report.Finding{Code: FileMalformed, Path: name, Expected: fmt.Sprintf("at most %d bytes", max),
+			Message: fmt.Sprintf("%s is larger than the %d bytes a verifier reads; it was not read", name, max)})
+	default:
+		p.add(report.Finding{Code: ReadFailed, Path: name, Message: fmt.Sprintf("could not read %s: %v", name, err)})
+	}
+	return nil, false
+}
+
+func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+		return nil, errTooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(b)) > max {
+		return nil, errTooLarge
+	}
+	return b, err
+}
+
+// checkSignature reads keys.txt and the checkpoint and verifies the
+// signature: first under the keys the receiving archive trusts (its trust
+// store and its own key), then under the bundle's own keys.
+func (p *prover) checkSignature() {
+	if kb, ok := p.readFile(abundle.FileKeys, abundle.MaxKeysFile, true); ok {
+		p.readKeys(kb)
+	}
+	b, ok := p.readFile(abundle.FileCheckpoint, tlog.MaxCheckpointSize, true)
+	if !ok {
+		p.sigDetail = "not checked: the checkpoint could not be read"
+		return
+	}
+	p.note = b
+	_, err := tlog.ParseCheckpoint(b, note.VerifierList())
+	var unknown *tlog.SignerUnknownError
+	if !errors.As(err, &unknown) {
+		p.add(report.Finding{Code: CheckpointMalformed, Path: abundle.FileCheckpoint, Message: err.Error()})
+		p.sigDetail = "not checked: the checkpoint is malformed"
+		return
+	}
+	p.cp = unknown.Checkpoint
+	p.res.Checkpoint = p.cp
+	if p.checkTrusted() {
+		return
+	}
+	if len(p.bundleVs) == 0 {
+		p.add(report.Finding{Code: SignatureInvalid, Path: abundle.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
+			Found: strings.Join(unknown.Signers, ", "), Message: "custody/keys.txt holds no usable key, so the checkpoint's signature cannot be checked"})
+		p.sigDetail = "not checked: no usable key"
+		return
+	}
+	vs := note.VerifierList(p.bundleVs...)
+	cp, err := tlog.ParseCheckpoint(b, vs)
+	if err != nil {
+		p.signatureFailed(err, unknown.Signers)
+		return
+	}
+	var info *keys.KeyInfo
+	for _, name := range cp.Signers {
+		if k := p.bundleKey[name]; k != nil {
+			info = k
+			break
+		}
+	}
+	p.verified(cp, info, keys.Trusted{})
+}
+
+func (p *prover) readKeys(b []byte) {
+	lines, err := ParseKeys(b)
+	if err != nil {
+		p.add(report.Finding{Code: FileMalformed, Path: abundle.FileKeys, Message: "custody/keys.txt: " + err.Error()})
+		return
+	}
+	for i, l := range lines {
+		v, info, err := keys.ParseVerifierKey(l)
+		if err != nil {
+			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: clip(l),
+				Message: fmt.Sprintf("key on line %d is not used: %v", i+1, err)})
+			continue
+		}
+		if p.bundleKey[info.Name] != nil {
+			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: clip(l),
+				Message: fmt.Sprintf("key on line %d has the same name as an earlier one; it is not used", i+1)})
+			continue
+		}
+		p.bundleKey[info.Name] = info
+		p.bundleVs = append(p.bundleVs, v)
+	}
+}
+
+// checkTrusted verifies the checkpoint under the archive's trusted keys
+// and reports whether that settled the signature.
+func (p *prover) checkTrusted() bool {
+	a := p.opt.Archive
+	if a == nil {
+		return false
+	}
+	list, err := keys.TrustList(a.DB())
+	if err != nil {
+		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's trust store could not be read: " + err.Error()})
+		list = nil
+	}
+	if pub := a.Public(); pub != nil {
+		list = append(list, keys.Trusted{Name: "this archive (your own key)", VerifierKey: pub.VerifierKey,
+			Fingerprint: pub.Fingerprint, How: "it is this archive's key"})
+	}
+	var vs []note.Verifier
+	byName := map[string]keys.Trusted{}
+	seen := map[string]bool{}
+	for _, t := range list {
+		v, info, err := keys.ParseVerifierKey(t.VerifierKey)
+		if err != nil || seen[t.VerifierKey] {
+			continue
+		}
+		seen[t.VerifierKey] = true
+		vs = append(vs, v)
+		byName[info.Name] = t
+	}
+	if len(vs) == 0 {
+		return false
+	}
+	cp, err := tlog.ParseCheckpoint(p.note, note.VerifierList(vs...))
+	var unknown *tlog.SignerUnknownError
+	switch {
+	case err == nil:
+		for _, name := range cp.Signers {
+			if t, ok := byName[name]; ok {
+				_, info, _ := keys.ParseVerifierKey(t.VerifierKey)
+				p.verified(cp, info, t)
+				return true
+			}
+		}
+		return false
+	case errors.As(err, &unknown):
+		return false
+	}
+	p.signatureFailed(err, nil)
+	return true
+}
+
+func (p *prover) signatureFailed(err error, signers []string) {
+	found := err.Error()
+	if len(signers) > 0 {
+		found = "signed by " + strings.Join(signers, ", ")
+	}
+	var unknown *tlog.SignerUnknownError
+	if errors.As(err, &unknown) {
+		p.add(report.Finding{Code: SignatureInvalid, Path: abundle.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
+			Found: found, Message: "the checkpoint is not signed by any key the bundle carries; it was re-signed or its keys.txt replaced"})
+	} else {
+		p.add(report.Finding{Code: SignatureInvalid, Path: abundle.FileCheckpoint, Expected: "a valid signature", Found: found,
+			Message: "the checkpoint's signature does not match its text: it was altered or forged (" + err.Error() + ")"})
+	}
+	p.sigDetail = "INVALID"
+}
+
+// verified records the key that signed the checkpoint.
+func (p *prover) verified(cp *tlog.Checkpoint, info *keys.KeyInfo, trusted keys.Trusted) {
+	p.cp, p.sigOK = cp, true
+	p.res.Checkpoint = cp
+	v, _, _ := keys.ParseVerifierKey(info.VerifierKey)
+	p.signerVs = note.VerifierList(v)
+	s := &Signer{KeyName: info.Name, Fingerprint: info.Fingerprint, VerifierKey: info.VerifierKey, Origin: cp.Origin}
+	if trusted.Name != "" {
+		s.Trusted, s.TrustedAs, s.How = true, trusted.Name, trusted.How
+	}
+	p.res.Signer = s
+	p.sigDetail = fmt.Sprintf("valid: signed by %s (fingerprint %s); log %s at size %d", info.Name, info.Fingerprint, cp.Origin, cp.Size)
+	if rest, ok := strings.CutPrefix(cp.Origin, "custody.app/"); ok {
+		if fp, _, _ := strings.Cut(rest, "/"); fp != info.Fingerprint {
+			p.add(report.Finding{Code: OriginKeyMismatch, Path: abundle.FileCheckpoint,
+				Expected: "custody.app/" + info.Fingerprint + "/…", Found: cp.Origin,
+				Message: "the checkpoint names the log of another key than the one that signed it: it was re-signed by someone else"})
+		}
+	}
+}
+
+// checkEvents checks every event of events.jsonl against its proof.
+func (p *prover) checkEvents() {
+	if p.cp == nil {
+		return
+	}
+	b, ok := p.readFile(abundle.FileProofs, abundle.MaxProofsFile, true)
+	if ok {
+		ps, err := ParseProofs(b)
+		switch {
+		case err != nil:
+			p.add(report.Finding{Code: FileMalformed, Path: abundle.FileProofs, Message: "custody/proofs.json: " + err.Error()})
+		case ps.CheckpointSize != p.cp.Size:
+			p.add(report.Finding{Code: FileMalformed, Path: abundle.FileProofs,
+				Expected: fmt.Sprintf("proofs for the checkpoint of size %d", p.cp.Size), Found: fmt.Sprintf("proofs for size %d", ps.CheckpointSize),
+				Message: "custody/proofs.json is for another checkpoint than custody/checkpoint (incomplete proof material)"})
+		default:
+			p.proofs = ps
+		}
+	}
+	f, err := p.fsys.Open(abundle.FileEvents)
+	if err != nil {
+		p.readFile(abundle.FileEvents, 0, true) // reports it missing or unreadable
+		return
+	}
+	defer f.Close()
+	if p.proofs == nil {
+		return
+	}
+	used := map[int64]bool{}
+	err = ReadEvents(io.LimitReader(f, maxEventsFile), func(line int, idx int64, ev []byte) error {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+		p.events++
+		p.checkEvent(line, idx, ev, used)
+		return nil
+	})
+	switch {
+	case p.ctx.Err() != nil:
+		return
+	case err != nil:
+		p.add(report.Finding{Code: FileMalformed, Path: abundle.FileEvents, Message: "custody/events.jsonl: " + err.Error()})
+		return
+	}
+	p.eventsRead = true
+	if n := len(p.proofs.Order) - len(used); n > 0 {
+		p.add(report.Finding{Code: ProofUnused, Severity: report.Warning, Path: abundle.FileProofs,
+			Message: fmt.Sprintf("%d proofs are for events that are not in custody/events.jsonl", n)})
+	}
+	if p.notSigner > 0 && p.res.Signer != nil {
+		p.add(report.Finding{Code: ActorNotSigner, Severity: report.Warning, Path: abundle.FileEvents, Expected: p.res.Signer.KeyName,
+			Message: fmt.Sprintf("%d events name another actor than the key that signed the checkpoint", p.notSigner)})
+	}
+}
+
+func (p *prover) checkEvent(line int, idx int64, ev []byte, used map[int64]bool) {
+	proof, ok := p.proofs.Proofs[idx]
+	if idx >= p.cp.Size || !ok {
+		why := "custody/proofs.json has no proof for it"
+		if idx >= p.cp.Size {
+			why = fmt.Sprintf("its index is outside the checkpoint's tree of size %d", p.cp.Size)
+		}
+		p.add(report.Finding{Code: ProofMissing, Path: abundle.FileEvents, Expected: fmt.Sprintf("an inclusion proof for event %d", idx),
+			Found: "none", Message: fmt.Sprintf("line %d, event %d: %s (incomplete proof material)", line, idx, why)})
+		return
+	}
+	used[idx] = true
+	if err := tlog.CheckEvent(p.cp, idx, ev, proof); err != nil {
+		leaf := sumtlog.RecordHash(ev)
+		p.add(report.Finding{Code: EventNotInLog, Path: abundle.FileEvents,
+			Expected: fmt.Sprintf("event %d of the log signed at size %d", idx, p.cp.Size),
+			Found:    fmt.Sprintf("line %d: bytes with leaf hash %s, not in that log", line, base64.StdEncoding.EncodeToString(leaf[:])),
+			Message:  fmt.Sprintf("event %d (line %d) is not the event the sender signed: it was changed, swapped or moved", idx, line)})
+		return
+	}
+	e, err := tlog.ParseEvent(ev)
+	if err != nil {
+		p.add(report.Finding{Code: EventMalformed, Path: abundle.FileEvents, Message: fmt.Sprintf("event %d (line %d): %v", idx, line, err)})
+		return
+	}
+	for _, d := range e.Introduces() {
+		id := fmt.Sprintf("%x", d)
+		if _, ok := p.introduced[id]; !ok {
+			p.introduced[id] = idx
+		}
+	}
+	if e.Type == tlog.Derive {
+		p.derives = append(p.derives, derivation{idx, e.Doc, e.Parents})
+	}
+	if p.res.Signer != nil && e.Actor != p.res.Signer.KeyName {
+		p.notSigner++
+	}
+}

@@ -1,0 +1,212 @@
+// Package bundle verifies a bundle: any BagIt bag, a folder or a zip, and
+// when it holds Custody's custody/ tag files, the provenance of every
+// document in it.
+//
+// # Two layers
+//
+// The first layer is verify/bag's full RFC 8493 validation: structure,
+// manifests, every payload byte. A valid bag without custody/ files is
+// NO PROVENANCE: its payload is intact, but nothing says where it came
+// from. The second layer (see docs/bundle-format.md) reads custody/ and
+// checks that every payload file is a document whose provenance events
+// are in the sender's log (each event's exact bytes proven included in
+// the signed checkpoint), that every derivation's parents are accounted
+// for, and that the checkpoint is validly signed by the key the bundle
+// carries.
+//
+// # Trust and history
+//
+// The bundle's own key never makes it trusted. Given the receiving
+// archive, the signer is looked up in its trust store (INTACT when found,
+// INTACT, SIGNER UNKNOWN otherwise, with the key's fingerprint to confirm
+// with the sender), and the checkpoint is compared with the newest one
+// remembered from the same origin: it must be the same tree, extend it by
+// a consistency proof the bundle carries, or (an older bundle) be a proven
+// prefix of it. Anything else is FORKED, with both signed checkpoints and
+// the failing proof as evidence a third party can check. Without an
+// archive there is no trust store and no memory, and the report says so.
+//
+// Every problem is listed, not only the first, each with a stable code
+// (codes.go), the file or event concerned, and what was expected and
+// found.
+package bundle
+
+import (
+	"context"
+	"io/fs"
+	"time"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/bag"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// Options tune Verify. The zero value verifies without an archive.
+type Options struct {
+	// Archive is the receiving archive: its trust store and remembered
+	// checkpoints are consulted (read only). Nil verifies the bundle alone.
+	Archive *archive.Archive
+	// Workers is how many files are hashed at once; 0 means one per CPU.
+	Workers int
+	// Progress, if set, receives snapshots while files are hashed.
+	Progress progress.Func
+	// Subject names the bundle in the report.
+	Subject string
+}
+
+// Result is what verification found.
+type Result struct {
+	Report *report.Report
+	// Bag is what the BagIt layer read (nil when the bag could not be
+	// opened at all).
+	Bag *bag.Bag
+	// Provenance is true when the bag has custody/ tag files.
+	Provenance bool
+	// BundleID is the bag's External-Identifier (empty if none).
+	BundleID string
+	// Signer is the key that signed the checkpoint (nil when no key did).
+	Signer *Signer
+	// Checkpoint is the bundle's checkpoint, parsed (nil if unreadable).
+	// Its signature is valid only when Signer is set.
+	Checkpoint *tlog.Checkpoint
+	// Files lists the payload files with their documents and names.
+	Files []File
+	// Fork holds the evidence when the verdict is FORKED.
+	Fork *tlog.ForkError
+	// Remember is the checkpoint a receive may remember for its origin:
+	// set only when it verified and is newer than, and consistent with,
+	// what the archive remembers.
+	Remember *archive.Seen
+}
+
+// Signer describes the key that signed a bundle's checkpoint.
+type Signer struct {
+	KeyName     string `json:"key_name"`
+	Fingerprint string `json:"fingerprint"`
+	VerifierKey string `json:"verifier_key"`
+	Origin      string `json:"origin"`
+	Trusted     bool   `json:"trusted"`
+	// TrustedAs is the name the trust store gives the key ("this
+	// archive" for the archive's own key).
+	TrustedAs string `json:"trusted_as,omitempty"`
+	How       string `json:"how,omitempty"` // how the key was confirmed
+}
+
+// File is one payload file of a verified bag.
+type File struct {
+	Path     string `json:"path"`            // in the bag, "data/…"
+	Doc      string `json:"doc,omitempty"`   // its SHA-256 from the manifest
+	Name     string `json:"name"`            // its original name (from names.tsv, else the path without data/)
+	Size     int64  `json:"size"`            // bytes on disk
+	Verified bool   `json:"verified"`        // every manifest checksum matched
+	Event    *int64 `json:"event,omitempty"` // index of the event that introduced it, when proven
+}
+
+// Verify verifies the bundle at path: a folder or a .zip.
+func Verify(ctx context.Context, path string, opt Options) *Result {
+	if opt.Subject == "" {
+		opt.Subject = path
+	}
+	fsys, closer, err := bag.Open(path)
+	if err != nil {
+		_, rep := bag.ValidatePath(ctx, path, bag.Options{Subject: opt.Subject})
+		return &Result{Report: rep}
+	}
+	defer closer.Close()
+	return VerifyFS(ctx, fsys, opt)
+}
+
+// VerifyFS verifies the bag whose top folder is the root of fsys.
+func VerifyFS(ctx context.Context, fsys fs.FS, opt Options) *Result {
+	bopt := bag.Options{Workers: opt.Workers, Subject: opt.Subject}
+	var done chan struct{}
+	if opt.Progress != nil {
+		ch := make(chan bag.Progress, 1)
+		done = make(chan struct{})
+		bopt.Progress = ch
+		start := time.Now()
+		go func() {
+			defer close(done)
+			for p := range ch {
+				opt.Progress(progress.Progress{Files: p.Files, Bytes: p.Bytes, TotalFiles: p.TotalFiles,
+					TotalBytes: p.TotalBytes, Current: p.Current, Elapsed: time.Since(start)})
+			}
+		}()
+		defer func() {
+			close(ch)
+			<-done
+		}()
+	}
+	b, rep := bag.Validate(ctx, fsys, bopt)
+	res := &Result{Report: rep, Bag: b}
+	if b == nil || rep.Verdict == report.Cancelled {
+		return res
+	}
+	if ids := b.InfoValues("External-Identifier"); len(ids) > 0 {
+		res.BundleID = ids[0]
+	}
+	res.Files = payloadFiles(b)
+	res.Provenance = b.Custody
+	if !b.Custody {
+		rep.AddCheck(CheckProvenance, false, "none: this bag has no custody/ folder, so nothing says where its documents came from or who sent them (a plain BagIt bag)")
+		return res
+	}
+	p := newProver(ctx, fsys, opt, res)
+	p.run()
+	rep.Sort()
+	rep.Verdict = p.verdict(rep.Verdict)
+	return res
+}
+
+func payloadFiles(b *bag.Bag) []File {
+	var out []File
+	for _, p := range b.PayloadPaths() {
+		f := b.Payload[p]
+		name := p
+		if len(name) > 5 && name[:5] == "data/" {
+			name = name[5:]
+		}
+		out = append(out, File{Path: p, Doc: f.Digests["sha256"], Name: name, Size: f.Size, Verified: f.Verified})
+	}
+	return out
+}
+
+// verdict sums up the bag's verdict and the provenance findings.
+func (p *prover) verdict(bagVerdict report.Verdict) report.Verdict {
+	forked, invalid, tampered, ioErr := false, bagVerdict == report.Invalid, bagVerdict == report.Tampered, bagVerdict == report.Unreadable
+	for _, f := range p.rep.Findings {
+		c, ok := codeClass[f.Code]
+		if !ok {
+			continue // a code of the bag layer: counted in bagVerdict
+		}
+		switch c {
+		case classForked:
+			forked = true
+		case classInvalid:
+			invalid = true
+		case classTampered:
+			tampered = true
+		case classIO:
+			ioErr = true
+		}
+	}
+	switch {
+	case bagVerdict == report.Cancelled || p.ctx.Err() != nil:
+		return report.Cancelled
+	case forked:
+		return report.Forked
+	case invalid:
+		return report.Invalid
+	case tampered:
+		return report.Tampered
+	case ioErr:
+		return report.Unreadable
+	case p.res.Signer != nil && p.res.Signer.Trusted:
+		return report.Intact
+	case p.res.Signer != nil:
+		return report.SignerUnknown
+	}
+	return report.Invalid // unreachable: no signer means a finding above
+}
