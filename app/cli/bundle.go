@@ -1,0 +1,322 @@
+package cli
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
+	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/verify/bundle"
+	"github.com/custody-app/custody/verify/report"
+)
+
+func init() {
+	register(command{"bundle",
+		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
+		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle})
+}
+
+func runBundle(env *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "create":
+			return runBundleCreate(env, args[1:])
+		case "verify":
+			return runBundleVerify(env, args[1:])
+		case "receive":
+			return runBundleReceive(env, args[1:])
+		}
+	}
+	return &exitError{ExitFailed, errors.New("use: custody bundle create | verify | receive (see custody help)")}
+}
+
+func runBundleCreate(env *Env, args []string) error {
+	fs := newFlags("bundle create")
+	out := fs.String("out", "", "the bundle to write: a folder, or a file ending in .zip")
+	all := fs.Bool("all", false, "bundle every document")
+	tag := fs.String("tag", "", "bundle the documents with this tag")
+	ancestors := fs.Bool("with-ancestors", false, "add the documents that derived ones were made from")
+	sha512 := fs.Bool("sha512", false, "add SHA-512 manifests")
+	note := fs.String("note", "", "a note recorded in the export event")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	refs, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	ways := 0
+	for _, set := range []bool{*all, *tag != "", len(refs) > 0} {
+		if set {
+			ways++
+		}
+	}
+	if *out == "" || ways != 1 {
+		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
+	}
+	a, err := env.open(readWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ids, err := chooseDocs(a, *all, *tag, refs)
+	if err != nil {
+		return err
+	}
+	res, err := abundle.Create(env.ctx, a, abundle.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
+		SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+	if err != nil {
+		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
+			return problem("%v", err)
+		}
+		return err
+	}
+	if *asJSON {
+		writeJSON(env.Stdout, res)
+		return nil
+	}
+	kind := "folder"
+	if res.Zip {
+		kind = "zip"
+	}
+	fmt.Fprintf(env.Stdout, "Wrote the bundle %s (%s): %s, %s, %s.\n", res.Path, kind,
+		plural(len(res.Files), "document"), humanBytes(res.Bytes), plural(res.Events, "provenance event"))
+	fmt.Fprintf(env.Stdout, "Bundle id:   %s\nCheckpoint:  %s, size %d\nFingerprint: %s (the receiver confirms it with you)\n",
+		res.ID, a.Public().Origin, res.CheckpointSize, a.Public().Fingerprint)
+	for _, f := range res.Files {
+		if f.Path != "data/"+f.Name {
+			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", f.Path, f.Name)
+		}
+	}
+	return nil
+}
+
+// chooseDocs turns the selection flags into document IDs.
+func chooseDocs(a *archive.Archive, all bool, tag string, refs []string) ([][32]byte, error) {
+	var ids [][32]byte
+	if all || tag != "" {
+		err := a.Each(func(r *catalog.Record) error {
+			if all || slices.Contains(r.Tags, tag) {
+				ids = append(ids, r.Sum())
+			}
+			return nil
+		}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			if all {
+				return nil, errors.New("the archive holds no documents yet")
+			}
+			return nil, fmt.Errorf("no document has the tag %q", tag)
+		}
+		return ids, nil
+	}
+	for _, ref := range refs {
+		id, err := a.Resolve(ref)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// bundleJSON is the output of "custody bundle verify --json".
+type bundleJSON struct {
+	Subject    string           `json:"subject"`
+	Verdict    report.Verdict   `json:"verdict"`
+	Checks     []report.Check   `json:"checks"`
+	Findings   []report.Finding `json:"findings"`
+	Warnings   []report.Finding `json:"warnings"`
+	BundleID   string           `json:"bundle_id,omitempty"`
+	Signer     *bundle.Signer   `json:"signer,omitempty"`
+	Checkpoint *checkpointJSON  `json:"checkpoint,omitempty"`
+	Files      []bundle.File    `json:"files"`
+	Evidence   string           `json:"fork_evidence,omitempty"`
+	Archive    string           `json:"archive,omitempty"`
+}
+
+type checkpointJSON struct {
+	Origin string `json:"origin"`
+	Size   int64  `json:"size"`
+	Root   string `json:"root"`
+}
+
+func toJSON(res *bundle.Result, archiveDir string) *bundleJSON {
+	r := res.Report
+	out := &bundleJSON{Subject: r.Subject, Verdict: r.Verdict, Checks: r.Checks, Findings: r.Findings, Warnings: r.Warnings,
+		BundleID: res.BundleID, Signer: res.Signer, Files: []bundle.File{}, Archive: archiveDir}
+	if out.Checks == nil {
+		out.Checks = []report.Check{}
+	}
+	if out.Findings == nil {
+		out.Findings = []report.Finding{}
+	}
+	if out.Warnings == nil {
+		out.Warnings = []report.Finding{}
+	}
+	if cp := res.Checkpoint; cp != nil {
+		out.Checkpoint = &checkpointJSON{cp.Origin, cp.Size, base64.StdEncoding.EncodeToString(cp.Root[:])}
+	}
+	for _, f := range res.Files {
+		f.Name = catalog.EscapeInvalid(f.Name)
+		out.Files = append(out.Files, f)
+	}
+	if res.Fork != nil {
+		out.Evidence = res.Fork.Evidence()
+	}
+	return out
+}
+
+// verifyArchive opens the archive a bundle is checked against, or none.
+func (env *Env) verifyArchive(none bool) (*archive.Archive, string, error) {
+	if none {
+		return nil, "", nil
+	}
+	dir := archive.Locate(env.Archive)
+	if !archive.Exists(dir) {
+		return nil, "", nil
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w (to check the bundle without your archive, add --no-archive)", err)
+	}
+	return a, a.Dir(), nil
+}
+
+func runBundleVerify(env *Env, args []string) error {
+	fs := newFlags("bundle verify")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	strict := fs.Bool("strict", false, "also fail (exit 1) on an unknown signer, no provenance or any warning")
+	htmlOut := fs.String("report", "", "also write the report as a web page to this file")
+	noArchive := fs.Bool("no-archive", false, "check the bundle alone, without your archive's trusted keys and memory")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{ExitFailed, errors.New("use: custody bundle verify [--json] [--strict] [--report FILE.html] PATH")}
+	}
+	a, dir, err := env.verifyArchive(*noArchive)
+	if err != nil {
+		return err
+	}
+	if a != nil {
+		defer a.Close()
+	}
+	res := bundle.Verify(env.ctx, pos[0], bundle.Options{Archive: a, Progress: env.bar("Verifying")})
+	if *htmlOut != "" {
+		if err := writeHTMLReport(*htmlOut, res, dir); err != nil {
+			return fmt.Errorf("could not write the report %s: %w", *htmlOut, err)
+		}
+	}
+	if *asJSON {
+		writeJSON(env.Stdout, toJSON(res, dir))
+	} else {
+		printBundle(env.Stdout, res, dir)
+	}
+	return exitCode(res.Report.ExitCode(*strict))
+}
+
+// printBundle writes a bundle's report for people.
+func printBundle(w io.Writer, res *bundle.Result, dir string) {
+	printReport(w, res.Report)
+	fmt.Fprintln(w)
+	if s := res.Signer; s != nil {
+		who := "an unknown key"
+		if s.Trusted {
+			who = fmt.Sprintf("%q, whom you trust", s.TrustedAs)
+		}
+		fmt.Fprintf(w, "Signed by %s: fingerprint %s\n  log %s\n", who, s.Fingerprint, s.Origin)
+	}
+	switch {
+	case dir == "":
+		fmt.Fprintln(w, "Checked without an archive: no trusted keys and no memory of earlier checkpoints were used, so the signer is unknown at best.")
+	default:
+		fmt.Fprintf(w, "Checked against the archive in %s (trusted keys, checkpoints seen before).\n", dir)
+	}
+	if res.Fork != nil {
+		fmt.Fprintf(w, "\nEvidence of the fork (hand this on; anyone with the signer's key can check it):\n%s", res.Fork.Evidence())
+	}
+	if res.Report.Verdict == report.NoProvenance {
+		fmt.Fprintln(w, "This bag carries no provenance: its files match its manifests, but nothing says where they came from.")
+	}
+}
+
+func runBundleReceive(env *Env, args []string) error {
+	fs := newFlags("bundle receive")
+	force := fs.Bool("force", false, "receive a TAMPERED, FORKED or INVALID bundle anyway (recorded in the log)")
+	note := fs.String("note", "", "a note recorded with each received document")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{ExitFailed, errors.New("use: custody bundle receive [--force] PATH")}
+	}
+	a, err := env.open(readWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	got, err := bundle.Receive(env.ctx, a, pos[0], bundle.ReceiveOptions{Force: *force, Note: *note,
+		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
+	if *asJSON {
+		writeJSON(env.Stdout, struct {
+			*bundleJSON
+			*bundle.Received
+			Error string `json:"error,omitempty"`
+		}{toJSON(got.Verify, a.Dir()), got, errText(err)})
+	} else {
+		printBundle(env.Stdout, got.Verify, a.Dir())
+		if got.Import != nil {
+			printReceived(env, got)
+		}
+	}
+	switch {
+	case errors.Is(err, bundle.ErrRefused):
+		if *asJSON {
+			return exitCode(ExitProblem)
+		}
+		return problem("%v", err)
+	case err != nil:
+		return err
+	case got.Forced:
+		return exitCode(ExitProblem)
+	}
+	return nil
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func printReceived(env *Env, got *bundle.Received) {
+	w := env.Stdout
+	res := got.Import
+	fmt.Fprintf(w, "\nReceived %s (%s), %s already present, %s skipped.\n",
+		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "document"), plural(len(res.Skipped), "file"))
+	for _, s := range res.Skipped {
+		fmt.Fprintf(w, "  skipped %s: %s\n", catalog.EscapeInvalid(s.Path), s.Reason)
+	}
+	switch {
+	case got.Provenance:
+		fmt.Fprintln(w, "Each document was recorded with a receive event naming the sender's log and checkpoint, so its provenance continues here.")
+	default:
+		fmt.Fprintln(w, "This bag has no provenance: its documents were imported as new material (an ingest event each, naming the bag as the source).")
+	}
+	if got.Forced {
+		fmt.Fprintf(w, "Received with --force despite the verdict %s; each document's event records that.\n", got.Verify.Report.Verdict)
+	}
+	if got.Remembered {
+		fmt.Fprintf(w, "The sender's checkpoint (size %d) is now the newest remembered from %s.\n", got.Verify.Checkpoint.Size, got.Verify.Checkpoint.Origin)
+	}
+}

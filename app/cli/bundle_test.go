@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// bundleSetup makes a sender archive holding two documents and returns
+// its folder.
+func bundleSetup(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sender")
+	src := filepath.Join(t.TempDir(), "leak")
+	os.MkdirAll(filepath.Join(src, "mail"), 0o755)
+	os.WriteFile(filepath.Join(src, "mail", "1.eml"), []byte("Subject: one\r\n\r\nbody\r\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "aux.txt"), []byte("a name Windows reserves"), 0o644)
+	if _, e, code := run(t, dir, "import", "--source", "tip", src); code != 0 {
+		t.Fatalf("import: %d %s", code, e)
+	}
+	return dir
+}
+
+func TestBundleCreateVerifyReceive(t *testing.T) {
+	sender := bundleSetup(t)
+	out := t.TempDir()
+	for _, name := range []string{"b.zip", "b"} {
+		path := filepath.Join(out, name)
+		stdout, e, code := run(t, sender, "bundle", "create", "--out", path, "--all")
+		if code != 0 || !strings.Contains(stdout, "2 documents") || !strings.Contains(stdout, "data/leak/aux_.txt  was named leak/aux.txt") {
+			t.Fatalf("create %s: %d %q %q", name, code, stdout, e)
+		}
+		// Without an archive: the signer cannot be trusted.
+		stdout, _, code = run(t, sender, "bundle", "verify", "--no-archive", path)
+		if code != 0 || !strings.HasPrefix(stdout, "INTACT, SIGNER UNKNOWN\n") || !strings.Contains(stdout, "Checked without an archive") {
+			t.Fatalf("verify --no-archive: %d %s", code, stdout)
+		}
+		if _, _, code := run(t, sender, "bundle", "verify", "--no-archive", "--strict", path); code != 1 {
+			t.Fatalf("verify --strict of SIGNER UNKNOWN: exit %d, want 1", code)
+		}
+		// In the sender's own archive its own key is known.
+		stdout, _, code = run(t, sender, "bundle", "verify", "--json", path)
+		var rep bundleJSON
+		if err := json.Unmarshal([]byte(stdout), &rep); code != 0 || err != nil || rep.Verdict != "INTACT" || rep.Signer == nil ||
+			!rep.Signer.Trusted || len(rep.Files) != 2 || rep.Checkpoint == nil || rep.Findings == nil {
+			t.Fatalf("verify --json: %d %v %s", code, err, stdout)
+		}
+	}
+	receiver := filepath.Join(t.TempDir(), "receiver")
+	if _, e, code := run(t, receiver, "init"); code != 0 {
+		t.Fatalf("init: %s", e)
+	}
+	stdout, e, code := run(t, receiver, "bundle", "receive", filepath.Join(out, "b.zip"))
+	if code != 0 || !strings.Contains(stdout, "Received 2 new documents") || !strings.Contains(stdout, "receive event naming the sender's log") ||
+		!strings.Contains(stdout, "now the newest remembered") {
+		t.Fatalf("receive: %d %q %q", code, stdout, e)
+	}
+	stdout, _, _ = run(t, receiver, "ls")
+	if !strings.Contains(stdout, "leak/aux.txt") || !strings.Contains(stdout, "leak/mail/1.eml") {
+		t.Fatalf("received documents keep their original names: %s", stdout)
+	}
+	stdout, _, _ = run(t, receiver, "log")
+	if strings.Count(stdout, "receive") != 2 {
+		t.Fatalf("log after receive: %s", stdout)
+	}
+}
+
+func TestBundleVerifyTamperedAndReport(t *testing.T) {
+	sender := bundleSetup(t)
+	path := filepath.Join(t.TempDir(), "b")
+	if _, e, code := run(t, sender, "bundle", "create", "--out", path, "--all"); code != 0 {
+		t.Fatal(e)
+	}
+	os.WriteFile(filepath.Join(path, "data", "leak", "mail", "1.eml"), []byte("Subject: two\r\n\r\nbody\r\n"), 0o644)
+	page := filepath.Join(t.TempDir(), "report.html")
+	stdout, _, code := run(t, sender, "bundle", "verify", "--report", page, path)
+	if code != 1 || !strings.HasPrefix(stdout, "TAMPERED\n") || !strings.Contains(stdout, "PAYLOAD_HASH_MISMATCH data/leak/mail/1.eml") {
+		t.Fatalf("verify tampered: %d %s", code, stdout)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "TAMPERED", "PAYLOAD_HASH_MISMATCH", "data/leak/mail/1.eml", "Do not rely on the bundle"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, banned := range []string{"<script", "http://", "https://", "src="} {
+		if strings.Contains(string(html), banned) {
+			t.Errorf("report holds %q; it must be self-contained", banned)
+		}
+	}
+	receiver := filepath.Join(t.TempDir(), "receiver")
+	run(t, receiver, "init")
+	stdout, e, code := run(t, receiver, "bundle", "receive", path)
+	if code != 1 || !strings.Contains(e, "refused") || !strings.Contains(e, "nothing was imported") {
+		t.Fatalf("receive tampered: %d %q %q", code, stdout, e)
+	}
+	if out, _, _ := run(t, receiver, "ls"); out != "" {
+		t.Fatalf("a refused bundle left documents: %q", out)
+	}
+	stdout, e, code = run(t, receiver, "bundle", "receive", "--force", path)
+	if code != 1 || !strings.Contains(stdout, "Received 2 new documents") || !strings.Contains(stdout, "with --force despite the verdict TAMPERED") {
+		t.Fatalf("receive --force: %d %q %q", code, stdout, e)
+	}
+	out, _, _ := run(t, receiver, "log", "--json")
+	if strings.Count(out, `"forced":true`) != 2 {
+		t.Fatalf("forced receive events: %s", out)
+	}
+}
+
+func TestBundleArguments(t *testing.T) {
+	sender := bundleSetup(t)
+	for _, args := range [][]string{
+		{"bundle"},
+		{"bundle", "create", "--all"},
+		{"bundle", "create", "--out", "x", "--all", "--tag", "t"},
+		{"bundle", "verify"},
+		{"bundle", "receive"},
+	} {
+		if _, _, code := run(t, sender, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if _, e, code := run(t, sender, "bundle", "create", "--out", filepath.Join(t.TempDir(), "b"), "--tag", "none"); code != 2 || !strings.Contains(e, `no document has the tag "none"`) {
+		t.Errorf("unknown tag: %d %s", code, e)
+	}
+	existing := t.TempDir()
+	if _, e, code := run(t, sender, "bundle", "create", "--out", existing, "--all"); code != 2 || !strings.Contains(e, "already exists") {
+		t.Errorf("existing output: %d %s", code, e)
+	}
+	stdout, _, code := run(t, sender, "bundle", "verify", filepath.Join(t.TempDir(), "nothing.zip"))
+	if code != 2 || !strings.HasPrefix(stdout, "COULD NOT READ") {
+		t.Errorf("missing bundle: %d %s", code, stdout)
+	}
+}
