@@ -1,61 +1,116 @@
 // Package gui is Custody's window, built with Fyne. It holds no logic of
 // its own: every action calls the archive and verify packages, long work
 // runs in goroutines, and every UI update from them goes through fyne.Do.
+//
+// The window shows one page at a time under a fixed toolbar and status
+// bar: the start page (create, open or unlock an archive), the document
+// list, a document, a verification report, the keys, the log. Forms and
+// progress are dialogs over the page. Each page lives in its own file.
 package gui
 
 import (
-	"fmt"
+	"os"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/assets"
 )
 
-// Main opens the window on the archive named by $CUSTODY_ARCHIVE or the
-// default one, and returns the process exit code when it closes.
+// appID names the app for Fyne's preferences (recent archives, theme).
+const appID = "app.custody.desktop"
+
+// Main opens the window and returns the process exit code when it closes.
+// $CUSTODY_ARCHIVE names the archive, as for the command line; with
+// $CUSTODY_PASSPHRASE also set, it is opened without asking.
 func Main() int {
-	a := app.NewWithID("app.custody.desktop")
+	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow("Custody")
-	w.Resize(fyne.NewSize(1100, 700))
-	dir := archive.Locate("")
-	arc, err := archive.Open(dir, archive.Options{Create: true, Store: store.Config{}})
-	if err != nil {
-		w.SetContent(widget.NewLabel(fmt.Sprintf("Could not open the archive in %s:\n%v", dir, err)))
-		w.ShowAndRun()
-		return 2
-	}
-	defer arc.Close()
-	w.SetTitle("Custody — " + arc.Dir())
-	recs, _ := arc.Records()
-	w.SetContent(container.NewBorder(nil, widget.NewLabel(fmt.Sprintf("%d documents", len(recs))), nil, nil, docTable(recs)))
-	w.ShowAndRun()
+	u := newUI(a, config{Getenv: os.Getenv})
+	u.win.Resize(fyne.NewSize(1180, 760))
+	u.start()
+	u.win.ShowAndRun()
+	u.closeArchive()
 	return 0
 }
 
-func docTable(recs []*catalog.Record) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(recs), 3 },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			r := recs[id.Row]
-			l := o.(*widget.Label)
-			switch id.Col {
-			case 0:
-				l.SetText(r.FirstName())
-			case 1:
-				l.SetText(fmt.Sprint(r.Size))
-			case 2:
-				l.SetText(r.ID[:12])
-			}
-		})
-	t.SetColumnWidth(0, 600)
-	t.SetColumnWidth(1, 120)
-	return t
+// config holds what tests change: the environment, Badger's sizes and the
+// passphrase's key-derivation cost.
+type config struct {
+	Getenv     func(string) string
+	Store      store.Config
+	ScryptLogN int
+}
+
+// ui is the window and the open archive.
+type ui struct {
+	app fyne.App
+	win fyne.Window
+	cfg config
+
+	arc      *archive.Archive // nil until an archive is open
+	readOnly bool
+	pass     []byte // the passphrase that opened arc (to reopen it for checks)
+
+	main *mainView // the toolbar, pages and status bar; nil on the start page
+
+	// The forms and pages shown, kept so tests can fill them in.
+	unlockPage  *unlockPage
+	createPage  *createPage
+	importForm  *importForm
+	bundleForm  *bundleForm
+	deriveForm  *deriveForm
+	trustForm   *trustForm
+	passForm    *passForm
+	proofForm   *proofForm
+	lastSummary string // the text of the last summary dialog
+	tasks       int    // long operations in progress
+
+	// jobs counts work running off the UI goroutine, so tests can wait
+	// for it to finish before looking at the window.
+	jobs sync.WaitGroup
+}
+
+func newUI(a fyne.App, cfg config) *ui {
+	if cfg.Getenv == nil {
+		cfg.Getenv = func(string) string { return "" }
+	}
+	u := &ui{app: a, cfg: cfg}
+	a.Settings().SetTheme(newTheme(a.Preferences()))
+	u.win = a.NewWindow("Custody")
+	u.win.SetOnDropped(u.dropped)
+	u.win.SetMaster()
+	return u
+}
+
+// goWork runs fn off the UI goroutine. fn reports back through fyne.Do.
+func (u *ui) goWork(fn func()) {
+	u.jobs.Add(1)
+	go func() {
+		defer u.jobs.Done()
+		fn()
+	}()
+}
+
+// closeArchive closes the open archive, if any.
+func (u *ui) closeArchive() {
+	if u.arc != nil {
+		u.arc.Close()
+		u.arc = nil
+	}
+	clear(u.pass)
+	u.pass = nil
+}
+
+// setTitle names the window: always starting with "Custody", so scripts
+// can find it.
+func (u *ui) setTitle(detail string) {
+	if detail == "" {
+		u.win.SetTitle("Custody")
+		return
+	}
+	u.win.SetTitle("Custody — " + detail)
 }

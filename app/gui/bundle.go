@@ -1,0 +1,213 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/progress"
+)
+
+// Choices of what goes into a bundle.
+const (
+	fromMarked = "Marked documents"
+	fromShown  = "Documents the search shows"
+	fromTag    = "Documents tagged"
+	fromAll    = "Every document"
+)
+
+// bundleForm is the Export bundle dialog.
+type bundleForm struct {
+	what      *widget.RadioGroup
+	tag       *widget.Select
+	ancestors *widget.Check
+	format    *widget.RadioGroup
+	dir, name *widget.Entry
+	note      *widget.Entry
+	errs      *widget.Label
+	dlg       *dialog.ConfirmDialog
+}
+
+// exportBundleDialog asks what to bundle and where, then writes it.
+func (u *ui) exportBundleDialog() {
+	if !u.canWrite() || u.main == nil {
+		return
+	}
+	d := u.main.docs
+	f := &bundleForm{errs: errorText()}
+	u.bundleForm = f
+	counts := map[string]string{
+		fromMarked: fmt.Sprintf("%s (%s)", fromMarked, count(int64(len(d.marked)))),
+		fromShown:  fmt.Sprintf("%s (%s)", fromShown, count(int64(len(d.shown)))),
+		fromTag:    fromTag,
+		fromAll:    fmt.Sprintf("%s (%s)", fromAll, count(int64(len(d.ix.recs)))),
+	}
+	labels := []string{counts[fromMarked], counts[fromShown], counts[fromTag], counts[fromAll]}
+	f.what = widget.NewRadioGroup(labels, nil)
+	f.tag = widget.NewSelect(d.ix.tags, func(string) { f.what.SetSelected(counts[fromTag]) })
+	f.tag.PlaceHolder = "Choose a tag"
+	if len(d.ix.tags) == 0 {
+		f.tag.PlaceHolder = "No tags yet"
+		f.tag.Disable()
+	}
+	switch {
+	case len(d.marked) > 0:
+		f.what.SetSelected(labels[0])
+	case len(d.shown) < len(d.ix.recs):
+		f.what.SetSelected(labels[1])
+	default:
+		f.what.SetSelected(labels[3])
+	}
+	f.ancestors = widget.NewCheck("Include the documents they were derived from", nil)
+	f.ancestors.SetChecked(true)
+	f.format = widget.NewRadioGroup([]string{"Folder", ".zip file"}, nil)
+	f.format.Horizontal = true
+	f.format.SetSelected("Folder")
+	f.dir = widget.NewEntry()
+	f.dir.SetText(defaultSaveDir())
+	f.name = widget.NewEntry()
+	f.name.SetText("bundle " + time.Now().Format("2006-01-02 1504"))
+	f.note = widget.NewEntry()
+	f.note.SetPlaceHolder("Who it is for, why (recorded in the log; optional)")
+	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err == nil && l != nil {
+				f.dir.SetText(l.Path())
+			}
+		}, u.win)
+		fd.Resize(dialogSize(u.win))
+		fd.Show()
+	})
+	form := widget.NewForm(
+		widget.NewFormItem("Documents", container.NewVBox(f.what, f.tag, f.ancestors)),
+		widget.NewFormItem("As", f.format),
+		widget.NewFormItem("Save in", container.NewBorder(nil, nil, nil, choose, f.dir)),
+		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem("Note", f.note),
+	)
+	body := container.NewVBox(form, para("A bundle is a BagIt bag that any BagIt tool can check; Custody adds each "+
+		"document's signed provenance, so the receiver can prove where it came from."), f.errs)
+	f.dlg = dialog.NewCustomConfirm("Export a bundle", "Export", "Cancel", body, func(ok bool) {
+		if ok {
+			u.bundleForm = nil
+			u.submitBundle(f, counts)
+		}
+	}, u.win)
+	f.dlg.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
+	f.dlg.Show()
+}
+
+// submitBundle resolves the choice into documents and writes the bundle.
+func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
+	d := u.main.docs
+	var ids [][32]byte
+	switch f.what.Selected {
+	case counts[fromMarked]:
+		ids = d.markedIDs()
+	case counts[fromShown]:
+		ids = d.shownIDs()
+	case counts[fromTag]:
+		for _, r := range d.ix.recs {
+			if f.tag.Selected != "" && slices.Contains(r.Tags, f.tag.Selected) {
+				ids = append(ids, r.Sum())
+			}
+		}
+	case counts[fromAll]:
+		for _, r := range d.ix.recs {
+			ids = append(ids, r.Sum())
+		}
+	}
+	if len(ids) == 0 {
+		dialog.ShowInformation("Nothing to export", "The choice holds no documents. Mark some in the list, "+
+			"search for them, choose a tag, or export every document.", u.win)
+		return
+	}
+	name := strings.TrimSpace(f.name.Text)
+	if name == "" {
+		name = "bundle"
+	}
+	zip := f.format.Selected == ".zip file"
+	if zip && !strings.EqualFold(filepath.Ext(name), ".zip") {
+		name += ".zip"
+	}
+	out := freeName(filepath.Join(strings.TrimSpace(f.dir.Text), name))
+	u.writeBundle(bundle.Options{Out: out, Docs: ids, WithAncestors: f.ancestors.Checked, Note: strings.TrimSpace(f.note.Text)})
+}
+
+// writeBundle writes a bundle with a progress dialog and says where it
+// went.
+func (u *ui) writeBundle(opt bundle.Options) {
+	a := u.arc
+	u.runTask("Writing the bundle", func(ctx context.Context, p progress.Func) func() {
+		opt.Progress = p
+		res, err := bundle.Create(ctx, a, opt)
+		return func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("the bundle was not written: %w", err), u.win)
+				return
+			}
+			u.reload()
+			u.bundleWritten(res)
+		}
+	})
+}
+
+// bundleWritten says where the bundle went and what is in it.
+func (u *ui) bundleWritten(res *bundle.Result) {
+	text := fmt.Sprintf("%s (%s), with %s events of provenance signed in checkpoint %s.\nBundle ID %s.",
+		plural(len(res.Files), "document", "documents"), humanBytes(res.Bytes), count(int64(res.Events)),
+		count(res.CheckpointSize), res.ID)
+	var d dialog.Dialog
+	verify := widget.NewButtonWithIcon("Verify it now", theme.ConfirmIcon(), func() {
+		d.Hide()
+		u.verifyBundle(res.Path)
+	})
+	body := container.NewVBox(para("The bundle was written to:"), mono(res.Path),
+		container.NewHBox(u.copyButton("Copy the path", func() string { return res.Path }), verify), para(text))
+	d = dialog.NewCustom("Bundle written", "Close", body, u.win)
+	d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 0))
+	u.lastSummary = "Bundle written to " + res.Path + "\n" + text
+	d.Show()
+}
+
+// freeName returns path, or "path (2)", "path (3)"… if it exists.
+func freeName(path string) string {
+	ext := ""
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		ext = filepath.Ext(path)
+	}
+	stem := strings.TrimSuffix(path, ext)
+	for n := 1; ; n++ {
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s (%d)%s", stem, n, ext)
+		}
+		if _, err := os.Lstat(p); os.IsNotExist(err) {
+			return p
+		}
+	}
+}
+
+// defaultSaveDir is where exports go unless the person chooses: their
+// Documents folder if there is one, else their home folder.
+func defaultSaveDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "."
+	}
+	if fi, err := os.Stat(filepath.Join(home, "Documents")); err == nil && fi.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
+}

@@ -1,0 +1,168 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	sha256 "github.com/minio/sha256-simd"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// proofForm is the Check a proof dialog: a proof file and the document's
+// file, optionally a checkpoint published earlier and the signer's key.
+type proofForm struct {
+	proof, doc, published, key *widget.Entry
+	dlg                        *dialog.ConfirmDialog
+}
+
+// checkProofDialog checks a proof file, as "custody check-proof" does; it
+// needs no archive.
+func (u *ui) checkProofDialog() {
+	f := &proofForm{proof: widget.NewEntry(), doc: widget.NewEntry(), published: widget.NewEntry(), key: widget.NewEntry()}
+	f.key.SetPlaceHolder("The archivist's verifier key, obtained from them (optional)")
+	f.published.SetPlaceHolder("A checkpoint they published earlier (optional)")
+	pick := func(e *widget.Entry) fyne.CanvasObject {
+		b := widget.NewButtonWithIcon("Choose…", theme.FileIcon(), func() {
+			fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+				if err == nil && r != nil {
+					e.SetText(r.URI().Path())
+					r.Close()
+				}
+			}, u.win)
+			fd.Resize(dialogSize(u.win))
+			fd.Show()
+		})
+		return container.NewBorder(nil, nil, nil, b, e)
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Proof", pick(f.proof)),
+		widget.NewFormItem("Document", pick(f.doc)),
+		widget.NewFormItem("Published", pick(f.published)),
+		widget.NewFormItem("Key", f.key),
+	)
+	f.dlg = dialog.NewCustomConfirm("Check a proof", "Check", "Cancel", form, func(ok bool) {
+		if ok {
+			u.proofForm = nil
+			u.runCheckProof(f.proof.Text, f.doc.Text, f.published.Text, strings.TrimSpace(f.key.Text))
+		}
+	}, u.win)
+	f.dlg.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
+	u.proofForm = f
+	f.dlg.Show()
+}
+
+// runCheckProof checks off the UI goroutine and shows the verdict.
+func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
+	u.goWork(func() {
+		verdict, text := checkProofFiles(proofPath, docPath, publishedPath, key)
+		fyne.Do(func() {
+			bg, fg := verdictColors(report.Verdict(verdict))
+			if verdict != "PROVEN" && verdict != "PROVEN, SIGNER UNKNOWN" {
+				bg, fg = colRed, colWhite
+			}
+			u.lastSummary = verdict + "\n" + text
+			d := dialog.NewCustom("Proof check", "Close", container.NewVBox(banner(verdict, "", bg, fg), mono(text)), u.win)
+			d.Resize(fyne.NewSize(min(680, u.win.Canvas().Size().Width-40), 0))
+			d.Show()
+		})
+	})
+}
+
+// checkProofFiles reads the files and checks the proof with tlog.
+func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, text string) {
+	raw, err := readSmall(proofPath, tlog.MaxProofSize)
+	if err != nil {
+		return "NOT CHECKED", err.Error()
+	}
+	p, err := tlog.ParseProof(raw)
+	if err != nil {
+		return "NOT PROVEN", err.Error()
+	}
+	sum, err := fileSum(docPath)
+	if err != nil {
+		return "NOT CHECKED", err.Error()
+	}
+	var verifier note.Verifier
+	var info *keys.KeyInfo
+	if key != "" {
+		if verifier, info, err = keys.ParseVerifierKey(key); err != nil {
+			return "NOT CHECKED", err.Error()
+		}
+	}
+	var pub []byte
+	if strings.TrimSpace(publishedPath) != "" {
+		if pub, err = readSmall(publishedPath, 64<<10); err != nil {
+			return "NOT CHECKED", err.Error()
+		}
+	}
+	res, err := tlog.CheckProof(p, sum, verifier, pub)
+	if err != nil {
+		text = err.Error()
+		var fe *tlog.ForkError
+		if errors.As(err, &fe) {
+			text += "\n\nEvidence (hand this on):\n" + fe.Evidence()
+		}
+		return "NOT PROVEN", text
+	}
+	if !res.Trusted && info != nil {
+		return "NOT PROVEN BY THAT KEY", fmt.Sprintf("The checkpoint is not signed by the key you gave (fingerprint %s); "+
+			"it verifies only under the key inside the proof (%s).", info.Fingerprint, strings.Join(res.Checkpoint.Signers, ", "))
+	}
+	verdict = "PROVEN"
+	if !res.Trusted {
+		verdict = "PROVEN, SIGNER UNKNOWN"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Document %x\n%d event(s) included in checkpoint %s #%d\n%s\n", sum, len(res.Events),
+		res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
+	for _, ev := range res.Events {
+		fmt.Fprintf(&b, "%s  %-8s %s %s\n", ev.Time, ev.Type, shortID(ev.Doc), ev.Name)
+	}
+	if !res.Trusted {
+		b.WriteString("The checkpoint verifies under the key inside the proof; give the archivist's key, obtained from them, to know who signed it.")
+	}
+	return verdict, b.String()
+}
+
+func readSmall(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes: not a file this reads", path, limit)
+	}
+	return b, nil
+}
+
+func fileSum(path string) ([32]byte, error) {
+	var sum [32]byte
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+}

@@ -1,0 +1,334 @@
+package gui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive/catalog"
+)
+
+// docList is the documents page: the search row and the table. The table
+// is virtual: it draws only the rows in view from shown, which indexes
+// the records held in ix.
+type docList struct {
+	u      *ui
+	ix     *docIndex
+	shown  []int32
+	q      query
+	gen    int // bumps on every search, so a slow one cannot overwrite a newer one
+	marked map[string]bool
+
+	search            *widget.Entry
+	kind, tag, source *widget.Select
+	info              *widget.Label
+	unmark, markShown *widget.Button
+	table             *widget.Table
+	empty             fyne.CanvasObject
+	view              fyne.CanvasObject
+	filtered          func() // called after each search is applied (tests)
+	widths            [numCols]float32
+	lastWidth         float32
+}
+
+const anyChoice = "(any)"
+
+var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID"}
+
+func newDocList(u *ui) *docList {
+	d := &docList{u: u, ix: buildIndex(nil), marked: map[string]bool{}, q: query{sort: colID}}
+	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120}
+	d.search = widget.NewEntry()
+	d.search.SetPlaceHolder("Search names, ID, tags, sources, notes")
+	d.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	d.search.OnChanged = func(s string) { d.q.text = s; d.refilter() }
+	d.kind = widget.NewSelect(append([]string{anyChoice}, typeNames...), func(s string) { d.q.kind = choice(s); d.refilter() })
+	d.kind.PlaceHolder = "Type"
+	d.tag = widget.NewSelect(nil, func(s string) { d.q.tag = choice(s); d.refilter() })
+	d.tag.PlaceHolder = "Tag"
+	d.source = widget.NewSelect(nil, func(s string) { d.q.source = choice(s); d.refilter() })
+	d.source.PlaceHolder = "Source"
+	d.info = widget.NewLabel("")
+	d.info.Truncation = fyne.TextTruncateEllipsis
+	d.unmark = widget.NewButton("Clear marks", func() { d.marked = map[string]bool{}; d.changedMarks() })
+	d.markShown = widget.NewButton("Mark all shown", d.markAllShown)
+	d.unmark.Hide()
+
+	d.table = widget.NewTable(func() (int, int) { return len(d.shown), numCols }, newCell, d.updateCell)
+	d.table.ShowHeaderRow = true
+	d.table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		return b
+	}
+	d.table.UpdateHeader = d.updateHeader
+	d.table.OnSelected = func(id widget.TableCellID) {
+		d.table.Unselect(id)
+		if id.Row < 0 || id.Row >= len(d.shown) {
+			return
+		}
+		r := d.ix.recs[d.shown[id.Row]]
+		if id.Col == colMark {
+			d.toggle(r.ID)
+			return
+		}
+		u.showDocument(r)
+	}
+	for c, w := range d.widths {
+		d.table.SetColumnWidth(c, w)
+	}
+	importFiles := widget.NewButtonWithIcon("Import files…", theme.FileIcon(), u.importFilesDialog)
+	importFolder := widget.NewButtonWithIcon("Import folder…", theme.FolderIcon(), u.importFolderDialog)
+	d.empty = container.NewCenter(container.NewVBox(
+		widget.NewLabelWithStyle("No documents yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Drop files or folders onto this window, or:", fyne.TextAlignCenter, fyne.TextStyle{}),
+		container.NewCenter(container.NewHBox(importFiles, importFolder)),
+	))
+	d.empty.Hide()
+	filters := container.NewGridWithColumns(3, d.kind, d.tag, d.source)
+	top := container.NewBorder(nil, nil, nil, filters, d.search)
+	marks := container.NewHBox(d.markShown, d.unmark)
+	bar := container.NewBorder(nil, nil, nil, marks, d.info)
+	tableArea := container.New(&stretchLayout{d: d}, d.table)
+	d.view = container.NewBorder(container.NewVBox(top, bar), nil, nil, nil, container.NewStack(tableArea, d.empty))
+	return d
+}
+
+func choice(s string) string {
+	if s == anyChoice {
+		return ""
+	}
+	return s
+}
+
+// setIndex shows a newly loaded index, keeping the search and marks.
+func (d *docList) setIndex(ix *docIndex) {
+	d.ix = ix
+	d.tag.Options = append([]string{anyChoice}, ix.tags...)
+	d.source.Options = append([]string{anyChoice}, ix.sources...)
+	d.tag.Refresh()
+	d.source.Refresh()
+	if len(ix.recs) == 0 {
+		d.empty.Show()
+	} else {
+		d.empty.Hide()
+	}
+	d.refilter()
+}
+
+// refilter runs the search off the UI goroutine and shows its result.
+// Over 100,000 documents it takes a few milliseconds; a newer search
+// makes an older one's result be dropped.
+func (d *docList) refilter() {
+	d.gen++
+	gen, ix, q := d.gen, d.ix, d.q
+	d.u.goWork(func() {
+		shown := ix.filter(q)
+		fyne.Do(func() {
+			if gen != d.gen {
+				return
+			}
+			d.shown = shown
+			d.table.Refresh()
+			d.table.ScrollToTop()
+			d.updateInfo()
+			if d.filtered != nil {
+				d.filtered()
+			}
+		})
+	})
+}
+
+func (d *docList) updateInfo() {
+	total := len(d.ix.recs)
+	s := fmt.Sprintf("%s of %s shown", count(int64(len(d.shown))), plural(total, "document", "documents"))
+	if len(d.shown) == total {
+		s = plural(total, "document", "documents")
+	}
+	if n := len(d.marked); n > 0 {
+		s += fmt.Sprintf(" · %s marked for export or derive", count(int64(n)))
+		d.unmark.Show()
+	} else {
+		d.unmark.Hide()
+	}
+	d.info.SetText(s)
+}
+
+func (d *docList) toggle(id string) {
+	if d.marked[id] {
+		delete(d.marked, id)
+	} else {
+		d.marked[id] = true
+	}
+	d.changedMarks()
+}
+
+func (d *docList) markAllShown() {
+	for _, i := range d.shown {
+		d.marked[d.ix.recs[i].ID] = true
+	}
+	d.changedMarks()
+}
+
+func (d *docList) changedMarks() {
+	d.table.Refresh()
+	d.updateInfo()
+}
+
+// markedIDs returns the marked documents' IDs.
+func (d *docList) markedIDs() [][32]byte {
+	var out [][32]byte
+	for _, r := range d.ix.recs {
+		if d.marked[r.ID] {
+			out = append(out, r.Sum())
+		}
+	}
+	return out
+}
+
+// shownIDs returns the IDs of the documents the search shows.
+func (d *docList) shownIDs() [][32]byte {
+	out := make([][32]byte, len(d.shown))
+	for k, i := range d.shown {
+		out[k] = d.ix.recs[i].Sum()
+	}
+	return out
+}
+
+// cell is one table cell: a check box for the first column, a label for
+// the others.
+type cell struct {
+	widget.BaseWidget
+	check *widget.Check
+	label *widget.Label
+}
+
+func newCell() fyne.CanvasObject {
+	c := &cell{check: widget.NewCheck("", nil), label: widget.NewLabel("")}
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *cell) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(c.check, c.label))
+}
+
+func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	c := o.(*cell)
+	if id.Row >= len(d.shown) {
+		return
+	}
+	r := d.ix.recs[d.shown[id.Row]]
+	if id.Col == colMark {
+		c.label.Hide()
+		c.check.Show()
+		c.check.OnChanged = nil
+		c.check.SetChecked(d.marked[r.ID])
+		docID := r.ID
+		c.check.OnChanged = func(on bool) {
+			if on != d.marked[docID] {
+				d.toggle(docID)
+			}
+		}
+		return
+	}
+	c.check.Hide()
+	c.label.Show()
+	c.label.Alignment = fyne.TextAlignLeading
+	c.label.TextStyle = fyne.TextStyle{Monospace: id.Col == colID}
+	c.label.SetText(cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col))
+	if id.Col == colSize {
+		c.label.Alignment = fyne.TextAlignTrailing
+		c.label.Refresh()
+	}
+}
+
+func cellText(r *catalog.Record, kind string, col int) string {
+	switch col {
+	case colName:
+		if n := r.FirstName(); n != "" {
+			return n
+		}
+		return "(no name)"
+	case colType:
+		return kind
+	case colSize:
+		return humanBytes(r.Size)
+	case colImported:
+		return shortTime(r.Imported)
+	case colSource:
+		return r.Source
+	case colID:
+		return shortID(r.ID)
+	}
+	return ""
+}
+
+func (d *docList) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	col := id.Col
+	if col < 0 {
+		return
+	}
+	if col == colMark {
+		b.SetText("")
+		b.SetIcon(theme.CheckButtonIcon())
+		b.OnTapped = d.markAllShown
+		return
+	}
+	text := colTitles[col]
+	if d.q.sort == col {
+		if d.q.desc {
+			text += " ▼"
+		} else {
+			text += " ▲"
+		}
+	}
+	b.SetIcon(nil)
+	b.SetText(text)
+	b.OnTapped = func() { d.sortBy(col) }
+}
+
+// sortBy orders the table by a column; a second tap reverses it.
+func (d *docList) sortBy(col int) {
+	if d.q.sort == col {
+		d.q.desc = !d.q.desc
+	} else {
+		d.q.sort, d.q.desc = col, false
+	}
+	d.refilter()
+}
+
+// stretchLayout gives the name column whatever width the others leave.
+type stretchLayout struct{ d *docList }
+
+func (l *stretchLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	d := l.d
+	if size.Width != d.lastWidth {
+		d.lastWidth = size.Width
+		var fixed float32
+		for c, w := range d.widths {
+			if c != colName {
+				fixed += w
+			}
+		}
+		name := size.Width - fixed - theme.ScrollBarSize() - float32(numCols)*theme.Padding()
+		if name < 160 {
+			name = 160
+		}
+		d.table.SetColumnWidth(colName, name)
+	}
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (l *stretchLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(300, 120)
+}

@@ -1,0 +1,235 @@
+package gui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/tlog"
+)
+
+// mainView is the window while an archive is open: toolbar, one page,
+// status bar.
+type mainView struct {
+	docs    *docList
+	page    *fyne.Container
+	current string // name of the page shown
+	doc     *detailPage
+	report  *reportPage
+	keys    *keysPage
+	status  *widget.Label
+	key     *widget.Label
+	loaded  time.Duration // how long the last load of the records took
+	onLoad  func()        // called after each load (tests, measurements)
+	toolbar fyne.CanvasObject
+}
+
+// Page names.
+const (
+	pageDocuments = "documents"
+	pageDocument  = "document"
+	pageReport    = "report"
+	pageKeys      = "keys"
+	pageLog       = "log"
+)
+
+// showMain shows the open archive: the document list, loaded off the UI
+// goroutine.
+func (u *ui) showMain() {
+	m := &mainView{page: container.NewStack(), status: widget.NewLabel("Loading…"), key: widget.NewLabel("")}
+	u.main = m
+	m.docs = newDocList(u)
+	m.status.Truncation = fyne.TextTruncateEllipsis
+	pub := u.arc.Public()
+	m.key.SetText("Your key " + pub.Fingerprint)
+	m.key.TextStyle = fyne.TextStyle{Monospace: true}
+	title := u.arc.Dir()
+	if u.readOnly {
+		title += " (read-only)"
+	}
+	u.setTitle(title)
+	m.toolbar = u.toolbar()
+	u.win.SetMainMenu(u.mainMenu())
+	u.addShortcuts()
+	statusBar := container.NewBorder(nil, nil, nil, m.key, m.status)
+	u.win.SetContent(container.NewBorder(
+		container.NewVBox(m.toolbar, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), statusBar),
+		nil, nil, m.page))
+	u.showPage(pageDocuments, m.docs.view)
+	u.reload()
+}
+
+// showPage puts a page in the middle of the window.
+func (u *ui) showPage(name string, content fyne.CanvasObject) {
+	m := u.main
+	m.current = name
+	m.page.Objects = []fyne.CanvasObject{content}
+	m.page.Refresh()
+	if name == pageDocuments {
+		m.doc = nil
+		u.win.Canvas().Focus(m.docs.search)
+	}
+}
+
+// showDocuments goes back to the document list.
+func (u *ui) showDocuments() {
+	if u.main != nil {
+		u.showPage(pageDocuments, u.main.docs.view)
+	}
+}
+
+// reload reads every record off the UI goroutine, builds the search index
+// and shows it, with the status bar.
+func (u *ui) reload() {
+	a, m := u.arc, u.main
+	u.goWork(func() {
+		t0 := time.Now()
+		var recs []*catalog.Record
+		bad := 0
+		err := a.Each(func(r *catalog.Record) error { recs = append(recs, r); return nil },
+			func([32]byte, error) { bad++ })
+		ix := buildIndex(recs)
+		cp, cpErr := tlog.Latest(a.DB())
+		size, _ := tlog.Size(a.DB())
+		took := time.Since(t0)
+		fyne.Do(func() {
+			if u.main != m {
+				return
+			}
+			m.loaded = took
+			m.docs.setIndex(ix)
+			s := fmt.Sprintf("%s · %s", plural(len(recs), "document", "documents"), humanBytes(ix.bytes))
+			switch {
+			case cpErr != nil:
+				s += " · checkpoint unreadable"
+			case cp == nil:
+				s += " · no checkpoint yet"
+			default:
+				s += fmt.Sprintf(" · log %s events, checkpoint %s", count(size), count(cp.Size))
+			}
+			if bad > 0 {
+				s += fmt.Sprintf(" · %d damaged record(s): verify the archive", bad)
+			}
+			if err != nil {
+				s += " · could not read every record: " + err.Error()
+			}
+			if u.readOnly {
+				s += " · read-only"
+			}
+			m.status.SetText(s)
+			if m.onLoad != nil {
+				m.onLoad()
+			}
+		})
+	})
+}
+
+// toolbar holds the common actions, with words as well as icons.
+func (u *ui) toolbar() fyne.CanvasObject {
+	btn := func(label string, icon fyne.Resource, fn func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, fn)
+		b.Importance = widget.LowImportance
+		if u.readOnly && (label == "Import files" || label == "Import folder" || label == "Derive" || label == "Export bundle") {
+			b.Disable()
+		}
+		return b
+	}
+	return container.NewHBox(
+		btn("Import files", theme.FileIcon(), u.importFilesDialog),
+		btn("Import folder", theme.FolderIcon(), u.importFolderDialog),
+		btn("Derive", theme.ContentCopyIcon(), u.deriveDialog),
+		btn("Export bundle", theme.UploadIcon(), u.exportBundleDialog),
+		widget.NewSeparator(),
+		btn("Verify archive", theme.ConfirmIcon(), u.verifyArchive),
+		btn("Verify bundle", theme.SearchIcon(), u.verifyBundleDialog),
+		widget.NewSeparator(),
+		btn("Keys", theme.AccountIcon(), u.showKeys),
+	)
+}
+
+// shortcut is the platform's command key (Ctrl, or Cmd on macOS) with key.
+func shortcut(key fyne.KeyName, shift bool) fyne.Shortcut {
+	mod := fyne.KeyModifierShortcutDefault
+	if shift {
+		mod |= fyne.KeyModifierShift
+	}
+	return &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+}
+
+// mainMenu lists every action, with its keyboard shortcut.
+func (u *ui) mainMenu() *fyne.MainMenu {
+	item := func(label string, fn func(), sc fyne.Shortcut) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = sc
+		return it
+	}
+	theme := fyne.NewMenuItem("Theme", nil)
+	theme.ChildMenu = fyne.NewMenu("",
+		fyne.NewMenuItem("Follow the system", func() { u.setThemeChoice("") }),
+		fyne.NewMenuItem("Light", func() { u.setThemeChoice("light") }),
+		fyne.NewMenuItem("Dark", func() { u.setThemeChoice("dark") }))
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			item("Import files…", u.importFilesDialog, shortcut(fyne.KeyI, false)),
+			item("Import folder…", u.importFolderDialog, shortcut(fyne.KeyI, true)),
+			item("Export bundle…", u.exportBundleDialog, shortcut(fyne.KeyE, false)),
+			fyne.NewMenuItemSeparator(),
+			item("Open another archive…", u.switchArchive, shortcut(fyne.KeyO, false)),
+		),
+		fyne.NewMenu("Documents",
+			item("Find", u.focusSearch, shortcut(fyne.KeyF, false)),
+			item("All documents", u.showDocuments, shortcut(fyne.KeyL, false)),
+			item("Derive a new version…", u.deriveDialog, shortcut(fyne.KeyD, false)),
+		),
+		fyne.NewMenu("Verify",
+			item("Verify archive", u.verifyArchive, shortcut(fyne.KeyR, false)),
+			item("Verify bundle…", u.verifyBundleDialog, shortcut(fyne.KeyB, false)),
+			item("Check a proof…", u.checkProofDialog, nil),
+		),
+		fyne.NewMenu("Archive",
+			item("Keys and trust", u.showKeys, shortcut(fyne.KeyK, false)),
+			item("Provenance log", u.showLog, shortcut(fyne.KeyL, true)),
+			item("Change passphrase…", u.changePassphraseDialog, nil),
+		),
+		fyne.NewMenu("View", theme),
+	)
+}
+
+// addShortcuts registers the menu's shortcuts on the canvas too, so they
+// work the same whether or not the platform draws the menu in the window;
+// Escape goes back to the list.
+func (u *ui) addShortcuts() {
+	c := u.win.Canvas()
+	for _, m := range u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Action != nil {
+				action := it.Action
+				c.AddShortcut(it.Shortcut, func(fyne.Shortcut) { action() })
+			}
+		}
+	}
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyEscape && u.main != nil && u.main.current != pageDocuments {
+			u.showDocuments()
+		}
+	})
+}
+
+func (u *ui) focusSearch() {
+	u.showDocuments()
+	u.win.Canvas().Focus(u.main.docs.search)
+}
+
+// switchArchive closes this archive and goes to the start page.
+func (u *ui) switchArchive() {
+	u.closeArchive()
+	u.chooseFolder()
+	u.start()
+}

@@ -1,0 +1,250 @@
+package gui
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/verify/report"
+)
+
+// reportPage shows a verification report: one verdict banner, the checks,
+// and every finding.
+type reportPage struct {
+	rep     *report.Report
+	banner  fyne.CanvasObject
+	summary string // the banner's words (tests read them)
+	rows    []reportRow
+	list    *widget.List
+	actions *fyne.Container
+}
+
+// reportRow is one line of the list under the banner.
+type reportRow struct {
+	icon    fyne.Resource
+	head    string
+	text    string
+	finding *report.Finding
+}
+
+// verdictWords explains a verdict in a sentence, for an archive or a
+// bundle.
+func verdictWords(v report.Verdict, bundle bool) string {
+	switch v {
+	case report.Intact:
+		if bundle {
+			return "Every file matches the bundle's manifest, every document's provenance is proven against the sender's signed checkpoint, and you trust the signer."
+		}
+		return "Every byte of every document matches its SHA-256, and the provenance log agrees with every checkpoint the archive signed."
+	case report.SignerUnknown:
+		return "Every file matches and its provenance is proven, but the checkpoint is signed by a key you have not trusted. Compare the fingerprint with the sender before trusting it."
+	case report.NoProvenance:
+		return "A valid bag: every file matches its manifest. It carries no Custody provenance, so where the files came from is not proven."
+	case report.Corrupt:
+		return "Some stored bytes are not what was imported (damage to the disk or the files). Each affected document is listed below; Custody will not hand out its bytes."
+	case report.Tampered:
+		if bundle {
+			return "Files or records differ from what the bundle's manifests or the sender's signed log say. Each one is listed below."
+		}
+		return "The provenance log disagrees with itself or with its signed checkpoints: its history was changed. The records involved are listed below."
+	case report.Forked:
+		return "The sender's history disagrees with what this archive saw from the same sender before: one of the two was rewritten."
+	case report.Invalid:
+		return "This is not readable as a bag; nothing in it can be trusted as it is."
+	case report.Unreadable:
+		return "Something could not be read, so it is not known whether the bytes are right. Check the disk or the file and try again."
+	case report.Cancelled:
+		return "The check was stopped before it finished: nothing is known about what was not checked."
+	}
+	return ""
+}
+
+// affected names the documents or files the problems are about, for the
+// banner: "memo.eml (3f2a9c01d2e4), …".
+func affected(rep *report.Report, names func(doc string) string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range rep.Findings {
+		label := f.Path
+		if f.Doc != "" {
+			n := f.Path
+			if n == "" && names != nil {
+				n = names(f.Doc)
+			}
+			label = strings.TrimSpace(n + " (" + shortID(f.Doc) + ")")
+		}
+		if label == "" || seen[label] {
+			continue
+		}
+		seen[label] = true
+		out = append(out, label)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	if len(out) > 4 {
+		return strings.Join(out[:4], ", ") + fmt.Sprintf(" and %d more", len(out)-4)
+	}
+	return strings.Join(out, ", ")
+}
+
+// showReport shows rep on its own page, with the actions given (Save
+// report is always there).
+func (u *ui) showReport(what string, rep *report.Report, bundle bool, actions ...fyne.CanvasObject) *reportPage {
+	p := &reportPage{rep: rep}
+	words := verdictWords(rep.Verdict, bundle)
+	if a := affected(rep, u.docName); a != "" && rep.Verdict != report.Cancelled {
+		words += "\nAffected: " + a + "."
+	}
+	p.summary = string(rep.Verdict) + "\n" + words
+	bg, fg := verdictColors(rep.Verdict)
+	p.banner = banner(string(rep.Verdict), words, bg, fg)
+
+	for _, c := range rep.Checks {
+		icon := theme.ConfirmIcon()
+		if !c.OK {
+			icon = theme.ErrorIcon()
+		}
+		p.rows = append(p.rows, reportRow{icon: icon, head: c.Name, text: c.Detail})
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		p.rows = append(p.rows, findingRow(f, theme.ErrorIcon(), u.docName))
+	}
+	for i := range rep.Warnings {
+		f := &rep.Warnings[i]
+		p.rows = append(p.rows, findingRow(f, theme.WarningIcon(), u.docName))
+	}
+	p.list = widget.NewList(func() int { return len(p.rows) }, newReportItem,
+		func(i widget.ListItemID, o fyne.CanvasObject) { p.rows[i].fill(o) })
+	p.list.OnSelected = func(i widget.ListItemID) {
+		p.list.Unselect(i)
+		u.showFinding(p.rows[i])
+	}
+	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(rep) })
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.showDocuments)
+	p.actions = container.NewHBox(append([]fyne.CanvasObject{save}, actions...)...)
+	counts := fmt.Sprintf("%s, %s, %s", plural(len(rep.Checks), "check", "checks"),
+		plural(len(rep.Findings), "problem", "problems"), plural(len(rep.Warnings), "warning", "warnings"))
+	head := container.NewVBox(
+		container.NewBorder(nil, nil, back, nil, title(what)),
+		mono(rep.Subject),
+		p.banner,
+		container.NewBorder(nil, nil, nil, p.actions, widget.NewLabel(counts)),
+	)
+	u.showPage(pageReport, container.NewBorder(head, nil, nil, nil, p.list))
+	u.main.report = p
+	return p
+}
+
+func findingRow(f *report.Finding, icon fyne.Resource, names func(string) string) reportRow {
+	where := f.Path
+	if f.Doc != "" {
+		n := f.Path
+		if n == "" {
+			n = names(f.Doc)
+		}
+		where = strings.TrimSpace(n + " · " + shortID(f.Doc))
+	}
+	head := f.Code
+	if where != "" {
+		head += " · " + where
+	}
+	return reportRow{icon: icon, head: head, text: f.Message, finding: f}
+}
+
+func newReportItem() fyne.CanvasObject {
+	head := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Truncation = fyne.TextTruncateEllipsis
+	text := widget.NewLabel("")
+	text.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, container.NewVBox(head, text))
+}
+
+func (r reportRow) fill(o fyne.CanvasObject) {
+	c := o.(*fyne.Container)
+	c.Objects[1].(*widget.Icon).SetResource(r.icon)
+	box := c.Objects[0].(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(r.head)
+	box.Objects[1].(*widget.Label).SetText(r.text)
+}
+
+// showFinding shows a whole finding, with a way to its document.
+func (u *ui) showFinding(r reportRow) {
+	var b strings.Builder
+	b.WriteString(r.text)
+	if f := r.finding; f != nil {
+		if f.Doc != "" {
+			fmt.Fprintf(&b, "\n\nDocument %s", f.Doc)
+		}
+		if f.Expected != "" || f.Found != "" {
+			fmt.Fprintf(&b, "\nExpected %s\nFound    %s", f.Expected, f.Found)
+		}
+		for _, d := range f.Docs {
+			if d != f.Doc {
+				fmt.Fprintf(&b, "\nAlso affects %s", d)
+			}
+		}
+	}
+	body := container.NewVBox(mono(b.String()))
+	if f := r.finding; f != nil && f.Doc != "" {
+		if rec := u.recordByHex(f.Doc); rec != nil {
+			var d dialog.Dialog
+			body.Add(widget.NewButtonWithIcon("Open the document", theme.NavigateNextIcon(), func() {
+				d.Hide()
+				u.showDocument(rec)
+			}))
+			d = dialog.NewCustom(r.head, "Close", container.NewVScroll(body), u.win)
+			d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
+			d.Show()
+			return
+		}
+	}
+	d := dialog.NewCustom(r.head, "Close", container.NewVScroll(body), u.win)
+	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
+	d.Show()
+}
+
+// docName is a document's first name, when the archive holds it.
+func (u *ui) docName(doc string) string {
+	if r := u.recordByHex(doc); r != nil {
+		return r.FirstName()
+	}
+	return ""
+}
+
+// saveReportDialog writes the report as JSON, the CLI's --json format.
+func (u *ui) saveReportDialog(rep *report.Report) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		if err := saveReport(rep, path); err != nil {
+			dialog.ShowError(err, u.win)
+			return
+		}
+		dialog.ShowInformation("Report saved", path, u.win)
+	}, u.win)
+	d.SetFileName("custody-report.json")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Resize(dialogSize(u.win))
+	d.Show()
+}
+
+func saveReport(rep *report.Report, path string) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}

@@ -1,0 +1,103 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive/progress"
+)
+
+// task is a long operation shown as a dialog with a progress bar, counts,
+// the current file, the time left and a Cancel button. The work runs off
+// the UI goroutine; its progress snapshots (about ten a second) are shown
+// through fyne.Do.
+type task struct {
+	u       *ui
+	dlg     dialog.Dialog
+	bar     *widget.ProgressBar
+	counts  *widget.Label
+	current *widget.Label
+	eta     *widget.Label
+	cancel  context.CancelFunc
+	stop    *widget.Button
+}
+
+// runTask starts work with a context its Cancel button cancels, and calls
+// done on the UI goroutine with work's result when it returns.
+func (u *ui) runTask(titleText string, work func(ctx context.Context, p progress.Func) func()) *task {
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &task{u: u, bar: widget.NewProgressBar(), counts: widget.NewLabel("Starting…"),
+		current: widget.NewLabel(""), eta: widget.NewLabel(""), cancel: cancel}
+	t.current.Truncation = fyne.TextTruncateEllipsis
+	t.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		t.stop.Disable()
+		t.stop.SetText("Stopping…")
+		cancel()
+	})
+	body := container.NewVBox(t.bar, t.counts, t.current, t.eta, container.NewCenter(t.stop))
+	t.dlg = dialog.NewCustomWithoutButtons(titleText, body, u.win)
+	t.dlg.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
+	t.dlg.Show()
+	u.tasks++
+	u.goWork(func() {
+		finish := work(ctx, t.report)
+		cancel()
+		fyne.Do(func() {
+			t.dlg.Hide()
+			u.tasks--
+			if finish != nil {
+				finish()
+			}
+		})
+	})
+	return t
+}
+
+// report shows a progress snapshot; it is called off the UI goroutine.
+func (t *task) report(p progress.Progress) {
+	fyne.Do(func() { t.show(p) })
+}
+
+func (t *task) show(p progress.Progress) {
+	if p.TotalBytes > 0 {
+		t.bar.SetValue(float64(p.Bytes) / float64(p.TotalBytes))
+	} else if p.TotalFiles > 0 {
+		t.bar.SetValue(float64(p.Files) / float64(p.TotalFiles))
+	}
+	t.counts.SetText(progressCounts(p))
+	if p.Current != "" {
+		t.current.SetText(p.Current)
+	}
+	t.eta.SetText(eta(p))
+}
+
+// progressCounts writes "1,234 of 5,000 files · 1.2 GB of 3.4 GB".
+func progressCounts(p progress.Progress) string {
+	files := count(p.Files) + " files"
+	if p.TotalFiles > 0 {
+		files = fmt.Sprintf("%s of %s files", count(p.Files), count(p.TotalFiles))
+	}
+	bytes := humanBytes(p.Bytes)
+	if p.TotalBytes > 0 {
+		bytes = fmt.Sprintf("%s of %s", humanBytes(p.Bytes), humanBytes(p.TotalBytes))
+	}
+	return files + " · " + bytes
+}
+
+// eta estimates the time left from the byte rate so far, once there is
+// enough of it to go on.
+func eta(p progress.Progress) string {
+	if p.Elapsed < time.Second || p.Bytes == 0 || p.TotalBytes <= p.Bytes {
+		return ""
+	}
+	rate := float64(p.Bytes) / p.Elapsed.Seconds()
+	left := time.Duration(float64(p.TotalBytes-p.Bytes) / rate * float64(time.Second))
+	return fmt.Sprintf("%s/s · %s left", humanBytes(int64(rate)), duration(left))
+}

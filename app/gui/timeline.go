@@ -1,0 +1,248 @@
+package gui
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/tlog"
+)
+
+// chainStep is one event of a document's provenance chain.
+type chainStep struct {
+	index int64
+	ev    *tlog.Event
+	gen   int   // 0 for the oldest ancestor, rising through derivations
+	cp    int64 // size of the first checkpoint that covers it; 0 if none yet
+	bad   string
+}
+
+// loadChain reads the document's provenance chain off the UI goroutine
+// and draws it.
+func (u *ui) loadChain(p *detailPage) {
+	a, r := u.arc, p.rec
+	u.goWork(func() {
+		steps, err := readChain(a, r)
+		fyne.Do(func() {
+			p.steps = steps
+			p.timeline.Objects = []fyne.CanvasObject{u.timelineView(r, steps, err)}
+			p.timeline.Refresh()
+		})
+	})
+}
+
+// readChain returns the events of r's chain, oldest first, each with the
+// checkpoint that covers it and its generation.
+func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
+	db := a.DB()
+	idx, err := tlog.Chain(db, r.Sum())
+	if err != nil {
+		return nil, err
+	}
+	cps, err := tlog.Checkpoints(db)
+	if err != nil {
+		return nil, err
+	}
+	steps := make([]chainStep, len(idx))
+	for k, i := range idx {
+		steps[k].index = i
+		for _, cp := range cps {
+			if cp.Size > i {
+				steps[k].cp = cp.Size
+				break
+			}
+		}
+		b, err := tlog.ReadEvent(db, i)
+		if err == nil {
+			steps[k].ev, err = tlog.ParseEvent(b)
+		}
+		if err != nil {
+			steps[k].bad = err.Error()
+		}
+	}
+	// Depth below the document: 0 for itself, 1 for its parents… found
+	// newest first, since a derivation comes after its parents arrived.
+	depth := map[string]int{r.ID: 0}
+	for k := len(steps) - 1; k >= 0; k-- {
+		ev := steps[k].ev
+		if ev == nil || ev.Type != tlog.Derive {
+			continue
+		}
+		if d, ok := depth[ev.Doc]; ok {
+			for _, pid := range ev.Parents {
+				if old, seen := depth[pid]; !seen || old < d+1 {
+					depth[pid] = d + 1
+				}
+			}
+		}
+	}
+	maxDepth := 0
+	for _, d := range depth {
+		maxDepth = max(maxDepth, d)
+	}
+	for k := range steps {
+		d := 0
+		if ev := steps[k].ev; ev != nil {
+			if dd, ok := depth[ev.Doc]; ok {
+				d = dd
+			}
+		}
+		steps[k].gen = maxDepth - d
+	}
+	return steps, nil
+}
+
+// timelineView draws the chain: one row per event, indented by
+// generation, with a dot coloured by kind on a line that joins them.
+func (u *ui) timelineView(r *catalog.Record, steps []chainStep, err error) fyne.CanvasObject {
+	box := container.NewVBox(para("Every step is an event in the archive's signed log. \"Checkpoint N\" is the first " +
+		"signed checkpoint that covers it: anyone holding that checkpoint can check the step with a proof."))
+	if err != nil {
+		box.Add(para("The provenance chain could not be read: " + err.Error()))
+		return box
+	}
+	if len(steps) == 0 {
+		box.Add(para("No events name this document. Verify the archive: every document should have one."))
+		return box
+	}
+	for _, s := range steps {
+		box.Add(u.timelineRow(r, s))
+	}
+	return box
+}
+
+func (u *ui) timelineRow(r *catalog.Record, s chainStep) fyne.CanvasObject {
+	what, detail := describeStep(r, s)
+	head := widget.NewLabelWithStyle(what, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Wrapping = fyne.TextWrapWord
+	lines := container.NewVBox(head)
+	if detail != "" {
+		lines.Add(para(detail))
+	}
+	where := fmt.Sprintf("log event %s", count(s.index))
+	if s.cp > 0 {
+		where += fmt.Sprintf(" · in checkpoint %s", count(s.cp))
+	} else {
+		where += " · not yet in a signed checkpoint"
+	}
+	meta := widget.NewLabel(where)
+	meta.Importance = widget.LowImportance
+	lines.Add(meta)
+	if s.ev != nil && s.ev.Doc != "" && s.ev.Doc != r.ID {
+		doc := s.ev.Doc
+		b := widget.NewButtonWithIcon("Open "+shortID(doc), theme.NavigateNextIcon(), func() {
+			if pr := u.recordByHex(doc); pr != nil {
+				u.showDocument(pr)
+			}
+		})
+		b.Importance = widget.LowImportance
+		lines.Add(container.NewHBox(b))
+	}
+	dot := canvas.NewCircle(stepColor(s))
+	line := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
+	marker := container.New(&markerLayout{}, line, dot)
+	indent := canvas.NewRectangle(color.Transparent)
+	indent.SetMinSize(fyne.NewSize(float32(s.gen)*28, 1))
+	return container.NewBorder(nil, nil, container.NewHBox(indent, marker), nil, lines)
+}
+
+// describeStep says what an event did, in words.
+func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
+	ev := s.ev
+	if ev == nil {
+		return "Unreadable event", s.bad
+	}
+	when := ""
+	if t, err := time.Parse(tlog.TimeLayout, ev.Time); err == nil {
+		when = t.Local().Format("2 Jan 2006 15:04")
+	}
+	self := ev.Doc == r.ID
+	name := ev.Name
+	if ev.Path != "" {
+		name = ev.Path
+	}
+	var parts []string
+	switch ev.Type {
+	case tlog.Ingest:
+		what = "Imported"
+		if !self {
+			what = "Original imported"
+		}
+		parts = append(parts, name)
+		if ev.Source != "" {
+			parts = append(parts, "from "+ev.Source)
+		}
+	case tlog.Derive:
+		what = kindTitle(ev.Kind) + " made"
+		var ps []string
+		for _, p := range ev.Parents {
+			ps = append(ps, shortID(p))
+		}
+		parts = append(parts, name, "from "+strings.Join(ps, ", "))
+	case tlog.Annotate:
+		what = "Annotated"
+		if len(ev.Tags) > 0 {
+			parts = append(parts, "tags: "+strings.Join(ev.Tags, ", "))
+		}
+	case tlog.Export:
+		what = "Exported in a bundle"
+		parts = append(parts, fmt.Sprintf("bundle %s with %s, checkpoint %s", ev.Bundle,
+			plural(len(ev.Docs), "document", "documents"), count(ev.CheckpointSize)))
+	case tlog.Receive:
+		what = "Received in a bundle"
+		parts = append(parts, fmt.Sprintf("bundle %s from %s", ev.Bundle, ev.Origin))
+		if ev.Forced {
+			parts = append(parts, "accepted despite a problem")
+		}
+	default:
+		what = ev.Type
+	}
+	if ev.Note != "" {
+		parts = append(parts, "note: "+ev.Note)
+	}
+	if when != "" {
+		what += " · " + when
+	}
+	if ev.Actor != "" {
+		parts = append(parts, "signed by "+ev.Actor)
+	}
+	return what, strings.Join(parts, "\n")
+}
+
+func stepColor(s chainStep) color.Color {
+	if s.ev == nil {
+		return colRed
+	}
+	switch s.ev.Type {
+	case tlog.Ingest:
+		return theme.Color(theme.ColorNamePrimary)
+	case tlog.Derive:
+		return colAmber
+	case tlog.Export, tlog.Receive:
+		return colGreen
+	}
+	return colGrey
+}
+
+// markerLayout draws a vertical line the height of the row with a dot
+// near its top.
+type markerLayout struct{}
+
+func (markerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	line, dot := objs[0], objs[1]
+	line.Resize(fyne.NewSize(2, size.Height))
+	line.Move(fyne.NewPos(size.Width/2-1, 0))
+	dot.Resize(fyne.NewSize(12, 12))
+	dot.Move(fyne.NewPos(size.Width/2-6, theme.Padding()*2+2))
+}
+
+func (markerLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(24, 24) }
