@@ -2,10 +2,15 @@ package archive
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha1"
+	gosha256 "crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -27,10 +32,32 @@ type ReceiveFile struct {
 	Path string // in the bag, slash separated ("data/…")
 	Name string // the name to record: the document's original relative path
 	// SHA256 is the lowercase hex checksum the verified manifest gives.
-	// Bytes that hash otherwise are refused. Empty accepts any bytes (only
-	// when the receive is forced).
+	// Bytes that hash otherwise are refused.
 	SHA256 string
-	Size   int64
+	// Digests holds the manifests' other checksums (algorithm → lowercase
+	// hex: md5, sha1, sha224, sha256, sha384, sha512), for bags made
+	// without a SHA-256 manifest. A file copied from a zip is checked
+	// against every one of them.
+	Digests map[string]string
+	Size    int64
+}
+
+// checked reports whether the file has a checksum to hold its bytes to.
+func (f *ReceiveFile) checked() bool {
+	if f.SHA256 != "" {
+		return true
+	}
+	for alg := range f.Digests {
+		if digestAlgs[alg] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+var digestAlgs = map[string]func() hash.Hash{
+	"md5": md5.New, "sha1": sha1.New, "sha224": gosha256.New224, "sha256": sha256.New,
+	"sha384": sha512.New384, "sha512": sha512.New,
 }
 
 // ReceiveOptions describe where a bag came from.
@@ -73,7 +100,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		return nil, errors.New("the sender's origin and checkpoint go together")
 	}
 	for _, f := range files {
-		if f.SHA256 == "" && !opt.Forced {
+		if !f.checked() && !opt.Forced {
 			return nil, fmt.Errorf("%s has no verified checksum; it can only be received with --force", f.Path)
 		}
 	}
@@ -265,12 +292,25 @@ func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf [
 		}
 	}()
 	h := sha256.New()
-	_, err = io.CopyBuffer(io.MultiWriter(out, h), &stageReader{ctx, src, ctr}, buf)
+	sinks := []io.Writer{out, h}
+	others := map[string]hash.Hash{}
+	for alg, want := range f.Digests {
+		if mk := digestAlgs[alg]; mk != nil && alg != "sha256" && want != "" {
+			others[alg] = mk()
+			sinks = append(sinks, others[alg])
+		}
+	}
+	_, err = io.CopyBuffer(io.MultiWriter(sinks...), &stageReader{ctx, src, ctr}, buf)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, err)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); f.SHA256 != "" && got != f.SHA256 {
 		return fmt.Errorf("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, got, f.SHA256)
+	}
+	for alg, hh := range others {
+		if got := hex.EncodeToString(hh.Sum(nil)); got != f.Digests[alg] {
+			return fmt.Errorf("%s changed after it was verified: its %s is now %s, the manifest says %s", f.Path, alg, got, f.Digests[alg])
+		}
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func (p *prover) checkDocs() {
 		if !ok {
 			p.add(report.Finding{Code: DocWithoutEvent, Path: f.Path, Doc: f.Doc,
 				Expected: "an ingest, derive or receive event for this document in custody/events.jsonl, proven in the checkpoint",
-				Found:    "none", Message: "nothing in the signed log says where this document came from: it was added to the bundle afterwards"})
+				Found:    "none", Message: "nothing proven by the signed log says where this document came from: its event is missing or was altered, or the file was put in the bundle afterwards"})
 			continue
 		}
 		f.Event = &idx
@@ -99,6 +99,13 @@ func (p *prover) checkNames() {
 	}
 }
 
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 func short(doc string) string {
 	if len(doc) > 12 {
 		return doc[:12]
@@ -117,16 +124,16 @@ func (p *prover) summarize() {
 	p.rep.AddCheck(CheckSignature, p.sigOK && ok(CheckSignature), sig)
 	switch {
 	case p.eventsRead:
-		p.rep.AddCheck(CheckInclusion, ok(CheckInclusion), fmt.Sprintf("%d events; %d problems. Each event's exact bytes are checked against the signed checkpoint of size %d",
-			p.events, p.failed[CheckInclusion], p.cp.Size))
+		p.rep.AddCheck(CheckInclusion, ok(CheckInclusion), fmt.Sprintf("%s, %s. Each event's exact bytes are checked against the signed checkpoint of size %d",
+			plural(p.events, "event"), plural(p.failed[CheckInclusion], "problem"), p.cp.Size))
 		docs := 0
 		for _, f := range p.res.Files {
 			if f.Event != nil {
 				docs++
 			}
 		}
-		p.rep.AddCheck(CheckChains, ok(CheckChains), fmt.Sprintf("%d of %d payload files are documents introduced by a proven event; %d derivations",
-			docs, len(p.res.Files), len(p.derives)))
+		p.rep.AddCheck(CheckChains, ok(CheckChains), fmt.Sprintf("%d of %d payload files are documents introduced by a proven event; %s",
+			docs, len(p.res.Files), plural(len(p.derives), "derivation")))
 	default:
 		p.rep.AddCheck(CheckInclusion, false, "not checked: the checkpoint, events or proofs could not be read")
 		p.rep.AddCheck(CheckChains, false, "not checked: the events could not be verified")

@@ -81,7 +81,7 @@ func (p *prover) checkHistory() {
 	}
 	if seen == nil {
 		p.remember()
-		p.history(true, fmt.Sprintf("first checkpoint seen from %s (size %d); receiving the bundle remembers it", p.cp.Origin, p.cp.Size))
+		p.history(true, fmt.Sprintf("first checkpoint seen from %s (size %d); receiving the bundle, when nothing else is wrong, remembers it", p.cp.Origin, p.cp.Size))
 		return
 	}
 	old, err := tlog.ParseCheckpoint([]byte(seen.Checkpoint), p.signerVs)
@@ -112,7 +112,8 @@ func (p *prover) checkHistory() {
 		if !found {
 			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: abundle.FileConsistency,
 				Expected: fmt.Sprintf("a consistency proof from the remembered size %d", old.Size), Found: "none",
-				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: cannot prove continuity. The remembered checkpoint is kept", old.Size)})
+				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: cannot prove continuity. "+
+					"Custody always includes that proof, so the sender's archive may have been copied or restored from a backup, or the proof removed. The remembered checkpoint is kept", old.Size)})
 			p.history(false, fmt.Sprintf("cannot prove continuity with the checkpoint %s (size %d)", when, old.Size))
 			return
 		}

@@ -77,6 +77,9 @@ func Receive(ctx context.Context, a *archive.Archive, path string, opt ReceiveOp
 		rf := archive.ReceiveFile{Path: f.Path, Name: f.Name, Size: f.Size}
 		if !out.Forced {
 			rf.SHA256 = f.Doc
+			if bf := res.Bag.Payload[f.Path]; bf != nil {
+				rf.Digests = bf.Digests
+			}
 		}
 		files = append(files, rf)
 	}

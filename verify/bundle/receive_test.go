@@ -1,0 +1,216 @@
+package bundle_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/bag"
+	"github.com/custody-app/custody/verify/bundle"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// events returns the parsed events of doc's chain in a's log.
+func events(t *testing.T, a *archive.Archive, doc [32]byte) []*tlog.Event {
+	t.Helper()
+	idx, err := tlog.Chain(a.DB(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*tlog.Event
+	for _, i := range idx {
+		b, err := tlog.ReadEvent(a.DB(), i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := tlog.ParseEvent(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func readDoc(t *testing.T, a *archive.Archive, id [32]byte) string {
+	t.Helper()
+	r, _, err := a.OpenDoc(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestReceive(t *testing.T) {
+	s := newSender(t)
+	for _, name := range []string{"b", "b.zip"} {
+		t.Run(name, func(t *testing.T) {
+			path := s.bundle(t, name)
+			recv := newArchive(t)
+			got := receive(t, recv, path)
+			if !got.Provenance || got.Forced || !got.Remembered || got.Import.Added != 3 {
+				t.Fatalf("received %+v %+v", got, got.Import)
+			}
+			cp := got.Verify.Checkpoint
+			for _, want := range []string{"leak/a.txt", "leak/mail/b.eml", "a-redacted.txt"} {
+				id := s.id(t, want)
+				rec, err := recv.Record(id)
+				if err != nil {
+					t.Fatalf("%s not received: %v", want, err)
+				}
+				if rec.FirstName() != want || !strings.HasPrefix(rec.Source, "bundle "+got.Verify.BundleID+" from ") {
+					t.Errorf("record %+v", rec)
+				}
+				if readDoc(t, recv, id) != readDoc(t, s.a, id) {
+					t.Errorf("%s: bytes differ", want)
+				}
+				evs := events(t, recv, id)
+				if len(evs) != 1 || evs[0].Type != tlog.Receive || evs[0].Bundle != got.Verify.BundleID ||
+					evs[0].Origin != s.a.Public().Origin || evs[0].Checkpoint != string(cp.Note) || evs[0].Forced ||
+					!slices.Equal(evs[0].Docs, []string{rec.ID}) {
+					t.Errorf("%s: events %+v", want, evs)
+				}
+			}
+			left, _ := os.ReadDir(filepath.Join(recv.Dir(), archive.TempDir))
+			if len(left) != 0 {
+				t.Errorf("tmp/ keeps %d entries after a receive", len(left))
+			}
+		})
+	}
+}
+
+func TestReceiveTampered(t *testing.T) {
+	s := newSender(t)
+	dir := filepath.Join(t.TempDir(), "bag")
+	copyDir(t, s.bundle(t, "b"), dir)
+	edit(t, dir, "data/leak/a.txt", "first", "First")
+	for _, path := range []string{dir, zipDir(t, dir)} {
+		recv := newArchive(t)
+		got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{})
+		if !errors.Is(err, bundle.ErrRefused) || got.Verify.Report.Verdict != report.Tampered || got.Import != nil {
+			t.Fatalf("%s: a tampered bundle was not refused: %v %+v", path, err, got)
+		}
+		if recs, _ := recv.Records(); len(recs) != 0 {
+			t.Fatalf("a refused bundle left %d documents", len(recs))
+		}
+		got, err = bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true, Note: "court order"})
+		if err != nil || !got.Forced || got.Remembered || got.Import.Added != 3 {
+			t.Fatalf("forced receive: %v %+v", err, got)
+		}
+		if s, _ := recv.SeenCheckpoint(s.a.Public().Origin); s != nil {
+			t.Error("a forced receive remembered the sender's checkpoint")
+		}
+		recs, _ := recv.Records()
+		for _, r := range recs {
+			evs := events(t, recv, r.Sum())
+			if len(evs) != 1 || !evs[0].Forced || evs[0].Note != "received despite the verdict TAMPERED; court order" {
+				t.Errorf("%s: events %+v", r.FirstName(), evs)
+			}
+			if r.FirstName() == "leak/a.txt" && readDoc(t, recv, r.Sum()) != "the First document\n" {
+				t.Error("the changed file was not received as it is")
+			}
+		}
+	}
+}
+
+// TestReceiveZipChecksum: a zip entry whose bytes do not match its CRC is
+// caught by verification (and would be at the end of the copy to tmp/).
+func TestReceiveZipChecksum(t *testing.T) {
+	s := newSender(t)
+	path := s.bundle(t, "b.zip")
+	raw, _ := os.ReadFile(path)
+	i := bytes.Index(raw, []byte("the first document"))
+	if i < 0 {
+		t.Fatal("payload is not stored uncompressed")
+	}
+	raw[i] = 'T'
+	os.WriteFile(path, raw, 0o644)
+	res := bundle.Verify(ctx, path, bundle.Options{})
+	expect(t, res, report.Tampered, bag.ZipChecksum, "data/leak/a.txt")
+	recv := newArchive(t)
+	if _, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
+		t.Fatalf("receive: %v", err)
+	}
+	got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true})
+	if err != nil || got.Import.Added != 2 || len(got.Import.Skipped) != 1 || got.Import.Skipped[0].Path != "data/leak/a.txt" {
+		t.Fatalf("forced receive of a bad zip entry: %v %+v", err, got.Import)
+	}
+}
+
+// TestReceivePlainBag receives a bag made by another tool: its documents
+// get ingest events naming the bag.
+func TestReceivePlainBag(t *testing.T) {
+	dir := conformanceDir(t)
+	for _, name := range []string{"v1.0/valid/basicBag", "v0.97/valid/bag-with-space"} {
+		recv := newArchive(t)
+		got, err := bundle.Receive(ctx, recv, filepath.Join(dir, name), bundle.ReceiveOptions{})
+		if err != nil || got.Provenance || got.Verify.Report.Verdict != report.NoProvenance || got.Import.Added == 0 {
+			t.Fatalf("%s: %v %+v", name, err, got)
+		}
+		recs, _ := recv.Records()
+		for _, r := range recs {
+			evs := events(t, recv, r.Sum())
+			if len(evs) != 1 || evs[0].Type != tlog.Ingest || !strings.HasPrefix(evs[0].Source, "bag ") ||
+				strings.HasPrefix(evs[0].Path, "data/") || evs[0].Path != r.FirstName() {
+				t.Errorf("%s: events %+v record %+v", name, evs, r)
+			}
+		}
+	}
+}
+
+// TestConformanceBags: bags made by other tools verify as NO PROVENANCE,
+// with their payload intact.
+func TestConformanceBags(t *testing.T) {
+	dir := conformanceDir(t)
+	bags, _ := filepath.Glob(filepath.Join(dir, "*", "valid", "*"))
+	if len(bags) == 0 {
+		t.Skip("no conformance bags found")
+	}
+	for _, b := range bags {
+		res := bundle.Verify(ctx, b, bundle.Options{})
+		if res.Report.Verdict != report.NoProvenance || res.Provenance {
+			t.Errorf("%s: %s %+v", b, res.Report.Verdict, res.Report.Findings)
+			continue
+		}
+		for _, f := range res.Files {
+			if !f.Verified {
+				t.Errorf("%s: %s not verified", b, f.Path)
+			}
+		}
+	}
+}
+
+// conformanceDir finds the shared third-party BagIt conformance bags next
+// to the repository, or in $CUSTODY_BAGIT_CONFORMANCE.
+func conformanceDir(t *testing.T) string {
+	if d := os.Getenv("CUSTODY_BAGIT_CONFORMANCE"); d != "" {
+		return d
+	}
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found; cannot locate the conformance bags")
+		}
+		dir = parent
+	}
+	d := filepath.Join(dir, "..", "shared", "conformance", "bagit")
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("conformance bags not found at %s", d)
+	}
+	return d
+}
