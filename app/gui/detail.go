@@ -46,7 +46,8 @@ func (u *ui) showDocument(r *catalog.Record) {
 		derive.Disable()
 	}
 	name := title(displayName(r))
-	name.Wrapping = fyne.TextWrapBreak
+	name.Wrapping = fyne.TextWrapOff
+	name.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, back, container.NewHBox(export, proof, derive)),
 		name,

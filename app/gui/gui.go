@@ -9,11 +9,14 @@
 package gui
 
 import (
+	"context"
 	"os"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/store"
@@ -33,8 +36,43 @@ func Main() int {
 	u.win.Resize(fyne.NewSize(1180, 760))
 	u.start()
 	u.win.ShowAndRun()
-	u.closeArchive()
+	u.shutdown()
 	return 0
+}
+
+// shutdown stops what is running (every operation leaves the archive
+// consistent when cancelled), waits for it a while, and closes the
+// archive.
+func (u *ui) shutdown() {
+	for _, cancel := range u.cancels {
+		cancel()
+	}
+	done := make(chan struct{})
+	go func() { u.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+	}
+	u.closeArchive()
+}
+
+// closeIntercept asks before closing the window while an operation runs.
+func (u *ui) closeIntercept() {
+	if u.tasks == 0 {
+		u.win.Close()
+		return
+	}
+	dialog.ShowConfirm("Stop and quit?",
+		"An operation is still running. Stop it and quit? Everything finished so far is kept; nothing half-done remains.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			u.quitWhenIdle = true
+			for _, cancel := range u.cancels {
+				cancel()
+			}
+		}, u.win)
 }
 
 // config holds what tests change: the environment, Badger's sizes and the
@@ -58,16 +96,18 @@ type ui struct {
 	main *mainView // the toolbar, pages and status bar; nil on the start page
 
 	// The forms and pages shown, kept so tests can fill them in.
-	unlockPage  *unlockPage
-	createPage  *createPage
-	importForm  *importForm
-	bundleForm  *bundleForm
-	deriveForm  *deriveForm
-	trustForm   *trustForm
-	passForm    *passForm
-	proofForm   *proofForm
-	lastSummary string // the text of the last summary dialog
-	tasks       int    // long operations in progress
+	unlockPage   *unlockPage
+	createPage   *createPage
+	importForm   *importForm
+	bundleForm   *bundleForm
+	deriveForm   *deriveForm
+	trustForm    *trustForm
+	passForm     *passForm
+	proofForm    *proofForm
+	lastSummary  string // the text of the last summary dialog
+	tasks        int    // long operations in progress
+	cancels      map[*task]context.CancelFunc
+	quitWhenIdle bool
 
 	// jobs counts work running off the UI goroutine, so tests can wait
 	// for it to finish before looking at the window.
@@ -78,10 +118,11 @@ func newUI(a fyne.App, cfg config) *ui {
 	if cfg.Getenv == nil {
 		cfg.Getenv = func(string) string { return "" }
 	}
-	u := &ui{app: a, cfg: cfg}
+	u := &ui{app: a, cfg: cfg, cancels: map[*task]context.CancelFunc{}}
 	a.Settings().SetTheme(newTheme(a.Preferences()))
 	u.win = a.NewWindow("Custody")
 	u.win.SetOnDropped(u.dropped)
+	u.win.SetCloseIntercept(u.closeIntercept)
 	u.win.SetMaster()
 	return u
 }

@@ -70,6 +70,12 @@ func (u *ui) showMain() {
 func (u *ui) showPage(name string, content fyne.CanvasObject) {
 	m := u.main
 	m.current = name
+	// Lay the page out at its real width before the window measures it:
+	// wrapping text measured at width zero would ask for a huge height,
+	// and the window would grow to fit it.
+	if s := m.page.Size(); s.Width > 0 {
+		content.Resize(s)
+	}
 	m.page.Objects = []fyne.CanvasObject{content}
 	m.page.Refresh()
 	if name == pageDocuments {

@@ -217,7 +217,7 @@ func (pv preview) view() fyne.CanvasObject {
 		form := widget.NewForm()
 		for _, h := range pv.headers {
 			l := widget.NewLabel(h[1])
-			l.Wrapping = fyne.TextWrapBreak
+			l.Truncation = fyne.TextTruncateEllipsis
 			form.Append(h[0], l)
 		}
 		top = append(top, form, widget.NewSeparator())

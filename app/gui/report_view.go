@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -25,6 +26,7 @@ type reportPage struct {
 	rows    []reportRow
 	list    *widget.List
 	actions *fyne.Container
+	bundle  *bundle.Result // set for a bundle
 }
 
 // reportRow is one line of the list under the banner.
@@ -98,8 +100,11 @@ func affected(rep *report.Report, names func(doc string) string) string {
 
 // showReport shows rep on its own page, with the actions given (Save
 // report is always there).
-func (u *ui) showReport(what string, rep *report.Report, bundle bool, actions ...fyne.CanvasObject) *reportPage {
+func (u *ui) showReport(what string, rep *report.Report, bundle bool, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
 	p := &reportPage{rep: rep}
+	if extra == nil {
+		extra = container.NewVBox()
+	}
 	words := verdictWords(rep.Verdict, bundle)
 	if a := affected(rep, u.docName); a != "" && rep.Verdict != report.Cancelled {
 		words += "\nAffected: " + a + "."
@@ -138,6 +143,7 @@ func (u *ui) showReport(what string, rep *report.Report, bundle bool, actions ..
 		container.NewBorder(nil, nil, back, nil, title(what)),
 		mono(rep.Subject),
 		p.banner,
+		extra,
 		container.NewBorder(nil, nil, nil, p.actions, widget.NewLabel(counts)),
 	)
 	u.showPage(pageReport, container.NewBorder(head, nil, nil, nil, p.list))

@@ -46,12 +46,20 @@ func (u *ui) runTask(titleText string, work func(ctx context.Context, p progress
 	t.dlg.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
 	t.dlg.Show()
 	u.tasks++
+	u.cancels[t] = cancel
 	u.goWork(func() {
 		finish := work(ctx, t.report)
 		cancel()
 		fyne.Do(func() {
 			t.dlg.Hide()
 			u.tasks--
+			delete(u.cancels, t)
+			if u.quitWhenIdle {
+				if u.tasks == 0 {
+					u.win.Close()
+				}
+				return
+			}
 			if finish != nil {
 				finish()
 			}

@@ -20,7 +20,7 @@ func (u *ui) verifyArchive() {
 			if u.arc != a {
 				return
 			}
-			u.showReport("Archive verification", rep, false)
+			u.showReport("Archive verification", rep, false, nil)
 		}
 	})
 }

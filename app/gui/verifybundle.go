@@ -2,7 +2,9 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/verify/bag"
+	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -57,35 +59,113 @@ func (u *ui) verifyBundleDialog() {
 	d.Show()
 }
 
-// verifyBundle checks the bag at path with a progress dialog, then shows
-// the report.
+// verifyBundle checks the bundle at path against this archive's trusted
+// keys and remembered checkpoints, with a progress dialog, then shows the
+// report.
 func (u *ui) verifyBundle(path string) {
 	if u.main == nil {
 		return
 	}
+	a := u.arc
 	u.runTask("Verifying "+filepath.Base(path), func(ctx context.Context, p progress.Func) func() {
-		rep := checkBag(ctx, path, p)
-		return func() { u.showBundleReport(path, rep) }
+		res := bundle.Verify(ctx, path, bundle.Options{Archive: a, Progress: p})
+		return func() { u.showBundleReport(path, res) }
 	})
 }
 
-// checkBag validates a bag, adapting its progress to the window's.
-func checkBag(ctx context.Context, path string, p progress.Func) *report.Report {
-	ch := make(chan bag.Progress, 4)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for s := range ch {
-			p(progress.Progress{Files: s.Files, Bytes: s.Bytes, TotalFiles: s.TotalFiles, TotalBytes: s.TotalBytes, Current: s.Current})
+// showBundleReport shows a bundle's verdict, who signed it, and what can
+// be done next: receive it, trust its signer.
+func (u *ui) showBundleReport(path string, res *bundle.Result) {
+	v := res.Report.Verdict
+	clean := v == report.Intact || v == report.SignerUnknown || v == report.NoProvenance
+	var actions []fyne.CanvasObject
+	if res.Bag != nil && !u.readOnly {
+		if clean {
+			recv := widget.NewButtonWithIcon("Receive into archive", theme.DownloadIcon(), func() { u.receiveBundle(path, false) })
+			recv.Importance = widget.HighImportance
+			actions = append(actions, recv)
+		} else {
+			actions = append(actions, widget.NewButtonWithIcon("Receive anyway…", theme.WarningIcon(), func() {
+				dialog.ShowConfirm("Receive a "+string(v)+" bundle?",
+					"Its documents will be imported, and every receive event will record that the bundle was "+
+						"received despite the verdict "+string(v)+". Do this only to keep evidence of the problem.",
+					func(ok bool) {
+						if ok {
+							u.receiveBundle(path, true)
+						}
+					}, u.win)
+			}))
 		}
-	}()
-	_, rep := bag.ValidatePath(ctx, path, bag.Options{Progress: ch})
-	close(ch)
-	<-done
-	return rep
+	}
+	if s := res.Signer; s != nil && !s.Trusted && !u.readOnly {
+		actions = append(actions, widget.NewButtonWithIcon("Trust this signer…", theme.AccountIcon(), func() {
+			u.trustKeyDialog("", s.VerifierKey)
+		}))
+	}
+	info := container.NewVBox()
+	if s := res.Signer; s != nil {
+		who := "an unknown key: compare this fingerprint with the sender, out loud, before trusting it"
+		if s.Trusted {
+			who = fmt.Sprintf("%q, whom you trust (%s)", s.TrustedAs, s.How)
+		}
+		info.Add(para("Signed by " + who + "."))
+		fp := widget.NewLabelWithStyle(s.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+		fp.SizeName = theme.SizeNameSubHeadingText
+		fp.Selectable = true
+		info.Add(fp)
+	}
+	if res.Fork != nil {
+		ev := res.Fork.Evidence()
+		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),
+			u.copyButton("Copy evidence", func() string { return ev })))
+	}
+	if len(res.Files) > 0 {
+		info.Add(widget.NewLabel(fmt.Sprintf("%s in the bundle.", plural(len(res.Files), "file", "files"))))
+	}
+	p := u.showReport("Bundle verification", res.Report, true, info, actions...)
+	p.bundle = res
 }
 
-// showBundleReport shows a bundle's verdict with what can be done next.
-func (u *ui) showBundleReport(path string, rep *report.Report) {
-	u.showReport("Bundle verification", rep, true)
+// receiveBundle imports a verified bundle so that its documents'
+// provenance continues here.
+func (u *ui) receiveBundle(path string, force bool) {
+	a := u.arc
+	u.runTask("Receiving "+filepath.Base(path), func(ctx context.Context, p progress.Func) func() {
+		got, err := bundle.Receive(ctx, a, path, bundle.ReceiveOptions{Force: force, Verifying: p, Importing: p})
+		return func() {
+			u.reload()
+			u.received(got, err)
+		}
+	})
+}
+
+// received sums up a receive.
+func (u *ui) received(got *bundle.Received, err error) {
+	var lines []string
+	if err != nil {
+		lines = append(lines, "Not received: "+err.Error())
+	}
+	if got != nil && got.Import != nil {
+		res := got.Import
+		lines = append(lines, fmt.Sprintf("Received %s (%s); %s already present; %s skipped.",
+			plural(res.Added, "new document", "new documents"), humanBytes(res.Bytes),
+			plural(res.Duplicates, "document", "documents"), plural(len(res.Skipped), "file", "files")))
+		if got.Provenance {
+			lines = append(lines, "Each document was recorded with a receive event naming the sender's log and checkpoint, so its provenance continues here.")
+		} else {
+			lines = append(lines, "The bag has no provenance: its documents were imported as new material, with the bag as their source.")
+		}
+		if got.Forced {
+			lines = append(lines, "Received despite its verdict; each document's event records that.")
+		}
+		if got.Remembered && got.Verify != nil && got.Verify.Checkpoint != nil {
+			lines = append(lines, fmt.Sprintf("The sender's checkpoint (size %s) is now the newest remembered from that log.",
+				count(got.Verify.Checkpoint.Size)))
+		}
+	}
+	text := strings.Join(lines, "\n\n")
+	u.lastSummary = text
+	d := dialog.NewCustom("Receive", "Close", para(text), u.win)
+	d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 0))
+	d.Show()
 }
