@@ -10,6 +10,7 @@ import (
 
 	"github.com/custody-app/custody/app/cli"
 	"github.com/custody-app/custody/app/gui"
+	_ "github.com/custody-app/custody/app/locale" // before the GUI toolkit reads the locale
 )
 
 func main() {
