@@ -1,0 +1,333 @@
+package bundle_test
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/store"
+	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/verify/bag"
+	"github.com/custody-app/custody/verify/report"
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+var ctx = context.Background()
+
+// newArchive imports files (name → content) from one folder, "leak".
+func newArchive(t *testing.T, files map[string]string) *archive.Archive {
+	t.Helper()
+	a := archivetest.Open(t, filepath.Join(t.TempDir(), "arc"))
+	src := filepath.Join(t.TempDir(), "leak")
+	for name, text := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Import(ctx, []string{src}, archive.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func allDocs(t *testing.T, a *archive.Archive) [][32]byte {
+	recs, err := a.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids [][32]byte
+	for _, r := range recs {
+		ids = append(ids, r.Sum())
+	}
+	return ids
+}
+
+func hexSum(b []byte, alg string) string {
+	if alg == "sha512" {
+		s := sha512.Sum512(b)
+		return hex.EncodeToString(s[:])
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// manifest reads a manifest into path → checksum, decoding paths.
+func manifest(t *testing.T, fsys fs.FS, name string) map[string]string {
+	t.Helper()
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		sum, p, ok := strings.Cut(l, "  ")
+		if !ok {
+			t.Fatalf("%s: line %q is not CHECKSUM  PATH", name, l)
+		}
+		out[bag.DecodePath(p)] = sum
+	}
+	return out
+}
+
+// TestBagStructure checks a bundle against the BagIt structure rules
+// itself, as a folder and as a zip, then lets verify/bag validate it.
+func TestBagStructure(t *testing.T) {
+	files := map[string]string{
+		"100% real.txt": "percent", "aux.txt": "reserved on Windows", "Report.txt": "upper",
+		"report.txt": "lower", "mail/1.eml": "Subject: x\r\n\r\nbody\r\n", "empty.txt": "",
+	}
+	a := newArchive(t, files)
+	day := time.Date(2025, 3, 4, 23, 30, 0, 0, time.UTC)
+	for _, name := range []string{"bundle", "bundle.zip"} {
+		out := filepath.Join(t.TempDir(), name)
+		res, err := bundle.Create(ctx, a, bundle.Options{Out: out, Docs: allDocs(t, a), SHA512: true, Now: func() time.Time { return day }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys, closer, err := bag.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closer.Close()
+		if b, _ := fs.ReadFile(fsys, "bagit.txt"); string(b) != "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
+			t.Errorf("bagit.txt = %q", b)
+		}
+		var payload, tags []string
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if strings.HasPrefix(p, "data/") {
+					payload = append(payload, p)
+				} else if !strings.HasPrefix(p, "tagmanifest-") {
+					tags = append(tags, p)
+				}
+			}
+			return err
+		})
+		slices.Sort(payload)
+		slices.Sort(tags)
+		var total int
+		for _, alg := range []string{"sha256", "sha512"} {
+			m := manifest(t, fsys, "manifest-"+alg+".txt")
+			if got := slices.Sorted(mapKeys(m)); !slices.Equal(got, payload) {
+				t.Errorf("manifest-%s lists %q, payload is %q", alg, got, payload)
+			}
+			for _, p := range payload {
+				b, _ := fs.ReadFile(fsys, p)
+				if m[p] != hexSum(b, alg) {
+					t.Errorf("%s of %s: manifest %s, file %s", alg, p, m[p], hexSum(b, alg))
+				}
+				if alg == "sha256" {
+					total += len(b)
+				}
+			}
+			tm := manifest(t, fsys, "tagmanifest-"+alg+".txt")
+			if got := slices.Sorted(mapKeys(tm)); !slices.Equal(got, tags) {
+				t.Errorf("tagmanifest-%s lists %q, tag files are %q", alg, got, tags)
+			}
+			for _, p := range tags {
+				b, _ := fs.ReadFile(fsys, p)
+				if tm[p] != hexSum(b, alg) {
+					t.Errorf("tag %s: %s", p, alg)
+				}
+			}
+		}
+		raw, _ := fs.ReadFile(fsys, "manifest-sha256.txt")
+		if !strings.Contains(string(raw), "  data/leak/100%25 real.txt\n") {
+			t.Errorf("'%%' not percent-encoded in the manifest:\n%s", raw)
+		}
+		info, _ := fs.ReadFile(fsys, "bag-info.txt")
+		for _, want := range []string{
+			fmt.Sprintf("Payload-Oxum: %d.%d\n", total, len(files)), "Bagging-Date: 2025-03-04\n",
+			"External-Identifier: " + res.ID + "\n", "Source-Organization: Test Desk\n", "Contact-Name: Test Archivist\n",
+			"Bag-Software-Agent: Custody",
+		} {
+			if !strings.Contains(string(info), want) {
+				t.Errorf("bag-info.txt lacks %q:\n%s", want, info)
+			}
+		}
+		for _, p := range []string{"data/leak/aux_.txt", "data/leak/Report.txt", "data/leak/report (2).txt", "data/leak/empty.txt"} {
+			if !slices.Contains(payload, p) {
+				t.Errorf("payload lacks %s: %q", p, payload)
+			}
+		}
+		names, _ := fs.ReadFile(fsys, bundle.FileNames)
+		if !strings.Contains(string(names), "data/leak/aux_.txt\t"+hexSum([]byte("reserved on Windows"), "sha256")+"\tleak/aux.txt\n") {
+			t.Errorf("names.tsv does not keep the original name:\n%s", names)
+		}
+		keys, _ := fs.ReadFile(fsys, bundle.FileKeys)
+		if string(keys) != a.Public().VerifierKey+"\n" {
+			t.Errorf("keys.txt = %q", keys)
+		}
+		_, rep := bag.Validate(ctx, fsys, bag.Options{})
+		if rep.Verdict != report.NoProvenance || len(rep.Findings)+len(rep.Warnings) != 0 {
+			t.Errorf("verify/bag: %s %+v %+v", rep.Verdict, rep.Findings, rep.Warnings)
+		}
+		if res.Zip {
+			checkZip(t, out, "bundle")
+		}
+	}
+}
+
+func mapKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// checkZip: one top folder named like the file, payload stored, tag
+// files deflated.
+func checkZip(t *testing.T, path, top string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rest, ok := strings.CutPrefix(f.Name, top+"/")
+		if !ok {
+			t.Errorf("entry %s is outside the top folder %s", f.Name, top)
+		}
+		want := zip.Deflate
+		if strings.HasPrefix(rest, "data/") {
+			want = zip.Store
+		}
+		if f.Method != want {
+			t.Errorf("%s: method %d, want %d", f.Name, f.Method, want)
+		}
+	}
+}
+
+// TestExportEvent: the export event comes after the checkpoint the bundle
+// carries, and the next bundle proves it extends that checkpoint.
+func TestExportEvent(t *testing.T) {
+	a := newArchive(t, map[string]string{"a.txt": "a", "b.txt": "b"})
+	first, err := bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(t.TempDir(), "one"), Docs: allDocs(t, a), Note: "for the court"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.CheckpointSize != 2 || first.Events != 2 || len(first.ConsistentFrom) != 0 {
+		t.Fatalf("first bundle %+v", first)
+	}
+	b, err := tlog.ReadEvent(a.DB(), first.CheckpointSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := tlog.ParseEvent(b)
+	if ev.Type != tlog.Export || ev.Bundle != first.ID || ev.CheckpointSize != 2 || len(ev.Docs) != 2 || ev.Note != "for the court" {
+		t.Fatalf("export event %+v", ev)
+	}
+	if sizes, _ := a.ExportedSizes(); !slices.Equal(sizes, []int64{2}) {
+		t.Fatalf("exported sizes %v", sizes)
+	}
+	if cp, _ := tlog.Latest(a.DB()); cp == nil || cp.Size != 3 {
+		t.Fatalf("no checkpoint signed over the export event: %+v", cp)
+	}
+	out := filepath.Join(t.TempDir(), "two")
+	second, err := bundle.Create(ctx, a, bundle.Options{Out: out, Docs: allDocs(t, a)[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.CheckpointSize != 3 || !slices.Equal(second.ConsistentFrom, []int64{2}) || second.Events != 2 {
+		t.Fatalf("second bundle %+v", second)
+	}
+	cons, _ := os.ReadFile(filepath.Join(out, "custody", "consistency.json"))
+	note, _ := os.ReadFile(filepath.Join(filepath.Dir(first.Path), "one", "custody", "checkpoint"))
+	if !strings.Contains(string(cons), `"size":2,"checkpoint":`+strings.ReplaceAll(fmt.Sprintf("%q", note), `\u2014`, "—")) {
+		t.Errorf("consistency.json lacks the first bundle's checkpoint:\n%s\n%q", cons, note)
+	}
+}
+
+func TestAncestors(t *testing.T) {
+	a := newArchive(t, map[string]string{"orig.txt": "secret names"})
+	red := filepath.Join(t.TempDir(), "red.txt")
+	os.WriteFile(red, []byte("██ names"), 0o644)
+	parent := allDocs(t, a)[0]
+	rec, err := a.Derive(ctx, red, [][32]byte{parent}, "redaction", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, with := range []bool{false, true} {
+		res, err := bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(t.TempDir(), "b"), Docs: [][32]byte{rec.Sum()}, WithAncestors: with})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if with {
+			want = 2
+		}
+		if len(res.Files) != want || res.Events < 2 {
+			t.Errorf("with ancestors %v: %d files, %d events", with, len(res.Files), res.Events)
+		}
+	}
+}
+
+// TestFailureLeavesNothing: a document that turns out damaged halfway, a
+// cancel, or a taken name leave nothing under the bundle's name, no
+// temporary file, and no export event.
+func TestFailureLeavesNothing(t *testing.T) {
+	a := newArchive(t, map[string]string{"a.txt": "fine", "b.txt": "about to be damaged"})
+	var damaged [32]byte
+	recs, _ := a.Records()
+	for _, r := range recs {
+		if strings.HasSuffix(r.FirstName(), "b.txt") {
+			damaged = r.Sum()
+			err := a.DB().Update(func(txn *badger.Txn) error {
+				return txn.Set(store.ChunkKey(r.Blob, 0), []byte("\x00\x00\x00\x00garbage that fails its CRC"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	size, _ := tlog.Size(a.DB())
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, name := range []string{"b", "b.zip"} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, name)
+		_, err := bundle.Create(ctx, a, bundle.Options{Out: out, Docs: allDocs(t, a)})
+		if err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%s: damaged document: %v", name, err)
+		}
+		_, err = bundle.Create(cancelled, a, bundle.Options{Out: out, Docs: [][32]byte{damaged}})
+		if err == nil {
+			t.Errorf("%s: cancelled bundle succeeded", name)
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("%s: left behind %v", name, left)
+		}
+		os.Mkdir(out, 0o755)
+		os.WriteFile(filepath.Join(out, "keep"), []byte("x"), 0o644)
+		_, err = bundle.Create(ctx, a, bundle.Options{Out: out, Docs: allDocs(t, a)[:1]})
+		if !errors.Is(err, bundle.ErrExists) {
+			t.Errorf("%s: existing path: %v", name, err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(out, "keep")); string(b) != "x" {
+			t.Errorf("%s: an existing path was touched", name)
+		}
+	}
+	if after, _ := tlog.Size(a.DB()); after != size {
+		t.Errorf("failed bundles appended %d events", after-size)
+	}
+}
