@@ -139,26 +139,25 @@ func (a *Archive) RememberCheckpoint(s *Seen) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// Compare and swap: Badger aborts the commit with ErrConflict when
-	// another transaction changed the key after this one read it.
-	for range 10 {
-		moved := false
-		err = a.db.Update(func(txn *badger.Txn) error {
-			cur, err := seenTxn(txn, s.Origin)
-			if err != nil && !errors.Is(err, ErrSeenDamaged) {
-				return err
-			}
-			if cur != nil && cur.Size >= s.Size {
-				return nil
-			}
-			moved = true
-			return txn.Set(seenKey(s.Origin), val)
-		})
-		if !errors.Is(err, badger.ErrConflict) {
-			return moved && err == nil, err
+	// Compare and swap: the store does not detect conflicts between
+	// transactions, so the read, the comparison and the write happen under
+	// the archive's write lock (and the archive's lock file keeps other
+	// processes out).
+	a.wmu.Lock()
+	defer a.wmu.Unlock()
+	moved := false
+	err = a.db.Update(func(txn *badger.Txn) error {
+		cur, err := seenTxn(txn, s.Origin)
+		if err != nil && !errors.Is(err, ErrSeenDamaged) {
+			return err
 		}
-	}
-	return false, err
+		if cur != nil && cur.Size >= s.Size {
+			return nil
+		}
+		moved = true
+		return txn.Set(seenKey(s.Origin), val)
+	})
+	return moved && err == nil, err
 }
 
 // SeenAll returns every remembered checkpoint, in origin order.
