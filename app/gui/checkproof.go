@@ -67,7 +67,7 @@ func (u *ui) checkProofDialog() {
 func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
 	u.goWork(func() {
 		verdict, text := checkProofFiles(proofPath, docPath, publishedPath, key)
-		fyne.Do(func() {
+		u.do(func() {
 			bg, fg := verdictColors(report.Verdict(verdict))
 			if verdict != "PROVEN" && verdict != "PROVEN, SIGNER UNKNOWN" {
 				bg, fg = colRed, colWhite

@@ -134,7 +134,7 @@ func (u *ui) submitCreate(p *createPage) {
 	u.goWork(func() {
 		a, err := archive.Open(dir, opt)
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		u.do(func() {
 			p.busy.Stop()
 			p.busy.Hide()
 			p.create.Enable()

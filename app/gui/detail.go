@@ -76,7 +76,7 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 	copyID := u.copyButton("Copy", func() string { return r.ID })
 	items := []*widget.FormItem{
 		widget.NewFormItem("SHA-256", container.NewBorder(nil, nil, nil, copyID, id)),
-		widget.NewFormItem("Size", para(fmt.Sprintf("%s (%s bytes)", humanBytes(r.Size), count(r.Size)))),
+		widget.NewFormItem("Size", para(sizeText(r.Size))),
 		widget.NewFormItem("Type", para(r.MediaType)),
 		widget.NewFormItem("Imported", para(longTime(r.Imported))),
 	}
@@ -160,6 +160,14 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 	)
 }
 
+// sizeText is a size for people and, when rounded, exact.
+func sizeText(n int64) string {
+	if n < 1000 {
+		return humanBytes(n)
+	}
+	return fmt.Sprintf("%s (%s bytes)", humanBytes(n), count(n))
+}
+
 func kindTitle(kind string) string {
 	if kind == "" {
 		return "Derived"
@@ -211,7 +219,7 @@ func (u *ui) annotate(p *detailPage, tags []string, note string, entry *widget.E
 	p.addNote.Disable()
 	u.goWork(func() {
 		rec, err := a.Annotate(id, tags, note)
-		fyne.Do(func() {
+		u.do(func() {
 			p.addTag.Enable()
 			p.addNote.Enable()
 			if err != nil {

@@ -74,7 +74,7 @@ func (u *ui) saveProof(r *catalog.Record, path string) {
 		if err == nil {
 			err = os.WriteFile(path, b, 0o644)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("no proof was saved: %w", err), u.win)
 				return

@@ -128,7 +128,7 @@ func (d *docList) refilter() {
 	gen, ix, q := d.gen, d.ix, d.q
 	d.u.goWork(func() {
 		shown := ix.filter(q)
-		fyne.Do(func() {
+		d.u.do(func() {
 			if gen != d.gen {
 				return
 			}

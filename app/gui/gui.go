@@ -112,13 +112,17 @@ type ui struct {
 	// jobs counts work running off the UI goroutine, so tests can wait
 	// for it to finish before looking at the window.
 	jobs sync.WaitGroup
+	// do runs a UI update from a goroutine: fyne.Do. (Fyne's test driver
+	// runs fyne.Do at once on the calling goroutine, so tests serialise
+	// the updates themselves.)
+	do func(func())
 }
 
 func newUI(a fyne.App, cfg config) *ui {
 	if cfg.Getenv == nil {
 		cfg.Getenv = func(string) string { return "" }
 	}
-	u := &ui{app: a, cfg: cfg, cancels: map[*task]context.CancelFunc{}}
+	u := &ui{app: a, cfg: cfg, cancels: map[*task]context.CancelFunc{}, do: fyne.Do}
 	a.Settings().SetTheme(newTheme(a.Preferences()))
 	u.win = a.NewWindow("Custody")
 	u.win.SetOnDropped(u.dropped)
@@ -127,7 +131,7 @@ func newUI(a fyne.App, cfg config) *ui {
 	return u
 }
 
-// goWork runs fn off the UI goroutine. fn reports back through fyne.Do.
+// goWork runs fn off the UI goroutine. fn reports back through u.do.
 func (u *ui) goWork(fn func()) {
 	u.jobs.Add(1)
 	go func() {

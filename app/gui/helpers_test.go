@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,6 +34,11 @@ func newTestUI(t *testing.T, env map[string]string) *ui {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := newUI(a, testConfig(env))
+	u.do = func(fn func()) {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		fn()
+	}
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.Show()
 	t.Cleanup(func() {
@@ -40,6 +47,17 @@ func newTestUI(t *testing.T, env map[string]string) *ui {
 		u.win.Close()
 	})
 	return u
+}
+
+// uiMu serialises UI updates from jobs, as the real driver's event loop
+// does; tests that act while a job runs take it too (see locked).
+var uiMu sync.Mutex
+
+// locked runs fn while no job updates the window.
+func locked(fn func()) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	fn()
 }
 
 // wait lets every job off the UI goroutine finish (their UI updates run
@@ -124,6 +142,8 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString("<" + w.Text + ">\n")
 		case *widget.Check:
 			b.WriteString("(" + w.Text + ")\n")
+		case *canvas.Text:
+			b.WriteString(w.Text + "\n")
 		}
 		if c, ok := o.(*fyne.Container); ok {
 			for _, ch := range c.Objects {

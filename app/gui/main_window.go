@@ -105,7 +105,7 @@ func (u *ui) reload() {
 		cp, cpErr := tlog.Latest(a.DB())
 		size, _ := tlog.Size(a.DB())
 		took := time.Since(t0)
-		fyne.Do(func() {
+		u.do(func() {
 			if u.main != m {
 				return
 			}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"runtime/debug"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,7 +26,7 @@ func (u *ui) openArchive(dir string, pass []byte, readOnly bool) {
 		a, err := archive.Open(dir, opt)
 		// The key derivation uses a large buffer; give it back.
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		u.do(func() {
 			page.working(false, "")
 			if err != nil {
 				u.openFailed(dir, readOnly, err)

@@ -69,7 +69,7 @@ func (u *ui) submitPassphrase(f *passForm) {
 	u.goWork(func() {
 		err := keys.ChangePassphrase(dir, old, pass)
 		debug.FreeOSMemory()
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				dialog.ShowError(err, u.win)
 				return

@@ -49,7 +49,7 @@ func (u *ui) loadPreview(p *detailPage) {
 	a, r := u.arc, p.rec
 	u.goWork(func() {
 		pv := makePreview(a, r)
-		fyne.Do(func() {
+		u.do(func() {
 			p.preview.Objects = []fyne.CanvasObject{pv.view()}
 			p.preview.Refresh()
 		})

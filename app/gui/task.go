@@ -50,7 +50,7 @@ func (u *ui) runTask(titleText string, work func(ctx context.Context, p progress
 	u.goWork(func() {
 		finish := work(ctx, t.report)
 		cancel()
-		fyne.Do(func() {
+		u.do(func() {
 			t.dlg.Hide()
 			u.tasks--
 			delete(u.cancels, t)
@@ -70,7 +70,7 @@ func (u *ui) runTask(titleText string, work func(ctx context.Context, p progress
 
 // report shows a progress snapshot; it is called off the UI goroutine.
 func (t *task) report(p progress.Progress) {
-	fyne.Do(func() { t.show(p) })
+	t.u.do(func() { t.show(p) })
 }
 
 func (t *task) show(p progress.Progress) {

@@ -32,7 +32,7 @@ func (u *ui) loadChain(p *detailPage) {
 	a, r := u.arc, p.rec
 	u.goWork(func() {
 		steps, err := readChain(a, r)
-		fyne.Do(func() {
+		u.do(func() {
 			p.steps = steps
 			p.timeline.Objects = []fyne.CanvasObject{u.timelineView(r, steps, err)}
 			p.timeline.Refresh()
