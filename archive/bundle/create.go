@@ -99,6 +99,9 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		res.Bytes += r.Size
 	}
+	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the folder for the bundle: %w", err)
+	}
 	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+64<<20); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
