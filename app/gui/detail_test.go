@@ -20,8 +20,7 @@ func openDoc(t *testing.T, u *ui, name string) *detailPage {
 	t.Helper()
 	for _, r := range u.main.docs.ix.recs {
 		if r.FirstName() == name {
-			u.showDocument(r)
-			u.wait()
+			act(u, func() { u.showDocument(r) })
 			return u.main.doc
 		}
 	}
@@ -42,7 +41,7 @@ func TestDocumentPage(t *testing.T) {
 	}
 
 	// The preview shows the headers decoded, and the text as plain text.
-	p.tabs.SelectIndex(1)
+	act(u, func() { p.tabs.SelectIndex(1) })
 	preview := texts(p.preview)
 	mustContain(t, "the preview", preview, "Ana Ruiz <ana@example.org>", "Minutes – March")
 	var grid *widget.TextGrid
@@ -56,14 +55,14 @@ func TestDocumentPage(t *testing.T) {
 	}
 
 	// Tags and notes are logged.
-	p.tabs.SelectIndex(0)
-	test.Type(p.tagEntry, "board, follow-up")
+	act(u, func() { p.tabs.SelectIndex(0) })
+	typeIn(p.tagEntry, "board, follow-up")
 	tap(t, u, "Add tag")
 	p = u.main.doc
 	if strings.Join(p.rec.Tags, ",") != "board,follow-up" || p.tagEntry.Text != "" {
 		t.Fatalf("tags %q, entry %q; error %q", p.rec.Tags, p.tagEntry.Text, p.errs.Text)
 	}
-	test.Type(p.noteEntry, "Check the date with Ana.")
+	typeIn(p.noteEntry, "Check the date with Ana.")
 	tap(t, u, "Add note")
 	if len(p.rec.Notes) != 1 {
 		t.Fatalf("notes %q; error %q", p.rec.Notes, p.errs.Text)
@@ -125,8 +124,7 @@ func TestExportFileAndSaveProof(t *testing.T) {
 	u := openTestUI(t, dir)
 	p := openDoc(t, u, "leak/chat/log.txt")
 	out := t.TempDir()
-	u.exportFile(p.rec, out)
-	u.wait()
+	act(u, func() { u.exportFile(p.rec, out) })
 	b, err := os.ReadFile(filepath.Join(out, "leak", "chat", "log.txt"))
 	if err != nil || string(b) != demoFiles["leak/chat/log.txt"] {
 		t.Fatalf("exported %q, %v", b, err)
@@ -134,8 +132,7 @@ func TestExportFileAndSaveProof(t *testing.T) {
 	mustContain(t, "the summary", u.lastSummary, filepath.Join(out, "leak", "chat", "log.txt"))
 
 	proof := filepath.Join(out, "log.proof.json")
-	u.saveProof(p.rec, proof)
-	u.wait()
+	act(u, func() { u.saveProof(p.rec, proof) })
 	raw, err := os.ReadFile(proof)
 	if err != nil {
 		t.Fatal(err)

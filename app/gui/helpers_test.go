@@ -116,8 +116,7 @@ func makeArchive(t testing.TB, opt archive.Options, files map[string]string, sou
 func openTestUI(t *testing.T, dir string) *ui {
 	t.Helper()
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
-	u.start()
-	u.wait()
+	act(u, u.start)
 	if u.arc == nil || u.main == nil {
 		t.Fatalf("the archive did not open; window shows:\n%s", texts(u.win.Canvas().Content()))
 	}
@@ -231,7 +230,7 @@ func tap(t *testing.T, u *ui, text string) {
 	if b.Disabled() {
 		t.Fatalf("button %q is disabled", text)
 	}
-	test.Tap(b)
+	locked(func() { test.Tap(b) })
 	u.wait()
 }
 
@@ -240,4 +239,17 @@ func closeDialogs(u *ui) {
 	for _, o := range u.win.Canvas().Overlays().List() {
 		u.win.Canvas().Overlays().Remove(o)
 	}
+}
+
+// typeIn types into an entry as a person would, key by key, while no
+// job updates the window.
+func typeIn(e fyne.Focusable, text string) {
+	locked(func() { test.Type(e, text) })
+}
+
+// act does something to the window as a person would (while no job
+// updates it), then waits for the work it started.
+func act(u *ui, fn func()) {
+	locked(fn)
+	u.wait()
 }

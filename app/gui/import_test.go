@@ -24,7 +24,7 @@ func TestImportAsksForTheSourceOnceAndSumsUp(t *testing.T) {
 	if err := os.Symlink(filepath.Join(src, "leak", "chat"), filepath.Join(src, "leak", "link")); err != nil {
 		t.Fatal(err)
 	}
-	u.askImport([]string{filepath.Join(src, "leak")})
+	act(u, func() { u.askImport([]string{filepath.Join(src, "leak")}) })
 	f := u.importForm
 	if f == nil {
 		t.Fatal("no import form")
@@ -54,7 +54,7 @@ func TestImportAsksForTheSourceOnceAndSumsUp(t *testing.T) {
 		t.Error("leak/mail/budget.eml is not listed")
 	}
 	// The next import offers the same source again.
-	u.askImport([]string{filepath.Join(src, "leak", "again.txt")})
+	act(u, func() { u.askImport([]string{filepath.Join(src, "leak", "again.txt")}) })
 	if got := u.importForm.source.Text; got != "Envelope from B., 4 March" {
 		t.Errorf("source offered again: %q", got)
 	}
@@ -68,7 +68,7 @@ func TestImportCanBeCancelled(t *testing.T) {
 		files[fmt.Sprintf("many/%02d/%d.txt", i%50, i)] = strings.Repeat("x", i)
 	}
 	src := writeFiles(t, files)
-	u.askImport([]string{src})
+	act(u, func() { u.askImport([]string{src}) })
 	locked(func() {
 		u.importForm.dlg.Confirm()
 		for tk := range u.cancels {

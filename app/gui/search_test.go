@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/archivetest"
@@ -69,7 +68,7 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	if len(d.shown) != 4 {
 		t.Fatalf("%d rows shown, want 4", len(d.shown))
 	}
-	test.Type(d.search, "budget")
+	typeIn(d.search, "budget")
 	u.wait()
 	if len(d.shown) != 1 || d.ix.recs[d.shown[0]].FirstName() != "leak/mail/budget.eml" {
 		t.Fatalf("search for budget shows %d rows", len(d.shown))
@@ -80,32 +79,27 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	if cell.label.Text != "leak/mail/budget.eml" {
 		t.Errorf("first row's name cell says %q", cell.label.Text)
 	}
-	d.search.SetText("")
-	u.wait()
-	d.kind.SetSelected("Email")
-	u.wait()
+	act(u, func() { d.search.SetText("") })
+	act(u, func() { d.kind.SetSelected("Email") })
 	if len(d.shown) != 2 {
 		t.Errorf("the Email filter shows %d rows, want 2", len(d.shown))
 	}
-	d.kind.SetSelected(anyChoice)
-	u.wait()
+	act(u, func() { d.kind.SetSelected(anyChoice) })
 	if len(d.shown) != 4 {
 		t.Errorf("back to any type: %d rows", len(d.shown))
 	}
 	// Sorting by a header, then marking.
-	d.sortBy(colName)
-	u.wait()
+	act(u, func() { d.sortBy(colName) })
 	if first := d.ix.recs[d.shown[0]].FirstName(); first != "leak/chat/export.json" {
 		t.Errorf("sorted by name, the first row is %s", first)
 	}
-	d.table.Select(widget.TableCellID{Row: 0, Col: colMark})
+	act(u, func() { d.table.Select(widget.TableCellID{Row: 0, Col: colMark}) })
 	if len(d.marked) != 1 {
 		t.Errorf("%d marked after tapping the first box", len(d.marked))
 	}
 	mustContain(t, "the list", d.info.Text, "1 marked")
 	// Tapping a row opens the document.
-	d.table.Select(widget.TableCellID{Row: 1, Col: colName})
-	u.wait()
+	act(u, func() { d.table.Select(widget.TableCellID{Row: 1, Col: colName}) })
 	if u.main.current != pageDocument || u.main.doc.rec.FirstName() != "leak/chat/log.txt" {
 		t.Errorf("tapping a row shows the %s page", u.main.current)
 	}

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/keys"
@@ -15,7 +13,7 @@ import (
 func TestCreateArchive(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new archive")
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir})
-	u.start()
+	act(u, u.start)
 	mustContain(t, "the welcome page", texts(u.win.Canvas().Content()), "Welcome to Custody", dir)
 	if u.win.Title() != "Custody" {
 		t.Errorf("title %q", u.win.Title())
@@ -30,22 +28,22 @@ func TestCreateArchive(t *testing.T) {
 	}
 	p.name.SetText("Ana Ruiz")
 	p.org.SetText("Daily Ledger")
-	test.Type(p.pass, "abc")
+	typeIn(p.pass, "abc")
 	if got := passphraseStrength(p.pass.Text).Word; got != "weak" || p.meter.Value != 1 {
 		t.Errorf("strength of %q: %s, meter %v", p.pass.Text, got, p.meter.Value)
 	}
 	p.pass.SetText("")
-	test.Type(p.pass, "quiet river lantern copper meadow")
+	typeIn(p.pass, "quiet river lantern copper meadow")
 	if p.meter.Value < 3 {
 		t.Errorf("five random words rated %v", p.meter.Value)
 	}
-	test.Type(p.again, "quiet river lantern copper")
+	typeIn(p.again, "quiet river lantern copper")
 	tap(t, u, "Create archive")
 	mustContain(t, "the create page", p.errs.Text, "differ")
 	if archive.Exists(dir) {
 		t.Fatal("an archive was created with mismatched passphrases")
 	}
-	test.Type(p.again, " meadow")
+	typeIn(p.again, " meadow")
 	tap(t, u, "Create archive")
 	if u.arc == nil || u.main == nil {
 		t.Fatalf("not opened after creating; page says %q", p.errs.Text)
@@ -73,19 +71,19 @@ func TestCreateArchive(t *testing.T) {
 func TestUnlockAsksAgainAfterAWrongPassphrase(t *testing.T) {
 	dir := makeArchive(t, archivetest.Options(true), demoFiles, "USB")
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir})
-	u.start()
+	act(u, u.start)
 	p := u.unlockPage
 	if p == nil {
 		t.Fatalf("no unlock page:\n%s", texts(u.win.Canvas().Content()))
 	}
 	mustContain(t, "the unlock page", texts(u.win.Canvas().Content()), "Test Archivist", dir)
-	test.Type(p.pass, "not the passphrase")
+	typeIn(p.pass, "not the passphrase")
 	tap(t, u, "Unlock")
 	if u.arc != nil {
 		t.Fatal("opened with a wrong passphrase")
 	}
 	mustContain(t, "the unlock page", p.errs.Text, "Wrong passphrase")
-	test.Type(p.pass, archivetest.Passphrase)
+	typeIn(p.pass, archivetest.Passphrase)
 	tap(t, u, "Unlock")
 	if u.arc == nil {
 		t.Fatalf("not opened: %s", p.errs.Text)
@@ -103,8 +101,7 @@ func TestLockedArchiveIsExplained(t *testing.T) {
 	}
 	defer other.Close()
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
-	u.start()
-	u.wait()
+	act(u, u.start)
 	if u.arc != nil {
 		t.Fatal("opened an archive another program holds")
 	}
@@ -120,8 +117,7 @@ func TestLockedArchiveIsExplained(t *testing.T) {
 func TestNoArchiveOffersToCreateOne(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "nothing here")
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
-	u.start()
-	u.wait()
+	act(u, u.start)
 	if u.arc != nil || archive.Exists(dir) {
 		t.Fatal("an archive was created without asking")
 	}
