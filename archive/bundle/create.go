@@ -102,7 +102,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the folder for the bundle: %w", err)
 	}
-	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+64<<20); err != nil {
+	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
 	t := now()
@@ -268,12 +268,22 @@ func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *tlog.Checkpoint
 		out = append(out, i)
 	}
 	slices.Sort(out)
-	// Each proof has about log2(size) hashes of 47 bytes as written.
-	est := int64(len(out)) * int64(bits.Len64(uint64(cp.Size))+1) * 48
-	if est > MaxProofsFile {
+	if proofsEstimate(len(out), cp.Size) > MaxProofsFile {
 		return nil, fmt.Errorf("the proofs of %d events would exceed the %d MiB a reader accepts; bundle fewer documents at a time", len(out), MaxProofsFile>>20)
 	}
 	return out, nil
+}
+
+// proofsEstimate bounds the size of proofs.json: each proof has about
+// log2(size) hashes of 47 bytes as written.
+func proofsEstimate(events int, size int64) uint64 {
+	return uint64(events) * uint64(bits.Len64(uint64(size))+1) * 48
+}
+
+// tagEstimate is the room the tag files need, generously: the proofs,
+// about a kilobyte per event and per document, and a megabyte besides.
+func tagEstimate(events int, size int64) uint64 {
+	return proofsEstimate(events, size) + uint64(events)*1024 + 1<<20
 }
 
 // consistencySizes returns the sizes of the checkpoints exported before,
