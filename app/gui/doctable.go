@@ -117,13 +117,17 @@ func (d *docList) setIndex(ix *docIndex) {
 	} else {
 		d.empty.Hide()
 	}
-	d.refilter()
+	d.apply(false)
 }
 
-// refilter runs the search off the UI goroutine and shows its result.
-// Over 100,000 documents it takes a few milliseconds; a newer search
-// makes an older one's result be dropped.
-func (d *docList) refilter() {
+// refilter runs the search off the UI goroutine and shows its result
+// from the top. Over 100,000 documents it takes a few milliseconds; a
+// newer search makes an older one's result be dropped.
+func (d *docList) refilter() { d.apply(true) }
+
+// apply searches the index; with top, the table scrolls back to the first
+// row (a new search), else it stays where it is (more records loaded).
+func (d *docList) apply(top bool) {
 	d.gen++
 	gen, ix, q := d.gen, d.ix, d.q
 	d.u.goWork(func() {
@@ -134,11 +138,10 @@ func (d *docList) refilter() {
 			}
 			d.shown = shown
 			d.table.Refresh()
-			d.table.ScrollToTop()
-			d.updateInfo()
-			if d.filtered != nil {
-				d.filtered()
+			if top {
+				d.table.ScrollToTop()
 			}
+			d.updateInfo()
 		})
 	})
 }

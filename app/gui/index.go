@@ -11,8 +11,9 @@ import (
 
 // docIndex is the document list held in memory for the table: the
 // records, loaded once, and for each a lower-cased text to search (every
-// name, source, tag, note and the ID). It is never changed after it is
-// built; a change to the archive builds a new one.
+// name, source, tag, note and the ID). An index is never changed once
+// shown: loading more records makes a new one (see extend), so a search
+// running on an older one is never disturbed.
 type docIndex struct {
 	recs    []*catalog.Record
 	hay     []string
@@ -21,16 +22,26 @@ type docIndex struct {
 	tags    []string // every tag used, sorted
 	sources []string // every source label used, sorted
 
+	// Used only by the goroutine that loads and extends the index.
+	tagSet, sourceSet map[string]bool
+
 	mu     sync.Mutex
 	orders map[int][]int32 // sort column → record order, built on demand
 }
 
 func buildIndex(recs []*catalog.Record) *docIndex {
-	ix := &docIndex{recs: recs, hay: make([]string, len(recs)), kinds: make([]string, len(recs)),
-		orders: map[int][]int32{}}
-	tags, sources := map[string]bool{}, map[string]bool{}
+	return (&docIndex{tagSet: map[string]bool{}, sourceSet: map[string]bool{}}).extend(recs)
+}
+
+// extend returns an index of ix's records followed by more. The new index
+// shares ix's arrays (appending never writes within ix's length), so ix
+// stays valid for whoever still reads it.
+func (ix *docIndex) extend(more []*catalog.Record) *docIndex {
+	nx := &docIndex{recs: append(ix.recs, more...), hay: ix.hay, kinds: ix.kinds, bytes: ix.bytes,
+		tagSet: ix.tagSet, sourceSet: ix.sourceSet, orders: map[int][]int32{}}
+	tags, sources := len(nx.tagSet), len(nx.sourceSet)
 	var b strings.Builder
-	for i, r := range recs {
+	for _, r := range more {
 		b.Reset()
 		for _, n := range r.Names {
 			b.WriteString(n.Path)
@@ -38,27 +49,32 @@ func buildIndex(recs []*catalog.Record) *docIndex {
 			if n.Source != "" {
 				b.WriteString(n.Source)
 				b.WriteByte('\n')
-				sources[n.Source] = true
+				nx.sourceSet[n.Source] = true
 			}
 		}
 		for _, t := range r.Tags {
 			b.WriteString(t)
 			b.WriteByte('\n')
-			tags[t] = true
+			nx.tagSet[t] = true
 		}
 		if r.Source != "" {
-			sources[r.Source] = true
+			nx.sourceSet[r.Source] = true
 		}
 		b.WriteString(r.Kind)
 		b.WriteByte('\n')
 		b.WriteString(r.ID)
-		ix.hay[i] = strings.ToLower(b.String())
-		ix.kinds[i] = typeName(r.MediaType)
-		ix.bytes += r.Size
+		nx.hay = append(nx.hay, strings.ToLower(b.String()))
+		nx.kinds = append(nx.kinds, typeName(r.MediaType))
+		nx.bytes += r.Size
 	}
-	ix.tags = sortedKeys(tags)
-	ix.sources = sortedKeys(sources)
-	return ix
+	nx.tags, nx.sources = ix.tags, ix.sources
+	if len(nx.tagSet) != tags || nx.tags == nil {
+		nx.tags = sortedKeys(nx.tagSet)
+	}
+	if len(nx.sourceSet) != sources || nx.sources == nil {
+		nx.sources = sortedKeys(nx.sourceSet)
+	}
+	return nx
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -72,7 +72,9 @@ func TestShortcutsAndLog(t *testing.T) {
 	if u.main.current != pageKeys {
 		t.Errorf("Ctrl+K shows %s", u.main.current)
 	}
-	act(u, func() { c.(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	act(u, func() {
+		c.(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
 	if u.main.current != pageDocuments {
 		t.Errorf("Escape shows %s", u.main.current)
 	}

@@ -26,6 +26,7 @@ type mainView struct {
 	status  *widget.Label
 	key     *widget.Label
 	loaded  time.Duration // how long the last load of the records took
+	first   time.Duration // how long until the first rows of a fresh load were shown
 	onLoad  func()        // called after each load (tests, measurements)
 	toolbar fyne.CanvasObject
 }
@@ -92,16 +93,36 @@ func (u *ui) showDocuments() {
 }
 
 // reload reads every record off the UI goroutine, builds the search index
-// and shows it, with the status bar.
+// and shows it, with the status bar. The first rows are shown while the
+// rest load (after 2,000 records, then each time the count doubles), so a
+// large archive is usable at once.
 func (u *ui) reload() {
 	a, m := u.arc, u.main
 	u.goWork(func() {
 		t0 := time.Now()
+		ix := buildIndex(nil)
 		var recs []*catalog.Record
+		shown, next := 0, 2000
 		bad := 0
-		err := a.Each(func(r *catalog.Record) error { recs = append(recs, r); return nil },
-			func([32]byte, error) { bad++ })
-		ix := buildIndex(recs)
+		err := a.Each(func(r *catalog.Record) error {
+			recs = append(recs, r)
+			if len(recs) == next {
+				ix = ix.extend(recs[shown:])
+				shown, next = len(recs), next*2
+				partial := ix
+				u.do(func() {
+					if u.main == m && len(m.docs.ix.recs) < len(partial.recs) {
+						if m.first == 0 {
+							m.first = time.Since(t0)
+						}
+						m.docs.setIndex(partial)
+						m.status.SetText(fmt.Sprintf("Loading… %s so far", plural(len(partial.recs), "document", "documents")))
+					}
+				})
+			}
+			return nil
+		}, func([32]byte, error) { bad++ })
+		ix = ix.extend(recs[shown:])
 		cp, cpErr := tlog.Latest(a.DB())
 		size, _ := tlog.Size(a.DB())
 		took := time.Since(t0)
@@ -111,7 +132,7 @@ func (u *ui) reload() {
 			}
 			m.loaded = took
 			m.docs.setIndex(ix)
-			s := fmt.Sprintf("%s · %s", plural(len(recs), "document", "documents"), humanBytes(ix.bytes))
+			s := fmt.Sprintf("%s · %s", plural(len(ix.recs), "document", "documents"), humanBytes(ix.bytes))
 			switch {
 			case cpErr != nil:
 				s += " · checkpoint unreadable"

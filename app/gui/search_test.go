@@ -104,3 +104,19 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 		t.Errorf("tapping a row shows the %s page", u.main.current)
 	}
 }
+
+func TestIndexExtendKeepsOlderIndexes(t *testing.T) {
+	recs := synthRecords(5000)
+	whole := buildIndex(recs)
+	part := buildIndex(recs[:1000])
+	q := query{text: "room-00", sort: colName}
+	before := part.filter(q)
+	step := part.extend(recs[1000:3000]).extend(recs[3000:])
+	if !slices.Equal(step.filter(q), whole.filter(q)) || step.bytes != whole.bytes ||
+		!slices.Equal(step.tags, whole.tags) || !slices.Equal(step.sources, whole.sources) {
+		t.Error("an index extended in steps differs from one built at once")
+	}
+	if after := part.filter(q); !slices.Equal(before, after) || len(part.recs) != 1000 {
+		t.Error("extending an index changed the older one")
+	}
+}
