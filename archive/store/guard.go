@@ -83,13 +83,38 @@ func guardNewest(dir string) (*guard, error) {
 	return g, nil
 }
 
-// cut reports whether the guarded file shrank during the open.
+// cut reports whether the guarded file shrank during the open, other
+// than by Badger's normal recovery of a file that was never finished.
 func (g *guard) cut() (bool, int64) {
 	fi, err := os.Stat(g.file)
 	if err != nil {
 		return false, 0
 	}
-	return fi.Size() < g.size, fi.Size()
+	return fi.Size() < g.size && !g.unfinished(), fi.Size()
+}
+
+// unfinished reports whether the guarded file ends in zero bytes. Badger
+// makes the newest value-log file at twice its nominal size and trims it
+// to its last entry when the store is closed, so a cleanly closed file
+// ends with an entry's checksum. A zero tail means the session writing it
+// ended without closing (a crash, kill -9, a power cut): then cutting the
+// entry that was being written, and the unused space after it, is
+// Badger's normal recovery, and refusing it would leave the archive
+// unopenable after every crash.
+func (g *guard) unfinished() bool {
+	var tail [16]byte
+	if g.size < int64(len(tail)) {
+		return false
+	}
+	f, err := os.Open(g.copy)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if _, err := f.ReadAt(tail[:], g.size-int64(len(tail))); err != nil {
+		return false
+	}
+	return tail == [len(tail)]byte{}
 }
 
 // restore puts the guarded bytes back and removes the copy.
