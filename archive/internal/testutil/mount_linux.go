@@ -73,10 +73,19 @@ func rerunInNamespace(t *testing.T) {
 // on its file system, and returns the file's path.
 func Fill(tb testing.TB, dir string, leave uint64) string {
 	tb.Helper()
+	p, err := FillUntil(dir, leave)
+	if err != nil {
+		tb.Fatalf("writing the ballast: %v", err)
+	}
+	return p
+}
+
+// FillUntil is Fill for code that runs outside the test's goroutine.
+func FillUntil(dir string, leave uint64) (string, error) {
 	p := filepath.Join(dir, "ballast")
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		tb.Fatal(err)
+		return "", err
 	}
 	defer f.Close()
 	buf := make([]byte, 1<<20)
@@ -86,14 +95,14 @@ func Fill(tb testing.TB, dir string, leave uint64) string {
 	for {
 		free, err := diskspace.Free(dir)
 		if err != nil {
-			tb.Fatal(err)
+			return "", err
 		}
 		if free <= leave {
-			return p
+			return p, nil
 		}
 		n := min(uint64(len(buf)), free-leave)
 		if _, err := f.Write(buf[:n]); err != nil {
-			tb.Fatalf("writing the ballast: %v", err)
+			return "", err
 		}
 	}
 }
