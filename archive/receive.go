@@ -85,7 +85,9 @@ const receiveBatchBytes = 1 << 30
 // whose SHA-256 matches the manifest are imported. Each document is
 // committed with a receive event naming the sender's origin and
 // checkpoint (or an ingest event, for a bag without provenance), and
-// recorded under its original name.
+// recorded under its original name. A file that changed or appeared after
+// verification stops the receive with an error; documents committed
+// before it stay, each complete with its event.
 func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []ReceiveFile, opt ReceiveOptions) (*ImportResult, error) {
 	if a.cfg.ReadOnly || a.id == nil {
 		return nil, errNoSigner
@@ -109,6 +111,11 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		for i := range files {
 			byJob[files[i].Path] = &files[i]
 		}
+		if !opt.Forced {
+			if err := onlyVerified(bag, byJob); err != nil {
+				return nil, err
+			}
+		}
 		res, err := a.Import(ctx, []string{filepath.Join(dir, "data")}, a.receiveOptions(opt, byJob, opt.Progress))
 		if res != nil {
 			for i := range res.Files {
@@ -127,6 +134,22 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		return res, err
 	}
 	return res, allReceived(res, files, opt.Forced)
+}
+
+// onlyVerified refuses, before anything is imported, a folder whose
+// data/ holds a file that is not one of the verified ones (it appeared
+// after verification). The import's event hook checks again for files
+// that appear or change while it runs.
+func onlyVerified(bag fs.FS, byJob map[string]*ReceiveFile) error {
+	return fs.WalkDir(bag, "data", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && byJob[p] == nil {
+			return fmt.Errorf("%s is not one of the verified files (was the bag changed after it was verified?); nothing was received", p)
+		}
+		return nil
+	})
 }
 
 // allReceived reports an error naming the verified files that were not
