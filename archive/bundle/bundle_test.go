@@ -19,6 +19,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/archive/tlog"
 	"github.com/custody-app/custody/verify/bag"
@@ -329,5 +330,19 @@ func TestFailureLeavesNothing(t *testing.T) {
 	}
 	if after, _ := tlog.Size(a.DB()); after != size {
 		t.Errorf("failed bundles appended %d events", after-size)
+	}
+}
+
+func TestCreateProgress(t *testing.T) {
+	a := newArchive(t, map[string]string{"a.txt": "a", "b.txt": "bb"})
+	var last progress.Progress
+	calls := 0
+	_, err := bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(t.TempDir(), "b.zip"), Docs: allDocs(t, a),
+		Progress: func(p progress.Progress) { last = p; calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || !last.Done || last.Files != 2 || last.TotalFiles != 2 || last.Bytes != 3 || last.TotalBytes != 3 {
+		t.Fatalf("last progress %+v after %d calls", last, calls)
 	}
 }

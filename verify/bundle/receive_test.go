@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/tlog"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/bundle"
@@ -213,4 +215,24 @@ func conformanceDir(t *testing.T) string {
 		t.Skipf("conformance bags not found at %s", d)
 	}
 	return d
+}
+
+// TestProgress: verifying and receiving report progress, ending with Done.
+func TestProgress(t *testing.T) {
+	s := newSender(t)
+	path := s.bundle(t, "b.zip")
+	var mu sync.Mutex
+	var verifying, importing []progress.Progress
+	got, err := bundle.Receive(ctx, newArchive(t), path, bundle.ReceiveOptions{
+		Verifying: func(p progress.Progress) { mu.Lock(); verifying = append(verifying, p); mu.Unlock() },
+		Importing: func(p progress.Progress) { mu.Lock(); importing = append(importing, p); mu.Unlock() },
+	})
+	if err != nil || got.Import.Added != 3 {
+		t.Fatal(err)
+	}
+	for name, list := range map[string][]progress.Progress{"verifying": verifying, "importing": importing} {
+		if len(list) == 0 || !list[len(list)-1].Done || list[len(list)-1].TotalFiles == 0 {
+			t.Errorf("%s: %+v", name, list)
+		}
+	}
 }

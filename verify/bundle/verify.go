@@ -121,22 +121,25 @@ func Verify(ctx context.Context, path string, opt Options) *Result {
 // VerifyFS verifies the bag whose top folder is the root of fsys.
 func VerifyFS(ctx context.Context, fsys fs.FS, opt Options) *Result {
 	bopt := bag.Options{Workers: opt.Workers, Subject: opt.Subject}
-	var done chan struct{}
 	if opt.Progress != nil {
 		ch := make(chan bag.Progress, 1)
-		done = make(chan struct{})
+		done := make(chan struct{})
 		bopt.Progress = ch
 		start := time.Now()
+		var last progress.Progress
 		go func() {
 			defer close(done)
 			for p := range ch {
-				opt.Progress(progress.Progress{Files: p.Files, Bytes: p.Bytes, TotalFiles: p.TotalFiles,
-					TotalBytes: p.TotalBytes, Current: p.Current, Elapsed: time.Since(start)})
+				last = progress.Progress{Files: p.Files, Bytes: p.Bytes, TotalFiles: p.TotalFiles,
+					TotalBytes: p.TotalBytes, Current: p.Current, Elapsed: time.Since(start)}
+				opt.Progress(last)
 			}
 		}()
 		defer func() {
 			close(ch)
 			<-done
+			last.Done, last.Elapsed = true, time.Since(start)
+			opt.Progress(last)
 		}()
 	}
 	b, rep := bag.Validate(ctx, fsys, bopt)
