@@ -360,13 +360,22 @@ func (im *importer) commitAll(done <-chan *ready) {
 				break drain
 			}
 		}
-		if err := im.commit(batch); err != nil {
+		err := im.commit(batch)
+		if err != nil {
 			for _, r := range batch {
 				if r.multi {
 					blob.Delete(im.a.db, r.blob)
 				}
 			}
-			im.cancel(fmt.Errorf("could not save to the archive: %w", err))
+			err = fmt.Errorf("could not save to the archive: %w", err)
+		} else {
+			// Small documents' bytes are written here, not by the
+			// workers: count them too, or an import of small files
+			// never checks free space while it writes.
+			err = im.wrote(int64(inline))
+		}
+		if err != nil {
+			im.cancel(err)
 			for r := range done { // let workers finish; sweep their blobs
 				if r.multi {
 					blob.Delete(im.a.db, r.blob)
