@@ -131,10 +131,10 @@ func diskChild(t *testing.T, env ...string) (ids []string, last string) {
 		t.Fatal(err)
 	}
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		t.Fatalf("the child crashed with %v:\n%s", ws.Signal(), tail(stderr.String(), 2000))
+		t.Fatalf("the child crashed with %v:\n%s", ws.Signal(), head(stderr.String(), 3000))
 	}
 	if !cmd.ProcessState.Success() {
-		t.Fatalf("the child failed: %s\n%s", out, tail(stderr.String(), 2000))
+		t.Fatalf("the child failed: %s\n%s", out, head(stderr.String(), 3000))
 	}
 	s := bufio.NewScanner(bytes.NewReader(out))
 	for s.Scan() {
@@ -150,9 +150,10 @@ func diskChild(t *testing.T, env ...string) (ids []string, last string) {
 	return ids, last
 }
 
-func tail(s string, n int) string {
+// head is the start of s, where a Go crash names its signal and place.
+func head(s string, n int) string {
 	if len(s) > n {
-		return "…" + s[len(s)-n:]
+		return s[:n] + "…"
 	}
 	return s
 }
@@ -239,42 +240,53 @@ func TestImportBiggerThanDisk(t *testing.T) {
 
 // TestDiskFillsDuringImport lets the import pass its first check, then
 // fills the disk while it writes: the checks made while writing stop it
-// with the disk-space error before Badger runs out of room. The archive
-// cannot then be opened for writing (the check before opening refuses
-// it), but it can be verified read-only; once space is freed it reopens
-// with exactly the documents that were committed.
+// with the disk-space error before Badger runs out of room, whether the
+// bytes go out as chunks of big files or in the commits of small ones.
+// The archive cannot then be opened for writing (the check before opening
+// refuses it), but it can be verified read-only; once space is freed it
+// reopens with exactly the documents that were committed.
 func TestDiskFillsDuringImport(t *testing.T) {
-	dir, ok := newFullArchive(t, reserveMiB+176)
-	if !ok {
-		return
-	}
-	src := t.TempDir()
-	files := testutil.Tree{Sizes: testutil.Uniform(10, 40, 4<<20, 4<<20), Seed: 10}.Write(t, src)
-	leave := testutil.SmallStore.Reserve() + 8<<20
-	ids, last := diskChild(t, childMode+"=import", childArchive+"="+dir, childSource+"="+src,
-		childFill+"="+strconv.FormatUint(leave, 10))
-	if !strings.HasPrefix(last, "LOW ") {
-		t.Fatalf("the import ended with %q, want the disk-space error", last)
-	}
-	if needed := checkLow(t, strings.TrimPrefix(last, "LOW ")); needed != reserveMiB {
-		t.Errorf("the import stopped needing %d MB; the check while writing keeps the %d MB reserve", needed, reserveMiB)
-	}
-	if len(ids) >= len(files) {
-		t.Fatalf("all %d documents committed; the disk should have filled first", len(ids))
-	}
-	t.Logf("%d of %d documents committed before: %s", len(ids), len(files), strings.TrimPrefix(last, "LOW "))
+	for _, c := range []struct {
+		name string
+		tree testutil.Tree
+	}{
+		{"big files", testutil.Tree{Sizes: testutil.Uniform(10, 40, 4<<20, 4<<20), Seed: 10}},
+		{"small files", testutil.Tree{Sizes: testutil.Uniform(12, 3000, 48<<10, 52<<10), Seed: 12}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, ok := newFullArchive(t, reserveMiB+176)
+			if !ok {
+				return
+			}
+			src := t.TempDir()
+			files := c.tree.Write(t, src)
+			leave := testutil.SmallStore.Reserve() + 8<<20
+			ids, last := diskChild(t, childMode+"=import", childArchive+"="+dir, childSource+"="+src,
+				childFill+"="+strconv.FormatUint(leave, 10))
+			if !strings.HasPrefix(last, "LOW ") {
+				t.Fatalf("the import ended with %q, want the disk-space error", last)
+			}
+			if needed := checkLow(t, strings.TrimPrefix(last, "LOW ")); needed != reserveMiB {
+				t.Errorf("the import stopped needing %d MB; the check while writing keeps the %d MB reserve", needed, reserveMiB)
+			}
+			if len(ids) >= len(files) {
+				t.Fatalf("all %d documents committed; the disk should have filled first", len(ids))
+			}
+			t.Logf("%d of %d documents committed before: %s", len(ids), len(files), strings.TrimPrefix(last, "LOW "))
 
-	var low *diskspace.ErrLow
-	if _, err := archive.Open(dir, testutil.SmallOptions(false)); !errors.As(err, &low) {
-		t.Fatalf("opening for writing on the full disk: %v, want the disk-space error", err)
+			var low *diskspace.ErrLow
+			if _, err := archive.Open(dir, testutil.SmallOptions(false)); !errors.As(err, &low) {
+				t.Fatalf("opening for writing on the full disk: %v, want the disk-space error", err)
+			}
+			if _, last := diskChild(t, childMode+"=verify", childArchive+"="+dir); last != "VERDICT INTACT" {
+				t.Errorf("read-only check on the full disk: %q", last)
+			}
+			if err := os.Remove(filepath.Join(filepath.Dir(dir), "ballast")); err != nil {
+				t.Fatal(err)
+			}
+			checkCommitted(t, dir, ids)
+		})
 	}
-	if _, last := diskChild(t, childMode+"=verify", childArchive+"="+dir); last != "VERDICT INTACT" {
-		t.Errorf("read-only check on the full disk: %q", last)
-	}
-	if err := os.Remove(filepath.Join(filepath.Dir(dir), "ballast")); err != nil {
-		t.Fatal(err)
-	}
-	checkCommitted(t, dir, ids)
 }
 
 // TestOpenOnFullDisk fills the disk under a closed archive with a
