@@ -1,6 +1,7 @@
 package bundle_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -233,6 +234,43 @@ func TestProgress(t *testing.T) {
 	for name, list := range map[string][]progress.Progress{"verifying": verifying, "importing": importing} {
 		if len(list) == 0 || !list[len(list)-1].Done || list[len(list)-1].TotalFiles == 0 {
 			t.Errorf("%s: %+v", name, list)
+		}
+	}
+}
+
+// TestReceiveHostileZip: a zip whose entries would land outside its
+// folder, or that holds a link, is refused before anything is read or
+// written.
+func TestReceiveHostileZip(t *testing.T) {
+	for name, entries := range map[string][]string{
+		"slip": {"bag/bagit.txt", "bag/data/../../evil.txt"},
+		"link": {"bag/bagit.txt", "bag/data/link"},
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, name+".zip")
+		f, _ := os.Create(path)
+		zw := zip.NewWriter(f)
+		for _, e := range entries {
+			h := &zip.FileHeader{Name: e, Method: zip.Store}
+			if strings.HasSuffix(e, "link") {
+				h.SetMode(os.ModeSymlink | 0o777)
+			}
+			w, _ := zw.CreateHeader(h)
+			w.Write([]byte("../../../../etc/passwd"))
+		}
+		zw.Close()
+		f.Close()
+		recv := newArchive(t)
+		got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true})
+		if !errors.Is(err, bundle.ErrRefused) || got.Verify.Report.Verdict != report.Invalid || got.Import != nil {
+			t.Errorf("%s: %v %+v", name, err, got.Verify.Report.Findings)
+		}
+		left, _ := os.ReadDir(dir)
+		if len(left) != 1 {
+			t.Errorf("%s: something was written next to the zip: %v", name, left)
+		}
+		if recs, _ := recv.Records(); len(recs) != 0 {
+			t.Errorf("%s: documents were received", name)
 		}
 	}
 }
