@@ -1,0 +1,200 @@
+package bundle
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/custody-app/custody/archive/tlog"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+)
+
+// Strict reading helpers shared by the custody/ file parsers: bounded
+// lines, and JSON read token by token so that a key given twice, a number
+// written as a string or with a fraction, or anything after the value is
+// refused rather than silently resolved one way.
+
+// readLine returns the next line without its LF, refusing lines longer
+// than max, a CR before the LF, and a last line without an LF.
+func readLine(br *bufio.Reader, max int, buf []byte) ([]byte, error) {
+	for {
+		frag, err := br.ReadSlice('\n')
+		if len(buf)+len(frag) > max+1 {
+			return nil, fmt.Errorf("longer than the limit of %d bytes", max)
+		}
+		buf = append(buf, frag...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF && len(buf) == 0:
+			return nil, io.EOF
+		case err == io.EOF:
+			return nil, errors.New("the last line does not end with a line feed")
+		case err != nil:
+			return nil, err
+		}
+		buf = buf[:len(buf)-1]
+		if len(buf) == 0 {
+			return nil, errors.New("empty line")
+		}
+		if buf[len(buf)-1] == '\r' {
+			return nil, errors.New("it ends with CR LF; lines end with LF alone")
+		}
+		return buf, nil
+	}
+}
+
+// newDecoder returns a decoder over b, which must be valid UTF-8 (the
+// decoder would otherwise replace bad bytes silently).
+func newDecoder(b []byte) (*json.Decoder, error) {
+	if !utf8.Valid(b) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec, nil
+}
+
+// object reads one JSON object, calling fn for each key to decode its
+// value; a key given twice is an error. At the top level (depth 0) it
+// also refuses anything after the object.
+func object(dec *json.Decoder, fn func(key string) error) error {
+	top := dec.InputOffset() == 0
+	if err := delim(dec, '{'); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return syntax(err)
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			return fmt.Errorf("field %q appears twice", key)
+		}
+		seen[key] = true
+		if err := fn(key); err != nil {
+			return syntax(err)
+		}
+	}
+	if err := delim(dec, '}'); err != nil {
+		return err
+	}
+	if top {
+		if _, err := dec.Token(); err != io.EOF {
+			return errors.New("more follows the JSON object")
+		}
+	}
+	return nil
+}
+
+// array reads one JSON array, calling fn for each element.
+func array(dec *json.Decoder, fn func(i int) error) error {
+	if err := delim(dec, '['); err != nil {
+		return err
+	}
+	for i := 0; dec.More(); i++ {
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	return delim(dec, ']')
+}
+
+func delim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return syntax(err)
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, found %v", string(want), t)
+	}
+	return nil
+}
+
+// decodeCount reads a whole number from 0 to 2⁶², written without a sign,
+// fraction or exponent.
+func decodeCount(dec *json.Decoder, n *int64) error {
+	t, err := dec.Token()
+	if err != nil {
+		return syntax(err)
+	}
+	num, ok := t.(json.Number)
+	if !ok {
+		return fmt.Errorf("expected a number, found %v", t)
+	}
+	s := string(num)
+	if s == "" || len(s) > 19 || strings.TrimLeft(s, "0123456789") != "" || len(s) > 1 && s[0] == '0' {
+		return fmt.Errorf("%q is not a whole number written plainly", clip(s))
+	}
+	v, err := num.Int64()
+	if err != nil || v > 1<<62 {
+		return fmt.Errorf("%q is too large", clip(s))
+	}
+	*n = v
+	return nil
+}
+
+// decodeHashes reads a proof: at most tlog.MaxProofHashes hashes, each 32
+// bytes in standard base64.
+func decodeHashes(dec *json.Decoder, out *[]sumtlog.Hash) error {
+	var list []string
+	err := array(dec, func(i int) error {
+		if i >= tlog.MaxProofHashes {
+			return fmt.Errorf("a proof has more than %d hashes", tlog.MaxProofHashes)
+		}
+		var s string
+		if err := dec.Decode(&s); err != nil {
+			return err
+		}
+		list = append(list, s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	hs := make([]sumtlog.Hash, len(list))
+	for i, s := range list {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(b) != sumtlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
+			return fmt.Errorf("hash %q is not 32 bytes of standard base64", clip(s))
+		}
+		copy(hs[i][:], b)
+	}
+	*out = hs
+	return nil
+}
+
+func syntax(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON at byte %d: %v", se.Offset, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("field %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the JSON ends too early")
+	}
+	return err
+}
+
+// clip shortens text quoted in a message.
+func clip(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
