@@ -137,3 +137,31 @@ func TestBundleArguments(t *testing.T) {
 		t.Errorf("missing bundle: %d %s", code, stdout)
 	}
 }
+
+// TestBundleReceivePlainBag: a bag made by another tool verifies as NO
+// PROVENANCE and is received as new material, and the output says so.
+func TestBundleReceivePlainBag(t *testing.T) {
+	bag := filepath.Join(t.TempDir(), "plain")
+	os.MkdirAll(filepath.Join(bag, "data"), 0o755)
+	os.WriteFile(filepath.Join(bag, "bagit.txt"), []byte("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"), 0o644)
+	os.WriteFile(filepath.Join(bag, "data", "note.txt"), []byte("hello\n"), 0o644)
+	os.WriteFile(filepath.Join(bag, "manifest-sha256.txt"),
+		[]byte("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03  data/note.txt\n"), 0o644)
+	receiver := filepath.Join(t.TempDir(), "receiver")
+	run(t, receiver, "init")
+	stdout, _, code := run(t, receiver, "bundle", "verify", bag)
+	if code != 0 || !strings.HasPrefix(stdout, "NO PROVENANCE\n") || !strings.Contains(stdout, "carries no provenance") {
+		t.Fatalf("verify: %d %s", code, stdout)
+	}
+	if _, _, code := run(t, receiver, "bundle", "verify", "--strict", bag); code != 1 {
+		t.Fatalf("verify --strict of NO PROVENANCE: exit %d", code)
+	}
+	stdout, e, code := run(t, receiver, "bundle", "receive", bag)
+	if code != 0 || !strings.Contains(stdout, "Received 1 new document") || !strings.Contains(stdout, "has no provenance") {
+		t.Fatalf("receive: %d %q %q", code, stdout, e)
+	}
+	out, _, _ := run(t, receiver, "log", "--json")
+	if !strings.Contains(out, `"type":"ingest"`) || !strings.Contains(out, `"path":"note.txt"`) || !strings.Contains(out, `"source":"bag plain"`) {
+		t.Fatalf("log: %s", out)
+	}
+}
