@@ -75,7 +75,7 @@ func (u *ui) exportBundleDialog() {
 	f.format.Horizontal = true
 	f.format.SetSelected("Folder")
 	f.dir = widget.NewEntry()
-	f.dir.SetText(defaultSaveDir())
+	f.dir.SetText(displayPath(defaultSaveDir()))
 	f.name = widget.NewEntry()
 	f.name.SetText("bundle " + time.Now().Format("2006-01-02 1504"))
 	f.note = widget.NewEntry()
@@ -83,7 +83,7 @@ func (u *ui) exportBundleDialog() {
 	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
 		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 			if err == nil && l != nil {
-				f.dir.SetText(l.Path())
+				f.dir.SetText(displayPath(l.Path()))
 			}
 		}, u.win)
 		fd.Resize(dialogSize(u.win))
@@ -141,7 +141,7 @@ func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
 	if zip && !strings.EqualFold(filepath.Ext(name), ".zip") {
 		name += ".zip"
 	}
-	out := freeName(filepath.Join(strings.TrimSpace(f.dir.Text), name))
+	out := freeName(filepath.Join(expandPath(strings.TrimSpace(f.dir.Text)), name))
 	u.writeBundle(bundle.Options{Out: out, Docs: ids, WithAncestors: f.ancestors.Checked, Note: strings.TrimSpace(f.note.Text)})
 }
 
@@ -173,7 +173,7 @@ func (u *ui) bundleWritten(res *bundle.Result) {
 		d.Hide()
 		u.verifyBundle(res.Path)
 	})
-	body := container.NewVBox(para("The bundle was written to:"), mono(res.Path),
+	body := container.NewVBox(para("The bundle was written to:"), mono(displayPath(res.Path)),
 		container.NewHBox(u.copyButton("Copy the path", func() string { return res.Path }), verify), para(text))
 	d = dialog.NewCustom("Bundle written", "Close", body, u.win)
 	d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 0))

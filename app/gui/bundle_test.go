@@ -67,6 +67,12 @@ func TestExportBundleDialog(t *testing.T) {
 // archive, as a folder, and returns it with that archivist's key.
 func otherArchiveBundle(t *testing.T) (path string, pub *keys.Public) {
 	t.Helper()
+	return otherArchiveBundleAt(t, filepath.Join(t.TempDir(), "from bo"))
+}
+
+// otherArchiveBundleAt is otherArchiveBundle writing the bundle to path.
+func otherArchiveBundleAt(t *testing.T, path string) (string, *keys.Public) {
+	t.Helper()
 	opt := archivetest.Options(true)
 	opt.New.Name = "Bo Lind"
 	dir := makeArchive(t, opt, demoFiles, "Bo's desk")
@@ -77,7 +83,6 @@ func otherArchiveBundle(t *testing.T) (path string, pub *keys.Public) {
 	defer a.Close()
 	var ids [][32]byte
 	a.Each(func(r *catalog.Record) error { ids = append(ids, r.Sum()); return nil }, nil)
-	path = filepath.Join(t.TempDir(), "from bo")
 	if _, err := bundle.Create(context.Background(), a, bundle.Options{Out: path, Docs: ids}); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +102,7 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 		t.Error("SIGNER UNKNOWN is not amber")
 	}
 	page := texts(u.win.Canvas().Content())
-	mustContain(t, "the report", page, "INTACT, SIGNER UNKNOWN", bo.Fingerprint, "compare this fingerprint",
+	mustContain(t, "the report", page, "INTACT, SIGNER UNKNOWN", bo.Fingerprint, "a key you have not trusted",
 		"[Receive into archive]", "[Trust this signer…]")
 
 	tap(t, u, "Trust this signer…")

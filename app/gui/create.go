@@ -38,7 +38,7 @@ func (u *ui) showCreate(dir string) {
 		meter: widget.NewProgressBar(), hint: widget.NewLabel(""), errs: errorText(), busy: widget.NewActivity(),
 	}
 	u.createPage = p
-	p.location.SetText(dir)
+	p.location.SetText(displayPath(dir))
 	p.name.SetText(defaultName())
 	p.name.SetPlaceHolder("Your name, as others will see it")
 	p.org.SetPlaceHolder("Newsroom, library or organisation (optional)")
@@ -59,7 +59,7 @@ func (u *ui) showCreate(dir string) {
 	browse := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
 		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 			if err == nil && l != nil {
-				p.location.SetText(filepath.Join(l.Path(), "Custody archive"))
+				p.location.SetText(displayPath(filepath.Join(l.Path(), "Custody archive")))
 			}
 		}, u.win)
 		d.Resize(dialogSize(u.win))
@@ -98,7 +98,7 @@ func (u *ui) showCreate(dir string) {
 // submitCreate checks the form and creates the archive off the UI
 // goroutine.
 func (u *ui) submitCreate(p *createPage) {
-	dir := strings.TrimSpace(p.location.Text)
+	dir := expandPath(strings.TrimSpace(p.location.Text))
 	switch {
 	case dir == "":
 		showError(p.errs, "Choose where the archive goes.")

@@ -38,20 +38,14 @@ func (u *ui) showDocument(r *catalog.Record) {
 		timeline: container.NewVBox(widget.NewLabel("Loading the provenance chain…"))}
 	u.main.doc = p
 
-	back := widget.NewButtonWithIcon("All documents", theme.NavigateBackIcon(), u.showDocuments)
+	back := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), u.showDocuments)
 	export := widget.NewButtonWithIcon("Export file…", theme.DownloadIcon(), func() { u.exportFileDialog(r) })
 	proof := widget.NewButtonWithIcon("Save proof…", theme.DocumentSaveIcon(), func() { u.saveProofDialog(r) })
-	derive := widget.NewButtonWithIcon("Derive new version…", theme.ContentCopyIcon(), func() { u.deriveFrom([]*catalog.Record{r}) })
+	derive := widget.NewButtonWithIcon("Derive…", theme.ContentCopyIcon(), func() { u.deriveFrom([]*catalog.Record{r}) })
 	if u.readOnly {
 		derive.Disable()
 	}
-	name := title(displayName(r))
-	name.Wrapping = fyne.TextWrapOff
-	name.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewVBox(
-		container.NewBorder(nil, nil, back, container.NewHBox(export, proof, derive)),
-		name,
-	)
+	top := container.NewBorder(nil, nil, back, container.NewHBox(export, proof, derive), title(displayName(r)))
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", container.NewVScroll(container.NewPadded(u.overview(p)))),
 		container.NewTabItem("Preview", p.preview),

@@ -34,7 +34,7 @@ func TestDocumentPage(t *testing.T) {
 	p := openDoc(t, u, "leak/mail/minutes.eml")
 	page := texts(u.win.Canvas().Content())
 	mustContain(t, "the document page", page, p.rec.ID, "leak/mail/minutes.eml", "USB stick", "message/rfc822",
-		"[Export file…]", "[Save proof…]", "[Derive new version…]", "[Copy]")
+		"[Export file…]", "[Save proof…]", "[Derive…]", "[Copy]")
 	tap(t, u, "Copy")
 	if got := u.app.Clipboard().Content(); got != p.rec.ID {
 		t.Errorf("Copy put %q on the clipboard", got)
@@ -91,7 +91,7 @@ func TestDeriveANewVersion(t *testing.T) {
 	u := openTestUI(t, dir)
 	orig := openDoc(t, u, "leak/mail/budget.eml").rec
 	redacted := filepath.Join(writeFiles(t, map[string]string{"budget-redacted.eml": "From: ███\r\n\r\nSee the figures.\r\n"}), "budget-redacted.eml")
-	tap(t, u, "Derive new version…")
+	tap(t, u, "Derive…")
 	f := u.deriveForm
 	if f == nil || len(f.parents) != 1 || f.parents[0].ID != orig.ID {
 		t.Fatal("the derive dialog does not name the open document")

@@ -44,7 +44,7 @@ func (u *ui) exportFile(r *catalog.Record, dir string) {
 				where = filepath.Join(dir, filepath.FromSlash(out[0].Path))
 			}
 			u.lastSummary = "Exported to " + where
-			dialog.ShowInformation("Exported", "The document's bytes were checked against its SHA-256 and written to\n"+where, u.win)
+			dialog.ShowInformation("Exported", "The document's bytes were checked against its SHA-256 and written to\n"+displayPath(where), u.win)
 		}
 	})
 }
@@ -80,7 +80,7 @@ func (u *ui) saveProof(r *catalog.Record, path string) {
 				return
 			}
 			u.lastSummary = "Proof saved to " + path
-			dialog.ShowInformation("Proof saved", path+"\n\nAnyone can check it against the document's file, "+
+			dialog.ShowInformation("Proof saved", displayPath(path)+"\n\nAnyone can check it against the document's file, "+
 				"with Custody (Verify → Check a proof) or with \"custody check-proof\".", u.win)
 		})
 	})

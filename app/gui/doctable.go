@@ -265,6 +265,9 @@ func cellText(r *catalog.Record, kind string, col int) string {
 	case colImported:
 		return shortTime(r.Imported)
 	case colSource:
+		if r.Source == "" && r.Kind != "" {
+			return "(" + r.Kind + ")"
+		}
 		return r.Source
 	case colID:
 		return shortID(r.ID)

@@ -2,6 +2,9 @@ package gui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +89,35 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("about %d min", int(d.Minutes()+0.5))
 	}
 	return fmt.Sprintf("about %d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// displayPath shows a path for people: under the home folder as
+// "~/…" (except on Windows, where that is not the custom).
+func displayPath(p string) string {
+	if runtime.GOOS == "windows" {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || home == "/" {
+		return p
+	}
+	if p == home {
+		return "~"
+	}
+	if strings.HasPrefix(p, home+string(filepath.Separator)) {
+		return "~" + p[len(home):]
+	}
+	return p
+}
+
+// expandPath turns a leading "~/" typed by a person into the home folder.
+func expandPath(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
 }
 
 // shortID is the first 12 hex digits of a document ID.

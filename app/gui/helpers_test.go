@@ -93,8 +93,13 @@ var demoFiles = map[string]string{
 // returns its folder (closed).
 func makeArchive(t testing.TB, opt archive.Options, files map[string]string, source string) string {
 	t.Helper()
+	return makeArchiveAt(t, filepath.Join(t.TempDir(), "archive"), opt, files, source)
+}
+
+// makeArchiveAt is makeArchive in the folder dir.
+func makeArchiveAt(t testing.TB, dir string, opt archive.Options, files map[string]string, source string) string {
+	t.Helper()
 	src := writeFiles(t, files)
-	dir := filepath.Join(t.TempDir(), "archive")
 	a, err := archive.Open(dir, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -124,7 +124,7 @@ func (f *importForm) showPaths() {
 			fmt.Fprintf(&b, "…and %d more", len(f.paths)-5)
 			break
 		}
-		b.WriteString(p)
+		b.WriteString(displayPath(p))
 		b.WriteByte('\n')
 	}
 	f.list.SetText(strings.TrimRight(b.String(), "\n"))
@@ -155,34 +155,42 @@ func (u *ui) importDone(res *archive.ImportResult, err error) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		head = "Import cancelled"
-		lines = append(lines, "Every document listed below was imported completely; nothing half-imported was kept.")
+		lines = append(lines, "Every document counted here was imported completely; nothing half-imported was kept.")
 	case err != nil:
 		head = "Import stopped"
 		lines = append(lines, err.Error(), "Everything imported before it stopped was kept.")
 	}
-	lines = append(lines, fmt.Sprintf("Added: %s (%s).", plural(res.Added, "document", "documents"), humanBytes(res.Bytes)))
+	form := widget.NewForm()
+	add := func(label, text string) {
+		lines = append(lines, label+": "+text+".")
+		form.Append(label, para(text))
+	}
+	add("Added", fmt.Sprintf("%s (%s)", plural(res.Added, "document", "documents"), humanBytes(res.Bytes)))
 	if res.Duplicates > 0 {
-		lines = append(lines, fmt.Sprintf("Already in the archive: %s (any new name was recorded).",
+		add("Already in the archive", fmt.Sprintf("%s; any new name was recorded",
 			plural(res.Duplicates, "document", "documents")))
 	}
 	if len(res.Skipped) > 0 {
-		lines = append(lines, fmt.Sprintf("Skipped: %s.", plural(len(res.Skipped), "file", "files")))
+		add("Skipped", plural(len(res.Skipped), "file", "files")+", listed below")
 	}
 	if len(res.Warnings) > 0 {
-		lines = append(lines, fmt.Sprintf("Warnings: %d.", len(res.Warnings)))
+		add("Warnings", fmt.Sprintf("%d, listed below", len(res.Warnings)))
 	}
-	box := container.NewVBox(para(strings.Join(lines, "\n")))
+	box := container.NewVBox(form)
+	if len(lines) > len(form.Items) {
+		box = container.NewVBox(para(strings.Join(lines[:len(lines)-len(form.Items)], "\n")), form)
+	}
 	var details []string
 	for _, s := range res.Skipped {
-		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n    "+s.Path)
+		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n"+displayPath(s.Path))
 	}
 	for _, s := range res.Warnings {
-		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n    "+s.Path)
+		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n"+displayPath(s.Path))
 	}
 	if len(details) > 0 {
 		list := widget.NewList(func() int { return len(details) },
 			func() fyne.CanvasObject {
-				l := widget.NewLabel("")
+				l := widget.NewLabel("\n")
 				l.Truncation = fyne.TextTruncateEllipsis
 				return l
 			},

@@ -48,11 +48,11 @@ func heading(text string) *widget.Label {
 	return l
 }
 
-// title is a page title.
+// title is a page title, on one line (cut short with "…" if need be).
 func title(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameHeadingText
-	l.Wrapping = fyne.TextWrapWord
+	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
 

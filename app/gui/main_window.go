@@ -50,7 +50,7 @@ func (u *ui) showMain() {
 	pub := u.arc.Public()
 	m.key.SetText("Your key " + pub.Fingerprint)
 	m.key.TextStyle = fyne.TextStyle{Monospace: true}
-	title := u.arc.Dir()
+	title := displayPath(u.arc.Dir())
 	if u.readOnly {
 		title += " (read-only)"
 	}
@@ -60,7 +60,7 @@ func (u *ui) showMain() {
 	u.addShortcuts()
 	statusBar := container.NewBorder(nil, nil, nil, m.key, m.status)
 	u.win.SetContent(container.NewBorder(
-		container.NewVBox(m.toolbar, widget.NewSeparator()),
+		container.NewVBox(container.NewHScroll(m.toolbar), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), statusBar),
 		nil, nil, m.page))
 	u.showPage(pageDocuments, m.docs.view)
@@ -193,7 +193,12 @@ func shortcut(key fyne.KeyName, shift bool) fyne.Shortcut {
 // mainMenu lists every action, with its keyboard shortcut.
 func (u *ui) mainMenu() *fyne.MainMenu {
 	item := func(label string, fn func(), sc fyne.Shortcut) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, fn)
+		it := fyne.NewMenuItem(label, func() {
+			// A shortcut typed while a dialog is open waits for it to close.
+			if len(u.win.Canvas().Overlays().List()) == 0 {
+				fn()
+			}
+		})
 		it.Shortcut = sc
 		return it
 	}
@@ -243,7 +248,18 @@ func (u *ui) addShortcuts() {
 		}
 	}
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if e.Name == fyne.KeyEscape && u.main != nil && u.main.current != pageDocuments {
+		if e.Name != fyne.KeyEscape || u.main == nil {
+			return
+		}
+		// Escape closes the dialog on top (never a running task's), else
+		// goes back to the list.
+		if ov := c.Overlays().Top(); ov != nil {
+			if u.tasks == 0 {
+				c.Overlays().Remove(ov)
+			}
+			return
+		}
+		if u.main.current != pageDocuments {
 			u.showDocuments()
 		}
 	})

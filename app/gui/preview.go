@@ -211,16 +211,22 @@ func (pv preview) view() fyne.CanvasObject {
 		return container.NewPadded(para(pv.none))
 	}
 	grid := widget.NewTextGrid()
+	grid.Scroll = fyne.ScrollBoth // scroll inside, so a long text never stretches the window
 	grid.SetText(pv.text)
 	var top []fyne.CanvasObject
 	if len(pv.headers) > 0 {
-		form := widget.NewForm()
+		// One compact block: the headers a reader looks at first, decoded.
+		keys, values := widget.NewLabel(""), widget.NewLabel("")
+		keys.TextStyle = fyne.TextStyle{Bold: true}
+		values.Truncation = fyne.TextTruncateEllipsis
+		var k, v []string
 		for _, h := range pv.headers {
-			l := widget.NewLabel(h[1])
-			l.Truncation = fyne.TextTruncateEllipsis
-			form.Append(h[0], l)
+			k = append(k, h[0]+":")
+			v = append(v, h[1])
 		}
-		top = append(top, form, widget.NewSeparator())
+		keys.SetText(strings.Join(k, "\n"))
+		values.SetText(strings.Join(v, "\n"))
+		top = append(top, container.NewBorder(nil, nil, keys, nil, values), widget.NewSeparator())
 	}
 	if pv.note != "" {
 		top = append(top, widget.NewLabel(pv.note))

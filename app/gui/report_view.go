@@ -113,20 +113,29 @@ func (u *ui) showReport(what string, rep *report.Report, bundle bool, extra fyne
 	bg, fg := verdictColors(rep.Verdict)
 	p.banner = banner(string(rep.Verdict), words, bg, fg)
 
-	for _, c := range rep.Checks {
-		icon := theme.ConfirmIcon()
-		if !c.OK {
-			icon = theme.ErrorIcon()
-		}
-		p.rows = append(p.rows, reportRow{icon: icon, head: c.Name, text: c.Detail})
-	}
+	// Problems first, then warnings, then every check that was made.
+	bad := theme.NewErrorThemedResource(theme.ErrorIcon())
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		p.rows = append(p.rows, findingRow(f, theme.ErrorIcon(), u.docName))
+		p.rows = append(p.rows, findingRow(f, bad, u.docName))
 	}
 	for i := range rep.Warnings {
 		f := &rep.Warnings[i]
-		p.rows = append(p.rows, findingRow(f, theme.WarningIcon(), u.docName))
+		p.rows = append(p.rows, findingRow(f, theme.NewWarningThemedResource(theme.WarningIcon()), u.docName))
+	}
+	for _, c := range rep.Checks {
+		icon := fyne.Resource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		if !c.OK {
+			icon = bad
+		}
+		detail := c.Detail
+		if detail == "" {
+			detail = "passed"
+			if !c.OK {
+				detail = "failed"
+			}
+		}
+		p.rows = append(p.rows, reportRow{icon: icon, head: "Check: " + c.Name, text: detail})
 	}
 	p.list = widget.NewList(func() int { return len(p.rows) }, newReportItem,
 		func(i widget.ListItemID, o fyne.CanvasObject) { p.rows[i].fill(o) })
@@ -137,11 +146,12 @@ func (u *ui) showReport(what string, rep *report.Report, bundle bool, extra fyne
 	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(rep) })
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.showDocuments)
 	p.actions = container.NewHBox(append([]fyne.CanvasObject{save}, actions...)...)
-	counts := fmt.Sprintf("%s, %s, %s", plural(len(rep.Checks), "check", "checks"),
-		plural(len(rep.Findings), "problem", "problems"), plural(len(rep.Warnings), "warning", "warnings"))
+	counts := fmt.Sprintf("%s, %s, %s", plural(len(rep.Findings), "problem", "problems"),
+		plural(len(rep.Warnings), "warning", "warnings"), plural(len(rep.Checks), "check", "checks"))
+	subject := widget.NewLabelWithStyle(displayPath(rep.Subject), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	subject.Truncation = fyne.TextTruncateEllipsis
 	head := container.NewVBox(
-		container.NewBorder(nil, nil, back, nil, title(what)),
-		mono(rep.Subject),
+		container.NewBorder(nil, nil, back, nil, container.NewGridWithColumns(2, title(what), subject)),
 		p.banner,
 		extra,
 		container.NewBorder(nil, nil, nil, p.actions, widget.NewLabel(counts)),
@@ -239,7 +249,7 @@ func (u *ui) saveReportDialog(rep *report.Report) {
 			dialog.ShowError(err, u.win)
 			return
 		}
-		dialog.ShowInformation("Report saved", path, u.win)
+		dialog.ShowInformation("Report saved", displayPath(path), u.win)
 	}, u.win)
 	d.SetFileName("custody-report.json")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))

@@ -91,7 +91,7 @@ func (u *ui) showWelcome(dir string) {
 		title("Welcome to Custody"),
 		para("Custody keeps your documents and proves, years later and to anyone, that nobody changed "+
 			"them and where they came from. Everything stays in one archive folder on this computer."),
-		para("There is no archive in "+dir+" yet."),
+		para("There is no archive in "+displayPath(dir)+" yet."),
 		container.NewGridWithColumns(2, create, open),
 	)
 	if r := u.recentList(""); r != nil {
@@ -107,7 +107,7 @@ func (u *ui) showUnlock(dir string) { u.showUnlockMode(dir, false) }
 // showUnlockMode asks for the passphrase; with ro, the archive is opened
 // read-only (to check a damaged archive without changing it).
 func (u *ui) showUnlockMode(dir string, ro bool) {
-	u.setTitle(dir)
+	u.setTitle(displayPath(dir))
 	who := widget.NewLabel("")
 	who.Wrapping = fyne.TextWrapWord
 	needs := true
@@ -146,10 +146,11 @@ func (u *ui) showUnlockMode(dir string, ro bool) {
 	}
 	box := container.NewVBox(
 		title(head),
-		mono(dir),
+		mono(displayPath(dir)),
 		who,
 		pass,
-		container.NewBorder(nil, nil, nil, container.NewHBox(busy, status), unlock),
+		unlock,
+		container.NewHBox(busy, status),
 		errs,
 	)
 	if ro {

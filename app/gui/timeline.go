@@ -134,12 +134,11 @@ func (u *ui) timelineRow(r *catalog.Record, s chainStep) fyne.CanvasObject {
 	} else {
 		where += " · not yet in a signed checkpoint"
 	}
-	meta := widget.NewLabel(where)
-	meta.Importance = widget.LowImportance
+	meta := widget.NewLabelWithStyle(where, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	lines.Add(meta)
 	if s.ev != nil && s.ev.Doc != "" && s.ev.Doc != r.ID {
 		doc := s.ev.Doc
-		b := widget.NewButtonWithIcon("Open "+shortID(doc), theme.NavigateNextIcon(), func() {
+		b := widget.NewButtonWithIcon("Open that document ("+shortID(doc)+")", theme.NavigateNextIcon(), func() {
 			if pr := u.recordByHex(doc); pr != nil {
 				u.showDocument(pr)
 			}

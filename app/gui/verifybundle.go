@@ -104,23 +104,21 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 	}
 	info := container.NewVBox()
 	if s := res.Signer; s != nil {
-		who := "an unknown key: compare this fingerprint with the sender, out loud, before trusting it"
+		who := "Signed by a key you have not trusted, fingerprint"
 		if s.Trusted {
-			who = fmt.Sprintf("%q, whom you trust (%s)", s.TrustedAs, s.How)
+			who = fmt.Sprintf("Signed by %q, whom you trust (%s), fingerprint", s.TrustedAs, s.How)
 		}
-		info.Add(para("Signed by " + who + "."))
 		fp := widget.NewLabelWithStyle(s.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
 		fp.SizeName = theme.SizeNameSubHeadingText
 		fp.Selectable = true
-		info.Add(fp)
+		l := widget.NewLabel(who)
+		l.Truncation = fyne.TextTruncateEllipsis
+		info.Add(container.NewBorder(nil, nil, nil, fp, l))
 	}
 	if res.Fork != nil {
 		ev := res.Fork.Evidence()
 		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),
 			u.copyButton("Copy evidence", func() string { return ev })))
-	}
-	if len(res.Files) > 0 {
-		info.Add(widget.NewLabel(fmt.Sprintf("%s in the bundle.", plural(len(res.Files), "file", "files"))))
 	}
 	p := u.showReport("Bundle verification", res.Report, true, info, actions...)
 	p.bundle = res
