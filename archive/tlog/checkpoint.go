@@ -285,6 +285,10 @@ func latestTxn(txn *badger.Txn) (*Checkpoint, error) {
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = CheckpointPrefix
 	opt.Reverse = true
+	// Badger does not stop a reverse iteration at the prefix when it
+	// prefetches: it would copy the values of up to 100 keys before it,
+	// often document chunks of 1 MiB each. One value is read anyway.
+	opt.PrefetchValues = false
 	it := txn.NewIterator(opt)
 	defer it.Close()
 	it.Seek(append(append([]byte{}, CheckpointPrefix...), 0xff))
