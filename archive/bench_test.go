@@ -37,12 +37,32 @@ func benchOptions() archive.Options {
 
 // BenchmarkImport imports each tree into a fresh archive. Opening and
 // closing the archive are not timed; the final sync and checkpoint are.
+// With CUSTODY_BENCH_CORPUS set to a folder (a corpus scripts/bench
+// generated), it imports that folder instead, for profiling.
 func BenchmarkImport(b *testing.B) {
-	for _, bt := range benchTrees {
+	trees := benchTrees
+	corpus := os.Getenv("CUSTODY_BENCH_CORPUS")
+	if corpus != "" {
+		trees = trees[:1]
+		trees[0].name = "corpus"
+	}
+	for _, bt := range trees {
 		b.Run(bt.name, func(b *testing.B) {
-			src := b.TempDir()
-			files := bt.tree.Write(b, src)
-			b.SetBytes(testutil.Total(files))
+			src := corpus
+			if src == "" {
+				src = b.TempDir()
+				bt.tree.Write(b, src)
+			}
+			files := testutil.Paths(b, src)
+			var total int64
+			for _, p := range files {
+				fi, err := os.Stat(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += fi.Size()
+			}
+			b.SetBytes(total)
 			for b.Loop() {
 				b.StopTimer()
 				dir := b.TempDir()
