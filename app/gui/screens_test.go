@@ -176,7 +176,7 @@ func (s *studio) shoot(sc scene, variant string, size fyne.Size, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := png.Encode(f, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
