@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -130,6 +131,7 @@ func (d *docList) refilter() { d.apply(true) }
 func (d *docList) apply(top bool) {
 	d.gen++
 	gen, ix, q := d.gen, d.ix, d.q
+	t0 := time.Now()
 	d.u.goWork(func() {
 		shown := ix.filter(q)
 		d.u.do(func() {
@@ -140,6 +142,7 @@ func (d *docList) apply(top bool) {
 			d.table.Refresh()
 			if top {
 				d.table.ScrollToTop()
+				d.u.logTiming("search %q: %d of %d rows shown in %v", q.text, len(shown), len(ix.recs), time.Since(t0).Round(time.Microsecond))
 			}
 			d.updateInfo()
 		})

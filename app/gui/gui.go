@@ -10,6 +10,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -96,17 +97,21 @@ type ui struct {
 	main *mainView // the toolbar, pages and status bar; nil on the start page
 
 	// The forms and pages shown, kept so tests can fill them in.
-	unlockPage   *unlockPage
-	createPage   *createPage
-	importForm   *importForm
-	bundleForm   *bundleForm
-	deriveForm   *deriveForm
-	trustForm    *trustForm
-	passForm     *passForm
-	proofForm    *proofForm
-	lastSummary  string // the text of the last summary dialog
-	tasks        int    // long operations in progress
-	cancels      map[*task]context.CancelFunc
+	unlockPage  *unlockPage
+	createPage  *createPage
+	importForm  *importForm
+	bundleForm  *bundleForm
+	deriveForm  *deriveForm
+	trustForm   *trustForm
+	passForm    *passForm
+	proofForm   *proofForm
+	lastSummary string // the text of the last summary dialog
+	tasks       int    // long operations in progress
+	cancels     map[*task]context.CancelFunc
+	// timing, set by $CUSTODY_GUI_TIMING, prints how long the window took
+	// to show an archive and how often it repainted progress, measured on
+	// the UI goroutine (for measurements from scripts).
+	timing       bool
 	quitWhenIdle bool
 
 	// jobs counts work running off the UI goroutine, so tests can wait
@@ -122,7 +127,8 @@ func newUI(a fyne.App, cfg config) *ui {
 	if cfg.Getenv == nil {
 		cfg.Getenv = func(string) string { return "" }
 	}
-	u := &ui{app: a, cfg: cfg, cancels: map[*task]context.CancelFunc{}, do: fyne.Do}
+	u := &ui{app: a, cfg: cfg, cancels: map[*task]context.CancelFunc{}, do: fyne.Do,
+		timing: cfg.Getenv("CUSTODY_GUI_TIMING") != ""}
 	a.Settings().SetTheme(newTheme(a.Preferences()))
 	u.win = a.NewWindow("Custody")
 	u.win.SetOnDropped(u.dropped)
@@ -138,6 +144,13 @@ func (u *ui) goWork(fn func()) {
 		defer u.jobs.Done()
 		fn()
 	}()
+}
+
+// logTiming prints a measurement to stderr when $CUSTODY_GUI_TIMING is set.
+func (u *ui) logTiming(format string, args ...any) {
+	if u.timing {
+		fmt.Fprintf(os.Stderr, "custody timing: "+format+"\n", args...)
+	}
 }
 
 // closeArchive closes the open archive, if any.

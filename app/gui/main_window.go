@@ -114,6 +114,7 @@ func (u *ui) reload() {
 					if u.main == m && len(m.docs.ix.recs) < len(partial.recs) {
 						if m.first == 0 {
 							m.first = time.Since(t0)
+							u.logTiming("first %d rows shown %v after the archive opened", len(partial.recs), m.first.Round(time.Millisecond))
 						}
 						m.docs.setIndex(partial)
 						m.status.SetText(fmt.Sprintf("Loading… %s so far", plural(len(partial.recs), "document", "documents")))
@@ -125,12 +126,12 @@ func (u *ui) reload() {
 		ix = ix.extend(recs[shown:])
 		cp, cpErr := tlog.Latest(a.DB())
 		size, _ := tlog.Size(a.DB())
-		took := time.Since(t0)
 		u.do(func() {
 			if u.main != m {
 				return
 			}
-			m.loaded = took
+			m.loaded = time.Since(t0)
+			u.logTiming("all %d rows shown %v after the archive opened", len(ix.recs), m.loaded.Round(time.Millisecond))
 			m.docs.setIndex(ix)
 			s := fmt.Sprintf("%s · %s", plural(len(ix.recs), "document", "documents"), humanBytes(ix.bytes))
 			switch {

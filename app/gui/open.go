@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"runtime/debug"
+	"time"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -22,8 +23,10 @@ func (u *ui) openArchive(dir string, pass []byte, readOnly bool) {
 	opt.Store.ReadOnly = readOnly
 	page := u.unlockPage
 	page.working(true, "Unlocking…")
+	t0 := time.Now()
 	u.goWork(func() {
 		a, err := archive.Open(dir, opt)
+		u.logTiming("unlock and open: %v", time.Since(t0).Round(time.Millisecond))
 		// The key derivation uses a large buffer; give it back.
 		debug.FreeOSMemory()
 		u.do(func() {

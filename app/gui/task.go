@@ -27,6 +27,10 @@ type task struct {
 	eta     *widget.Label
 	cancel  context.CancelFunc
 	stop    *widget.Button
+	// For $CUSTODY_GUI_TIMING: how often progress reached the screen.
+	shown    int
+	lastShow time.Time
+	maxGap   time.Duration
 }
 
 // runTask starts work with a context its Cancel button cancels, and calls
@@ -51,6 +55,9 @@ func (u *ui) runTask(titleText string, work func(ctx context.Context, p progress
 		finish := work(ctx, t.report)
 		cancel()
 		u.do(func() {
+			if t.shown > 0 {
+				u.logTiming("%s: progress shown %d times, longest gap %v", titleText, t.shown, t.maxGap.Round(time.Millisecond))
+			}
 			t.dlg.Hide()
 			u.tasks--
 			delete(u.cancels, t)
@@ -74,6 +81,12 @@ func (t *task) report(p progress.Progress) {
 }
 
 func (t *task) show(p progress.Progress) {
+	now := time.Now()
+	if t.shown > 0 && now.Sub(t.lastShow) > t.maxGap {
+		t.maxGap = now.Sub(t.lastShow)
+	}
+	t.shown++
+	t.lastShow = now
 	if p.TotalBytes > 0 {
 		t.bar.SetValue(float64(p.Bytes) / float64(p.TotalBytes))
 	} else if p.TotalFiles > 0 {
