@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -273,6 +274,11 @@ func (u *ui) focusSearch() {
 
 // switchArchive closes this archive and goes to the start page.
 func (u *ui) switchArchive() {
+	if u.tasks > 0 {
+		dialog.ShowInformation("Still working", "Wait for the operation in progress to finish, or cancel it, "+
+			"before opening another archive.", u.win)
+		return
+	}
 	u.closeArchive()
 	u.chooseFolder()
 	u.start()

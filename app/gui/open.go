@@ -118,5 +118,6 @@ func explainOpenError(err error) (what, why string) {
 // another program holds the archive or when there is none.
 func canCheckReadOnly(err error) bool {
 	return !errors.Is(err, archive.ErrLocked) && !errors.Is(err, archive.ErrNoArchive) &&
-		!errors.Is(err, keys.ErrNoIdentity) && !errors.Is(err, keys.ErrUnsupportedFormat)
+		!errors.Is(err, keys.ErrNoIdentity) && !errors.Is(err, keys.ErrUnsupportedFormat) &&
+		!errors.Is(err, keys.ErrKeyFileDamaged)
 }

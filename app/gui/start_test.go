@@ -1,9 +1,13 @@
 package gui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
@@ -130,4 +134,40 @@ func TestRecentArchivesAreRemembered(t *testing.T) {
 	u.closeArchive()
 	u.showWelcome(filepath.Join(t.TempDir(), "elsewhere"))
 	mustContain(t, "the welcome page", texts(u.win.Canvas().Content()), "Recent archives", dir)
+}
+
+func TestDamagedIdentityIsExplained(t *testing.T) {
+	dir := makeArchive(t, archivetest.Options(true), demoFiles, "USB")
+	if err := os.WriteFile(filepath.Join(dir, keys.FileName), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
+	act(u, u.start)
+	if u.arc != nil {
+		t.Fatal("opened an archive whose identity file is damaged")
+	}
+	page := texts(u.win.Canvas().Content())
+	mustContain(t, "the error page", page, "identity file is damaged", "restore identity.json from a backup",
+		"[Open another archive…]", "[Create a new archive…]")
+	if strings.Contains(page, "read-only") {
+		t.Error("opening read-only is offered, though it needs the same identity file")
+	}
+}
+
+func TestDropFilesOntoTheWindow(t *testing.T) {
+	dir := makeArchive(t, archivetest.Options(true), map[string]string{"a.txt": "a"}, "")
+	u := openTestUI(t, dir)
+	src := writeFiles(t, demoFiles)
+	uris := []fyne.URI{storage.NewFileURI(filepath.Join(src, "leak", "mail")), storage.NewFileURI(filepath.Join(src, "leak", "chat", "log.txt"))}
+	act(u, func() { u.dropped(fyne.NewPos(10, 10), uris) })
+	f := u.importForm
+	if f == nil || len(f.paths) != 2 {
+		t.Fatalf("dropping two items does not ask to import them: %+v", f)
+	}
+	tap(t, u, "Import")
+	mustContain(t, "the summary", u.lastSummary, "Added: 3 documents")
+	// A dropped bag asks whether to verify it or import it.
+	bag := writeFiles(t, map[string]string{"bagit.txt": "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"})
+	act(u, func() { u.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(bag)}) })
+	mustContain(t, "the dialog", overlayTexts(u), "[Verify bundle]", "[Import as documents]")
 }

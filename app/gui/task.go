@@ -87,10 +87,8 @@ func (t *task) show(p progress.Progress) {
 	}
 	t.shown++
 	t.lastShow = now
-	if p.TotalBytes > 0 {
-		t.bar.SetValue(float64(p.Bytes) / float64(p.TotalBytes))
-	} else if p.TotalFiles > 0 {
-		t.bar.SetValue(float64(p.Files) / float64(p.TotalFiles))
+	if done, total := work(p); total > 0 {
+		t.bar.SetValue(done / total)
 	}
 	t.counts.SetText(progressCounts(p))
 	if p.Current != "" {
@@ -112,13 +110,27 @@ func progressCounts(p progress.Progress) string {
 	return files + " · " + bytes
 }
 
-// eta estimates the time left from the byte rate so far, once there is
-// enough of it to go on.
+// perFile is what one file costs beyond its bytes (opening, committing,
+// logging), in bytes' worth of time, so that many small files weigh in
+// the progress bar and the time left as well as a few large ones.
+const perFile = 16 << 10
+
+// work is how much of the operation is done and how much there is, in
+// bytes' worth of time.
+func work(p progress.Progress) (done, total float64) {
+	done = float64(p.Bytes) + float64(p.Files)*perFile
+	total = float64(p.TotalBytes) + float64(p.TotalFiles)*perFile
+	return done, total
+}
+
+// eta estimates the time left from the rate so far, once there is enough
+// of it to go on.
 func eta(p progress.Progress) string {
-	if p.Elapsed < time.Second || p.Bytes == 0 || p.TotalBytes <= p.Bytes {
+	done, total := work(p)
+	if p.Elapsed < time.Second || done == 0 || total <= done {
 		return ""
 	}
+	left := time.Duration((total - done) / done * float64(p.Elapsed))
 	rate := float64(p.Bytes) / p.Elapsed.Seconds()
-	left := time.Duration(float64(p.TotalBytes-p.Bytes) / rate * float64(time.Second))
 	return fmt.Sprintf("%s/s · %s left", humanBytes(int64(rate)), duration(left))
 }
