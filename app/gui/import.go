@@ -165,7 +165,11 @@ func (u *ui) importDone(res *archive.ImportResult, err error) {
 		lines = append(lines, label+": "+text+".")
 		form.Append(label, para(text))
 	}
-	add("Added", fmt.Sprintf("%s (%s)", plural(res.Added, "document", "documents"), humanBytes(res.Bytes)))
+	if res.Added == 0 {
+		add("Added", "nothing new")
+	} else {
+		add("Added", fmt.Sprintf("%s (%s)", plural(res.Added, "document", "documents"), humanBytes(res.Bytes)))
+	}
 	if res.Duplicates > 0 {
 		add("Already in the archive", fmt.Sprintf("%s; any new name was recorded",
 			plural(res.Duplicates, "document", "documents")))
