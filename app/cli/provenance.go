@@ -4,14 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"github.com/custody-app/custody/verify/prooffile"
 	"strings"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/tlog"
-	sha256 "github.com/minio/sha256-simd"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -255,7 +253,7 @@ func runCheckProof(env *Env, args []string) error {
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	raw, err := readLimited(pos[0], tlog.MaxProofSize)
+	raw, err := prooffile.ReadLimited(pos[0], tlog.MaxProofSize)
 	if err != nil {
 		return err
 	}
@@ -263,7 +261,7 @@ func runCheckProof(env *Env, args []string) error {
 	if err != nil {
 		return problem("%v", err)
 	}
-	sum, err := hashFile(*docPath)
+	sum, err := prooffile.SHA256(*docPath)
 	if err != nil {
 		return err
 	}
@@ -275,7 +273,7 @@ func runCheckProof(env *Env, args []string) error {
 	}
 	var pub []byte
 	if *published != "" {
-		if pub, err = readLimited(*published, 64<<10); err != nil {
+		if pub, err = prooffile.ReadLimited(*published, 64<<10); err != nil {
 			return err
 		}
 	}
@@ -307,35 +305,4 @@ func runCheckProof(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")
 	}
 	return nil
-}
-
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes; not a file this command reads", path, limit)
-	}
-	return b, nil
-}
-
-func hashFile(path string) ([32]byte, error) {
-	var sum [32]byte
-	f, err := os.Open(path)
-	if err != nil {
-		return sum, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, err
-	}
-	h.Sum(sum[:0])
-	return sum, nil
 }

@@ -3,8 +3,7 @@ package gui
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"github.com/custody-app/custody/verify/prooffile"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -12,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	sha256 "github.com/minio/sha256-simd"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/custody-app/custody/archive/keys"
@@ -82,7 +80,7 @@ func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
 
 // checkProofFiles reads the files and checks the proof with tlog.
 func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, text string) {
-	raw, err := readSmall(proofPath, tlog.MaxProofSize)
+	raw, err := prooffile.ReadLimited(proofPath, tlog.MaxProofSize)
 	if err != nil {
 		return "NOT CHECKED", err.Error()
 	}
@@ -90,7 +88,7 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 	if err != nil {
 		return "NOT PROVEN", err.Error()
 	}
-	sum, err := fileSum(docPath)
+	sum, err := prooffile.SHA256(docPath)
 	if err != nil {
 		return "NOT CHECKED", err.Error()
 	}
@@ -103,7 +101,7 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 	}
 	var pub []byte
 	if strings.TrimSpace(publishedPath) != "" {
-		if pub, err = readSmall(publishedPath, 64<<10); err != nil {
+		if pub, err = prooffile.ReadLimited(publishedPath, 64<<10); err != nil {
 			return "NOT CHECKED", err.Error()
 		}
 	}
@@ -134,35 +132,4 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 		b.WriteString("The checkpoint verifies under the key inside the proof; give the archivist's key, obtained from them, to know who signed it.")
 	}
 	return verdict, b.String()
-}
-
-func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes: not a file this reads", path, limit)
-	}
-	return b, nil
-}
-
-func fileSum(path string) ([32]byte, error) {
-	var sum [32]byte
-	f, err := os.Open(path)
-	if err != nil {
-		return sum, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, err
-	}
-	h.Sum(sum[:0])
-	return sum, nil
 }
