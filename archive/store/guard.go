@@ -70,9 +70,8 @@ func guardNewest(dir string) (*guard, error) {
 	if err != nil || file == "" {
 		return nil, err
 	}
-	g := &guard{file: file, copy: file + ".guard"}
-	if err := copyFile(g.copy, file); err != nil {
-		os.Remove(g.copy)
+	g := &guard{file: file, copy: file + guardSuffix}
+	if err := copyFileAtomic(g.copy, file); err != nil {
 		return nil, fmt.Errorf("cannot protect the store before opening it: %w", err)
 	}
 	fi, err := os.Stat(g.copy)
@@ -119,7 +118,7 @@ func (g *guard) unfinished() bool {
 
 // restore puts the guarded bytes back and removes the copy.
 func (g *guard) restore() error {
-	if err := copyFile(g.file, g.copy); err != nil {
+	if err := copyFileAtomic(g.file, g.copy); err != nil {
 		return fmt.Errorf("restoring %s from %s: %w (keep that copy)", g.file, g.copy, err)
 	}
 	return os.Remove(g.copy)
@@ -131,25 +130,33 @@ func (g *guard) drop() {
 	}
 }
 
-// copyFile copies src over dst and syncs it; on Linux io.Copy between
-// files copies inside the kernel.
-func copyFile(dst, src string) error {
+// copyFileAtomic copies src to dst so that dst is, at every moment, either
+// its old self or the whole copy: the bytes go to a temporary name, are
+// synced, and are renamed over dst. On Linux io.Copy between files copies
+// inside the kernel.
+func copyFileAtomic(dst, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	tmp := dst + tmpSuffix
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
-	return out.Close()
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }

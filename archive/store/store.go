@@ -109,6 +109,15 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 			return nil, err
 		}
 	}
+	// Even a read-only open repairs this: the residue is our own
+	// unfinished work, and Badger cannot open the store around it.
+	repaired, err := clearResidue(dir)
+	for _, r := range repaired {
+		log.Warningf("repaired after an interrupted session: %s", r)
+	}
+	if err != nil {
+		return nil, err
+	}
 	opts := c.Options(dir, log)
 	if err := checkManifest(dir, opts); err != nil {
 		return nil, err
