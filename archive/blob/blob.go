@@ -122,6 +122,33 @@ func ReadChunk(txn *badger.Txn, l Layout, i uint32, buf []byte) ([]byte, []byte,
 	return data, v, nil
 }
 
+// VisitChunk checks chunk i and hands its data to fn without copying it
+// out of the store: with an unencrypted store the data is Badger's memory
+// map, so fn must not keep it. Errors are those of ReadChunk.
+func VisitChunk(txn *badger.Txn, l Layout, i uint32, fn func(data []byte)) error {
+	item, err := txn.Get(store.ChunkKey(l.Blob, i))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
+	}
+	if err != nil {
+		return err
+	}
+	var bad error
+	err = item.Value(func(v []byte) error {
+		data, err := Decode(v, l.ChunkLen(i))
+		if err != nil {
+			bad = &ChunkError{l.Blob, i, err}
+			return nil
+		}
+		fn(data)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bad
+}
+
 // Delete removes every chunk of blob b and its pending marker, in
 // transactions small enough for Badger.
 func Delete(db *badger.DB, b uint64) error {

@@ -129,11 +129,9 @@ func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf []byte
 			for r := range todo {
 				ctr.SetCurrent(r.FirstName())
-				var f *report.Finding
-				f, buf = checkDoc(ctx, db, r, buf, ctr)
+				f := checkDoc(ctx, db, r, ctr)
 				ctr.AddFile()
 				if f != nil {
 					rep.Add(*f)
@@ -159,42 +157,49 @@ func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers
 }
 
 // checkDoc reads every chunk of one document and returns a finding when
-// something is wrong.
-func checkDoc(ctx context.Context, db *badger.DB, r *catalog.Record, buf []byte, ctr *progress.Counter) (*report.Finding, []byte) {
+// something is wrong. The chunks are hashed where Badger holds them (no
+// copy), all in one read transaction.
+func checkDoc(ctx context.Context, db *badger.DB, r *catalog.Record, ctr *progress.Counter) *report.Finding {
 	l := r.Layout()
 	h := sha256.New()
 	name := r.FirstName()
-	for i := uint32(0); i < l.Chunks(); i++ {
-		if ctx.Err() != nil {
-			return nil, buf
+	var f *report.Finding
+	err := db.View(func(txn *badger.Txn) error {
+		for i := uint32(0); i < l.Chunks(); i++ {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			err := blob.VisitChunk(txn, l, i, func(data []byte) {
+				h.Write(data)
+				ctr.AddBytes(int64(len(data)))
+			})
+			var ce *blob.ChunkError
+			switch {
+			case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
+				f = &report.Finding{Code: ChunkMissing, Doc: r.ID, Path: name, Docs: []string{r.ID},
+					Message: fmt.Sprintf("chunk %d of %d is missing from the store", i+1, l.Chunks())}
+			case errors.As(err, &ce):
+				f = &report.Finding{Code: ChunkCorrupt, Doc: r.ID, Path: name, Docs: []string{r.ID},
+					Message: fmt.Sprintf("chunk %d of %d is damaged: %v", i+1, l.Chunks(), ce.Err)}
+			case err != nil:
+				f = &report.Finding{Code: ReadError, Severity: report.IOError, Doc: r.ID, Path: name,
+					Message: fmt.Sprintf("could not read chunk %d of %d: %v", i+1, l.Chunks(), err)}
+			}
+			if f != nil {
+				return nil
+			}
 		}
-		var data []byte
-		err := db.View(func(txn *badger.Txn) error {
-			var err error
-			data, buf, err = blob.ReadChunk(txn, l, i, buf)
-			return err
-		})
-		var ce *blob.ChunkError
-		switch {
-		case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
-			return &report.Finding{Code: ChunkMissing, Doc: r.ID, Path: name, Docs: []string{r.ID},
-				Message: fmt.Sprintf("chunk %d of %d is missing from the store", i+1, l.Chunks())}, buf
-		case errors.As(err, &ce):
-			return &report.Finding{Code: ChunkCorrupt, Doc: r.ID, Path: name, Docs: []string{r.ID},
-				Message: fmt.Sprintf("chunk %d of %d is damaged: %v", i+1, l.Chunks(), ce.Err)}, buf
-		case err != nil:
-			return &report.Finding{Code: ReadError, Severity: report.IOError, Doc: r.ID, Path: name,
-				Message: fmt.Sprintf("could not read chunk %d of %d: %v", i+1, l.Chunks(), err)}, buf
-		}
-		h.Write(data)
-		ctr.AddBytes(int64(len(data)))
+		return nil
+	})
+	if f != nil || err != nil {
+		return f // err is only a cancellation
 	}
 	got := hex.EncodeToString(h.Sum(nil))
 	if got != r.ID {
 		return &report.Finding{Code: DocHashMismatch, Doc: r.ID, Path: name, Docs: []string{r.ID},
-			Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}, buf
+			Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}
 	}
-	return nil, buf
+	return nil
 }
 
 // checkOrphans warns about chunks no document owns. It reads keys only.
