@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/progress"
@@ -144,23 +143,8 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 	ctr.SetTotals(int64(len(recs)), res.Bytes)
 	stop := ctr.Report(ctx, fn)
 	defer stop()
-	buf := make([]byte, 1<<20)
-	for i, r := range recs {
-		ctr.SetCurrent(paths[i])
-		src, _, err := a.OpenDoc(r.Sum())
-		if err == nil {
-			err = w.payload(paths[i], &ctxReader{ctx: ctx, r: src, ctr: ctr}, buf, r.ID)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("cancelled; nothing was written: %w", context.Cause(ctx))
-			}
-			if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
-				return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
-			}
-			return fmt.Errorf("writing %s: %w", paths[i], err)
-		}
-		ctr.AddFile()
+	if err := w.payloads(ctx, a, recs, paths, ctr); err != nil {
+		return err
 	}
 	stop()
 	steps := []struct {
@@ -248,26 +232,18 @@ func compareStrings(a, b string) int {
 // record's provenance chain that the checkpoint covers, and checks that
 // the bundle stays within the limits a reader applies.
 func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *tlog.Checkpoint) ([]int64, error) {
-	set := map[int64]bool{}
-	for _, r := range recs {
-		idx, err := tlog.Chain(a.DB(), r.Sum())
-		if err != nil {
-			return nil, fmt.Errorf("reading the provenance of %s: %w", r.ID[:12], err)
-		}
-		for _, i := range idx {
-			if i < cp.Size {
-				set[i] = true
-			}
-		}
-		if len(set) > MaxEvents {
-			return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", MaxEvents)
-		}
+	docs := make([][32]byte, len(recs))
+	for i, r := range recs {
+		docs[i] = r.Sum()
 	}
-	out := make([]int64, 0, len(set))
-	for i := range set {
-		out = append(out, i)
+	all, err := tlog.ChainUnion(a.DB(), docs)
+	if err != nil {
+		return nil, fmt.Errorf("reading the documents' provenance: %w", err)
 	}
-	slices.Sort(out)
+	out := slices.DeleteFunc(all, func(i int64) bool { return i >= cp.Size })
+	if len(out) > MaxEvents {
+		return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", MaxEvents)
+	}
 	if proofsEstimate(len(out), cp.Size) > MaxProofsFile {
 		return nil, fmt.Errorf("the proofs of %d events would exceed the %d MiB a reader accepts; bundle fewer documents at a time", len(out), MaxProofsFile>>20)
 	}
@@ -309,20 +285,4 @@ func newID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-// ctxReader stops a copy when ctx ends and counts progress.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-	ctr *progress.Counter
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.r.Read(p)
-	c.ctr.AddBytes(int64(n))
-	return n, err
 }

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custody-app/custody/archive/pathsafe"
@@ -61,12 +62,23 @@ func newSink(out string, now time.Time) (sink, error) {
 	return &dirSink{final: out, tmp: tmp, root: root}, nil
 }
 
+// parallelSink is a sink that can also write payload files concurrently,
+// each through its own writer, between other files.
+type parallelSink interface {
+	sink
+	// open creates the file at name for one writer; close it when done.
+	open(name string) (io.WriteCloser, error)
+}
+
 // dirSink writes a folder bundle into a temporary folder, through os.Root.
+// Files are not synced one by one: finish makes the whole folder durable
+// at once (one syncfs on Linux), as a copy tool would.
 type dirSink struct {
 	final, tmp string
 	root       *os.Root
 	f          *os.File
 	bw         *bufio.Writer
+	dirs       sync.Map // folders already made
 }
 
 func (d *dirSink) endFile() error {
@@ -74,9 +86,6 @@ func (d *dirSink) endFile() error {
 		return nil
 	}
 	err := d.bw.Flush()
-	if err == nil {
-		err = d.f.Sync()
-	}
 	if cerr := d.f.Close(); err == nil {
 		err = cerr
 	}
@@ -88,10 +97,8 @@ func (d *dirSink) create(name string, compress bool) (io.Writer, error) {
 	if err := d.endFile(); err != nil {
 		return nil, err
 	}
-	if dir := path.Dir(name); dir != "." {
-		if err := d.root.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
+	if err := d.mkdirs(path.Dir(name)); err != nil {
+		return nil, err
 	}
 	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -106,7 +113,35 @@ func (d *dirSink) create(name string, compress bool) (io.Writer, error) {
 	return d.bw, nil
 }
 
-func (d *dirSink) finish() error { return d.endFile() }
+func (d *dirSink) open(name string) (io.WriteCloser, error) {
+	if err := d.mkdirs(path.Dir(name)); err != nil {
+		return nil, err
+	}
+	return d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+}
+
+// mkdirs makes dir and its parents once per bundle (asking the file
+// system again for every file costs more than writing small files).
+func (d *dirSink) mkdirs(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if _, done := d.dirs.Load(dir); done {
+		return nil
+	}
+	if err := d.root.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	d.dirs.Store(dir, true)
+	return nil
+}
+
+func (d *dirSink) finish() error {
+	if err := d.endFile(); err != nil {
+		return err
+	}
+	return syncTree(d.tmp)
+}
 
 func (d *dirSink) commit() error {
 	d.root.Close()

@@ -65,30 +65,6 @@ func (w *bagWriter) tag(name string, fn func(io.Writer) error) error {
 	return nil
 }
 
-// payload copies one document (stored, not compressed, in a zip). Its
-// SHA-256 is its ID, which the archive's reader checks at the end; SHA-512
-// is computed on the way when asked for.
-func (w *bagWriter) payload(name string, src io.Reader, buf []byte, id string) error {
-	dst, err := w.s.create(name, false)
-	if err != nil {
-		return err
-	}
-	var h512 hash.Hash
-	if w.sha512 {
-		h512 = sha512.New()
-		dst = io.MultiWriter(dst, h512)
-	}
-	if _, err := io.CopyBuffer(dst, src, buf); err != nil {
-		return err
-	}
-	s := sums{path: name, sha256: id}
-	if h512 != nil {
-		s.sha512 = hex.EncodeToString(h512.Sum(nil))
-	}
-	w.files = append(w.files, s)
-	return nil
-}
-
 // EncodePath writes a path the way RFC 8493 §2.1.3 wants it in a
 // manifest: "%" becomes "%25", LF "%0A" and CR "%0D"; nothing else
 // changes.

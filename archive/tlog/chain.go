@@ -28,20 +28,91 @@ func Chain(db *badger.DB, doc [32]byte) ([]int64, error) {
 	var out []int64
 	err := db.View(func(txn *badger.Txn) error {
 		var err error
-		out, err = chainTxn(txn, doc)
+		out, err = newChainWalker(txn).chain(doc)
 		return err
 	})
 	return out, err
 }
 
-func chainTxn(txn *badger.Txn, doc [32]byte) ([]int64, error) {
+// ChainUnion returns, oldest first, every event in the chain of any of
+// docs. Each event naming many documents (an export or a receive of a
+// whole bundle) is parsed once for all of them, not once per document.
+func ChainUnion(db *badger.DB, docs [][32]byte) ([]int64, error) {
+	set := map[int64]bool{}
+	err := db.View(func(txn *badger.Txn) error {
+		w := newChainWalker(txn)
+		for _, d := range docs {
+			idx, err := w.chain(d)
+			if err != nil {
+				return fmt.Errorf("%w (document %x)", err, d[:6])
+			}
+			for _, i := range idx {
+				set[i] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(set))
+	for i := range set {
+		out = append(out, i)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// chainWalker walks chains in one transaction and keeps the events that
+// name several documents, with their names as a set, since every one of
+// those documents' chains reaches them again.
+type chainWalker struct {
+	txn  *badger.Txn
+	many map[int64]*manyEvent
+}
+
+type manyEvent struct {
+	ev   *Event
+	docs map[string]bool
+}
+
+func newChainWalker(txn *badger.Txn) *chainWalker {
+	return &chainWalker{txn: txn, many: map[int64]*manyEvent{}}
+}
+
+// event returns event i and, for an event naming several documents, the
+// set of their IDs.
+func (w *chainWalker) event(i int64) (*Event, map[string]bool, error) {
+	if m, ok := w.many[i]; ok {
+		return m.ev, m.docs, nil
+	}
+	b, err := eventTxn(w.txn, i)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := ParseEvent(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log: event %d: %w", i, err)
+	}
+	if len(ev.Docs) < 2 {
+		return ev, nil, nil
+	}
+	docs := make(map[string]bool, len(ev.Docs))
+	for _, d := range ev.Docs {
+		docs[d] = true
+	}
+	w.many[i] = &manyEvent{ev: ev, docs: docs}
+	return ev, docs, nil
+}
+
+func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 	visited := map[[32]byte]bool{doc: true}
 	queue := [][32]byte{doc}
 	events := map[int64]bool{}
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
-		idx, err := docEventsTxn(txn, d)
+		idx, err := docEventsTxn(w.txn, d)
 		if err != nil {
 			return nil, err
 		}
@@ -50,15 +121,11 @@ func chainTxn(txn *badger.Txn, doc [32]byte) ([]int64, error) {
 			if events[i] {
 				continue
 			}
-			b, err := eventTxn(txn, i)
+			ev, docs, err := w.event(i)
 			if err != nil {
 				return nil, err
 			}
-			ev, err := ParseEvent(b)
-			if err != nil {
-				return nil, fmt.Errorf("log: event %d: %w", i, err)
-			}
-			if !inChain(ev, hexID, d == doc) {
+			if !inChain(ev, docs, hexID, d == doc) {
 				continue
 			}
 			events[i] = true
@@ -91,16 +158,23 @@ func chainTxn(txn *badger.Txn, doc [32]byte) ([]int64, error) {
 
 // inChain says whether ev belongs to the chain of the document with hex ID
 // id; self is true for the document the chain was asked for.
-func inChain(ev *Event, id string, self bool) bool {
+// docs, when not nil, is ev.Docs as a set.
+func inChain(ev *Event, docs map[string]bool, id string, self bool) bool {
+	named := func() bool {
+		if docs != nil {
+			return docs[id]
+		}
+		return slices.Contains(ev.Docs, id)
+	}
 	switch ev.Type {
 	case Ingest, Derive:
 		return ev.Doc == id
 	case Receive:
-		return slices.Contains(ev.Docs, id)
+		return named()
 	case Annotate:
 		return self && ev.Doc == id
 	case Export:
-		return self && slices.Contains(ev.Docs, id)
+		return self && named()
 	}
 	return false
 }

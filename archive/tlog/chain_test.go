@@ -46,6 +46,29 @@ func TestChain(t *testing.T) {
 			t.Errorf("Chain(%s) = %v, want %v", tc.doc, got, tc.want)
 		}
 	}
+	// The union walks every chain in one pass, reusing the events that
+	// name several documents (7 names d and x).
+	for _, tc := range []struct {
+		docs []string
+		want []int64
+	}{
+		{[]string{"d", "x"}, []int64{0, 1, 2, 4, 5, 6, 7}},
+		{[]string{"x", "r"}, []int64{5, 7}},
+		{[]string{"a", "e", "z"}, []int64{0, 1, 2, 3, 4, 5, 8, 12}},
+		{nil, []int64{}},
+	} {
+		var ids [][32]byte
+		for _, d := range tc.docs {
+			ids = append(ids, docID(d))
+		}
+		got, err := ChainUnion(db, ids)
+		if err != nil {
+			t.Fatalf("ChainUnion(%v): %v", tc.docs, err)
+		}
+		if !equalInts(got, tc.want) {
+			t.Errorf("ChainUnion(%v) = %v, want %v", tc.docs, got, tc.want)
+		}
+	}
 }
 
 func TestChainIsBounded(t *testing.T) {

@@ -117,7 +117,7 @@ func Prove(db *badger.DB, doc [32]byte, cp *Checkpoint, vkey string) ([]byte, er
 		if root != cp.Root {
 			return fmt.Errorf("log: the stored tree no longer matches its checkpoint of size %d; run verify", cp.Size)
 		}
-		chain, err := chainTxn(txn, doc)
+		chain, err := newChainWalker(txn).chain(doc)
 		if err != nil {
 			return err
 		}

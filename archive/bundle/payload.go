@@ -1,0 +1,138 @@
+package bundle
+
+import (
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/progress"
+)
+
+// payloads writes every document into data/: concurrently, one worker per
+// core, when the sink allows it (a folder), else one after another (a
+// zip). The manifests list them in recs' order either way.
+func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string, ctr *progress.Counter) error {
+	ps, ok := w.s.(parallelSink)
+	if !ok || len(recs) < 2 {
+		buf := make([]byte, 1<<20)
+		for i, r := range recs {
+			ctr.SetCurrent(paths[i])
+			dst, err := w.s.create(paths[i], false)
+			var s sums
+			if err == nil {
+				s, err = w.copyDoc(ctx, a, r, paths[i], dst, buf, ctr)
+			}
+			if err != nil {
+				return payloadError(ctx, r, paths[i], err)
+			}
+			w.files = append(w.files, s)
+			ctr.AddFile()
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := make([]sums, len(recs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(recs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 1<<20)
+			for i := range next {
+				r := recs[i]
+				ctr.SetCurrent(paths[i])
+				f, err := ps.open(paths[i])
+				if err == nil {
+					out[i], err = w.copyDoc(ctx, a, r, paths[i], f, buf, ctr)
+					if cerr := f.Close(); err == nil {
+						err = cerr
+					}
+				}
+				if err != nil {
+					cancel(payloadError(ctx, r, paths[i], err))
+					continue
+				}
+				ctr.AddFile()
+			}
+		}()
+	}
+	for i := range recs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	w.files = append(w.files, out...)
+	return nil
+}
+
+// copyDoc copies one document into dst and returns its checksums. Its
+// SHA-256 is its ID, which the archive's reader checks at the end; SHA-512
+// is computed on the way when asked for.
+func (w *bagWriter) copyDoc(ctx context.Context, a *archive.Archive, r *catalog.Record, name string, dst io.Writer, buf []byte, ctr *progress.Counter) (sums, error) {
+	src, _, err := a.OpenDoc(r.Sum())
+	if err != nil {
+		return sums{}, err
+	}
+	var h512 hash.Hash
+	if w.sha512 {
+		h512 = sha512.New()
+		dst = io.MultiWriter(dst, h512)
+	}
+	if _, err := io.CopyBuffer(&ctxWriter{ctx: ctx, w: dst, ctr: ctr}, src, buf); err != nil {
+		return sums{}, err
+	}
+	s := sums{path: name, sha256: r.ID}
+	if h512 != nil {
+		s.sha512 = hex.EncodeToString(h512.Sum(nil))
+	}
+	return s, nil
+}
+
+// payloadError explains why document r could not be written at path.
+func payloadError(ctx context.Context, r *catalog.Record, path string, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			return cause // another worker's error stopped this one
+		}
+		return fmt.Errorf("cancelled; nothing was written: %w", context.Cause(ctx))
+	case errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing):
+		return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
+	}
+	return fmt.Errorf("writing %s: %w", path, err)
+}
+
+// ctxWriter stops a copy when ctx ends and counts progress. It wraps the
+// destination, not the source, so that the archive's reader can write
+// straight from the store (io.WriterTo).
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+	ctr *progress.Counter
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.w.Write(p)
+	c.ctr.AddBytes(int64(n))
+	return n, err
+}
