@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/custody-app/custody/verify/report"
@@ -35,10 +36,26 @@ func OpenDir(path string) (fs.FS, io.Closer, error) {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
 			Message: fmt.Sprintf("cannot open the bag %q: %v", path, cause(err))}
 	}
-	return dirFS{root}, root, nil
+	dir, _ := os.Open(path) // for openFast; nil just means the checked path
+	return dirFS{root: root, dir: dir}, dirCloser{root, dir}, nil
 }
 
-type dirFS struct{ root *os.Root }
+type dirFS struct {
+	root *os.Root
+	dir  *os.File
+}
+
+type dirCloser struct {
+	root *os.Root
+	dir  *os.File
+}
+
+func (c dirCloser) Close() error {
+	if c.dir != nil {
+		c.dir.Close()
+	}
+	return c.root.Close()
+}
 
 // check refuses invalid names and any path element that is not a folder
 // (or, for the last element, a regular file or folder).
@@ -72,6 +89,15 @@ func (d dirFS) check(op, name string) (fs.FileInfo, error) {
 }
 
 func (d dirFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if f, isDir, ok := openFast(d.dir, name); ok {
+		if isDir {
+			return rootDir{f, d, name}, nil
+		}
+		return f, nil
+	}
 	before, err := d.check("open", name)
 	if err != nil {
 		return nil, err
@@ -114,6 +140,31 @@ func (d dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	return dir.ReadDir(-1)
 }
+
+// rootDir is a folder opened by openFast. Its entries answer Info through
+// the root: an *os.File opened that way knows only its relative name, so
+// its entries would look themselves up from the working folder.
+type rootDir struct {
+	*os.File
+	d    dirFS
+	name string
+}
+
+func (r rootDir) ReadDir(n int) ([]fs.DirEntry, error) {
+	list, err := r.File.ReadDir(n)
+	for i, e := range list {
+		list[i] = rootEntry{e, r.d, path.Join(r.name, e.Name())}
+	}
+	return list, err
+}
+
+type rootEntry struct {
+	fs.DirEntry
+	d    dirFS
+	name string
+}
+
+func (e rootEntry) Info() (fs.FileInfo, error) { return e.d.Stat(e.name) }
 
 // OpenError says why a bag could not be opened at all. Code is one of the
 // finding codes (BAG_NOT_FOUND, ZIP_*, PATH_UNSAFE, ...); Findings holds
