@@ -16,11 +16,8 @@ func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte)
 		return 0, errNoSigner
 	}
 	ev.Actor = a.id.Public().KeyName
-	b, err := tlog.Marshal(ev)
-	if err != nil {
-		return 0, err
-	}
-	return tlog.Append(txn, b, docs...)
+	n, _, err := tlog.AppendNew(txn, ev, docs...)
+	return n, err
 }
 
 // logIngest appends the ingest event of one arrival of a document (every

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
 )
 
 func TestChain(t *testing.T) {
@@ -91,5 +94,47 @@ func TestChainIsBounded(t *testing.T) {
 	appendAll(t, db, batch...)
 	if _, err := Chain(db, docID(prev)); !errors.Is(err, ErrChainTooLong) {
 		t.Fatalf("Chain of %d generations: %v, want ErrChainTooLong", MaxChainDocs+1, err)
+	}
+}
+
+// AppendNew stores exactly the bytes it returns, indexed under the
+// event's document, like Marshal then Append.
+func TestAppendNew(t *testing.T) {
+	db := openDB(t)
+	appendAll(t, db, ingest(t, "a"))
+	ev := &Event{Type: Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
+	var n int64
+	var b []byte
+	err := db.Update(func(txn *badger.Txn) error {
+		var err error
+		n, b, err = AppendNew(txn, ev)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("index %d, want 1", n)
+	}
+	stored, err := ReadEvent(db, 1)
+	if err != nil || string(stored) != string(b) {
+		t.Fatalf("stored %q (%v), returned %q", stored, err, b)
+	}
+	got, err := ParseEvent(stored)
+	if err != nil || got.Doc != ev.Doc || got.Path != "x/b.txt" || got.Size != 7 || got.Salt == "" {
+		t.Fatalf("parsed back %+v (%v)", got, err)
+	}
+	idx, err := DocEvents(db, docID("b"))
+	if err != nil || !equalInts(idx, []int64{1}) {
+		t.Fatalf("DocEvents(b) = %v (%v), want [1]", idx, err)
+	}
+	root, err := TreeHash(db, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := ReadEvent(db, 0)
+	want := sumtlog.NodeHash(sumtlog.RecordHash(first), sumtlog.RecordHash(stored))
+	if root != want {
+		t.Fatalf("tree hash %x, want %x", root, want)
 	}
 }

@@ -135,6 +135,13 @@ func Marshal(ev *Event) ([]byte, error) {
 // MarshalAt is Marshal with the time taken from now (an injected clock)
 // when ev.Time is empty.
 func MarshalAt(ev *Event, now time.Time) ([]byte, error) {
+	b, _, err := marshalChecked(ev, now)
+	return b, err
+}
+
+// marshalChecked is MarshalAt, also returning the event parsed back from
+// the bytes (the check that they read back as they were meant).
+func marshalChecked(ev *Event, now time.Time) ([]byte, *Event, error) {
 	w := wire{
 		Type: ev.Type, Time: ev.Time, Actor: ev.Actor, Salt: ev.Salt,
 		Doc: ev.Doc, Name: ev.Name, Path: ev.Path, Source: ev.Source,
@@ -153,7 +160,7 @@ func MarshalAt(ev *Event, now time.Time) ([]byte, error) {
 	if w.Salt == "" {
 		var salt [16]byte
 		if _, err := rand.Read(salt[:]); err != nil {
-			return nil, fmt.Errorf("event: cannot make a random salt: %w", err)
+			return nil, nil, fmt.Errorf("event: cannot make a random salt: %w", err)
 		}
 		w.Salt = base64.StdEncoding.EncodeToString(salt[:])
 	}
@@ -166,19 +173,20 @@ func MarshalAt(ev *Event, now time.Time) ([]byte, error) {
 		w.CheckpointSize = &cs
 	}
 	if err := checkStrings(ev); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(&w); err != nil {
-		return nil, fmt.Errorf("event: %w", err)
+		return nil, nil, fmt.Errorf("event: %w", err)
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if _, err := ParseEvent(b); err != nil {
-		return nil, err
+	parsed, err := ParseEvent(b)
+	if err != nil {
+		return nil, nil, err
 	}
-	return b, nil
+	return b, parsed, nil
 }
 
 // checkStrings refuses text that JSON cannot carry unchanged: encoding/json

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/tlog"
@@ -72,6 +73,22 @@ func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("log: refusing to append an unreadable event: %w", err)
 	}
+	return appendParsed(txn, event, ev, docs)
+}
+
+// AppendNew marshals ev as Marshal does and appends it, parsing the bytes
+// once (Marshal's check) rather than again in Append. It returns the
+// event's index and its bytes.
+func AppendNew(txn *badger.Txn, ev *Event, docs ...[32]byte) (int64, []byte, error) {
+	b, parsed, err := marshalChecked(ev, time.Now())
+	if err != nil {
+		return 0, nil, err
+	}
+	n, err := appendParsed(txn, b, parsed, docs)
+	return n, b, err
+}
+
+func appendParsed(txn *badger.Txn, event []byte, ev *Event, docs [][32]byte) (int64, error) {
 	n, err := sizeTxn(txn)
 	if err != nil {
 		return 0, err
