@@ -125,6 +125,15 @@ func TestResolveAndDamagedRecords(t *testing.T) {
 	if good != 3 || damaged != 1 {
 		t.Fatalf("good %d damaged %d", good, damaged)
 	}
+	// EachID lists every key, the damaged record's too, in key order.
+	var listed []string
+	db.View(func(txn *badger.Txn) error {
+		return EachID(txn, func(id [32]byte) error { listed = append(listed, hexOf(id)); return nil })
+	})
+	want := []string{ids[0], ids[1], ids[2], "cc" + strings.Repeat("0", 62)}
+	if strings.Join(listed, ",") != strings.Join(want, ",") {
+		t.Fatalf("EachID listed %v, want %v", listed, want)
+	}
 }
 
 func hexOf(b [32]byte) string {

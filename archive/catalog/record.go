@@ -199,6 +199,25 @@ func Each(txn *badger.Txn, fn func(*Record) error, bad func(id [32]byte, err err
 	return nil
 }
 
+// EachID calls fn with the ID of every document, reading keys only (no
+// record is decoded).
+func EachID(txn *badger.Txn, fn func(id [32]byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: store.PrefixDoc})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		if len(k) != len(store.PrefixDoc)+32 {
+			continue
+		}
+		var id [32]byte
+		copy(id[:], k[len(store.PrefixDoc):])
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrAmbiguous means a prefix matches more than one document.
 var ErrAmbiguous = errors.New("more than one document starts with")
 

@@ -12,7 +12,6 @@ package archivecheck
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 
 	"github.com/custody-app/custody/archive"
@@ -46,18 +45,30 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 		rep.Add(report.Finding{Code: "IDENTITY_DAMAGED", Message: "the archive's own verifier key cannot be read: " + err.Error()})
 	}
 	db := a.DB()
+	// The documents the log is held against, read once by key (decoding
+	// every record again per event dominated the check of large logs).
+	held := map[[32]byte]bool{}
+	var ids [][32]byte // in key order, for a stable report
+	if err := db.View(func(txn *badger.Txn) error {
+		return catalog.EachID(txn, func(id [32]byte) error {
+			held[id] = true
+			ids = append(ids, id)
+			return nil
+		})
+	}); err != nil {
+		rep.Add(report.Finding{Code: fixity.ReadError, Severity: report.IOError, Message: "could not list the documents: " + err.Error()})
+	}
 	lo := logcheck.Options{
-		Verifier: v,
-		Origin:   pub.Origin,
-		DocExists: func(doc [32]byte) (bool, error) {
-			err := db.View(func(txn *badger.Txn) error { _, err := catalog.Get(txn, doc); return err })
-			if errors.Is(err, catalog.ErrNotFound) {
-				return false, nil
-			}
-			return err == nil, err
-		},
+		Verifier:  v,
+		Origin:    pub.Origin,
+		DocExists: func(doc [32]byte) (bool, error) { return held[doc], nil },
 		ListDocs: func(fn func([32]byte) error) error {
-			return a.Each(func(r *catalog.Record) error { return fn(r.Sum()) }, nil)
+			for _, id := range ids {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 	if err := logcheck.Check(ctx, db, lo, rep); err != nil && ctx.Err() != nil {
