@@ -11,7 +11,6 @@ package archivecheck
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/custody-app/custody/archive"
@@ -30,15 +29,42 @@ type Options struct {
 	Progress progress.Func
 }
 
-// Check verifies the archive's bytes and its log.
+// Check verifies the archive's bytes and its log. The two checks run at
+// the same time: the log check is one goroutine's work, and overlapping it
+// with the fixity workers keeps every core busy.
 func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report {
+	logRep := &report.Report{}
+	logErr := make(chan error, 1)
+	go func() { logErr <- checkLog(ctx, a, logRep) }()
 	rep := fixity.Check(ctx, a, fixity.Options{Workers: opt.Workers, Progress: opt.Progress})
-	if rep.Verdict == report.Cancelled {
+	if err := <-logErr; rep.Verdict == report.Cancelled || err != nil && ctx.Err() != nil {
+		rep.Verdict = report.Cancelled
 		return rep
 	}
 	fixityProblems := rep.HasProblems()
-	before := len(rep.Findings)
+	logProblems := logRep.HasProblems()
+	for _, c := range logRep.Checks {
+		rep.AddCheck(c.Name, c.OK, c.Detail)
+	}
+	for _, f := range append(logRep.Findings, logRep.Warnings...) {
+		rep.Add(f)
+	}
+	rep.Sort()
+	switch {
+	case logProblems:
+		rep.Verdict = report.Tampered
+	case fixityProblems:
+		rep.Verdict = report.Corrupt
+	case rep.HasIOErrors():
+		rep.Verdict = report.Unreadable
+	default:
+		rep.Verdict = report.Intact
+	}
+	return rep
+}
 
+// checkLog checks the provenance log into rep.
+func checkLog(ctx context.Context, a *archive.Archive, rep *report.Report) error {
 	pub := a.Public()
 	v, err := note.NewVerifier(pub.VerifierKey)
 	if err != nil {
@@ -71,33 +97,10 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 			return nil
 		},
 	}
-	if err := logcheck.Check(ctx, db, lo, rep); err != nil && ctx.Err() != nil {
-		rep.Verdict = report.Cancelled
-		return rep
-	}
-	logProblems := false
-	for _, f := range rep.Findings[before:] {
-		if f.Severity == report.Problem {
-			logProblems = true
-		}
-	}
-	rep.Sort()
-	switch {
-	case logProblems:
-		rep.Verdict = report.Tampered
-	case fixityProblems:
-		rep.Verdict = report.Corrupt
-	case rep.HasIOErrors():
-		rep.Verdict = report.Unreadable
-	default:
-		rep.Verdict = report.Intact
-	}
-	return rep
+	return logcheck.Check(ctx, db, lo, rep)
 }
 
 // Summary is one line for people: the verdict and what it covers.
 func Summary(rep *report.Report) string {
 	return fmt.Sprintf("%s: %d problem(s), %d warning(s)", rep.Verdict, len(rep.Findings), len(rep.Warnings))
 }
-
-var _ = hex.EncodeToString
