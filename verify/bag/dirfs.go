@@ -152,8 +152,13 @@ type rootDir struct {
 
 func (r rootDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	list, err := r.File.ReadDir(n)
+	names := make([]string, len(list))
 	for i, e := range list {
-		list[i] = rootEntry{e, r.d, path.Join(r.name, e.Name())}
+		names[i] = e.Name()
+	}
+	infos := statEntries(r.File, names) // while the folder is open
+	for i, e := range list {
+		list[i] = rootEntry{e, r.d, path.Join(r.name, e.Name()), infos[i]}
 	}
 	return list, err
 }
@@ -162,9 +167,15 @@ type rootEntry struct {
 	fs.DirEntry
 	d    dirFS
 	name string
+	info fs.FileInfo // nil: ask the root
 }
 
-func (e rootEntry) Info() (fs.FileInfo, error) { return e.d.Stat(e.name) }
+func (e rootEntry) Info() (fs.FileInfo, error) {
+	if e.info != nil {
+		return e.info, nil
+	}
+	return e.d.Stat(e.name)
+}
 
 // OpenError says why a bag could not be opened at all. Code is one of the
 // finding codes (BAG_NOT_FOUND, ZIP_*, PATH_UNSAFE, ...); Findings holds

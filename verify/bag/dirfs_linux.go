@@ -1,7 +1,9 @@
 package bag
 
 import (
+	"io/fs"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -42,4 +44,50 @@ func openFast(dir *os.File, name string) (f *os.File, isDir, ok bool) {
 		return nil, false, false
 	}
 	return os.NewFile(uintptr(fd), name), st.Mode&unix.S_IFMT == unix.S_IFDIR, true
+}
+
+// statEntries returns the information of each of names, entries of the
+// folder dir, without following links: one fstatat per entry, relative to
+// the open folder, instead of a walk from the bag's top for each. A nil
+// slot means the fast path could not tell.
+func statEntries(dir *os.File, names []string) []fs.FileInfo {
+	out := make([]fs.FileInfo, len(names))
+	for i, name := range names {
+		var st unix.Stat_t
+		if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil {
+			out[i] = statInfo{name: name, st: st}
+		}
+	}
+	return out
+}
+
+// statInfo is an fs.FileInfo from a stat result.
+type statInfo struct {
+	name string
+	st   unix.Stat_t
+}
+
+func (s statInfo) Name() string       { return s.name }
+func (s statInfo) Size() int64        { return s.st.Size }
+func (s statInfo) ModTime() time.Time { return time.Unix(s.st.Mtim.Unix()) }
+func (s statInfo) IsDir() bool        { return s.Mode().IsDir() }
+func (s statInfo) Sys() any           { return &s.st }
+
+func (s statInfo) Mode() fs.FileMode {
+	m := fs.FileMode(s.st.Mode & 0o777)
+	switch s.st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		m |= fs.ModeDir
+	case unix.S_IFLNK:
+		m |= fs.ModeSymlink
+	case unix.S_IFIFO:
+		m |= fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		m |= fs.ModeSocket
+	case unix.S_IFCHR:
+		m |= fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		m |= fs.ModeDevice
+	}
+	return m
 }

@@ -93,9 +93,17 @@ func (p *prover) add(f report.Finding) {
 	p.rep.Add(f)
 }
 
-func (p *prover) run() {
+// checkProofs checks what needs only the custody/ files: the signature,
+// the events and their inclusion proofs. It can run while the payload is
+// still being hashed.
+func (p *prover) checkProofs() {
 	p.checkSignature()
 	p.checkEvents()
+}
+
+// checkRest checks what needs the payload's manifest and the archive's
+// memory: the documents' chains, names and history; then sums up.
+func (p *prover) checkRest() {
 	p.checkDocs()
 	p.checkNames()
 	p.checkConsistency()

@@ -142,8 +142,24 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opt Options) *Result {
 			opt.Progress(last)
 		}()
 	}
+	// A bundle's proofs need only its custody/ files: check them while
+	// the payload is hashed, into a report of their own merged below.
+	res := &Result{}
+	var early *prover
+	proofsDone := make(chan struct{})
+	if fi, err := fs.Stat(fsys, "custody"); err == nil && fi.IsDir() {
+		early = newProver(ctx, fsys, opt, res)
+		early.rep = &report.Report{}
+		go func() {
+			defer close(proofsDone)
+			early.checkProofs()
+		}()
+	} else {
+		close(proofsDone)
+	}
 	b, rep := bag.Validate(ctx, fsys, bopt)
-	res := &Result{Report: rep, Bag: b}
+	<-proofsDone
+	res.Report, res.Bag = rep, b
 	if b == nil || rep.Verdict == report.Cancelled {
 		return res
 	}
@@ -156,8 +172,17 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opt Options) *Result {
 		rep.AddCheck(CheckProvenance, false, "none: this bag has no custody/ folder, so nothing says where its documents came from or who sent them (a plain BagIt bag)")
 		return res
 	}
-	p := newProver(ctx, fsys, opt, res)
-	p.run()
+	p := early
+	if p == nil {
+		p = newProver(ctx, fsys, opt, res)
+		p.checkProofs()
+	} else {
+		for _, f := range append(p.rep.Findings, p.rep.Warnings...) {
+			rep.Add(f)
+		}
+		p.rep = rep
+	}
+	p.checkRest()
 	rep.Sort()
 	rep.Verdict = p.verdict(rep.Verdict)
 	return res
