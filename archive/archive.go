@@ -145,6 +145,9 @@ func (a *Archive) init() error {
 		if err := a.sweep(); err != nil {
 			return err
 		}
+		if err := catalog.IndexSizes(a.db); err != nil {
+			return err
+		}
 		return a.recoverLog()
 	}
 	return nil

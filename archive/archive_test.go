@@ -290,3 +290,83 @@ func TestExportNeverOverwrites(t *testing.T) {
 		t.Fatalf("exported %q", b)
 	}
 }
+
+// A copy of a large document imported again is recognised before any of
+// its bytes are stored: the store does not grow by the document's size.
+// A different file of the same size is still stored.
+func TestReimportStoresNoBytes(t *testing.T) {
+	src, dir := t.TempDir(), t.TempDir()
+	big := randBytes(3*blob.ChunkSize + 11)
+	other := randBytes(len(big))
+	writeFile(t, filepath.Join(src, "a", "big.bin"), big)
+	writeFile(t, filepath.Join(src, "b", "big again.bin"), big)
+	writeFile(t, filepath.Join(src, "c", "same size.bin"), other)
+	importDir := func(sub string) *archive.ImportResult {
+		t.Helper()
+		a := openTest(t, dir)
+		defer a.Close()
+		res, err := a.Import(context.Background(), []string{filepath.Join(src, sub)}, archive.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	importDir("a")
+	before := vlogBytes(t, dir)
+	if res := importDir("b"); res.Added != 0 || res.Duplicates != 1 {
+		t.Fatalf("re-import: %+v", res)
+	}
+	if grew := vlogBytes(t, dir) - before; grew > blob.ChunkSize/2 {
+		t.Fatalf("re-importing a known %d-byte document grew the store's value log by %d bytes", len(big), grew)
+	}
+	if res := importDir("c"); res.Added != 1 || res.Duplicates != 0 {
+		t.Fatalf("same size, other bytes: %+v", res)
+	}
+	a := openTest(t, dir)
+	for _, want := range [][]byte{big, other} {
+		got, err := readAll(t, a, sum(want))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("read back %d bytes (%v), want %d", len(got), err, len(want))
+		}
+	}
+	sid, _ := a.Resolve(sum(big))
+	rec, _ := a.Record(sid)
+	if len(rec.Names) != 2 || rec.Names[1].Path != "b/big again.bin" {
+		t.Fatalf("names: %+v", rec.Names)
+	}
+	if n := countKeys(t, a, store.PrefixSize); n != 2 {
+		t.Fatalf("%d size keys, want 2", n)
+	}
+
+	// An archive written before the size index: the next writable open
+	// indexes every record.
+	err := a.DB().DropPrefix(store.PrefixSize, store.KeySizeIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	a = openTest(t, dir)
+	if n := countKeys(t, a, store.PrefixSize); n != 2 {
+		t.Fatalf("after reopening an archive without the index: %d size keys, want 2", n)
+	}
+	a.Close()
+	if res := importDir("b"); res.Added != 0 || res.Duplicates != 1 {
+		t.Fatalf("re-import after indexing: %+v", res)
+	}
+}
+
+// vlogBytes is the size of the store's value-log files (of a closed
+// archive, whose files Badger has trimmed to their contents).
+func vlogBytes(t *testing.T, dir string) int64 {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "store", "*.vlog"))
+	var n int64
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += fi.Size()
+	}
+	return n
+}

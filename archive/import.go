@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"runtime"
@@ -61,6 +62,7 @@ type ready struct {
 	blob   uint64
 	inline []byte // the single chunk's stored value, for small documents
 	multi  bool   // chunks already written under a pending marker
+	known  bool   // the archive already holds these bytes; nothing was stored
 }
 
 // commitBatch bounds how many documents share one transaction, and
@@ -243,18 +245,29 @@ func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
 	im.ctr.AddBytes(int64(n))
 	r.media = catalog.DetectMediaType(buf[4 : 4+n])
 	r.size = int64(n)
-	if n < blob.ChunkSize || isEOF(f) {
+	switch {
+	case n < blob.ChunkSize || isEOF(f):
 		if n > 0 {
 			r.inline = blob.EncodeInto(append([]byte(nil), buf[:4+n]...))
 		}
-	} else if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
-		return nil, err
+		h.Sum(r.id[:0])
+	default:
+		known, err := im.knownCopy(f, buf, h, r, before.Size())
+		if err != nil {
+			return nil, err
+		}
+		if known {
+			break
+		}
+		if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
+			return nil, err
+		}
+		h.Sum(r.id[:0])
 	}
-	h.Sum(r.id[:0])
 	if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
 		im.warn(j.path, "the file changed while it was being imported; the bytes read were stored")
 	}
-	if r.blob == 0 {
+	if r.blob == 0 && !r.known {
 		r.blob, err = im.a.seq.Next()
 		if err != nil {
 			return nil, err
@@ -262,6 +275,46 @@ func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
 		r.blob++ // 0 means "none"
 	}
 	return r, nil
+}
+
+// knownCopy handles a file of more than one chunk whose size matches a
+// document the archive holds: it hashes the rest of the file without
+// storing anything, and when the archive already has those bytes it fills
+// r as a known copy (nothing to store, only the name to add). Otherwise it
+// rewinds f and h to just after the first chunk, for storeChunks. Files
+// of a size the archive does not hold (nearly all) are read once.
+func (im *importer) knownCopy(f *os.File, buf []byte, h hash.Hash, r *ready, size int64) (bool, error) {
+	var held bool
+	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, size); return nil })
+	if !held {
+		return false, nil
+	}
+	first := r.size
+	probe := sha256.New()
+	probe.Write(buf[4 : 4+first])
+	total, err := io.CopyBuffer(probe, f, make([]byte, 1<<20))
+	if err != nil {
+		return false, err
+	}
+	total += first
+	var sum [32]byte
+	probe.Sum(sum[:0])
+	var has bool
+	err = im.a.db.View(func(txn *badger.Txn) error {
+		var err error
+		has, err = catalog.Has(txn, sum)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if has {
+		im.ctr.AddBytes(total - first)
+		r.id, r.size, r.known = sum, total, true
+		return true, nil
+	}
+	_, err = f.Seek(first, io.SeekStart)
+	return false, err
 }
 
 // isEOF reports whether f has no more bytes (a file of exactly one chunk).
@@ -400,6 +453,9 @@ func (im *importer) commit(batch []*ready) error {
 			isNew := errors.Is(err, catalog.ErrNotFound)
 			if err != nil && !isNew {
 				return err
+			}
+			if isNew && r.known {
+				return fmt.Errorf("%s: its bytes were found in the archive while importing but are gone now", r.name)
 			}
 			if isNew {
 				rec = &catalog.Record{

@@ -172,7 +172,60 @@ func Put(txn *badger.Txn, r *Record) error {
 	if err != nil {
 		return err
 	}
-	return txn.Set(store.DocKey(id), v)
+	if err := txn.Set(store.DocKey(id), v); err != nil {
+		return err
+	}
+	return txn.Set(store.SizeKey(r.Size, id), nil)
+}
+
+// SizeHeld reports whether the archive holds a document of exactly n
+// bytes (by the size index; keys only).
+func SizeHeld(txn *badger.Txn, n int64) bool {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: store.SizePrefix(n)})
+	defer it.Close()
+	it.Rewind()
+	return it.Valid()
+}
+
+// Has reports whether the archive holds document id (its key only).
+func Has(txn *badger.Txn, id [32]byte) (bool, error) {
+	_, err := txn.Get(store.DocKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// IndexSizes adds the size/ key of every record that lacks one (archives
+// written before the index existed) and marks the index complete. It is
+// a no-op once done.
+func IndexSizes(db *badger.DB) error {
+	done := false
+	err := db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(store.KeySizeIndex)
+		done = err == nil
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || done {
+		return err
+	}
+	wb := db.NewWriteBatch()
+	defer wb.Cancel()
+	err = db.View(func(txn *badger.Txn) error {
+		return Each(txn, func(r *Record) error {
+			return wb.Set(store.SizeKey(r.Size, r.Sum()), nil)
+		}, nil)
+	})
+	if err == nil {
+		err = wb.Set(store.KeySizeIndex, []byte("1"))
+	}
+	if err == nil {
+		err = wb.Flush()
+	}
+	return err
 }
 
 // Each calls fn for every record, in ID order. A record that cannot be

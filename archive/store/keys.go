@@ -8,9 +8,26 @@ var (
 	PrefixDoc   = []byte("doc/")
 	PrefixChunk = []byte("chunk/")
 	PrefixPend  = []byte("pend/")
+	PrefixSize  = []byte("size/")
 	KeyFormat   = []byte("meta/format")
 	KeyBlobSeq  = []byte("seq/blob")
+	// KeySizeIndex is set once every record has its size/ key.
+	KeySizeIndex = []byte("meta/size-index")
 )
+
+// SizePrefix is the prefix of the size/ keys of documents of size n.
+func SizePrefix(n int64) []byte {
+	k := make([]byte, len(PrefixSize)+8, len(PrefixSize)+8+32)
+	copy(k, PrefixSize)
+	binary.BigEndian.PutUint64(k[len(PrefixSize):], uint64(n))
+	return k
+}
+
+// SizeKey indexes document id under its size n (empty value), so that an
+// import can tell cheaply whether a file could be a duplicate.
+func SizeKey(n int64, id [32]byte) []byte {
+	return append(SizePrefix(n), id[:]...)
+}
 
 // DocKey is the key of a document's record.
 func DocKey(id [32]byte) []byte {
