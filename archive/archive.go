@@ -191,7 +191,7 @@ func (a *Archive) Close() error {
 		errs = append(errs, a.seq.Release())
 	}
 	if a.db != nil {
-		errs = append(errs, a.db.Close())
+		errs = append(errs, store.Close(a.db, filepath.Join(a.dir, StoreDir), a.cfg.ReadOnly))
 		a.db = nil
 	}
 	errs = append(errs, a.lk.Release())

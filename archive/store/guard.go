@@ -64,12 +64,16 @@ type guard struct {
 }
 
 // guardNewest copies the newest value-log file aside; a nil guard means
-// there is nothing to guard.
+// there is nothing to guard (no file, or one that matches its seal).
 func guardNewest(dir string) (*guard, error) {
 	file, err := newestVlog(dir)
 	if err != nil || file == "" {
 		return nil, err
 	}
+	if sealed(dir, file) {
+		return nil, nil
+	}
+	guardCopies.Add(1)
 	g := &guard{file: file, copy: file + guardSuffix}
 	if err := copyFileAtomic(g.copy, file); err != nil {
 		return nil, fmt.Errorf("cannot protect the store before opening it: %w", err)
