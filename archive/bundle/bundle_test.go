@@ -311,9 +311,11 @@ func TestFailureLeavesNothing(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "damaged") {
 			t.Errorf("%s: damaged document: %v", name, err)
 		}
-		_, err = bundle.Create(cancelled, a, bundle.Options{Out: out, Docs: [][32]byte{damaged}})
-		if err == nil {
-			t.Errorf("%s: cancelled bundle succeeded", name)
+		for _, docs := range [][][32]byte{{damaged}, allDocs(t, a)} {
+			_, err = bundle.Create(cancelled, a, bundle.Options{Out: out, Docs: docs})
+			if err == nil || !strings.Contains(err.Error(), "cancelled") {
+				t.Errorf("%s, %d documents: cancelled bundle: %v", name, len(docs), err)
+			}
 		}
 		if left, _ := os.ReadDir(dir); len(left) != 0 {
 			t.Errorf("%s: left behind %v", name, left)

@@ -76,6 +76,9 @@ func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*ca
 	close(next)
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("cancelled; nothing was written: %w", err)
+		}
 		return err
 	}
 	w.files = append(w.files, out...)
