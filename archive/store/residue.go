@@ -10,11 +10,11 @@ import (
 // What a process killed while opening the store can leave behind, and
 // why each is safe to clear before the next open:
 //
-//   - An empty value-log file. Badger creates the next value-log file and
-//     then sizes it; a kill between the two leaves a file of zero bytes,
-//     which Badger then refuses to open ("Create a new file"), making the
-//     archive unopenable. An empty file holds no entries, so nothing can
-//     point into it; it is removed.
+//   - An empty value-log or memtable file (.vlog, .mem). Badger creates
+//     each such file and then sizes it; a kill between the two leaves a
+//     file of zero bytes, which Badger then refuses to open ("Create a new
+//     file"), making the archive unopenable. An empty file holds no
+//     entries, so nothing can point into it; it is removed.
 //   - A guard copy (NAME.vlog.guard). It exists only while an open is in
 //     progress and is complete whenever it exists (it is written under a
 //     temporary name and renamed). Between taking the copy and dropping it
@@ -63,10 +63,11 @@ func clearResidue(dir string) ([]string, error) {
 			done = append(done, "put back "+filepath.Base(g.file)+" as it was before an interrupted open")
 		}
 	}
-	// Empty value-log files last: a restored guard is never empty.
+	// Empty value-log and memtable files last: a restored guard is never
+	// empty.
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasSuffix(name, ".vlog") {
+		if !strings.HasSuffix(name, ".vlog") && !strings.HasSuffix(name, ".mem") {
 			continue
 		}
 		path := filepath.Join(dir, name)

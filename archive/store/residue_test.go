@@ -22,6 +22,9 @@ func TestOpenAfterInterruptedOpen(t *testing.T) {
 		{"empty next value-log file (killed between create and size)", func(t *testing.T, dir, newest string) {
 			write(t, filepath.Join(dir, "000099.vlog"), nil)
 		}},
+		{"empty memtable file (killed between create and size)", func(t *testing.T, dir, newest string) {
+			write(t, filepath.Join(dir, "00099.mem"), nil)
+		}},
 		{"guard copy with the guarded file half put back", func(t *testing.T, dir, newest string) {
 			data, err := os.ReadFile(newest)
 			if err != nil {
