@@ -159,13 +159,18 @@ func TestKillDuringImport(t *testing.T) {
 		a.Close()
 
 		// Half the rounds kill after a random number of reported
-		// documents (so mid-batch, often mid-file), half after a
-		// random time.
+		// documents (so mid-batch, often mid-file), the rest after a
+		// random time; one round in four within the first 60 ms, while
+		// the child is still opening the store (a kill there once left
+		// files Badger could not open again).
 		afterIDs, afterTime := -1, time.Duration(0)
-		if round%2 == 0 {
+		switch round % 4 {
+		case 0, 2:
 			afterIDs = r.IntN(len(files))
-		} else {
+		case 1:
 			afterTime = time.Duration(20+r.IntN(380)) * time.Millisecond
+		case 3:
+			afterTime = time.Duration(1+r.IntN(60)) * time.Millisecond
 		}
 		c := startChild(t, "import", dir, src, 8, nil)
 		printed, done := collectUntilKill(t, c, afterIDs, afterTime, time.Duration(r.IntN(30))*time.Millisecond)
