@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -369,4 +370,48 @@ func vlogBytes(t *testing.T, dir string) int64 {
 		n += fi.Size()
 	}
 	return n
+}
+
+// Copies of one large file within a single import are stored once: the
+// first of each size is stored, the others are hashed, wait for it, and
+// add only their names. Files of that size with other bytes are stored.
+func TestCopiesInOneImportStoreOnce(t *testing.T) {
+	src, dir := t.TempDir(), t.TempDir()
+	n := 3*blob.ChunkSize + 5
+	same := randBytes(n)
+	others := [][]byte{randBytes(n), randBytes(n)}
+	for i := range 4 {
+		writeFile(t, filepath.Join(src, "copies", fmt.Sprintf("copy %d.bin", i)), same)
+	}
+	for i, b := range others {
+		writeFile(t, filepath.Join(src, "others", fmt.Sprintf("other %d.bin", i)), b)
+	}
+	a := openTest(t, dir)
+	a.Close()
+	before := vlogBytes(t, dir)
+	a = openTest(t, dir)
+	res, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{Workers: 4})
+	if err != nil || res.Added != 3 || res.Duplicates != 3 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	a.Close()
+	if grew, limit := vlogBytes(t, dir)-before, int64(3*n+blob.ChunkSize); grew > limit {
+		t.Fatalf("the value log grew by %d bytes for 3 distinct documents of %d bytes (limit %d): copies were stored", grew, n, limit)
+	}
+	a = openTest(t, dir)
+	defer a.Close()
+	for _, want := range append(others, same) {
+		got, err := readAll(t, a, sum(want))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("read back %d bytes (%v)", len(got), err)
+		}
+	}
+	sid, _ := a.Resolve(sum(same))
+	rec, _ := a.Record(sid)
+	if len(rec.Names) != 4 {
+		t.Fatalf("names of the copied document: %+v", rec.Names)
+	}
+	if n := countKeys(t, a, store.PrefixPend); n != 0 {
+		t.Fatalf("%d pending markers left", n)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"runtime"
@@ -63,6 +62,7 @@ type ready struct {
 	inline []byte // the single chunk's stored value, for small documents
 	multi  bool   // chunks already written under a pending marker
 	known  bool   // the archive already holds these bytes; nothing was stored
+	claim  *sizeClaim
 }
 
 // commitBatch bounds how many documents share one transaction, and
@@ -159,6 +159,7 @@ type importer struct {
 	mu      sync.Mutex
 	res     *ImportResult
 	written atomic.Int64
+	claims  sync.Map // file size → *sizeClaim, for files of more than one chunk
 }
 
 func (im *importer) err() error {
@@ -214,6 +215,7 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 			if r.multi {
 				blob.Delete(im.a.db, r.blob)
 			}
+			r.claim.land(false)
 			return
 		}
 	}
@@ -222,7 +224,7 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 // hashFile streams one file: it hashes every byte once and stores its
 // chunks, inline in the commit for a one-chunk file, or ahead of the
 // commit under a pending marker for a larger one.
-func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
+func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
 	f, err := os.Open(j.path)
 	if err != nil {
 		return nil, err
@@ -252,17 +254,28 @@ func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
 		}
 		h.Sum(r.id[:0])
 	default:
-		known, err := im.knownCopy(f, buf, h, r, before.Size())
+		claim, mine := im.claim(before.Size())
+		if mine {
+			r.claim = claim
+			defer func() {
+				if err != nil {
+					claim.giveUp()
+				}
+			}()
+		}
+		known, err := im.knownCopy(f, buf, r, before.Size(), claim, mine)
 		if err != nil {
 			return nil, err
 		}
-		if known {
-			break
+		if !known {
+			if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
+				return nil, err
+			}
+			h.Sum(r.id[:0])
 		}
-		if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
-			return nil, err
+		if mine {
+			claim.known(r.id)
 		}
-		h.Sum(r.id[:0])
 	}
 	if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
 		im.warn(j.path, "the file changed while it was being imported; the bytes read were stored")
@@ -275,46 +288,6 @@ func (im *importer) hashFile(j job, buf []byte) (*ready, error) {
 		r.blob++ // 0 means "none"
 	}
 	return r, nil
-}
-
-// knownCopy handles a file of more than one chunk whose size matches a
-// document the archive holds: it hashes the rest of the file without
-// storing anything, and when the archive already has those bytes it fills
-// r as a known copy (nothing to store, only the name to add). Otherwise it
-// rewinds f and h to just after the first chunk, for storeChunks. Files
-// of a size the archive does not hold (nearly all) are read once.
-func (im *importer) knownCopy(f *os.File, buf []byte, h hash.Hash, r *ready, size int64) (bool, error) {
-	var held bool
-	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, size); return nil })
-	if !held {
-		return false, nil
-	}
-	first := r.size
-	probe := sha256.New()
-	probe.Write(buf[4 : 4+first])
-	total, err := io.CopyBuffer(probe, f, make([]byte, 1<<20))
-	if err != nil {
-		return false, err
-	}
-	total += first
-	var sum [32]byte
-	probe.Sum(sum[:0])
-	var has bool
-	err = im.a.db.View(func(txn *badger.Txn) error {
-		var err error
-		has, err = catalog.Has(txn, sum)
-		return err
-	})
-	if err != nil {
-		return false, err
-	}
-	if has {
-		im.ctr.AddBytes(total - first)
-		r.id, r.size, r.known = sum, total, true
-		return true, nil
-	}
-	_, err = f.Seek(first, io.SeekStart)
-	return false, err
 }
 
 // isEOF reports whether f has no more bytes (a file of exactly one chunk).
@@ -414,6 +387,9 @@ func (im *importer) commitAll(done <-chan *ready) {
 			}
 		}
 		err := im.commit(batch)
+		for _, r := range batch {
+			r.claim.land(err == nil)
+		}
 		if err != nil {
 			for _, r := range batch {
 				if r.multi {
@@ -430,6 +406,7 @@ func (im *importer) commitAll(done <-chan *ready) {
 		if err != nil {
 			im.cancel(err)
 			for r := range done { // let workers finish; sweep their blobs
+				r.claim.land(false)
 				if r.multi {
 					blob.Delete(im.a.db, r.blob)
 				}

@@ -1,0 +1,127 @@
+package archive
+
+import (
+	"io"
+	"os"
+	"sync"
+
+	"github.com/custody-app/custody/archive/catalog"
+	badger "github.com/dgraph-io/badger/v4"
+	sha256 "github.com/minio/sha256-simd"
+)
+
+// Storing a large file's chunks before its SHA-256 is known costs space
+// for good when it turns out to be a copy: the chunks are deleted, but
+// Badger never gives the value-log space back. So a file of more than one
+// chunk is hashed before anything is stored when it could be a copy:
+//
+//   - when the archive holds a document of its size (the size/ index), or
+//   - when an earlier file of this import has its size: the first file of
+//     each size claims it and is stored as usual; the others are hashed,
+//     wait for the claimer's SHA-256, and, when it is theirs, for its
+//     commit, and then add only their name.
+//
+// Files of a size seen nowhere else (nearly all) are read once.
+
+// sizeClaim is the first file of its size in an import.
+type sizeClaim struct {
+	ready     chan struct{} // closed once the claimer's ID is known, or it gave up
+	id        [32]byte      // set before ready closes
+	ok        bool
+	committed chan struct{} // closed once the claimer's document is committed, or never will be
+	landed    bool          // set before committed closes
+	readyOnce sync.Once
+	doneOnce  sync.Once
+}
+
+func (im *importer) claim(size int64) (c *sizeClaim, mine bool) {
+	fresh := &sizeClaim{ready: make(chan struct{}), committed: make(chan struct{})}
+	v, loaded := im.claims.LoadOrStore(size, fresh)
+	return v.(*sizeClaim), !loaded
+}
+
+// known publishes the claimer's ID.
+func (c *sizeClaim) known(id [32]byte) {
+	c.readyOnce.Do(func() { c.id, c.ok = id, true; close(c.ready) })
+}
+
+// land says whether the claimer's document was committed. A nil claim
+// (a file that claimed nothing) ignores it.
+func (c *sizeClaim) land(ok bool) {
+	if c == nil {
+		return
+	}
+	c.readyOnce.Do(func() { close(c.ready) })
+	c.doneOnce.Do(func() { c.landed = ok; close(c.committed) })
+}
+
+// giveUp releases whoever waits on a claimer that failed.
+func (c *sizeClaim) giveUp() { c.land(false) }
+
+// knownCopy decides, for a file of more than one chunk whose first chunk
+// is in buf (r.size bytes), whether its bytes are already in the archive
+// (or about to be, from the claimer of its size). When they are, r is
+// filled as a known copy and nothing is to be stored. Otherwise f is left
+// just after the first chunk, for storeChunks.
+func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, size int64, c *sizeClaim, mine bool) (bool, error) {
+	var held bool
+	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, size); return nil })
+	if mine && !held {
+		return false, nil
+	}
+	first := r.size
+	probe := sha256.New()
+	probe.Write(buf[4 : 4+first])
+	total, err := io.CopyBuffer(probe, f, make([]byte, 1<<20))
+	if err != nil {
+		return false, err
+	}
+	total += first
+	var sum [32]byte
+	probe.Sum(sum[:0])
+	has, err := im.has(sum)
+	if err != nil {
+		return false, err
+	}
+	if !has && !mine {
+		if has, err = im.sameAsClaim(c, sum); err != nil {
+			return false, err
+		}
+	}
+	if has {
+		im.ctr.AddBytes(total - first)
+		r.id, r.size, r.known = sum, total, true
+		return true, nil
+	}
+	_, err = f.Seek(first, io.SeekStart)
+	return false, err
+}
+
+// sameAsClaim waits for the claimer of this size and reports whether it
+// committed the document sum.
+func (im *importer) sameAsClaim(c *sizeClaim, sum [32]byte) (bool, error) {
+	select {
+	case <-c.ready:
+	case <-im.ctx.Done():
+		return false, im.ctx.Err()
+	}
+	if !c.ok || c.id != sum {
+		return false, nil
+	}
+	select {
+	case <-c.committed:
+	case <-im.ctx.Done():
+		return false, im.ctx.Err()
+	}
+	return c.landed, nil
+}
+
+func (im *importer) has(id [32]byte) (bool, error) {
+	var has bool
+	err := im.a.db.View(func(txn *badger.Txn) error {
+		var err error
+		has, err = catalog.Has(txn, id)
+		return err
+	})
+	return has, err
+}
