@@ -145,7 +145,7 @@ func (a *Archive) init() error {
 		if err := a.sweep(); err != nil {
 			return err
 		}
-		if err := catalog.IndexSizes(a.db); err != nil {
+		if err := indexSizes(a.db); err != nil {
 			return err
 		}
 		return a.recoverLog()

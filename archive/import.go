@@ -62,6 +62,7 @@ type ready struct {
 	inline []byte // the single chunk's stored value, for small documents
 	multi  bool   // chunks already written under a pending marker
 	known  bool   // the archive already holds these bytes; nothing was stored
+	crc0   uint32 // CRC-32C of the first chunk, for documents of more than one chunk
 	claim  *sizeClaim
 }
 
@@ -254,7 +255,8 @@ func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
 		}
 		h.Sum(r.id[:0])
 	default:
-		claim, mine := im.claim(before.Size())
+		r.crc0 = blob.Checksum(buf[4 : 4+n])
+		claim, mine := im.claim(shape{before.Size(), r.crc0})
 		if mine {
 			r.claim = claim
 			defer func() {
@@ -263,7 +265,7 @@ func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
 				}
 			}()
 		}
-		known, err := im.knownCopy(f, buf, r, before.Size(), claim, mine)
+		known, err := im.knownCopy(f, buf, r, shape{before.Size(), r.crc0}, claim, mine)
 		if err != nil {
 			return nil, err
 		}
@@ -446,6 +448,9 @@ func (im *importer) commit(batch []*ready) error {
 				}
 				if r.multi {
 					if err := txn.Delete(store.PendKey(r.blob)); err != nil {
+						return err
+					}
+					if err := catalog.IndexSize(txn, r.size, r.crc0, r.id); err != nil {
 						return err
 					}
 				}

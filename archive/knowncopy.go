@@ -1,11 +1,15 @@
 package archive
 
 import (
+	"encoding/binary"
+	"errors"
 	"io"
 	"os"
 	"sync"
 
+	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
 	sha256 "github.com/minio/sha256-simd"
 )
@@ -15,13 +19,16 @@ import (
 // Badger never gives the value-log space back. So a file of more than one
 // chunk is hashed before anything is stored when it could be a copy:
 //
-//   - when the archive holds a document of its size (the size/ index), or
-//   - when an earlier file of this import has its size: the first file of
-//     each size claims it and is stored as usual; the others are hashed,
-//     wait for the claimer's SHA-256, and, when it is theirs, for its
-//     commit, and then add only their name.
+//   - when the archive holds a document of its size whose first chunk has
+//     the same CRC-32C (the size/ index), or
+//   - when an earlier file of this import has that size and first-chunk
+//     CRC: the first such file claims them and is stored as usual; the
+//     others are hashed, wait for the claimer's SHA-256, and, when it is
+//     theirs, for its commit, and then add only their name.
 //
-// Files of a size seen nowhere else (nearly all) are read once.
+// The first chunk's CRC keeps files that merely share a size (scans,
+// recordings, disk images of a fixed size) from being read twice or
+// waiting on each other. Other files are read once.
 
 // sizeClaim is the first file of its size in an import.
 type sizeClaim struct {
@@ -34,9 +41,16 @@ type sizeClaim struct {
 	doneOnce  sync.Once
 }
 
-func (im *importer) claim(size int64) (c *sizeClaim, mine bool) {
+// shape is what a copy must share with the file it copies before it is
+// worth hashing: the size and the first chunk's CRC-32C.
+type shape struct {
+	size int64
+	crc0 uint32
+}
+
+func (im *importer) claim(s shape) (c *sizeClaim, mine bool) {
 	fresh := &sizeClaim{ready: make(chan struct{}), committed: make(chan struct{})}
-	v, loaded := im.claims.LoadOrStore(size, fresh)
+	v, loaded := im.claims.LoadOrStore(s, fresh)
 	return v.(*sizeClaim), !loaded
 }
 
@@ -63,9 +77,9 @@ func (c *sizeClaim) giveUp() { c.land(false) }
 // (or about to be, from the claimer of its size). When they are, r is
 // filled as a known copy and nothing is to be stored. Otherwise f is left
 // just after the first chunk, for storeChunks.
-func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, size int64, c *sizeClaim, mine bool) (bool, error) {
+func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *sizeClaim, mine bool) (bool, error) {
 	var held bool
-	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, size); return nil })
+	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, s.size, s.crc0); return nil })
 	if mine && !held {
 		return false, nil
 	}
@@ -124,4 +138,51 @@ func (im *importer) has(id [32]byte) (bool, error) {
 		return err
 	})
 	return has, err
+}
+
+// indexSizes gives every document of more than one chunk its size/ key
+// (archives written before the index existed) and marks the index
+// complete; a no-op once done. The first chunk's CRC-32C is the first
+// four bytes of its stored value.
+func indexSizes(db *badger.DB) error {
+	done := false
+	err := db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(store.KeySizeIndex)
+		done = err == nil
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || done {
+		return err
+	}
+	wb := db.NewWriteBatch()
+	defer wb.Cancel()
+	err = db.View(func(txn *badger.Txn) error {
+		return catalog.Each(txn, func(r *catalog.Record) error {
+			if r.Size <= blob.ChunkSize {
+				return nil
+			}
+			item, err := txn.Get(store.ChunkKey(r.Blob, 0))
+			if err != nil {
+				return nil // a damaged document: verify reports it
+			}
+			var crc uint32
+			item.Value(func(v []byte) error {
+				if len(v) >= 4 {
+					crc = binary.BigEndian.Uint32(v)
+				}
+				return nil
+			})
+			return wb.Set(store.SizeKey(r.Size, crc, r.Sum()), nil)
+		}, nil)
+	})
+	if err == nil {
+		err = wb.Set(store.KeySizeIndex, []byte("1"))
+	}
+	if err == nil {
+		err = wb.Flush()
+	}
+	return err
 }

@@ -48,6 +48,9 @@ func (e *ChunkError) Error() string {
 
 func (e *ChunkError) Unwrap() error { return e.Err }
 
+// Checksum is the CRC-32C (Castagnoli) of data, as stored before a chunk.
+func Checksum(data []byte) uint32 { return crc32.Checksum(data, castagnoli) }
+
 // Encode returns the stored value for chunk data: CRC-32C then data.
 func Encode(data []byte) []byte {
 	v := make([]byte, 4+len(data))

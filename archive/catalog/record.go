@@ -172,16 +172,19 @@ func Put(txn *badger.Txn, r *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := txn.Set(store.DocKey(id), v); err != nil {
-		return err
-	}
-	return txn.Set(store.SizeKey(r.Size, id), nil)
+	return txn.Set(store.DocKey(id), v)
+}
+
+// IndexSize records that document id has n bytes and a first chunk with
+// the CRC-32C crc (for documents of more than one chunk).
+func IndexSize(txn *badger.Txn, n int64, crc uint32, id [32]byte) error {
+	return txn.Set(store.SizeKey(n, crc, id), nil)
 }
 
 // SizeHeld reports whether the archive holds a document of exactly n
-// bytes (by the size index; keys only).
-func SizeHeld(txn *badger.Txn, n int64) bool {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: store.SizePrefix(n)})
+// bytes whose first chunk has the CRC-32C crc (keys only).
+func SizeHeld(txn *badger.Txn, n int64, crc uint32) bool {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: store.SizePrefix(n, crc)})
 	defer it.Close()
 	it.Rewind()
 	return it.Valid()
@@ -194,38 +197,6 @@ func Has(txn *badger.Txn, id [32]byte) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// IndexSizes adds the size/ key of every record that lacks one (archives
-// written before the index existed) and marks the index complete. It is
-// a no-op once done.
-func IndexSizes(db *badger.DB) error {
-	done := false
-	err := db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get(store.KeySizeIndex)
-		done = err == nil
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		return err
-	})
-	if err != nil || done {
-		return err
-	}
-	wb := db.NewWriteBatch()
-	defer wb.Cancel()
-	err = db.View(func(txn *badger.Txn) error {
-		return Each(txn, func(r *Record) error {
-			return wb.Set(store.SizeKey(r.Size, r.Sum()), nil)
-		}, nil)
-	})
-	if err == nil {
-		err = wb.Set(store.KeySizeIndex, []byte("1"))
-	}
-	if err == nil {
-		err = wb.Flush()
-	}
-	return err
 }
 
 // Each calls fn for every record, in ID order. A record that cannot be

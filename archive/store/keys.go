@@ -11,22 +11,26 @@ var (
 	PrefixSize  = []byte("size/")
 	KeyFormat   = []byte("meta/format")
 	KeyBlobSeq  = []byte("seq/blob")
-	// KeySizeIndex is set once every record has its size/ key.
-	KeySizeIndex = []byte("meta/size-index")
+	// KeySizeIndex is set once every document of more than one chunk has
+	// its size/ key.
+	KeySizeIndex = []byte("meta/size-index-2")
 )
 
-// SizePrefix is the prefix of the size/ keys of documents of size n.
-func SizePrefix(n int64) []byte {
-	k := make([]byte, len(PrefixSize)+8, len(PrefixSize)+8+32)
+// SizePrefix is the prefix of the size/ keys of the documents of n bytes
+// whose first chunk has the CRC-32C crc.
+func SizePrefix(n int64, crc uint32) []byte {
+	k := make([]byte, len(PrefixSize)+12, len(PrefixSize)+12+32)
 	copy(k, PrefixSize)
 	binary.BigEndian.PutUint64(k[len(PrefixSize):], uint64(n))
+	binary.BigEndian.PutUint32(k[len(PrefixSize)+8:], crc)
 	return k
 }
 
-// SizeKey indexes document id under its size n (empty value), so that an
-// import can tell cheaply whether a file could be a duplicate.
-func SizeKey(n int64, id [32]byte) []byte {
-	return append(SizePrefix(n), id[:]...)
+// SizeKey indexes document id (empty value) under its size n and its
+// first chunk's CRC-32C, so that an import can tell cheaply whether a
+// large file could be a copy of a document the archive holds.
+func SizeKey(n int64, crc uint32, id [32]byte) []byte {
+	return append(SizePrefix(n, crc), id[:]...)
 }
 
 // DocKey is the key of a document's record.
