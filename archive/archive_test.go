@@ -415,3 +415,30 @@ func TestCopiesInOneImportStoreOnce(t *testing.T) {
 		t.Fatalf("%d pending markers left", n)
 	}
 }
+
+// A listing made by Scan before the archive is open imports exactly what
+// Import would have found itself; a listing of other paths is ignored.
+func TestImportFromScan(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "a", "one.txt"), []byte("one"))
+	writeFile(t, filepath.Join(src, "a", "sub", "two.txt"), []byte("two"))
+	writeFile(t, filepath.Join(src, "b", "three.txt"), []byte("three"))
+	if err := os.Symlink("one.txt", filepath.Join(src, "a", "link")); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{filepath.Join(src, "a")}
+	listing := archive.Scan(context.Background(), paths)
+	writeFile(t, filepath.Join(src, "a", "later.txt"), []byte("added after the scan"))
+
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	res, err := a.Import(context.Background(), paths, archive.ImportOptions{Listing: listing})
+	if err != nil || res.Added != 2 || len(res.Skipped) != 1 {
+		t.Fatalf("import from the listing: %+v %v", res, err)
+	}
+	other := []string{filepath.Join(src, "b")}
+	res, err = a.Import(context.Background(), other, archive.ImportOptions{Listing: listing})
+	if err != nil || res.Added != 1 || res.Files[0].Path != filepath.Join(src, "b", "three.txt") {
+		t.Fatalf("a listing of other paths was not ignored: %+v %v", res, err)
+	}
+}

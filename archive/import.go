@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,9 +24,12 @@ import (
 
 // ImportOptions controls an import.
 type ImportOptions struct {
-	Source   string // where the material came from ("leak from X, USB stick")
-	Note     string
-	Workers  int // default: one per core, at most maxImportWorkers
+	Source  string // where the material came from ("leak from X, USB stick")
+	Note    string
+	Workers int // default: one per core, at most maxImportWorkers
+	// Listing, when made by Scan of the same paths, is used instead of
+	// listing them again.
+	Listing  *Listing
 	Progress progress.Func
 
 	// event, when set, replaces the ingest event (derive, receive): it may
@@ -97,7 +101,14 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs, skipped, err := walk(ctx, paths)
+	var jobs []job
+	var skipped []Skipped
+	var err error
+	if l := opt.Listing; l != nil && slices.Equal(l.paths, paths) {
+		jobs, skipped, err = l.jobs, l.skipped, l.err
+	} else {
+		jobs, skipped, err = walk(ctx, paths)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // job is one regular file to import.
@@ -18,6 +19,24 @@ type job struct {
 type Skipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+}
+
+// Listing is what Scan found under some paths, for Import.
+type Listing struct {
+	paths   []string
+	jobs    []job
+	skipped []Skipped
+	err     error
+}
+
+// Scan lists what importing paths would import, without an archive. A
+// front end can scan the sources while the archive is still being
+// unlocked (the passphrase's key derivation takes most of a second; the
+// scan of 30,000 files ~0.4 s) and hand the listing to Import through
+// ImportOptions.Listing.
+func Scan(ctx context.Context, paths []string) *Listing {
+	jobs, skipped, err := walk(ctx, paths)
+	return &Listing{paths: slices.Clone(paths), jobs: jobs, skipped: skipped, err: err}
 }
 
 // walk lists the regular files under paths without following symbolic

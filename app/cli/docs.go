@@ -61,12 +61,16 @@ func runImport(env *Env, args []string) error {
 	if len(paths) == 0 {
 		return &exitError{ExitFailed, errors.New("name at least one file or folder to import")}
 	}
+	// List the sources while the passphrase unlocks the archive.
+	scanned := make(chan *archive.Listing, 1)
+	go func() { scanned <- archive.Scan(env.ctx, paths) }()
 	a, err := env.open(createIfMissing)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing")})
+	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
+		Listing: <-scanned})
 	if res != nil {
 		if *asJSON {
 			writeJSON(env.Stdout, res)
