@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -346,5 +348,61 @@ func TestCreateProgress(t *testing.T) {
 	}
 	if calls == 0 || !last.Done || last.Files != 2 || last.TotalFiles != 2 || last.Bytes != 3 || last.TotalBytes != 3 {
 		t.Fatalf("last progress %+v after %d calls", last, calls)
+	}
+}
+
+// A zip bundle's payload is written one entry after another while a reader
+// runs ahead: documents of several buffers and of none come out whole and
+// in their places, and the bag validates.
+func TestZipPayloadReadAhead(t *testing.T) {
+	big := strings.Repeat("0123456789abcdef", 5<<20/16+3) // 5 MiB and a bit: several buffers
+	files := map[string]string{"big.bin": big, "empty.txt": "", "small.txt": "small"}
+	a := newArchive(t, files)
+	out := filepath.Join(t.TempDir(), "b.zip")
+	if _, err := bundle.Create(ctx, a, bundle.Options{Out: out, Docs: allDocs(t, a)}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	got := map[string]string{}
+	for _, f := range zr.File {
+		if !strings.Contains(f.Name, "/data/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[f.Name[strings.Index(f.Name, "/data/")+len("/data/"):]] = string(b)
+	}
+	for name, want := range files {
+		var found bool
+		for p, b := range got {
+			if strings.HasSuffix(p, name) {
+				found = true
+				if b != want {
+					t.Errorf("%s: %d bytes in the zip, want %d", name, len(b), len(want))
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s missing from the zip: %v", name, slices.Collect(maps.Keys(got)))
+		}
+	}
+	fsys, closer, err := bag.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	if _, rep := bag.Validate(ctx, fsys, bag.Options{}); rep.HasProblems() {
+		t.Fatalf("the zip bag does not validate: %+v", rep.Findings)
 	}
 }

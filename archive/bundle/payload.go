@@ -23,21 +23,7 @@ import (
 func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string, ctr *progress.Counter) error {
 	ps, ok := w.s.(parallelSink)
 	if !ok || len(recs) < 2 {
-		buf := make([]byte, 1<<20)
-		for i, r := range recs {
-			ctr.SetCurrent(paths[i])
-			dst, err := w.s.create(paths[i], false)
-			var s sums
-			if err == nil {
-				s, err = w.copyDoc(ctx, a, r, paths[i], dst, buf, ctr)
-			}
-			if err != nil {
-				return payloadError(ctx, r, paths[i], err)
-			}
-			w.files = append(w.files, s)
-			ctr.AddFile()
-		}
-		return nil
+		return w.payloadsInOrder(ctx, a, recs, paths, ctr)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
