@@ -217,15 +217,20 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", ProofsFormat, cp.Size); err != nil {
 		return err
 	}
+	prover, err := tlog.NewProver(a.DB(), cp.Size)
+	if err != nil {
+		return err
+	}
+	defer prover.Close()
 	for k, i := range events {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := tlog.ReadEvent(a.DB(), i)
+		b, err := prover.Event(i)
 		if err != nil {
 			return err
 		}
-		p, err := tlog.InclusionProof(a.DB(), i, cp.Size)
+		p, err := prover.Prove(i)
 		if err != nil {
 			return err
 		}
@@ -241,7 +246,7 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 			return err
 		}
 	}
-	_, err := io.WriteString(out, "\n]}\n")
+	_, err = io.WriteString(out, "\n]}\n")
 	return err
 }
 
