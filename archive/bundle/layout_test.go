@@ -88,3 +88,32 @@ func FuzzEncodeName(f *testing.F) {
 		DecodeName(name) // any input: an error or a value, never a panic
 	})
 }
+
+func TestFolderSpans(t *testing.T) {
+	many := make([]string, maxSpan+3)
+	for i := range many {
+		many[i] = "data/big/f" + strings.Repeat("x", i)
+	}
+	tests := []struct {
+		name  string
+		paths []string
+		want  [][2]int
+	}{
+		{"none", nil, nil},
+		{"one", []string{"data/a"}, [][2]int{{0, 1}}},
+		{"folders in turn", []string{"data/a/1", "data/a/2", "data/b/1", "data/a/3", "data/c"},
+			[][2]int{{0, 2}, {2, 3}, {3, 4}, {4, 5}}},
+		{"a folder longer than a span", many, [][2]int{{0, maxSpan}, {maxSpan, maxSpan + 3}}},
+	}
+	for _, tc := range tests {
+		got := folderSpans(tc.paths)
+		if len(got) != len(tc.want) {
+			t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	}
+}

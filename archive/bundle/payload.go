@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"path"
 	"runtime"
 	"sync"
 
@@ -28,36 +29,25 @@ func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*ca
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	out := make([]sums, len(recs))
-	next := make(chan int)
+	next := make(chan [2]int) // [from, to) of recs
 	var wg sync.WaitGroup
 	for range min(runtime.NumCPU(), len(recs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 1<<20)
-			for i := range next {
-				r := recs[i]
-				ctr.SetCurrent(paths[i])
-				f, err := ps.open(paths[i])
-				if err == nil {
-					out[i], err = w.copyDoc(ctx, a, r, paths[i], f, buf, ctr)
-					if cerr := f.Close(); err == nil {
-						err = cerr
-					}
+			for span := range next {
+				for i := span[0]; i < span[1]; i++ {
+					w.payloadAt(ctx, cancel, a, ps, recs, paths, out, i, buf, ctr)
 				}
-				if err != nil {
-					cancel(payloadError(ctx, r, paths[i], err))
-					continue
-				}
-				ctr.AddFile()
 			}
 		}()
 	}
-	for i := range recs {
+	for _, span := range folderSpans(paths) {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- i
+		next <- span
 	}
 	close(next)
 	wg.Wait()
@@ -69,6 +59,50 @@ func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*ca
 	}
 	w.files = append(w.files, out...)
 	return nil
+}
+
+// maxSpan bounds the files of one folder a worker takes at a time.
+const maxSpan = 64
+
+// folderSpans cuts paths (in order) into runs of files of the same
+// folder, at most maxSpan long. Workers take a run each, so that two of
+// them rarely create files in one folder at once: the file system
+// serialises creations in a folder, and a worker waiting for that lock
+// spins on a core the other could use.
+func folderSpans(paths []string) [][2]int {
+	var spans [][2]int
+	for from := 0; from < len(paths); {
+		dir := path.Dir(paths[from])
+		to := from + 1
+		for to < len(paths) && to-from < maxSpan && path.Dir(paths[to]) == dir {
+			to++
+		}
+		spans = append(spans, [2]int{from, to})
+		from = to
+	}
+	return spans
+}
+
+// payloadAt writes document i; an error cancels the others.
+func (w *bagWriter) payloadAt(ctx context.Context, cancel context.CancelCauseFunc, a *archive.Archive, ps parallelSink,
+	recs []*catalog.Record, paths []string, out []sums, i int, buf []byte, ctr *progress.Counter) {
+	if ctx.Err() != nil {
+		return
+	}
+	r := recs[i]
+	ctr.SetCurrent(paths[i])
+	f, err := ps.open(paths[i])
+	if err == nil {
+		out[i], err = w.copyDoc(ctx, a, r, paths[i], f, buf, ctr)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		cancel(payloadError(ctx, r, paths[i], err))
+		return
+	}
+	ctr.AddFile()
 }
 
 // copyDoc copies one document into dst and returns its checksums. Its
