@@ -20,7 +20,7 @@ func (c *checker) event(i int64, ev *tlog.Event) {
 		c.introduced[d] = true
 	}
 	for _, d := range ev.DocIDs() {
-		if _, err := c.txn.Get(tlog.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
+		if _, err := c.evTxn.Get(tlog.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
 			c.add(report.Finding{Code: DocIndexMissing, Path: eventPath(i), Doc: hex.EncodeToString(d[:]),
 				Message: fmt.Sprintf("event %d is not indexed under a document it names, so that document's provenance would miss it", i)})
 		}

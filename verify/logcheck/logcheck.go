@@ -21,6 +21,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -108,7 +109,7 @@ func Check(ctx context.Context, db *badger.DB, opt Options, rep *report.Report) 
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	c := &checker{ctx: ctx, opt: opt, rep: rep, counts: map[string]int{},
+	c := &checker{ctx: ctx, db: db, opt: opt, rep: rep, counts: map[string]int{},
 		events: newFrontier(), stored: newFrontier(),
 		introduced: map[[32]byte]bool{}, exists: map[[32]byte]bool{}}
 	err := db.View(func(txn *badger.Txn) error {
@@ -141,7 +142,9 @@ func Check(ctx context.Context, db *badger.DB, opt Options, rep *report.Report) 
 // checker holds the state of one check.
 type checker struct {
 	ctx    context.Context
+	db     *badger.DB
 	txn    *badger.Txn
+	mu     sync.Mutex // guards counts: the event stage adds findings too
 	opt    Options
 	rep    *report.Report
 	counts map[string]int // findings per code
@@ -156,9 +159,13 @@ type checker struct {
 	// (to check the stored interior hashes). nil once broken.
 	events, stored *frontier
 
+	// Read by the event stage (see scanEvents) only, until it ends.
 	introduced map[[32]byte]bool
 	exists     map[[32]byte]bool
 	lastTime   time.Time
+	evTxn      *badger.Txn // the event stage's own read transaction
+	parsed     chan<- []rawEvent
+	batch      []rawEvent
 	pastSize   int64 // events found at or past the recorded size
 }
 
@@ -174,8 +181,11 @@ func (c *checker) add(f report.Finding) {
 	if f.Severity == "" {
 		f.Severity = report.Problem
 	}
+	c.mu.Lock()
 	c.counts[f.Code]++
-	if c.counts[f.Code] <= maxPerCode {
+	listed := c.counts[f.Code] <= maxPerCode
+	c.mu.Unlock()
+	if listed {
 		c.rep.Add(f)
 	}
 }

@@ -95,7 +95,49 @@ func (c *checker) checkpoint(size int64, text []byte, vs note.Verifiers) *tlog.C
 	return cp
 }
 
+// scanEvents checks every event in two stages that run at once: this
+// goroutine follows the tree (leaf hashes, stored hashes, checkpoint
+// roots), which must go in index order; the event stage parses each event
+// and checks what it names, in the same order, on another goroutine with
+// its own read transaction.
 func (c *checker) scanEvents() error {
+	parsed := make(chan []rawEvent, 4)
+	c.parsed = parsed
+	stageDone := make(chan struct{})
+	c.evTxn = c.db.NewTransaction(false)
+	go func() {
+		defer close(stageDone)
+		defer c.evTxn.Discard()
+		for batch := range parsed {
+			for _, e := range batch {
+				ev, err := tlog.ParseEvent(e.b)
+				if err != nil {
+					c.add(report.Finding{Code: EventMalformed, Path: eventPath(e.i), Message: fmt.Sprintf("event %d: %v", e.i, err)})
+					continue
+				}
+				c.event(e.i, ev)
+			}
+		}
+	}()
+	c.batch = make([]rawEvent, 0, eventBatch)
+	err := c.scanTree()
+	if len(c.batch) > 0 && err == nil {
+		parsed <- c.batch
+	}
+	close(parsed)
+	<-stageDone
+	return err
+}
+
+// rawEvent is an event's index and bytes, for the event stage.
+type rawEvent struct {
+	i int64
+	b []byte
+}
+
+const eventBatch = 256
+
+func (c *checker) scanTree() error {
 	c.rootsAt(0)
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = tlog.EventPrefix
@@ -159,11 +201,14 @@ func (c *checker) step(i int64, b []byte) error {
 	if err := c.addLeaves(i, leaf, stored); err != nil {
 		return err
 	}
-	ev, err := tlog.ParseEvent(b)
-	if err != nil {
-		c.add(report.Finding{Code: EventMalformed, Path: eventPath(i), Message: fmt.Sprintf("event %d: %v", i, err)})
-	} else {
-		c.event(i, ev)
+	c.batch = append(c.batch, rawEvent{i, b})
+	if len(c.batch) == eventBatch {
+		select {
+		case c.parsed <- c.batch:
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		}
+		c.batch = make([]rawEvent, 0, eventBatch)
 	}
 	return nil
 }
