@@ -91,22 +91,28 @@ func FuzzEncodeName(f *testing.F) {
 
 func TestFolderSpans(t *testing.T) {
 	many := make([]string, maxSpan+3)
+	manySizes := make([]int64, len(many))
 	for i := range many {
 		many[i] = "data/big/f" + strings.Repeat("x", i)
+		manySizes[i] = 10
 	}
 	tests := []struct {
 		name  string
 		paths []string
+		sizes []int64
 		want  [][2]int
 	}{
-		{"none", nil, nil},
-		{"one", []string{"data/a"}, [][2]int{{0, 1}}},
-		{"folders in turn", []string{"data/a/1", "data/a/2", "data/b/1", "data/a/3", "data/c"},
+		{"none", nil, nil, nil},
+		{"one", []string{"data/a"}, []int64{5}, [][2]int{{0, 1}}},
+		{"folders in turn", []string{"data/a/1", "data/a/2", "data/b/1", "data/a/3", "data/c"}, []int64{1, 1, 1, 1, 1},
 			[][2]int{{0, 2}, {2, 3}, {3, 4}, {4, 5}}},
-		{"a folder longer than a span", many, [][2]int{{0, maxSpan}, {maxSpan, maxSpan + 3}}},
+		{"a folder longer than a span", many, manySizes, [][2]int{{0, maxSpan}, {maxSpan, maxSpan + 3}}},
+		{"large files go alone", []string{"data/v/1", "data/v/2", "data/v/3", "data/v/4"},
+			[]int64{maxSpanBytes + 1, 10, maxSpanBytes - 20, 15},
+			[][2]int{{0, 1}, {1, 3}, {3, 4}}},
 	}
 	for _, tc := range tests {
-		got := folderSpans(tc.paths)
+		got := folderSpans(tc.paths, tc.sizes)
 		if len(got) != len(tc.want) {
 			t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
 		}

@@ -43,7 +43,11 @@ func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*ca
 			}
 		}()
 	}
-	for _, span := range folderSpans(paths) {
+	sizes := make([]int64, len(recs))
+	for i, r := range recs {
+		sizes[i] = r.Size
+	}
+	for _, span := range folderSpans(paths, sizes) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -61,20 +65,26 @@ func (w *bagWriter) payloads(ctx context.Context, a *archive.Archive, recs []*ca
 	return nil
 }
 
-// maxSpan bounds the files of one folder a worker takes at a time.
-const maxSpan = 64
+// A worker takes at most maxSpan files, and maxSpanBytes bytes unless a
+// single file is larger, of one folder at a time.
+const (
+	maxSpan      = 64
+	maxSpanBytes = 4 << 20
+)
 
-// folderSpans cuts paths (in order) into runs of files of the same
-// folder, at most maxSpan long. Workers take a run each, so that two of
-// them rarely create files in one folder at once: the file system
-// serialises creations in a folder, and a worker waiting for that lock
-// spins on a core the other could use.
-func folderSpans(paths []string) [][2]int {
+// folderSpans cuts paths (in order) into runs of small files of the same
+// folder. Workers take a run each, so that two of them rarely create
+// files in one folder at once: the file system serialises creations in a
+// folder, and a worker waiting for that lock spins on a core the other
+// could use. Large files go alone, so that they are still written side by
+// side.
+func folderSpans(paths []string, sizes []int64) [][2]int {
 	var spans [][2]int
 	for from := 0; from < len(paths); {
 		dir := path.Dir(paths[from])
-		to := from + 1
-		for to < len(paths) && to-from < maxSpan && path.Dir(paths[to]) == dir {
+		to, bytes := from+1, sizes[from]
+		for to < len(paths) && to-from < maxSpan && bytes+sizes[to] <= maxSpanBytes && path.Dir(paths[to]) == dir {
+			bytes += sizes[to]
 			to++
 		}
 		spans = append(spans, [2]int{from, to})
