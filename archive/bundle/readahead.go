@@ -67,7 +67,7 @@ func readAhead(ctx context.Context, a *archive.Archive, recs []*catalog.Record) 
 					return
 				}
 				if n == 0 {
-					free <- buf
+					free <- buf // taken from free just now: there is room
 				}
 			}
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -100,10 +100,17 @@ func (w *bagWriter) payloadsInOrder(ctx context.Context, a *archive.Archive, rec
 		}
 		for {
 			var p piece
+			var open bool
 			select {
-			case p = <-pieces:
+			case p, open = <-pieces:
 			case <-ctx.Done():
 				return payloadError(ctx, r, paths[i], ctx.Err())
+			}
+			if !open { // the reader stopped: cancelled
+				if err = ctx.Err(); err == nil {
+					err = errors.New("the reader stopped before the document's end")
+				}
+				break
 			}
 			if p.done {
 				err = p.err
@@ -111,7 +118,10 @@ func (w *bagWriter) payloadsInOrder(ctx context.Context, a *archive.Archive, rec
 			}
 			_, err = dst.Write(p.data)
 			ctr.AddBytes(int64(len(p.data)))
-			free <- p.data[:cap(p.data)]
+			select {
+			case free <- p.data[:cap(p.data)]:
+			default: // never full while the reader runs; do not wait if it stopped
+			}
 			if err == nil {
 				err = ctx.Err()
 			}
