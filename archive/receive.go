@@ -323,7 +323,7 @@ func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf [
 			sinks = append(sinks, others[alg])
 		}
 	}
-	_, err = io.CopyBuffer(io.MultiWriter(sinks...), &stageReader{ctx, src, ctr}, buf)
+	_, err = io.CopyBuffer(io.MultiWriter(sinks...), &progress.Reader{Ctx: ctx, R: src, Ctr: ctr}, buf)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, err)
 	}
@@ -336,19 +336,4 @@ func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf [
 		}
 	}
 	return nil
-}
-
-type stageReader struct {
-	ctx context.Context
-	r   io.Reader
-	ctr *progress.Counter
-}
-
-func (s *stageReader) Read(p []byte) (int, error) {
-	if err := s.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := s.r.Read(p)
-	s.ctr.AddBytes(int64(n))
-	return n, err
 }

@@ -107,10 +107,7 @@ func (l Layout) ChunkLen(i uint32) int {
 // returns the data. Errors that mean "read, but wrong" wrap ErrCorrupt or
 // ErrMissing inside a *ChunkError; any other error could not read.
 func ReadChunk(txn *badger.Txn, l Layout, i uint32, buf []byte) ([]byte, []byte, error) {
-	item, err := txn.Get(store.ChunkKey(l.Blob, i))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, buf, &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
-	}
+	item, err := getChunk(txn, l, i)
 	if err != nil {
 		return nil, buf, err
 	}
@@ -125,14 +122,20 @@ func ReadChunk(txn *badger.Txn, l Layout, i uint32, buf []byte) ([]byte, []byte,
 	return data, v, nil
 }
 
+// getChunk looks chunk i up; a chunk that is not there is ErrMissing.
+func getChunk(txn *badger.Txn, l Layout, i uint32) (*badger.Item, error) {
+	item, err := txn.Get(store.ChunkKey(l.Blob, i))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
+	}
+	return item, err
+}
+
 // VisitChunk checks chunk i and hands its data to fn without copying it
 // out of the store: with an unencrypted store the data is Badger's memory
 // map, so fn must not keep it. Errors are those of ReadChunk.
 func VisitChunk(txn *badger.Txn, l Layout, i uint32, fn func(data []byte)) error {
-	item, err := txn.Get(store.ChunkKey(l.Blob, i))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
-	}
+	item, err := getChunk(txn, l, i)
 	if err != nil {
 		return err
 	}

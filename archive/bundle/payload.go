@@ -128,7 +128,7 @@ func (w *bagWriter) copyDoc(ctx context.Context, a *archive.Archive, r *catalog.
 		h512 = sha512.New()
 		dst = io.MultiWriter(dst, h512)
 	}
-	if _, err := io.CopyBuffer(&ctxWriter{ctx: ctx, w: dst, ctr: ctr}, src, buf); err != nil {
+	if _, err := io.CopyBuffer(&progress.Writer{Ctx: ctx, W: dst, Ctr: ctr}, src, buf); err != nil {
 		return sums{}, err
 	}
 	s := sums{path: name, sha256: r.ID}
@@ -150,22 +150,4 @@ func payloadError(ctx context.Context, r *catalog.Record, path string, err error
 		return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
 	}
 	return fmt.Errorf("writing %s: %w", path, err)
-}
-
-// ctxWriter stops a copy when ctx ends and counts progress. It wraps the
-// destination, not the source, so that the archive's reader can write
-// straight from the store (io.WriterTo).
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-	ctr *progress.Counter
-}
-
-func (c *ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.w.Write(p)
-	c.ctr.AddBytes(int64(n))
-	return n, err
 }

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
-
-	badger "github.com/dgraph-io/badger/v4"
 )
 
 // The guard copies the newest value-log file before every writable open,
@@ -31,19 +29,6 @@ type seal struct {
 
 // guardCopies counts guard copies made, for tests.
 var guardCopies atomic.Int64
-
-// Close closes db and, for a store opened for writing, seals its newest
-// value-log file. A seal that cannot be written only costs the next open
-// a copy.
-func Close(db *badger.DB, dir string, readOnly bool) error {
-	if err := db.Close(); err != nil {
-		return err
-	}
-	if !readOnly {
-		writeSeal(dir)
-	}
-	return nil
-}
 
 func writeSeal(dir string) {
 	file, err := newestVlog(dir)

@@ -151,6 +151,19 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	return db, nil
 }
 
+// Close closes db and, for a store opened for writing, seals its newest
+// value-log file. A seal that cannot be written only costs the next open
+// a copy.
+func Close(db *badger.DB, dir string, readOnly bool) error {
+	if err := db.Close(); err != nil {
+		return err
+	}
+	if !readOnly {
+		writeSeal(dir)
+	}
+	return nil
+}
+
 func checkManifest(dir string, opts badger.Options) error {
 	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))
 	if errors.Is(err, os.ErrNotExist) {
