@@ -9,6 +9,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/pathsafe"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // assignPaths gives each record its payload path: "data/" and its export
@@ -103,12 +104,12 @@ func DecodeName(s string) (string, error) {
 			continue
 		}
 		if i+2 >= len(s) {
-			return "", fmt.Errorf("%q ends in an incomplete %%-escape", clip(s))
+			return "", fmt.Errorf("%q ends in an incomplete %%-escape", quote.Clip(s))
 		}
 		hi, ok1 := unhex(s[i+1])
 		lo, ok2 := unhex(s[i+2])
 		if !ok1 || !ok2 {
-			return "", fmt.Errorf("%q holds %q, which is not a %%-escape", clip(s), s[i:i+3])
+			return "", fmt.Errorf("%q holds %q, which is not a %%-escape", quote.Clip(s), s[i:i+3])
 		}
 		b.WriteByte(hi<<4 | lo)
 		i += 2
@@ -126,16 +127,4 @@ func unhex(c byte) (byte, bool) {
 		return c - 'a' + 10, true
 	}
 	return 0, false
-}
-
-// clip shortens text quoted in an error message.
-func clip(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	n := 80
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

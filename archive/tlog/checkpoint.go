@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -129,7 +130,7 @@ func parseBody(text string) (*Checkpoint, error) {
 	cp.Size = size
 	root, err := base64.StdEncoding.DecodeString(lines[2])
 	if err != nil || len(root) != tlog.HashSize || base64.StdEncoding.EncodeToString(root) != lines[2] {
-		return nil, bad("the root hash %q is not 32 bytes of standard base64", clip(lines[2]))
+		return nil, bad("the root hash %q is not 32 bytes of standard base64", quote.Clip(lines[2]))
 	}
 	copy(cp.Root[:], root)
 	for _, ext := range lines[3:] {
@@ -148,15 +149,15 @@ func parseSize(s string) (int64, error) {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return 0, fmt.Errorf("the size %q is not a decimal number", clip(s))
+			return 0, fmt.Errorf("the size %q is not a decimal number", quote.Clip(s))
 		}
 	}
 	if len(s) > 1 && s[0] == '0' {
-		return 0, fmt.Errorf("the size %q has a leading zero", clip(s))
+		return 0, fmt.Errorf("the size %q has a leading zero", quote.Clip(s))
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n > 1<<62 {
-		return 0, fmt.Errorf("the size %q is too large", clip(s))
+		return 0, fmt.Errorf("the size %q is too large", quote.Clip(s))
 	}
 	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/custody-app/custody/archive/quote"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -228,7 +229,7 @@ func verifyCheckpoint(p *Proof, verifier note.Verifier, res *ProofResult) (*Chec
 	}
 	own, err := note.NewVerifier(p.Key)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: key %q is not a verifier key", ErrMalformedProof, clip(p.Key))
+		return nil, nil, fmt.Errorf("%w: key %q is not a verifier key", ErrMalformedProof, quote.Clip(p.Key))
 	}
 	vs := note.VerifierList(own)
 	cp, err := ParseCheckpoint(p.Checkpoint, vs)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -263,7 +264,7 @@ func parseEvent(b []byte) (*Event, error) {
 	}
 	var v int64
 	if err := json.Unmarshal(w.V, &v); err != nil {
-		return nil, fmt.Errorf(`field "v" is %s, not a whole number`, clip(string(w.V)))
+		return nil, fmt.Errorf(`field "v" is %s, not a whole number`, quote.Clip(string(w.V)))
 	}
 	if v != Version {
 		return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", v, Version, ErrVersion)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -264,14 +265,14 @@ func parseProof(b []byte) (*Proof, error) {
 		return nil, jsonTypeError(err)
 	}
 	if w.Format != ProofFormat {
-		return nil, fmt.Errorf("format %q is not %q", clip(w.Format), ProofFormat)
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(w.Format), ProofFormat)
 	}
 	p := &Proof{Checkpoint: []byte(w.Checkpoint), Key: w.Key}
 	if p.Doc, err = ParseDocID(w.Doc); err != nil {
 		return nil, err
 	}
 	if _, err := note.NewVerifier(w.Key); err != nil {
-		return nil, fmt.Errorf("key %q is not a verifier key", clip(w.Key))
+		return nil, fmt.Errorf("key %q is not a verifier key", quote.Clip(w.Key))
 	}
 	if p.cp, err = parseUnverified(p.Checkpoint); err != nil {
 		return nil, err
@@ -323,7 +324,7 @@ func parseHashes(list []string) ([]tlog.Hash, error) {
 	for i, s := range list {
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil || len(b) != tlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
-			return nil, fmt.Errorf("hash %q is not 32 bytes of standard base64", clip(s))
+			return nil, fmt.Errorf("hash %q is not 32 bytes of standard base64", quote.Clip(s))
 		}
 		copy(out[i][:], b)
 	}

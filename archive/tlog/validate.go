@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"sort"
 	"time"
-	"unicode/utf8"
 )
 
 // checkWire checks the decoded fields of an event against its type.
@@ -127,7 +127,7 @@ func checkTime(s string) error {
 	}
 	t, err := time.Parse(TimeLayout, s)
 	if err != nil || t.Format(TimeLayout) != s {
-		return fmt.Errorf(`time %q is not in the required format (UTC, whole seconds, like 2025-01-31T09:30:00Z)`, clip(s))
+		return fmt.Errorf(`time %q is not in the required format (UTC, whole seconds, like 2025-01-31T09:30:00Z)`, quote.Clip(s))
 	}
 	return nil
 }
@@ -174,28 +174,16 @@ func checkDocField(field, s string) error {
 func ParseDocID(s string) ([32]byte, error) {
 	var id [32]byte
 	if len(s) != 64 {
-		return id, fmt.Errorf("document ID %q is not 64 hex digits", clip(s))
+		return id, fmt.Errorf("document ID %q is not 64 hex digits", quote.Clip(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return id, fmt.Errorf("document ID %q is not 64 lowercase hex digits", clip(s))
+			return id, fmt.Errorf("document ID %q is not 64 lowercase hex digits", quote.Clip(s))
 		}
 	}
 	hex.Decode(id[:], []byte(s))
 	return id, nil
-}
-
-// clip shortens text quoted in an error message.
-func clip(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	n := 80
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // Timestamp returns the event's claimed time. It is zero for an event that

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -129,15 +130,15 @@ func (v *validator) readManifest(name, alg string, tag bool) *manifest {
 			}
 			sum, raw, ok := cutSpace(line)
 			if !ok || raw == "" {
-				issues = append(issues, problem(ManifestLineMalformed, n, "line %d %q is not \"CHECKSUM PATH\"", n, clip(line)))
+				issues = append(issues, problem(ManifestLineMalformed, n, "line %d %q is not \"CHECKSUM PATH\"", n, quote.Clip(line)))
 				return
 			}
 			if !isHex(sum) || (known && len(sum) != algo.hex) {
-				is := problem(ManifestLineMalformed, n, "line %d: %q is not a %s checksum (%d hex digits)", n, clip(sum), alg, algo.hex)
+				is := problem(ManifestLineMalformed, n, "line %d: %q is not a %s checksum (%d hex digits)", n, quote.Clip(sum), alg, algo.hex)
 				if !known {
-					is = problem(ManifestLineMalformed, n, "line %d: %q is not a checksum in hex", n, clip(sum))
+					is = problem(ManifestLineMalformed, n, "line %d: %q is not a checksum in hex", n, quote.Clip(sum))
 				}
-				is.found = clip(sum)
+				is.found = quote.Clip(sum)
 				issues = append(issues, is)
 				return
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -185,7 +186,7 @@ func parseBagInfo(r io.Reader) ([]Field, []issue, error) {
 		}
 		label, value, ok := strings.Cut(line, ":")
 		if !ok || strings.TrimSpace(label) == "" {
-			out = append(out, problem(BagInfoLineMalformed, n, "line %d %q is not \"Label: value\"", n, clip(line)))
+			out = append(out, problem(BagInfoLineMalformed, n, "line %d %q is not \"Label: value\"", n, quote.Clip(line)))
 			return
 		}
 		if t := strings.TrimSpace(label); t != label {
@@ -235,16 +236,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// clip shortens a line quoted in a message.
-func clip(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	i := 80
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
 }

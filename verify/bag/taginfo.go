@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/custody-app/custody/archive/pathsafe"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -100,7 +101,7 @@ func (v *validator) readFetch() {
 			}
 			e, raw, ok := parseFetchLine(line)
 			if !ok {
-				issues = append(issues, problem(FetchLineMalformed, n, "line %d %q is not \"URL LENGTH PATH\"", n, clip(line)))
+				issues = append(issues, problem(FetchLineMalformed, n, "line %d %q is not \"URL LENGTH PATH\"", n, quote.Clip(line)))
 				return
 			}
 			p, ok := v.cleanPath(name, n, raw)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/tlog"
 	"github.com/custody-app/custody/verify/bag"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -101,7 +102,7 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 		return nil, err
 	}
 	if format != abundle.ProofsFormat {
-		return nil, fmt.Errorf("format %q is not %q", clip(format), abundle.ProofsFormat)
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), abundle.ProofsFormat)
 	}
 	if ps.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)
@@ -169,7 +170,7 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 		return nil, err
 	}
 	if format != abundle.ConsistencyFormat {
-		return nil, fmt.Errorf("format %q is not %q", clip(format), abundle.ConsistencyFormat)
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), abundle.ConsistencyFormat)
 	}
 	if cs.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)

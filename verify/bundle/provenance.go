@@ -11,6 +11,7 @@ import (
 
 	abundle "github.com/custody-app/custody/archive/bundle"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/tlog"
 	"github.com/custody-app/custody/verify/report"
 	"golang.org/x/mod/sumdb/note"
@@ -214,12 +215,12 @@ func (p *prover) readKeys(b []byte) {
 	for i, l := range lines {
 		v, info, err := keys.ParseVerifierKey(l)
 		if err != nil {
-			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: clip(l),
+			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: quote.Clip(l),
 				Message: fmt.Sprintf("key on line %d is not used: %v", i+1, err)})
 			continue
 		}
 		if p.bundleKey[info.Name] != nil {
-			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: clip(l),
+			p.add(report.Finding{Code: KeyMalformed, Path: abundle.FileKeys, Found: quote.Clip(l),
 				Message: fmt.Sprintf("key on line %d has the same name as an earlier one; it is not used", i+1)})
 			continue
 		}

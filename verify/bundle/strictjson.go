@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/tlog"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -132,11 +133,11 @@ func decodeCount(dec *json.Decoder, n *int64) error {
 	}
 	s := string(num)
 	if s == "" || len(s) > 19 || strings.TrimLeft(s, "0123456789") != "" || len(s) > 1 && s[0] == '0' {
-		return fmt.Errorf("%q is not a whole number written plainly", clip(s))
+		return fmt.Errorf("%q is not a whole number written plainly", quote.Clip(s))
 	}
 	v, err := num.Int64()
 	if err != nil || v > 1<<62 {
-		return fmt.Errorf("%q is too large", clip(s))
+		return fmt.Errorf("%q is too large", quote.Clip(s))
 	}
 	*n = v
 	return nil
@@ -164,7 +165,7 @@ func decodeHashes(dec *json.Decoder, out *[]sumtlog.Hash) error {
 	for i, s := range list {
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil || len(b) != sumtlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
-			return fmt.Errorf("hash %q is not 32 bytes of standard base64", clip(s))
+			return fmt.Errorf("hash %q is not 32 bytes of standard base64", quote.Clip(s))
 		}
 		copy(hs[i][:], b)
 	}
@@ -185,16 +186,4 @@ func syntax(err error) error {
 		return errors.New("the JSON ends too early")
 	}
 	return err
-}
-
-// clip shortens text quoted in a message.
-func clip(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	n := 80
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
