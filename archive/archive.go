@@ -21,6 +21,7 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/lock"
+	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -29,6 +30,7 @@ import (
 const (
 	LockFile  = "custody.lock"
 	StoreDir  = "store"
+	PackDir   = "packs"
 	TempDir   = "tmp"
 	formatVer = "1"
 )
@@ -65,6 +67,7 @@ type Archive struct {
 	dir string
 	lk  *lock.Lock
 	db  *badger.DB
+	pk  *pack.Dir
 	log *store.Log
 	cfg store.Config
 	seq *badger.Sequence
@@ -116,6 +119,11 @@ func Open(dir string, opt Options) (*Archive, error) {
 	if err != nil {
 		lk.Release()
 		return nil, err
+	}
+	a.pk, err = pack.Open(filepath.Join(dir, PackDir), a.cfg.EncryptionKey, !a.cfg.ReadOnly)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("cannot open the archive's pack folder: %w", err)
 	}
 	if err := a.init(); err != nil {
 		a.Close()
@@ -190,6 +198,10 @@ func (a *Archive) Close() error {
 	if a.seq != nil {
 		errs = append(errs, a.seq.Release())
 	}
+	if a.pk != nil {
+		errs = append(errs, a.pk.Close())
+		a.pk = nil
+	}
 	if a.db != nil {
 		errs = append(errs, store.Close(a.db, filepath.Join(a.dir, StoreDir), a.cfg.ReadOnly))
 		a.db = nil
@@ -204,6 +216,9 @@ func (a *Archive) Dir() string { return a.dir }
 // DB gives the packages that keep their own records in the store (the
 // provenance log, the trust store, checks) access to it.
 func (a *Archive) DB() *badger.DB { return a.db }
+
+// Packs is the folder of pack files that hold documents' chunks.
+func (a *Archive) Packs() *pack.Dir { return a.pk }
 
 // StoreLog returns the errors and warnings Badger logged.
 func (a *Archive) StoreLog() *store.Log { return a.log }
@@ -246,7 +261,7 @@ func (a *Archive) OpenDoc(id [32]byte) (*blob.Reader, *catalog.Record, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return blob.NewReader(a.db, r.Layout(), id), r, nil
+	return blob.NewReader(a.db, a.pk, r.Layout(), id), r, nil
 }
 
 // ReadRange returns up to n bytes at off, CRC-checked (for previews).
@@ -255,5 +270,5 @@ func (a *Archive) ReadRange(id [32]byte, off, n int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return blob.ReadRange(a.db, r.Layout(), off, n)
+	return blob.ReadRange(a.db, a.pk, r.Layout(), off, n)
 }

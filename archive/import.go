@@ -15,6 +15,7 @@ import (
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/archive/tlog"
@@ -64,9 +65,9 @@ type ready struct {
 	media  string
 	blob   uint64
 	inline []byte // the single chunk's stored value, for small documents
-	multi  bool   // chunks already written under a pending marker
+	staged bool   // chunks already written to pack files, under a pending marker
 	known  bool   // the archive already holds these bytes; nothing was stored
-	crc0   uint32 // CRC-32C of the first chunk, for documents of more than one chunk
+	crc0   uint32 // CRC-32C of the first chunk, for staged documents
 	claim  *sizeClaim
 }
 
@@ -78,13 +79,18 @@ const (
 	readyQueue       = 64
 )
 
-// chunkBatchBytes bounds the chunk bytes a worker holds before writing.
-const chunkBatchBytes = 8 << 20
+// packMin is the size from which a document's bytes go to pack files;
+// smaller ones are kept in Badger, in the transaction of their record
+// (a file write per 4 KiB e-mail would cost more than it saves).
+const packMin = 64 << 10
+
+// refBatch is how many chunk references of one document share a
+// transaction.
+const refBatch = 64
 
 // maxImportWorkers bounds the workers of an import whatever the number of
-// cores: each holds up to chunkBatchBytes, and four already hash faster
-// (~1.7 GB/s a core) than Badger's single writer stores, so more would
-// only add memory (peak RssAnon must stay bounded on a 32-core desktop).
+// cores: four already hash (~1.7 GB/s a core) faster than most disks
+// write, so more would only add memory and open files.
 const maxImportWorkers = 4
 
 // spaceCheckEvery is how many bytes may be written between free-space
@@ -211,9 +217,19 @@ func (im *importer) wrote(n int64) error {
 
 func (im *importer) work(todo <-chan job, done chan<- *ready) {
 	buf := make([]byte, 4+blob.ChunkSize)
+	pw := im.a.pk.NewWriter(func() (uint64, error) {
+		n, err := im.a.seq.Next()
+		return n + 1, err
+	})
+	defer func() {
+		// Durable before the import reports success.
+		if err := pw.Close(); err != nil {
+			im.cancel(fmt.Errorf("could not write to disk: %w", err))
+		}
+	}()
 	for j := range todo {
 		im.ctr.SetCurrent(j.name)
-		r, err := im.hashFile(j, buf)
+		r, err := im.hashFile(j, buf, pw)
 		im.ctr.AddFile()
 		if err != nil {
 			if im.ctx.Err() != nil {
@@ -230,7 +246,7 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 		select {
 		case done <- r:
 		case <-im.ctx.Done():
-			if r.multi {
+			if r.staged {
 				blob.Delete(im.a.db, r.blob)
 			}
 			r.claim.land(false)
@@ -240,9 +256,9 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 }
 
 // hashFile streams one file: it hashes every byte once and stores its
-// chunks, inline in the commit for a one-chunk file, or ahead of the
-// commit under a pending marker for a larger one.
-func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
+// chunks, inline in the commit for a small file, or in pack files ahead of
+// the commit, under a pending marker, for a larger one.
+func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err error) {
 	f, err := os.Open(j.path)
 	if err != nil {
 		return nil, err
@@ -266,7 +282,7 @@ func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
 	r.media = catalog.DetectMediaType(buf[4 : 4+n])
 	r.size = int64(n)
 	switch {
-	case n < blob.ChunkSize || isEOF(f):
+	case n < packMin && (n < blob.ChunkSize || isEOF(f)):
 		if n > 0 {
 			r.inline = blob.EncodeInto(append([]byte(nil), buf[:4+n]...))
 		}
@@ -287,7 +303,7 @@ func (im *importer) hashFile(j job, buf []byte) (_ *ready, err error) {
 			return nil, err
 		}
 		if !known {
-			if err := im.storeChunks(f, buf[:4+n], h, r); err != nil {
+			if err := im.storeChunks(f, buf, n, h, r, pw); err != nil {
 				return nil, err
 			}
 			h.Sum(r.id[:0])
@@ -320,12 +336,15 @@ func isEOF(f *os.File) bool {
 	return false
 }
 
-func (im *importer) storeChunks(f *os.File, first []byte, h io.Writer, r *ready) (err error) {
+// storeChunks writes the file's chunks to pack files, the first (n bytes)
+// already in buf[4:], and their references to the store under a pending
+// marker, so that a crash leaves nothing the next open cannot sweep.
+func (im *importer) storeChunks(f *os.File, buf []byte, n int, h io.Writer, r *ready, pw *pack.Writer) (err error) {
 	b, err := im.a.seq.Next()
 	if err != nil {
 		return err
 	}
-	r.blob, r.multi = b+1, true
+	r.blob, r.staged = b+1, true
 	db := im.a.db
 	if err := db.Update(func(txn *badger.Txn) error { return txn.Set(store.PendKey(r.blob), nil) }); err != nil {
 		return err
@@ -335,55 +354,56 @@ func (im *importer) storeChunks(f *os.File, first []byte, h io.Writer, r *ready)
 			blob.Delete(db, r.blob)
 		}
 	}()
-	var pending [][]byte
-	var pendingBytes int
-	flush := func(from uint32) error {
-		if len(pending) == 0 {
+	var refs [][]byte
+	var from uint32
+	flush := func() error {
+		if len(refs) == 0 {
 			return nil
 		}
 		err := db.Update(func(txn *badger.Txn) error {
-			for i, v := range pending {
+			for i, v := range refs {
 				if err := txn.Set(store.ChunkKey(r.blob, from+uint32(i)), v); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err == nil {
-			err = im.wrote(int64(pendingBytes))
-		}
-		pending, pendingBytes = pending[:0], 0
+		from += uint32(len(refs))
+		refs = refs[:0]
 		return err
 	}
-	var idx, batchStart uint32
-	chunk := blob.EncodeInto(append([]byte(nil), first...))
+	data, crc := buf[4:4+n], r.crc0
 	for {
-		pending = append(pending, chunk)
-		pendingBytes += len(chunk)
-		idx++
-		if pendingBytes >= chunkBatchBytes {
-			if err := flush(batchStart); err != nil {
+		ref, err := pw.Append(data)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, blob.EncodeRef(ref, crc))
+		if err := im.wrote(int64(len(data))); err != nil {
+			return err
+		}
+		if len(refs) == refBatch {
+			if err := flush(); err != nil {
 				return err
 			}
-			batchStart = idx
 		}
 		if err := im.ctx.Err(); err != nil {
 			return err
 		}
-		next := make([]byte, 4+blob.ChunkSize)
-		n, err := io.ReadFull(f, next[4:])
+		n, err := io.ReadFull(f, buf[4:])
 		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 			return err
 		}
 		if n == 0 {
 			break
 		}
-		h.Write(next[4 : 4+n])
+		data = buf[4 : 4+n]
+		h.Write(data)
 		im.ctr.AddBytes(int64(n))
 		r.size += int64(n)
-		chunk = blob.EncodeInto(next[:4+n])
+		crc = blob.Checksum(data)
 	}
-	return flush(batchStart)
+	return flush()
 }
 
 // commitAll commits hashed documents in batches, one writer at a time.
@@ -411,7 +431,7 @@ func (im *importer) commitAll(done <-chan *ready) {
 		}
 		if err != nil {
 			for _, r := range batch {
-				if r.multi {
+				if r.staged {
 					blob.Delete(im.a.db, r.blob)
 				}
 			}
@@ -426,7 +446,7 @@ func (im *importer) commitAll(done <-chan *ready) {
 			im.cancel(err)
 			for r := range done { // let workers finish; sweep their blobs
 				r.claim.land(false)
-				if r.multi {
+				if r.staged {
 					blob.Delete(im.a.db, r.blob)
 				}
 			}
@@ -455,7 +475,7 @@ func (im *importer) commit(batch []*ready) error {
 			}
 			if isNew {
 				rec = &catalog.Record{
-					ID: fmt.Sprintf("%x", r.id), Size: r.size, MediaType: r.media, Blob: r.blob,
+					ID: fmt.Sprintf("%x", r.id), Size: r.size, MediaType: r.media, Blob: r.blob, Packed: r.staged,
 					Source: im.opt.Source, Note: im.opt.Note, Imported: now,
 				}
 				if r.inline != nil {
@@ -463,7 +483,7 @@ func (im *importer) commit(batch []*ready) error {
 						return err
 					}
 				}
-				if r.multi {
+				if r.staged {
 					if err := txn.Delete(store.PendKey(r.blob)); err != nil {
 						return err
 					}
@@ -475,7 +495,7 @@ func (im *importer) commit(batch []*ready) error {
 				bytes += r.size
 			} else {
 				dups++
-				if r.multi {
+				if r.staged {
 					dupBlobs = append(dupBlobs, r.blob)
 				}
 			}

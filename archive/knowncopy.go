@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -14,10 +13,11 @@ import (
 	sha256 "github.com/minio/sha256-simd"
 )
 
-// Storing a large file's chunks before its SHA-256 is known costs space
-// for good when it turns out to be a copy: the chunks are deleted, but
-// Badger never gives the value-log space back. So a file of more than one
-// chunk is hashed before anything is stored when it could be a copy:
+// Storing a file's chunks before its SHA-256 is known costs space for good
+// when it turns out to be a copy: its references are deleted, but pack
+// files are never rewritten. So a file that goes to pack files (packMin
+// bytes or more) is hashed before anything is stored when it could be a
+// copy:
 //
 //   - when the archive holds a document of its size whose first chunk has
 //     the same CRC-32C (the size/ index), or
@@ -72,7 +72,7 @@ func (c *sizeClaim) land(ok bool) {
 // giveUp releases whoever waits on a claimer that failed.
 func (c *sizeClaim) giveUp() { c.land(false) }
 
-// knownCopy decides, for a file of more than one chunk whose first chunk
+// knownCopy decides, for a file bound for pack files whose first chunk
 // is in buf (r.size bytes), whether its bytes are already in the archive
 // (or about to be, from the claimer of its size). When they are, r is
 // filled as a known copy and nothing is to be stored. Otherwise f is left
@@ -140,10 +140,10 @@ func (im *importer) has(id [32]byte) (bool, error) {
 	return has, err
 }
 
-// indexSizes gives every document of more than one chunk its size/ key
-// (archives written before the index existed) and marks the index
-// complete; a no-op once done. The first chunk's CRC-32C is the first
-// four bytes of its stored value.
+// indexSizes gives every document of packMin bytes or more its size/ key
+// (archives written before the index covered them) and marks the index
+// complete; a no-op once done. The first chunk's CRC-32C is in its stored
+// value.
 func indexSizes(db *badger.DB) error {
 	done := false
 	err := db.View(func(txn *badger.Txn) error {
@@ -161,7 +161,7 @@ func indexSizes(db *badger.DB) error {
 	defer wb.Cancel()
 	err = db.View(func(txn *badger.Txn) error {
 		return catalog.Each(txn, func(r *catalog.Record) error {
-			if r.Size <= blob.ChunkSize {
+			if r.Size < packMin {
 				return nil
 			}
 			item, err := txn.Get(store.ChunkKey(r.Blob, 0))
@@ -170,9 +170,7 @@ func indexSizes(db *badger.DB) error {
 			}
 			var crc uint32
 			item.Value(func(v []byte) error {
-				if len(v) >= 4 {
-					crc = binary.BigEndian.Uint32(v)
-				}
+				crc, _ = blob.FirstCRC(r.Layout(), v)
 				return nil
 			})
 			return wb.Set(store.SizeKey(r.Size, crc, r.Sum()), nil)

@@ -1,8 +1,11 @@
-// Package blob stores a document's bytes as a sequence of ~1 MiB chunks in
-// Badger and reads them back with every chunk checked.
+// Package blob stores a document's bytes as a sequence of ~1 MiB chunks and
+// reads them back with every chunk checked.
 //
-// Each chunk value is a 4-byte CRC-32C (Castagnoli, big-endian) followed by
-// the chunk's bytes. The CRC lets a ranged read (a preview) detect rot in
+// A chunk is either held in Badger (small documents: the value is a 4-byte
+// CRC-32C, Castagnoli, big-endian, followed by the chunk's bytes) or in a
+// pack file (larger documents, see package pack: the Badger value is a
+// reference, the pack number, offset and CRC-32C). The document's Layout
+// says which. The CRC lets a ranged read (a preview) detect rot in
 // the chunks it touches without reading the whole document; a whole read
 // also re-computes the document's SHA-256. Chunks are keyed by a blob id
 // and an index, not by their own hash: the document's SHA-256 is computed
@@ -18,7 +21,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"sync"
 
+	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -82,10 +87,47 @@ func Decode(v []byte, wantLen int) ([]byte, error) {
 	return data, nil
 }
 
+// RefSize is the length of a stored reference to a chunk in a pack file.
+const RefSize = 20
+
+// EncodeRef returns the stored value of a chunk kept in a pack file: pack
+// number, offset (big-endian, 8 bytes each) and the data's CRC-32C.
+func EncodeRef(r pack.Ref, crc uint32) []byte {
+	v := make([]byte, RefSize)
+	binary.BigEndian.PutUint64(v, r.Pack)
+	binary.BigEndian.PutUint64(v[8:], uint64(r.Off))
+	binary.BigEndian.PutUint32(v[16:], crc)
+	return v
+}
+
+func decodeRef(v []byte) (pack.Ref, uint32, error) {
+	if len(v) != RefSize {
+		return pack.Ref{}, 0, fmt.Errorf("%w: the chunk's reference is %d bytes, %d expected", ErrCorrupt, len(v), RefSize)
+	}
+	r := pack.Ref{Pack: binary.BigEndian.Uint64(v), Off: int64(binary.BigEndian.Uint64(v[8:]))}
+	if r.Off < 0 {
+		return pack.Ref{}, 0, fmt.Errorf("%w: the chunk's reference points before its pack file", ErrCorrupt)
+	}
+	return r, binary.BigEndian.Uint32(v[16:]), nil
+}
+
+// FirstCRC is the CRC-32C of a document's first chunk, read from its
+// stored value (either form).
+func FirstCRC(l Layout, v []byte) (uint32, bool) {
+	switch {
+	case l.Packed && len(v) == RefSize:
+		return binary.BigEndian.Uint32(v[16:]), true
+	case !l.Packed && len(v) >= 4:
+		return binary.BigEndian.Uint32(v), true
+	}
+	return 0, false
+}
+
 // Layout describes where a document's bytes are.
 type Layout struct {
-	Blob uint64
-	Size int64
+	Blob   uint64
+	Size   int64
+	Packed bool // chunks are in pack files
 }
 
 // Chunks is the number of chunks the document has (an empty document has
@@ -106,10 +148,20 @@ func (l Layout) ChunkLen(i uint32) int {
 // ReadChunk reads and checks chunk i into buf (grown as needed) and
 // returns the data. Errors that mean "read, but wrong" wrap ErrCorrupt or
 // ErrMissing inside a *ChunkError; any other error could not read.
-func ReadChunk(txn *badger.Txn, l Layout, i uint32, buf []byte) ([]byte, []byte, error) {
+func ReadChunk(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, buf []byte) ([]byte, []byte, error) {
 	item, err := getChunk(txn, l, i)
 	if err != nil {
 		return nil, buf, err
+	}
+	if l.Packed {
+		if cap(buf) < l.ChunkLen(i) {
+			buf = make([]byte, l.ChunkLen(i))
+		}
+		data := buf[:l.ChunkLen(i)]
+		if err := readPacked(item, p, l, i, data); err != nil {
+			return nil, buf, err
+		}
+		return data, buf, nil
 	}
 	v, err := item.ValueCopy(buf[:0])
 	if err != nil {
@@ -134,10 +186,20 @@ func getChunk(txn *badger.Txn, l Layout, i uint32) (*badger.Item, error) {
 // VisitChunk checks chunk i and hands its data to fn without copying it
 // out of the store: with an unencrypted store the data is Badger's memory
 // map, so fn must not keep it. Errors are those of ReadChunk.
-func VisitChunk(txn *badger.Txn, l Layout, i uint32, fn func(data []byte)) error {
+func VisitChunk(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, fn func(data []byte)) error {
 	item, err := getChunk(txn, l, i)
 	if err != nil {
 		return err
+	}
+	if l.Packed {
+		bp := chunkBufs.Get().(*[]byte)
+		defer chunkBufs.Put(bp)
+		data := (*bp)[:l.ChunkLen(i)]
+		if err := readPacked(item, p, l, i, data); err != nil {
+			return err
+		}
+		fn(data)
+		return nil
 	}
 	var bad error
 	err = item.Value(func(v []byte) error {
@@ -153,6 +215,36 @@ func VisitChunk(txn *badger.Txn, l Layout, i uint32, fn func(data []byte)) error
 		return err
 	}
 	return bad
+}
+
+var chunkBufs = sync.Pool{New: func() any { b := make([]byte, ChunkSize); return &b }}
+
+// readPacked reads chunk i, whose reference is item, from its pack file
+// into data (of the chunk's length) and checks its CRC-32C.
+func readPacked(item *badger.Item, p *pack.Dir, l Layout, i uint32, data []byte) error {
+	var ref pack.Ref
+	var crc uint32
+	err := item.Value(func(v []byte) (err error) {
+		ref, crc, err = decodeRef(v)
+		return err
+	})
+	if errors.Is(err, ErrCorrupt) {
+		return &ChunkError{l.Blob, i, err}
+	}
+	if err != nil {
+		return err
+	}
+	if err := p.ReadAt(ref, data); errors.Is(err, pack.ErrMissing) {
+		return &ChunkError{l.Blob, i, fmt.Errorf("%w: %v", ErrMissing, err)}
+	} else if errors.Is(err, pack.ErrShort) {
+		return &ChunkError{l.Blob, i, fmt.Errorf("%w: %v", ErrCorrupt, err)}
+	} else if err != nil {
+		return err
+	}
+	if got := crc32.Checksum(data, castagnoli); got != crc {
+		return &ChunkError{l.Blob, i, fmt.Errorf("%w: CRC-32C is %08x, %08x expected (%s at byte %d)", ErrCorrupt, got, crc, pack.Name(ref.Pack), ref.Off)}
+	}
+	return nil
 }
 
 // Delete removes every chunk of blob b and its pending marker, in

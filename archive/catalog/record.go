@@ -78,6 +78,7 @@ type Record struct {
 	Size      int64     `json:"size"`
 	MediaType string    `json:"media_type"`
 	Blob      uint64    `json:"blob"`
+	Packed    bool      `json:"packed,omitempty"` // chunks in pack files
 	Names     []Name    `json:"names"`
 	Source    string    `json:"source,omitempty"`
 	Note      string    `json:"note,omitempty"`
@@ -90,7 +91,9 @@ type Record struct {
 }
 
 // Layout tells the blob package where the record's bytes are.
-func (r *Record) Layout() blob.Layout { return blob.Layout{Blob: r.Blob, Size: r.Size} }
+func (r *Record) Layout() blob.Layout {
+	return blob.Layout{Blob: r.Blob, Size: r.Size, Packed: r.Packed}
+}
 
 // Sum returns the document's SHA-256 as bytes.
 func (r *Record) Sum() [32]byte {

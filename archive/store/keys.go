@@ -11,9 +11,10 @@ var (
 	PrefixSize  = []byte("size/")
 	KeyFormat   = []byte("meta/format")
 	KeyBlobSeq  = []byte("seq/blob")
-	// KeySizeIndex is set once every document of more than one chunk has
+	// KeySizeIndex is set once every document stored in pack files (or big
+	// enough to be) has
 	// its size/ key.
-	KeySizeIndex = []byte("meta/size-index-2")
+	KeySizeIndex = []byte("meta/size-index-3")
 )
 
 // SizePrefix is the prefix of the size/ keys of the documents of n bytes

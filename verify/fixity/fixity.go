@@ -24,6 +24,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/report"
@@ -99,7 +100,7 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	ctr := progress.NewCounter()
 	ctr.SetTotals(int64(len(recs)), total)
 	stop := ctr.Report(ctx, opt.Progress)
-	bad := hashAll(ctx, db, recs, opt.Workers, ctr, rep)
+	bad := hashAll(ctx, db, a.Packs(), recs, opt.Workers, ctr, rep)
 	stop()
 	ok := len(recs) - bad
 	rep.AddCheck("document fixity", bad == 0, fmt.Sprintf("%d of %d documents re-hashed and match their SHA-256", ok, len(recs)))
@@ -124,7 +125,7 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 
 // hashAll re-hashes every document with one worker per core and returns
 // how many failed.
-func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
+func hashAll(ctx context.Context, db *badger.DB, p *pack.Dir, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -138,7 +139,7 @@ func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers
 			defer wg.Done()
 			for r := range todo {
 				ctr.SetCurrent(r.FirstName())
-				f := checkDoc(ctx, db, r, ctr)
+				f := checkDoc(ctx, db, p, r, ctr)
 				ctr.AddFile()
 				if f != nil {
 					rep.Add(*f)
@@ -166,7 +167,7 @@ func hashAll(ctx context.Context, db *badger.DB, recs []*catalog.Record, workers
 // checkDoc reads every chunk of one document and returns a finding when
 // something is wrong. The chunks are hashed where Badger holds them (no
 // copy), all in one read transaction.
-func checkDoc(ctx context.Context, db *badger.DB, r *catalog.Record, ctr *progress.Counter) *report.Finding {
+func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record, ctr *progress.Counter) *report.Finding {
 	l := r.Layout()
 	h := sha256.New()
 	name := r.FirstName()
@@ -176,7 +177,7 @@ func checkDoc(ctx context.Context, db *badger.DB, r *catalog.Record, ctr *progre
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			err := blob.VisitChunk(txn, l, i, func(data []byte) {
+			err := blob.VisitChunk(txn, p, l, i, func(data []byte) {
 				h.Write(data)
 				ctr.AddBytes(int64(len(data)))
 			})

@@ -1,0 +1,123 @@
+package pack
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func counter() func() (uint64, error) {
+	n := uint64(0)
+	return func() (uint64, error) { n++; return n, nil }
+}
+
+// Bytes appended come back from their Ref, encrypted or not, at any
+// offset (encryption works in 16-byte blocks; offsets here are not
+// aligned), and the file holds ciphertext exactly when a key is set.
+func TestAppendAndRead(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		key  []byte
+	}{{"plain", nil}, {"encrypted", bytes.Repeat([]byte{7}, 32)}} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "packs")
+			d, err := Open(dir, c.key, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := d.NewWriter(counter())
+			chunks := [][]byte{[]byte("first chunk, 29 bytes long..."), bytes.Repeat([]byte("x"), 1000), []byte("third")}
+			var refs []Ref
+			for _, b := range chunks {
+				r, err := w.Append(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				refs = append(refs, r)
+			}
+			if refs[1] != (Ref{Pack: 1, Off: 29}) || refs[2] != (Ref{Pack: 1, Off: 1029}) {
+				t.Fatalf("refs %+v", refs)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for i, b := range chunks {
+				got := make([]byte, len(b))
+				if err := d.ReadAt(refs[i], got); err != nil || !bytes.Equal(got, b) {
+					t.Fatalf("chunk %d: %q, %v", i, got, err)
+				}
+			}
+			raw, _ := os.ReadFile(filepath.Join(dir, Name(1)))
+			if plain := bytes.Contains(raw, []byte("first chunk")); plain != (c.key == nil) {
+				t.Fatalf("plain text in the file: %v, key set: %v", plain, c.key != nil)
+			}
+			d.Close()
+		})
+	}
+}
+
+// The same bytes at the same offset of two packs are encrypted
+// differently: no key stream is used twice.
+func TestKeyStreamDiffersPerPack(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := Open(dir, bytes.Repeat([]byte{1}, 32), true)
+	data := make([]byte, 64)
+	for n := uint64(1); n <= 2; n++ {
+		w := d.NewWriter(func() (uint64, error) { return n, nil })
+		if _, err := w.Append(data); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, Name(1)))
+	b, _ := os.ReadFile(filepath.Join(dir, Name(2)))
+	if len(a) != 64 || len(b) != 64 || bytes.Equal(a, b) || bytes.Equal(a, data) {
+		t.Fatalf("pack 1 %x\npack 2 %x", a, b)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := Open(dir, nil, true)
+	w := d.NewWriter(counter())
+	r, _ := w.Append([]byte("0123456789"))
+	w.Close()
+	if err := d.ReadAt(Ref{Pack: 1, Off: r.Off + 5}, make([]byte, 10)); !errors.Is(err, ErrShort) {
+		t.Fatalf("past the end: %v", err)
+	}
+	if err := d.ReadAt(Ref{Pack: 9}, make([]byte, 1)); !errors.Is(err, ErrMissing) {
+		t.Fatalf("no such pack: %v", err)
+	}
+	d.Close()
+}
+
+// A writer starts a new file when the next chunk would pass the limit.
+func TestWriterStartsNewFile(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := Open(dir, nil, true)
+	w := d.NewWriter(counter())
+	w.limit = 100
+	var refs []Ref
+	for range 3 {
+		r, err := w.Append(make([]byte, 60))
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, r)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []Ref{{1, 0}, {2, 0}, {3, 0}}
+	for i := range want {
+		if refs[i] != want[i] {
+			t.Fatalf("refs %+v, want %+v", refs, want)
+		}
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "*.pack"))
+	if len(m) != 3 {
+		t.Fatalf("files %v", m)
+	}
+}
