@@ -73,7 +73,9 @@ func (a *Archive) Annotate(id [32]byte, tags []string, note string) (*catalog.Re
 	if len(tags) == 0 && note == "" {
 		return nil, errors.New("give at least one tag or a note")
 	}
-	if a.id == nil {
+	if id, err := a.identity(); err != nil {
+		return nil, err
+	} else if id == nil {
 		return nil, errNoSigner
 	}
 	var rec *catalog.Record

@@ -54,6 +54,13 @@ type Options struct {
 	// opens always need it; read-only opens of an unencrypted store do not
 	// (they can check, list and read, but not sign).
 	Passphrase []byte
+	// UnlockInBackground, for a store that is not encrypted and is opened
+	// for writing, derives the passphrase's key (about half a second of
+	// one core, by design) on another goroutine while the store opens and
+	// work starts. Everything that records or signs waits for it and fails
+	// with its error, before changing anything, if the passphrase is
+	// wrong. Open itself then does not check the passphrase.
+	UnlockInBackground bool
 	// Store sets Badger sizes, the encryption key and read-only mode.
 	// Read-only opens never change a file: use them for checks, listing
 	// and reading (a read-write open lets Badger cut its newest value-log
@@ -73,7 +80,13 @@ type Archive struct {
 	seq *badger.Sequence
 	id  *keys.Identity // nil when opened read-only without a passphrase
 	pub *keys.Public
-	wmu sync.Mutex // serialises commits of records and log events
+	// idDone is closed when a background unlock ended, with id or idErr
+	// set; nil when Open unlocked. Read id through identity().
+	idDone      chan struct{}
+	idErr       error
+	recoverOnce sync.Once
+	recoverErr  error
+	wmu         sync.Mutex // serialises commits of records and log events
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).
@@ -105,7 +118,7 @@ func Open(dir string, opt Options) (*Archive, error) {
 		lk.Release()
 		return nil, err
 	}
-	if a.id != nil {
+	if a.idDone == nil && a.id != nil {
 		a.cfg.EncryptionKey = a.id.StoreKey()
 	}
 	if len(opt.Passphrase) > 0 {
@@ -156,7 +169,9 @@ func (a *Archive) init() error {
 		if err := indexSizes(a.db); err != nil {
 			return err
 		}
-		return a.recoverLog()
+		if a.idDone == nil {
+			return a.recoverLog(a.id)
+		}
 	}
 	return nil
 }
@@ -195,6 +210,9 @@ func (a *Archive) sweep() error {
 // Close syncs and closes the store and releases the lock.
 func (a *Archive) Close() error {
 	var errs []error
+	if a.idDone != nil {
+		<-a.idDone // never leave the key derivation running
+	}
 	if a.seq != nil {
 		errs = append(errs, a.seq.Release())
 	}

@@ -3,6 +3,7 @@ package archive
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/custody-app/custody/archive/keys"
 )
@@ -38,6 +39,17 @@ func (a *Archive) unlock(opt Options) error {
 		}
 		return nil
 	}
+	if opt.UnlockInBackground && !pub.StoreEncrypted && !opt.Store.ReadOnly {
+		a.idDone = make(chan struct{})
+		pass := append([]byte(nil), opt.Passphrase...)
+		go func() {
+			defer close(a.idDone)
+			a.id, a.idErr = keys.Unlock(a.dir, pass)
+			clear(pass)
+			debug.FreeOSMemory() // the key derivation's buffer
+		}()
+		return nil
+	}
 	a.id, err = keys.Unlock(a.dir, opt.Passphrase)
 	if err != nil {
 		return err
@@ -46,9 +58,29 @@ func (a *Archive) unlock(opt Options) error {
 	return nil
 }
 
+// identity returns the unlocked identity (nil when the archive was opened
+// without a passphrase), waiting for an unlock in the background; its
+// error is the unlock's (a wrong passphrase). The first caller after a
+// background unlock also signs what a crash left unsigned, as Open does
+// otherwise.
+func (a *Archive) identity() (*keys.Identity, error) {
+	if a.idDone == nil {
+		return a.id, nil
+	}
+	<-a.idDone
+	if a.idErr != nil {
+		return nil, a.idErr
+	}
+	a.recoverOnce.Do(func() { a.recoverErr = a.recoverLog(a.id) })
+	return a.id, a.recoverErr
+}
+
 // Identity is the unlocked archivist identity, or nil when the archive was
 // opened read-only without a passphrase.
-func (a *Archive) Identity() *keys.Identity { return a.id }
+func (a *Archive) Identity() *keys.Identity {
+	id, _ := a.identity()
+	return id
+}
 
 // Public is the archive's public identity: name, key, fingerprint, origin.
 func (a *Archive) Public() *keys.Public { return a.pub }

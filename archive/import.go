@@ -158,6 +158,21 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}()
 	go func() { wg.Wait(); close(done) }()
 	im.commitAll(done)
+	if _, err := a.identity(); err != nil {
+		// A wrong passphrase: nothing was committed, so nothing refers
+		// to the pack files this import wrote.
+		for _, w := range im.writers {
+			w.Discard()
+		}
+		return nil, err
+	}
+	// Durable before reporting success: the pack files first, then the
+	// store (below), whose records point into them.
+	for _, w := range im.writers {
+		if err := w.Close(); err != nil && im.err() == nil {
+			cancel(fmt.Errorf("could not write to disk: %w", err))
+		}
+	}
 	// Durable before reporting success: signing a checkpoint syncs the
 	// store first; with nothing to sign, sync it here.
 	if cp, err := a.Checkpoint(); err != nil && im.err() == nil {
@@ -183,7 +198,8 @@ type importer struct {
 	mu      sync.Mutex
 	res     *ImportResult
 	written atomic.Int64
-	claims  sync.Map // file size → *sizeClaim, for files of more than one chunk
+	writers []*pack.Writer // one per worker
+	claims  sync.Map       // file size → *sizeClaim, for files of more than one chunk
 }
 
 func (im *importer) err() error {
@@ -221,12 +237,9 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 		n, err := im.a.seq.Next()
 		return n + 1, err
 	})
-	defer func() {
-		// Durable before the import reports success.
-		if err := pw.Close(); err != nil {
-			im.cancel(fmt.Errorf("could not write to disk: %w", err))
-		}
-	}()
+	im.mu.Lock()
+	im.writers = append(im.writers, pw)
+	im.mu.Unlock()
 	for j := range todo {
 		im.ctr.SetCurrent(j.name)
 		r, err := im.hashFile(j, buf, pw)
@@ -407,9 +420,20 @@ func (im *importer) storeChunks(f *os.File, buf []byte, n int, h io.Writer, r *r
 }
 
 // commitAll commits hashed documents in batches, one writer at a time.
+// The first commit waits for the passphrase when it is checked in the
+// background (Options.UnlockInBackground): the workers hash and store
+// meanwhile, and a wrong passphrase commits nothing.
 func (im *importer) commitAll(done <-chan *ready) {
 	var batch []*ready
+	unlocked := false
 	for r := range done {
+		if !unlocked {
+			if _, err := im.a.identity(); err != nil {
+				im.abandon(err, append(batch[:0], r), done)
+				return
+			}
+			unlocked = true
+		}
 		batch = append(batch[:0], r)
 		inline := len(r.inline)
 	drain:
@@ -443,15 +467,27 @@ func (im *importer) commitAll(done <-chan *ready) {
 			err = im.wrote(int64(inline))
 		}
 		if err != nil {
-			im.cancel(err)
-			for r := range done { // let workers finish; sweep their blobs
-				r.claim.land(false)
-				if r.staged {
-					blob.Delete(im.a.db, r.blob)
-				}
-			}
+			im.abandon(err, nil, done)
 			return
 		}
+	}
+}
+
+// abandon stops the import with err: it lets the workers finish and sweeps
+// what they stored for the documents in batch and those still coming.
+func (im *importer) abandon(err error, batch []*ready, done <-chan *ready) {
+	im.cancel(err)
+	sweep := func(r *ready) {
+		r.claim.land(false)
+		if r.staged {
+			blob.Delete(im.a.db, r.blob)
+		}
+	}
+	for _, r := range batch {
+		sweep(r)
+	}
+	for r := range done {
+		sweep(r)
 	}
 }
 

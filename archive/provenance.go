@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/tlog"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -12,10 +13,14 @@ import (
 // appendEvent appends ev to the provenance log inside txn, naming docs so
 // each document's events can be found. The caller holds a.wmu.
 func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte) (int64, error) {
-	if a.id == nil {
+	id, err := a.identity()
+	if err != nil {
+		return 0, err
+	}
+	if id == nil {
 		return 0, errNoSigner
 	}
-	ev.Actor = a.id.Public().KeyName
+	ev.Actor = id.Public().KeyName
 	n, _, err := tlog.AppendNew(txn, ev, docs...)
 	return n, err
 }
@@ -48,7 +53,11 @@ func (a *Archive) afterCommit() error { return nil }
 // Checkpoint signs a checkpoint over every event appended so far (a no-op
 // when nothing was appended since the last one) and returns the latest.
 func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
-	if a.id == nil {
+	id, err := a.identity()
+	if err != nil {
+		return nil, err
+	}
+	if id == nil {
 		return tlog.Latest(a.db)
 	}
 	a.wmu.Lock()
@@ -60,15 +69,15 @@ func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
 	if size == 0 {
 		return nil, nil
 	}
-	return tlog.SignCheckpoint(a.db, a.id.Signer(), a.id.Origin())
+	return tlog.SignCheckpoint(a.db, id.Signer(), id.Origin())
 }
 
 // recoverLog signs a checkpoint for events a crash left unsigned.
-func (a *Archive) recoverLog() error {
-	if a.id == nil {
+func (a *Archive) recoverLog(id *keys.Identity) error {
+	if id == nil {
 		return nil
 	}
-	_, err := tlog.Recover(a.db, a.id.Signer(), a.id.Origin())
+	_, err := tlog.Recover(a.db, id.Signer(), id.Origin())
 	if errors.Is(err, tlog.ErrRolledBack) {
 		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
 	}

@@ -206,7 +206,9 @@ func (a *Archive) ExportedSizes() ([]int64, error) {
 // it carried, which later bundles prove their consistency from. It then
 // signs a checkpoint over the new events.
 func (a *Archive) RecordExport(bundle string, docs [][32]byte, checkpointSize int64, note string) error {
-	if a.id == nil {
+	if id, err := a.identity(); err != nil {
+		return err
+	} else if id == nil {
 		return errNoSigner
 	}
 	if len(docs) == 0 {

@@ -232,3 +232,33 @@ func TestKeysAndPassphrase(t *testing.T) {
 		t.Fatalf("new passphrase: %s", e)
 	}
 }
+
+// Import checks the passphrase while it starts working (the store is not
+// encrypted): a wrong one exits 2 with the plain message and adds nothing.
+func TestImportWithWrongPassphraseAddsNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	if _, e, code := run(t, dir, "init", "--no-encrypt"); code != 0 {
+		t.Fatal(e)
+	}
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "small.txt"), []byte("a small note"), 0o644)
+	os.WriteFile(filepath.Join(src, "large.bin"), bytes.Repeat([]byte("large "), 500_000), 0o644)
+	t.Setenv("CUSTODY_PASSPHRASE", "not the passphrase")
+	out, e, code := run(t, dir, "import", src)
+	if code != 2 || !strings.Contains(e, "wrong passphrase") || out != "" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, e)
+	}
+	if packs, _ := filepath.Glob(filepath.Join(dir, "packs", "*")); len(packs) != 0 {
+		t.Fatalf("pack files left by the refused import: %v", packs)
+	}
+	t.Setenv("CUSTODY_PASSPHRASE", archivetest.Passphrase)
+	if out, e, code := run(t, dir, "ls"); code != 0 || out != "" {
+		t.Fatalf("ls after the refused import: %d %q %q", code, out, e)
+	}
+	if out, e, code := run(t, dir, "verify"); code != 0 {
+		t.Fatalf("verify: %d %s %s", code, out, e)
+	}
+	if out, e, code := run(t, dir, "import", src); code != 0 || !strings.Contains(out, "Imported 2 new documents") {
+		t.Fatalf("import with the right passphrase: %d %s %s", code, out, e)
+	}
+}

@@ -61,10 +61,11 @@ func runImport(env *Env, args []string) error {
 	if len(paths) == 0 {
 		return &exitError{ExitFailed, errors.New("name at least one file or folder to import")}
 	}
-	// List the sources while the passphrase unlocks the archive.
+	// List the sources while the archive opens; the import then starts
+	// while the passphrase is checked, and commits nothing until it is.
 	scanned := make(chan *archive.Listing, 1)
 	go func() { scanned <- archive.Scan(env.ctx, paths) }()
-	a, err := env.open(createIfMissing)
+	a, err := env.openWith(createIfMissing, newArchive{unlockInBackground: true})
 	if err != nil {
 		return err
 	}

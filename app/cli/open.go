@@ -26,6 +26,9 @@ const (
 type newArchive struct {
 	name, org string
 	noEncrypt bool
+	// unlockInBackground lets work start while the passphrase is checked
+	// (see archive.Options.UnlockInBackground); import sets it.
+	unlockInBackground bool
 }
 
 // open opens the archive the command works on. Read-only opens of an
@@ -37,7 +40,8 @@ func (env *Env) open(mode openMode) (*archive.Archive, error) {
 func (env *Env) openWith(mode openMode, n newArchive) (*archive.Archive, error) {
 	dir := archive.Locate(env.Archive)
 	exists := archive.Exists(dir)
-	opt := archive.Options{Create: mode == createIfMissing, Store: store.Config{ReadOnly: mode == readOnly}}
+	opt := archive.Options{Create: mode == createIfMissing, Store: store.Config{ReadOnly: mode == readOnly},
+		UnlockInBackground: n.unlockInBackground}
 	if !exists && mode != createIfMissing {
 		return nil, fmt.Errorf("%w: %s (create one with \"custody init\")", archive.ErrNoArchive, dir)
 	}

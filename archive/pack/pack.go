@@ -237,6 +237,20 @@ func (w *Writer) Close() error {
 	return errors.Join(errs...)
 }
 
+// Discard closes and removes every file the writer wrote: for an import
+// that committed nothing, so that nothing refers to them.
+func (w *Writer) Discard() {
+	files := w.done
+	if w.f != nil {
+		files = append(files, w.f)
+	}
+	w.f, w.done = nil, nil
+	for _, f := range files {
+		f.Close()
+		os.Remove(f.Name())
+	}
+}
+
 // syncDir makes new files' names durable (a no-op where folders cannot be
 // synced).
 func syncDir(path string) error {
