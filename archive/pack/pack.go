@@ -48,6 +48,10 @@ var ErrShort = errors.New("pack file too short")
 // (below FAT32's 4 GiB limit for one file).
 const MaxFileSize = 1 << 30
 
+// writebackEvery is how many bytes a writer appends between asking the
+// kernel to start writing them to disk.
+const writebackEvery = 8 << 20
+
 // Ref says where a chunk's bytes are.
 type Ref struct {
 	Pack uint64
@@ -167,6 +171,8 @@ type Writer struct {
 	done  []*os.File // full files, synced by Close
 	buf   []byte     // encrypted copy
 	limit int64      // MaxFileSize but in tests
+	// flushed is the offset up to which writeback was started.
+	flushed int64
 }
 
 // NewWriter returns a writer that numbers its files with next.
@@ -197,6 +203,10 @@ func (w *Writer) Append(data []byte) (Ref, error) {
 		return Ref{}, err
 	}
 	w.off += int64(len(data))
+	if w.off-w.flushed >= writebackEvery {
+		startWriteback(w.f, w.flushed, w.off-w.flushed)
+		w.flushed = w.off
+	}
 	return r, nil
 }
 
@@ -212,7 +222,7 @@ func (w *Writer) start() error {
 	if w.f != nil {
 		w.done = append(w.done, w.f)
 	}
-	w.f, w.n, w.off = f, n, 0
+	w.f, w.n, w.off, w.flushed = f, n, 0, 0
 	return nil
 }
 
