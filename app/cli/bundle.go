@@ -57,7 +57,9 @@ func runBundleCreate(env *Env, args []string) error {
 	if *out == "" || ways != 1 {
 		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
 	}
-	a, err := env.open(readWrite)
+	// The documents are copied while the passphrase is checked; the
+	// checkpoint after them waits for it.
+	a, err := env.openWith(readWrite, newArchive{unlockInBackground: true})
 	if err != nil {
 		return err
 	}

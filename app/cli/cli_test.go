@@ -262,3 +262,33 @@ func TestImportWithWrongPassphraseAddsNothing(t *testing.T) {
 		t.Fatalf("import with the right passphrase: %d %s %s", code, out, e)
 	}
 }
+
+// bundle create copies documents while the passphrase is checked: a wrong
+// one exits 2 and leaves no bundle and no temporary folder.
+func TestBundleCreateWithWrongPassphraseLeavesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "large.bin"), bytes.Repeat([]byte("large "), 500_000), 0o644)
+	if _, e, code := run(t, dir, "init", "--no-encrypt"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := run(t, dir, "import", src); code != 0 {
+		t.Fatal(e)
+	}
+	outDir := t.TempDir()
+	t.Setenv("CUSTODY_PASSPHRASE", "not the passphrase")
+	_, e, code := run(t, dir, "bundle", "create", "--all", "--out", filepath.Join(outDir, "b"))
+	if code != 2 || !strings.Contains(e, "wrong passphrase") {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	if left, _ := os.ReadDir(outDir); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+	t.Setenv("CUSTODY_PASSPHRASE", archivetest.Passphrase)
+	if _, e, code := run(t, dir, "bundle", "create", "--all", "--out", filepath.Join(outDir, "b")); code != 0 {
+		t.Fatalf("with the right passphrase: %s", e)
+	}
+	if out, e, code := run(t, dir, "bundle", "verify", filepath.Join(outDir, "b")); code != 0 || !strings.Contains(out, "INTACT") {
+		t.Fatalf("verify: %d %s %s", code, out, e)
+	}
+}
