@@ -3,9 +3,10 @@
 //
 // Everything Custody promises rests on this package keeping each
 // document's bytes once, under their SHA-256, in a form that can be proven
-// unchanged at any time. The folder holds our lock file, the Badger store
-// and a temp folder (see docs/architecture.md). Sub-packages each do one
-// job: store (Badger options and keys), blob (chunks), catalog (records),
+// unchanged at any time. The folder holds our lock file, the Badger store,
+// the pack files holding larger documents' bytes and a temp folder (see
+// docs/architecture.md). Sub-packages each do one job: store (Badger
+// options and keys), pack (pack files), blob (chunks), catalog (records),
 // lock, diskspace, progress.
 package archive
 
