@@ -69,6 +69,7 @@ type ready struct {
 	known  bool   // the archive already holds these bytes; nothing was stored
 	crc0   uint32 // CRC-32C of the first chunk, for staged documents
 	claim  *sizeClaim
+	ingest *tlog.Prepared // its ingest event, prepared by the worker
 }
 
 // commitBatch bounds how many documents share one transaction, and
@@ -335,6 +336,14 @@ func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err 
 		}
 		r.blob++ // 0 means "none"
 	}
+	// Marshalling and checking the event is most of logging it: done here,
+	// on a worker, the single committer only appends it.
+	if im.opt.event == nil && !im.opt.noLog {
+		name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, time.Now())
+		if r.ingest, err = im.a.prepareIngest(r.id, r.size, name); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
@@ -545,7 +554,7 @@ func (im *importer) commit(batch []*ready) error {
 			if im.opt.noLog {
 				// benchmark only: measure the store without the log
 			} else if im.opt.event == nil {
-				if err := a.logIngest(txn, rec, name); err != nil {
+				if err := a.logIngest(txn, r.ingest, r.id); err != nil {
 					return err
 				}
 			} else {

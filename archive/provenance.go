@@ -1,8 +1,10 @@
 package archive
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
@@ -25,14 +27,24 @@ func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte)
 	return n, err
 }
 
-// logIngest appends the ingest event of one arrival of a document (every
-// import of it, under whatever name) inside the
-// transaction that commits it.
-func (a *Archive) logIngest(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error {
-	_, err := a.appendEvent(txn, &tlog.Event{
-		Type: tlog.Ingest, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path), Path: name.Path,
-		Source: name.Source, Note: name.Note,
-	}, rec.Sum())
+// prepareIngest prepares the ingest event of one arrival of a document
+// (every import of it, under whatever name), for logIngest.
+func (a *Archive) prepareIngest(id [32]byte, size int64, name catalog.Name) (*tlog.Prepared, error) {
+	return tlog.Prepare(&tlog.Event{
+		Type: tlog.Ingest, Doc: hex.EncodeToString(id[:]), Size: size, Name: baseName(name.Path), Path: name.Path,
+		Source: name.Source, Note: name.Note, Actor: a.pub.KeyName,
+	}, time.Now())
+}
+
+// logIngest appends a prepared ingest event inside the transaction that
+// commits its document. The caller holds a.wmu.
+func (a *Archive) logIngest(txn *badger.Txn, ev *tlog.Prepared, doc [32]byte) error {
+	if id, err := a.identity(); err != nil {
+		return err
+	} else if id == nil {
+		return errNoSigner
+	}
+	_, err := ev.Append(txn, doc)
 	return err
 }
 

@@ -80,12 +80,36 @@ func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
 // once (Marshal's check) rather than again in Append. It returns the
 // event's index and its bytes.
 func AppendNew(txn *badger.Txn, ev *Event, docs ...[32]byte) (int64, []byte, error) {
-	b, parsed, err := marshalChecked(ev, time.Now())
+	p, err := Prepare(ev, time.Now())
 	if err != nil {
 		return 0, nil, err
 	}
-	n, err := appendParsed(txn, b, parsed, docs)
-	return n, b, err
+	n, err := p.Append(txn, docs...)
+	return n, p.bytes, err
+}
+
+// Prepared is an event marshalled and checked, ready to append. Preparing
+// is most of an append's work and needs no transaction, so an importer
+// prepares events on its workers and its single committer only appends.
+type Prepared struct {
+	bytes  []byte
+	parsed *Event
+}
+
+// Prepare marshals ev as Marshal does (now is its time, unless set) and
+// checks that the bytes parse back.
+func Prepare(ev *Event, now time.Time) (*Prepared, error) {
+	b, parsed, err := marshalChecked(ev, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{b, parsed}, nil
+}
+
+// Append appends the prepared event inside txn, as Append does, and
+// returns its index.
+func (p *Prepared) Append(txn *badger.Txn, docs ...[32]byte) (int64, error) {
+	return appendParsed(txn, p.bytes, p.parsed, docs)
 }
 
 func appendParsed(txn *badger.Txn, event []byte, ev *Event, docs [][32]byte) (int64, error) {
