@@ -1,7 +1,9 @@
 // Package fixity proves that every byte an archive holds is the byte it
-// was given: it re-reads every chunk, checks its CRC-32C and length, and
-// re-computes every document's SHA-256, in parallel, and asks Badger to
-// check its own table checksums too.
+// was given: it re-reads every chunk, checks its length, and re-computes
+// every document's SHA-256, in parallel, and asks Badger to check its own
+// table checksums too. A document whose SHA-256 differs is read again with
+// each chunk's CRC-32C checked, to name the damaged chunk (checking CRCs
+// on every read would cost time for nothing the SHA-256 misses).
 //
 // Like restic's checker, it keeps "could not read" (an I/O error: the
 // bytes may be fine, try again or check the disk) apart from "read, but
@@ -165,11 +167,34 @@ func hashAll(ctx context.Context, db *badger.DB, p *pack.Dir, recs []*catalog.Re
 }
 
 // checkDoc reads every chunk of one document and returns a finding when
-// something is wrong. The chunks are hashed where Badger holds them (no
-// copy), all in one read transaction.
+// something is wrong, all in one read transaction. The document's SHA-256
+// is the check; only when it differs are the chunks read again with their
+// CRC-32C, to name the damaged one.
 func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record, ctr *progress.Counter) *report.Finding {
-	l := r.Layout()
 	h := sha256.New()
+	f, err := visitDoc(ctx, db, p, r, blob.VisitChunkToHash, func(data []byte) {
+		h.Write(data)
+		ctr.AddBytes(int64(len(data)))
+	})
+	if f != nil || err != nil {
+		return f // err is only a cancellation
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if got == r.ID {
+		return nil
+	}
+	if f, _ := visitDoc(ctx, db, p, r, blob.VisitChunk, func([]byte) {}); f != nil {
+		return f
+	}
+	return &report.Finding{Code: DocHashMismatch, Doc: r.ID, Path: r.FirstName(), Docs: []string{r.ID},
+		Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}
+}
+
+// visitDoc hands every chunk of r to fn through visit and returns a
+// finding for the first chunk that is missing, damaged or unreadable.
+func visitDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record,
+	visit func(*badger.Txn, *pack.Dir, blob.Layout, uint32, func([]byte)) error, fn func([]byte)) (*report.Finding, error) {
+	l := r.Layout()
 	name := r.FirstName()
 	var f *report.Finding
 	err := db.View(func(txn *badger.Txn) error {
@@ -177,10 +202,7 @@ func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			err := blob.VisitChunk(txn, p, l, i, func(data []byte) {
-				h.Write(data)
-				ctr.AddBytes(int64(len(data)))
-			})
+			err := visit(txn, p, l, i, fn)
 			var ce *blob.ChunkError
 			switch {
 			case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
@@ -199,15 +221,7 @@ func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record
 		}
 		return nil
 	})
-	if f != nil || err != nil {
-		return f // err is only a cancellation
-	}
-	got := hex.EncodeToString(h.Sum(nil))
-	if got != r.ID {
-		return &report.Finding{Code: DocHashMismatch, Doc: r.ID, Path: name, Docs: []string{r.ID},
-			Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}
-	}
-	return nil
+	return f, err
 }
 
 // checkOrphans warns about chunks no document owns. It reads keys only.
