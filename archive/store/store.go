@@ -2,10 +2,12 @@
 // options chosen for a desktop, and turns Badger's failures into plain
 // errors.
 //
-// Why these options: every chunk goes to the value log (small LSM, fast
-// compaction), memtables and caches are small so peak memory stays bounded
-// whatever the archive's size, nothing is compressed (documents are mostly
-// incompressible and compression costs CPU that hashing needs), and the
+// Why these options: values above 1 KiB go to the value log (the chunks of
+// documents below 64 KiB; larger documents' bytes are in pack files, see
+// package pack), keeping the LSM small and its compaction fast; memtables
+// and caches are small so peak memory stays bounded whatever the
+// archive's size; nothing is compressed (documents are mostly
+// incompressible and compression costs CPU that hashing needs); and the
 // value-log files are modest so file systems without sparse files (exFAT,
 // FAT32 USB drives) are not asked for gigabytes up front.
 //
