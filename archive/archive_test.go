@@ -445,3 +445,42 @@ func TestImportFromScan(t *testing.T) {
 		t.Fatalf("a listing of other paths was not ignored: %+v %v", res, err)
 	}
 }
+
+// A file that cannot be read is skipped, but a pack file that cannot be
+// written stops the import: the problem is the archive's, not the file's.
+// Every document committed before stays whole.
+func TestPackWriteFailureStopsTheImport(t *testing.T) {
+	src, dir := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(src, "first", "a.bin"), randBytes(200<<10))
+	writeFile(t, filepath.Join(src, "second", "b.bin"), randBytes(200<<10))
+	writeFile(t, filepath.Join(src, "second", "c.bin"), randBytes(300<<10))
+	a := openTest(t, dir)
+	defer a.Close()
+	if _, err := a.Import(context.Background(), []string{filepath.Join(src, "first")}, archive.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The pack folder becomes a file: creating the next pack file fails.
+	packs := filepath.Join(dir, archive.PackDir)
+	if err := os.Rename(packs, packs+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, packs, []byte("not a folder"))
+	res, err := a.Import(context.Background(), []string{filepath.Join(src, "second")}, archive.ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "could not save to the archive: writing a pack file") {
+		t.Fatalf("import: %v", err)
+	}
+	if len(res.Skipped) != 0 || res.Added != 0 {
+		t.Fatalf("result: %+v", res)
+	}
+	os.Remove(packs)
+	if err := os.Rename(packs+".moved", packs); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := a.Records()
+	if err != nil || len(recs) != 1 || !strings.HasSuffix(recs[0].FirstName(), "a.bin") {
+		t.Fatalf("records: %d %v", len(recs), err)
+	}
+	if got, err := readAll(t, a, recs[0].ID); err != nil || len(got) != 200<<10 {
+		t.Fatalf("read back %d bytes: %v", len(got), err)
+	}
+}

@@ -254,6 +254,16 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 				im.cancel(err)
 				return
 			}
+			var werr *pack.WriteError
+			if errors.As(err, &werr) {
+				// Most likely the disk filled between two checks: say so
+				// if it did.
+				if low := diskspace.Require(im.a.dir, im.a.cfg.Reserve()); low != nil {
+					err = low
+				}
+				im.cancel(fmt.Errorf("could not save to the archive: %w", err))
+				return
+			}
 			im.skip(j.path, plainIOError(err))
 			continue
 		}

@@ -44,6 +44,14 @@ var ErrMissing = errors.New("missing")
 // ErrShort is wrapped when a pack file ends before the bytes asked for.
 var ErrShort = errors.New("pack file too short")
 
+// WriteError is an error writing to a pack file (a full disk, an I/O
+// error): unlike a source file that cannot be read, it concerns the
+// archive, so an import stops rather than skipping the file.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "writing a pack file: " + e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
 // MaxFileSize is the size after which a writer starts a new pack file
 // (below FAT32's 4 GiB limit for one file).
 const MaxFileSize = 1 << 30
@@ -187,7 +195,7 @@ func (d *Dir) NewWriter(next func() (uint64, error)) *Writer {
 func (w *Writer) Append(data []byte) (Ref, error) {
 	if w.f == nil || (w.off > 0 && w.off+int64(len(data)) > w.limit) {
 		if err := w.start(); err != nil {
-			return Ref{}, err
+			return Ref{}, &WriteError{err}
 		}
 	}
 	r := Ref{Pack: w.n, Off: w.off}
@@ -200,7 +208,7 @@ func (w *Writer) Append(data []byte) (Ref, error) {
 		w.d.crypt(r, out, data)
 	}
 	if _, err := w.f.WriteAt(out, w.off); err != nil {
-		return Ref{}, err
+		return Ref{}, &WriteError{err}
 	}
 	w.off += int64(len(data))
 	if w.off-w.flushed >= writebackEvery {
