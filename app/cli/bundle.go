@@ -57,9 +57,11 @@ func runBundleCreate(env *Env, args []string) error {
 	if *out == "" || ways != 1 {
 		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
 	}
-	// The documents are copied while the passphrase is checked; the
-	// checkpoint after them waits for it.
-	a, err := env.openWith(readWrite, newArchive{unlockInBackground: true})
+	// The passphrase is checked first, not beside the copying as import
+	// does: the key derivation's 128 MiB would add to what a bundle of
+	// many documents holds (measured: 246 MiB of anonymous memory for
+	// 30,000 small documents, 133 MiB without the overlap).
+	a, err := env.open(readWrite)
 	if err != nil {
 		return err
 	}
