@@ -66,12 +66,27 @@ type Ref struct {
 	Off  int64
 }
 
+// maxOpen bounds the pack files kept open for reading: beyond it, the
+// least recently used idle one is closed. An archive written to over
+// years holds thousands of pack files, and a process may open only so
+// many files.
+const maxOpen = 64
+
 // Dir is the folder of pack files of one archive.
 type Dir struct {
-	path  string
-	block cipher.Block // nil: plaintext
-	mu    sync.Mutex
-	files map[uint64]*os.File // open for reading
+	path    string
+	block   cipher.Block // nil: plaintext
+	mu      sync.Mutex
+	files   map[uint64]*handle // open for reading
+	tick    uint64
+	maxOpen int
+}
+
+// handle is a pack file open for reading, in use by refs readers.
+type handle struct {
+	f    *os.File
+	refs int
+	used uint64 // Dir.tick when last taken
 }
 
 // Open returns the pack folder at path (created when writable is set).
@@ -82,7 +97,7 @@ func Open(path string, storeKey []byte, writable bool) (*Dir, error) {
 			return nil, err
 		}
 	}
-	d := &Dir{path: path, files: map[uint64]*os.File{}}
+	d := &Dir{path: path, files: map[uint64]*handle{}, maxOpen: maxOpen}
 	if len(storeKey) > 0 {
 		m := hmac.New(sha256.New, storeKey)
 		m.Write([]byte("custody pack files v1"))
@@ -106,18 +121,22 @@ func (d *Dir) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var errs []error
-	for n, f := range d.files {
-		errs = append(errs, f.Close())
+	for n, h := range d.files {
+		errs = append(errs, h.f.Close())
 		delete(d.files, n)
 	}
 	return errors.Join(errs...)
 }
 
-func (d *Dir) open(n uint64) (*os.File, error) {
+// take returns pack n open for reading; give it back with give.
+func (d *Dir) take(n uint64) (*handle, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if f, ok := d.files[n]; ok {
-		return f, nil
+	d.tick++
+	if h, ok := d.files[n]; ok {
+		h.refs++
+		h.used = d.tick
+		return h, nil
 	}
 	f, err := os.Open(filepath.Join(d.path, Name(n)))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -126,18 +145,45 @@ func (d *Dir) open(n uint64) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.files[n] = f
-	return f, nil
+	if len(d.files) >= d.maxOpen {
+		d.closeIdlest()
+	}
+	h := &handle{f: f, refs: 1, used: d.tick}
+	d.files[n] = h
+	return h, nil
+}
+
+func (d *Dir) give(h *handle) {
+	d.mu.Lock()
+	h.refs--
+	d.mu.Unlock()
+}
+
+// closeIdlest closes the least recently used file no reader holds (none
+// when every open file is in use: then more stay open for a while).
+func (d *Dir) closeIdlest() {
+	var victim *handle
+	var vn uint64
+	for n, h := range d.files {
+		if h.refs == 0 && (victim == nil || h.used < victim.used) {
+			victim, vn = h, n
+		}
+	}
+	if victim != nil {
+		victim.f.Close()
+		delete(d.files, vn)
+	}
 }
 
 // ReadAt fills buf with the bytes at r. A missing file wraps ErrMissing, a
 // file that ends too soon ErrShort; other errors could not read.
 func (d *Dir) ReadAt(r Ref, buf []byte) error {
-	f, err := d.open(r.Pack)
+	h, err := d.take(r.Pack)
 	if err != nil {
 		return err
 	}
-	n, err := f.ReadAt(buf, r.Off)
+	n, err := h.f.ReadAt(buf, r.Off)
+	d.give(h)
 	if err == io.EOF || (err == nil && n < len(buf)) {
 		return fmt.Errorf("%w: %s ends before byte %d (%d of %d bytes there)", ErrShort, Name(r.Pack), r.Off+int64(len(buf)), n, len(buf))
 	}

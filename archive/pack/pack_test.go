@@ -121,3 +121,36 @@ func TestWriterStartsNewFile(t *testing.T) {
 		t.Fatalf("files %v", m)
 	}
 }
+
+// However many pack files are read, at most maxOpen stay open, and every
+// read still finds its bytes.
+func TestOpenFilesAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := Open(dir, nil, true)
+	d.maxOpen = 2
+	var refs []Ref
+	for n := uint64(1); n <= 5; n++ {
+		w := d.NewWriter(func() (uint64, error) { return n, nil })
+		r, err := w.Append([]byte{byte(n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		refs = append(refs, r)
+	}
+	for round := range 2 {
+		for i, r := range refs {
+			b := make([]byte, 1)
+			if err := d.ReadAt(r, b); err != nil || b[0] != byte(i+1) {
+				t.Fatalf("round %d, pack %d: %v %v", round, i+1, b, err)
+			}
+			if len(d.files) > 2 {
+				t.Fatalf("%d files open", len(d.files))
+			}
+		}
+	}
+	d.Close()
+	if len(d.files) != 0 {
+		t.Fatalf("%d files open after Close", len(d.files))
+	}
+}
