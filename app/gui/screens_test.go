@@ -118,14 +118,7 @@ func newStudio(t *testing.T, out string) *studio {
 		"leak/mail/2025-03-03 board minutes.eml": files["leak/mail/2025-03-03 board minutes.eml"],
 		"leak/chat/signal export.txt":            files["leak/chat/signal export.txt"],
 	}, "USB stick from J., 3 March")
-	vlogs, _ := filepath.Glob(filepath.Join(s.damaged, archive.StoreDir, "*.vlog"))
-	for _, f := range vlogs {
-		b, _ := os.ReadFile(f)
-		if i := bytes.Index(b, []byte("Item 4")); i >= 0 {
-			b[i] ^= 1
-			os.WriteFile(f, b, 0o644)
-		}
-	}
+	archivetest.FlipMarker(t, s.damaged, "store/*.vlog", []byte("Item 4"), 0, 1)
 	s.fromBo, _ = otherArchiveBundleAt(t, filepath.Join(s.home, "Downloads", "bundle from Bo"))
 	s.tamper, _ = otherArchiveBundleAt(t, filepath.Join(s.home, "Downloads", "bundle from Bo (altered)"))
 	s.locked = makeArchiveAt(t, filepath.Join(docs, "Shared archive"), archivetest.Options(true), files, "")

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -45,19 +44,7 @@ func TestVerifyArchiveWithADamagedChunk(t *testing.T) {
 	memo := string(bytes.Repeat([]byte("minutes of the board "), 200)) + string(marker) + strings.Repeat(" tail", 200)
 	files := map[string]string{"leak/memo.txt": memo, "leak/other.txt": "fine"}
 	dir := makeArchive(t, archivetest.Plain(true), files, "USB stick")
-	flipped := false
-	vlogs, _ := filepath.Glob(filepath.Join(dir, archive.StoreDir, "*.vlog"))
-	for _, f := range vlogs {
-		b, _ := os.ReadFile(f)
-		if i := bytes.Index(b, marker); i >= 0 {
-			b[i+5] ^= 0x01
-			os.WriteFile(f, b, 0o644)
-			flipped = true
-		}
-	}
-	if !flipped {
-		t.Fatal("the document's bytes were not found in the store")
-	}
+	archivetest.FlipMarker(t, dir, "store/*.vlog", marker, 5, 0x01)
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
 	act(u, u.start)
 	if u.arc == nil {

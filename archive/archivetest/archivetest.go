@@ -3,6 +3,10 @@
 package archivetest
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/custody-app/custody/archive"
@@ -52,4 +56,35 @@ func Open(t testing.TB, dir string) *archive.Archive {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
+}
+
+// FlipMarker damages a stored document the way bit rot would: it finds
+// marker in the files of the archive folder dir that match pattern (a
+// glob relative to dir, such as "store/*.vlog" or "packs/*.pack"), XORs
+// the byte at offset into it with mask, and returns the file it changed
+// and that file's new bytes. A marker found nowhere fails the test: the
+// document's bytes are not stored where the test expects (for example in
+// plain text in an encrypted store).
+func FlipMarker(t testing.TB, dir, pattern string, marker []byte, offset int, mask byte) (string, []byte) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := bytes.Index(b, marker); i >= 0 {
+			b[i+offset] ^= mask
+			if err := os.WriteFile(f, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return f, b
+		}
+	}
+	t.Fatalf("%q is in none of the files %s of %s", marker, pattern, dir)
+	return "", nil
 }

@@ -86,18 +86,7 @@ func storeFiles(t *testing.T, dir, ext string) []string {
 
 func TestFlippedValueLogByteIsAttributed(t *testing.T) {
 	dir, marked, marker := fixture(t)
-	flipped := false
-	for _, f := range storeFiles(t, dir, ".vlog") {
-		b, _ := os.ReadFile(f)
-		if i := bytes.Index(b, marker); i >= 0 {
-			b[i+5] ^= 0x01
-			os.WriteFile(f, b, 0o644)
-			flipped = true
-		}
-	}
-	if !flipped {
-		t.Fatal("marker not found in any value-log file")
-	}
+	archivetest.FlipMarker(t, dir, "store/*.vlog", marker, 5, 0x01)
 	a := reopen(t, dir)
 	rep := fixity.Check(context.Background(), a, fixity.Options{})
 	if rep.Verdict != report.Corrupt || rep.ExitCode(false) != 1 {
@@ -215,16 +204,7 @@ func TestEncryptedStoreHoldsNoPlaintext(t *testing.T) {
 // damaged entry (which would silently drop every later document in it).
 func TestWritableOpenKeepsDamagedNewestFile(t *testing.T) {
 	dir, marked, marker := fixture(t)
-	var damaged string
-	var before []byte
-	for _, f := range storeFiles(t, dir, ".vlog") {
-		b, _ := os.ReadFile(f)
-		if i := bytes.Index(b, marker); i >= 0 {
-			b[i+5] ^= 0x01
-			os.WriteFile(f, b, 0o644)
-			damaged, before = f, b
-		}
-	}
+	damaged, before := archivetest.FlipMarker(t, dir, "store/*.vlog", marker, 5, 0x01)
 	_, err := archive.Open(dir, archivetest.Plain(false))
 	var nf *store.ErrNewestFileDamaged
 	if !errors.As(err, &nf) {
@@ -281,18 +261,7 @@ func TestDamagedPackFile(t *testing.T) {
 		message string
 	}{
 		{"byte flipped", func(t *testing.T, dir string) {
-			flipped := false
-			for _, f := range packFiles(t, dir) {
-				b, _ := os.ReadFile(f)
-				if i := bytes.Index(b, packedMarker); i >= 0 {
-					b[i+3] ^= 0x20
-					os.WriteFile(f, b, 0o644)
-					flipped = true
-				}
-			}
-			if !flipped {
-				t.Fatal("marker not found in any pack file")
-			}
+			archivetest.FlipMarker(t, dir, "packs/*.pack", packedMarker, 3, 0x20)
 		}, fixity.ChunkCorrupt, "chunk 3 of 3 is damaged: corrupt: CRC-32C is"},
 		{"file cut short", func(t *testing.T, dir string) {
 			for _, f := range packFiles(t, dir) {
