@@ -197,6 +197,9 @@ func (d *Dir) ReadAt(r Ref, buf []byte) error {
 // crypt XORs src into dst with the key stream at r (a no-op copy when the
 // store is not encrypted).
 func (d *Dir) crypt(r Ref, dst, src []byte) {
+	if len(src) == 0 {
+		return
+	}
 	if d.block == nil {
 		if &dst[0] != &src[0] {
 			copy(dst, src)
