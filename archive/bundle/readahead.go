@@ -35,14 +35,18 @@ type piece struct {
 }
 
 // readAhead streams recs' bytes, in order, into the returned channel.
-// Buffers go back through free once written.
-func readAhead(ctx context.Context, a *archive.Archive, recs []*catalog.Record) (<-chan piece, chan<- []byte) {
+// Buffers go back through free once written. stopped is closed when the
+// reader has returned: after cancelling ctx, wait for it before the
+// archive may be closed.
+func readAhead(ctx context.Context, a *archive.Archive, recs []*catalog.Record) (_ <-chan piece, _ chan<- []byte, stopped <-chan struct{}) {
 	pieces := make(chan piece, aheadBufs)
 	free := make(chan []byte, aheadBufs)
 	for range aheadBufs {
 		free <- make([]byte, aheadBufSize)
 	}
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		defer close(pieces)
 		send := func(p piece) bool {
 			select {
@@ -78,15 +82,17 @@ func readAhead(ctx context.Context, a *archive.Archive, recs []*catalog.Record) 
 			}
 		}
 	}()
-	return pieces, free
+	return pieces, free, done
 }
 
 // payloadsInOrder writes every document into the sink one after another,
 // with a reader running ahead.
 func (w *bagWriter) payloadsInOrder(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string, ctr *progress.Counter) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pieces, free := readAhead(ctx, a, recs)
+	pieces, free, stopped := readAhead(ctx, a, recs)
+	// The reader uses the archive: it must have stopped before Create
+	// returns, or a caller that then closes the archive races with it.
+	defer func() { cancel(); <-stopped }()
 	for i, r := range recs {
 		ctr.SetCurrent(paths[i])
 		dst, err := w.s.create(paths[i], false)
