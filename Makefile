@@ -21,6 +21,9 @@ test: deps
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet -tags $(TAGS) ./...
 	go test -tags $(TAGS) -count=1 ./...
+	# The core again under the race detector: its import, verify and
+	# bundle code is concurrent throughout.
+	go test -race -tags $(TAGS) -count=1 ./archive/... ./verify/... ./app/cli/...
 
 bench: deps
 	scripts/bench
