@@ -200,7 +200,7 @@ type importer struct {
 	res     *ImportResult
 	written atomic.Int64
 	writers []*pack.Writer // one per worker
-	claims  sync.Map       // file size → *sizeClaim, for files of more than one chunk
+	claims  sync.Map       // shape → *sizeClaim, for staged files
 }
 
 func (im *importer) err() error {
