@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/store"
@@ -16,6 +17,14 @@ import (
 // provenance log, to show what appending events costs. Set
 // CUSTODY_BENCH_CORPUS to a folder (scripts/bench passes the leak corpus);
 // otherwise a small generated tree is used.
+//
+// Each iteration imports twice, once per mode, into fresh archives, and
+// the mode that goes first alternates: on a shared machine the state of
+// memory and disk that one import leaves changes how fast the next one
+// writes (docs/performance.md), so two sub-benchmarks run one after the
+// other measured the order more than the log. It reports the fastest
+// import of each mode as s-without-log and s-with-log; run it with an
+// even -benchtime (scripts/bench uses 2x).
 func BenchmarkImportLogOverhead(b *testing.B) {
 	src := os.Getenv("CUSTODY_BENCH_CORPUS")
 	if src == "" {
@@ -28,37 +37,35 @@ func BenchmarkImportLogOverhead(b *testing.B) {
 			os.WriteFile(p, buf, 0o644)
 		}
 	}
-	var total int64
-	filepath.Walk(src, func(_ string, fi os.FileInfo, err error) error {
-		if err == nil && fi.Mode().IsRegular() {
-			total += fi.Size()
+	importOnce := func(noLog bool) time.Duration {
+		dir, err := os.MkdirTemp("", "custody-bench-*")
+		if err != nil {
+			b.Fatal(err)
 		}
-		return nil
-	})
-	for _, mode := range []struct {
-		name  string
-		noLog bool
-	}{{"without-log", true}, {"with-log", false}} {
-		b.Run(mode.name, func(b *testing.B) {
-			b.SetBytes(total)
-			for b.Loop() {
-				b.StopTimer()
-				dir := b.TempDir()
-				a, err := Open(dir, Options{Create: true, Passphrase: []byte("bench"),
-					New:   keys.CreateOptions{Name: "Bench", ScryptLogN: keys.MinScryptLogN},
-					Store: store.Config{}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				if _, err := a.Import(context.Background(), []string{src}, ImportOptions{noLog: mode.noLog}); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				a.Close()
-				os.RemoveAll(dir)
-				b.StartTimer()
-			}
-		})
+		defer os.RemoveAll(dir)
+		a, err := Open(dir, Options{Create: true, Passphrase: []byte("bench"),
+			New:   keys.CreateOptions{Name: "Bench", ScryptLogN: keys.MinScryptLogN},
+			Store: store.Config{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer a.Close()
+		start := time.Now()
+		if _, err := a.Import(context.Background(), []string{src}, ImportOptions{noLog: noLog}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
 	}
+	best := map[bool]time.Duration{}
+	i := 0
+	for b.Loop() {
+		for _, noLog := range [][2]bool{{true, false}, {false, true}}[i%2] {
+			if d := importOnce(noLog); best[noLog] == 0 || d < best[noLog] {
+				best[noLog] = d
+			}
+		}
+		i++
+	}
+	b.ReportMetric(best[true].Seconds(), "s-without-log")
+	b.ReportMetric(best[false].Seconds(), "s-with-log")
 }
