@@ -75,11 +75,6 @@ func (a *Archive) identity() (*keys.Identity, error) {
 	return a.id, a.recoverErr
 }
 
-// CanSign reports whether the archive was opened with its passphrase
-// (perhaps still being checked in the background), so that it can record
-// and sign.
-func (a *Archive) CanSign() bool { return a.idDone != nil || a.id != nil }
-
 // Identity is the unlocked archivist identity, or nil when the archive was
 // opened read-only without a passphrase.
 func (a *Archive) Identity() *keys.Identity {

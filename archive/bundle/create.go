@@ -15,7 +15,6 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
-	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/tlog"
 )
@@ -63,13 +62,8 @@ type File struct {
 // Create writes a bundle of the chosen documents with their provenance
 // and records an export event. The archive must be open for writing. On
 // any error, nothing is left under opt.Out.
-//
-// The payload is written first and the checkpoint signed after it, so that
-// an archive whose passphrase is checked in the background
-// (archive.Options.UnlockInBackground) copies documents meanwhile; a wrong
-// passphrase then leaves nothing behind either.
 func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, error) {
-	if !a.CanSign() {
+	if a.Identity() == nil {
 		return nil, errors.New("writing a bundle records it in the log, so the archive must be opened with its passphrase")
 	}
 	if opt.Out == "" {
@@ -83,15 +77,23 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	logSize, err := tlog.Size(a.DB())
+	cp, err := a.Checkpoint()
+	if err != nil {
+		return nil, fmt.Errorf("could not sign a checkpoint for the bundle: %w", err)
+	}
+	if cp == nil {
+		return nil, errors.New("the archive's log is empty; there is nothing to prove")
+	}
+	events, err := chainEvents(a, recs, cp)
 	if err != nil {
 		return nil, err
 	}
-	if logSize == 0 {
-		return nil, errors.New("the archive's log is empty; there is nothing to prove")
+	from, err := consistencySizes(a, cp.Size)
+	if err != nil {
+		return nil, err
 	}
 	paths := assignPaths(recs)
-	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out)}
+	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from}
 	for i, r := range recs {
 		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		res.Bytes += r.Size
@@ -99,8 +101,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the folder for the bundle: %w", err)
 	}
-	// The bundle's events are not known yet: at most the whole log.
-	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(int(logSize), logSize)); err != nil {
+	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
 	t := now()
@@ -109,7 +110,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 		return nil, err
 	}
 	w := &bagWriter{s: s, sha512: opt.SHA512}
-	err = w.write(ctx, a, recs, paths, res, t, opt.Progress)
+	err = w.write(ctx, a, recs, paths, events, from, cp, res, t, opt.Progress)
 	if err == nil {
 		err = s.finish()
 	}
@@ -125,17 +126,16 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 	for i, r := range recs {
 		docs[i] = r.Sum()
 	}
-	if err := a.RecordExport(res.ID, docs, res.CheckpointSize, opt.Note); err != nil {
+	if err := a.RecordExport(res.ID, docs, cp.Size, opt.Note); err != nil {
 		os.RemoveAll(opt.Out)
 		return nil, fmt.Errorf("the bundle was written but could not be recorded in the log, so it was removed: %w", err)
 	}
 	return res, nil
 }
 
-// write writes every file of the bundle into w's sink: the payload, then
-// the checkpoint (signed now) and the provenance proven against it.
+// write writes every file of the bundle into w's sink.
 func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string,
-	res *Result, t time.Time, fn progress.Func) error {
+	events []int64, from []int64, cp *tlog.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
 	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, BagitTxt); return err }); err != nil {
 		return err
 	}
@@ -147,23 +147,6 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		return err
 	}
 	stop()
-	cp, err := a.Checkpoint()
-	var wrongKey *keys.Error
-	if errors.As(err, &wrongKey) {
-		return err // a wrong passphrase, checked in the background
-	}
-	if err != nil {
-		return fmt.Errorf("could not sign a checkpoint for the bundle: %w", err)
-	}
-	events, err := chainEvents(a, recs, cp)
-	if err != nil {
-		return err
-	}
-	from, err := consistencySizes(a, cp.Size)
-	if err != nil {
-		return err
-	}
-	res.Events, res.CheckpointSize, res.ConsistentFrom = len(events), cp.Size, from
 	steps := []struct {
 		name string
 		fn   func(io.Writer) error
