@@ -88,6 +88,9 @@ type Archive struct {
 	recoverOnce sync.Once
 	recoverErr  error
 	wmu         sync.Mutex // serialises commits of records and log events
+	// lastEventTime is the time of the last event this session appended
+	// (TimeLayout), under wmu: no later event may claim an earlier one.
+	lastEventTime string
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).

@@ -23,7 +23,29 @@ func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte)
 		return 0, errNoSigner
 	}
 	ev.Actor = id.Public().KeyName
-	n, _, err := tlog.AppendNew(txn, ev, docs...)
+	p, err := tlog.Prepare(ev, time.Now())
+	if err != nil {
+		return 0, err
+	}
+	return a.appendPrepared(txn, p, docs...)
+}
+
+// appendPrepared appends p, first preparing it again with the current
+// time if it claims a time before the last event appended: events are
+// prepared on import workers and committed in whatever order they finish,
+// and a log whose times go backwards draws a warning from every check.
+// The caller holds a.wmu.
+func (a *Archive) appendPrepared(txn *badger.Txn, p *tlog.Prepared, docs ...[32]byte) (int64, error) {
+	if p.Time() < a.lastEventTime {
+		var err error
+		if p, err = p.At(time.Now()); err != nil {
+			return 0, err
+		}
+	}
+	n, err := p.Append(txn, docs...)
+	if err == nil && p.Time() > a.lastEventTime {
+		a.lastEventTime = p.Time()
+	}
 	return n, err
 }
 
@@ -44,7 +66,7 @@ func (a *Archive) logIngest(txn *badger.Txn, ev *tlog.Prepared, doc [32]byte) er
 	} else if id == nil {
 		return errNoSigner
 	}
-	_, err := ev.Append(txn, doc)
+	_, err := a.appendPrepared(txn, ev, doc)
 	return err
 }
 

@@ -94,6 +94,7 @@ func AppendNew(txn *badger.Txn, ev *Event, docs ...[32]byte) (int64, []byte, err
 type Prepared struct {
 	bytes  []byte
 	parsed *Event
+	ev     Event // as given, to prepare again at another time
 }
 
 // Prepare marshals ev as Marshal does (now is its time, unless set) and
@@ -103,7 +104,17 @@ func Prepare(ev *Event, now time.Time) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{b, parsed}, nil
+	return &Prepared{b, parsed, *ev}, nil
+}
+
+// Time is the event's time, in TimeLayout (which sorts as text).
+func (p *Prepared) Time() string { return p.parsed.Time }
+
+// At prepares the same event again with time now (for an event prepared
+// earlier that must not claim a time before the log's last event).
+func (p *Prepared) At(now time.Time) (*Prepared, error) {
+	ev := p.ev
+	return Prepare(&ev, now)
 }
 
 // Append appends the prepared event inside txn, as Append does, and
