@@ -73,10 +73,8 @@ func (a *Archive) Annotate(id [32]byte, tags []string, note string) (*catalog.Re
 	if len(tags) == 0 && note == "" {
 		return nil, errors.New("give at least one tag or a note")
 	}
-	if id, err := a.identity(); err != nil {
+	if _, err := a.signer(); err != nil {
 		return nil, err
-	} else if id == nil {
-		return nil, errNoSigner
 	}
 	var rec *catalog.Record
 	a.wmu.Lock()

@@ -75,6 +75,17 @@ func (a *Archive) identity() (*keys.Identity, error) {
 	return a.id, a.recoverErr
 }
 
+// signer returns the identity that signs the archive's changes, waiting
+// for a background unlock: its error, or errNoSigner when the archive was
+// opened without a passphrase.
+func (a *Archive) signer() (*keys.Identity, error) {
+	id, err := a.identity()
+	if err == nil && id == nil {
+		err = errNoSigner
+	}
+	return id, err
+}
+
 // Identity is the unlocked archivist identity, or nil when the archive was
 // opened read-only without a passphrase.
 func (a *Archive) Identity() *keys.Identity {

@@ -15,12 +15,9 @@ import (
 // appendEvent appends ev to the provenance log inside txn, naming docs so
 // each document's events can be found. The caller holds a.wmu.
 func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte) (int64, error) {
-	id, err := a.identity()
+	id, err := a.signer()
 	if err != nil {
 		return 0, err
-	}
-	if id == nil {
-		return 0, errNoSigner
 	}
 	ev.Actor = id.Public().KeyName
 	p, err := tlog.Prepare(ev, time.Now())
@@ -61,10 +58,8 @@ func (a *Archive) prepareIngest(id [32]byte, size int64, name catalog.Name) (*tl
 // logIngest appends a prepared ingest event inside the transaction that
 // commits its document. The caller holds a.wmu.
 func (a *Archive) logIngest(txn *badger.Txn, ev *tlog.Prepared, doc [32]byte) error {
-	if id, err := a.identity(); err != nil {
+	if _, err := a.signer(); err != nil {
 		return err
-	} else if id == nil {
-		return errNoSigner
 	}
 	_, err := a.appendPrepared(txn, ev, doc)
 	return err

@@ -89,9 +89,10 @@ const receiveBatchBytes = 1 << 30
 // verification stops the receive with an error; documents committed
 // before it stay, each complete with its event.
 func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []ReceiveFile, opt ReceiveOptions) (*ImportResult, error) {
-	if id, err := a.identity(); err != nil {
+	if _, err := a.signer(); err != nil {
 		return nil, err
-	} else if a.cfg.ReadOnly || id == nil {
+	}
+	if a.cfg.ReadOnly {
 		return nil, errNoSigner
 	}
 	if len(files) == 0 {

@@ -206,10 +206,8 @@ func (a *Archive) ExportedSizes() ([]int64, error) {
 // it carried, which later bundles prove their consistency from. It then
 // signs a checkpoint over the new events.
 func (a *Archive) RecordExport(bundle string, docs [][32]byte, checkpointSize int64, note string) error {
-	if id, err := a.identity(); err != nil {
+	if _, err := a.signer(); err != nil {
 		return err
-	} else if id == nil {
-		return errNoSigner
 	}
 	if len(docs) == 0 {
 		return errors.New("a bundle names at least one document")

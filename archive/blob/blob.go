@@ -190,9 +190,10 @@ func getChunk(txn *badger.Txn, l Layout, i uint32) (*badger.Item, error) {
 	return item, err
 }
 
-// VisitChunk checks chunk i and hands its data to fn without copying it
-// out of the store: with an unencrypted store the data is Badger's memory
-// map, so fn must not keep it. Errors are those of ReadChunk.
+// VisitChunk checks chunk i and hands its data to fn without a copy for
+// the caller: the data is Badger's memory map (a small document in an
+// unencrypted store) or a pooled buffer (a packed one), so fn must not
+// keep it. Errors are those of ReadChunk.
 func VisitChunk(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, fn func(data []byte)) error {
 	return visit(txn, p, l, i, true, fn)
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/custody-app/custody/archive/internal/syncdir"
 	"github.com/custody-app/custody/archive/pathsafe"
 )
 
@@ -151,7 +152,7 @@ func (d *dirSink) commit() error {
 	if err := os.Rename(d.tmp, d.final); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(d.final))
+	syncdir.Sync(filepath.Dir(d.final)) // the bundle is complete either way
 	return nil
 }
 
@@ -226,7 +227,7 @@ func (z *zipSink) commit() error {
 			return err
 		}
 	}
-	syncDir(filepath.Dir(z.final))
+	syncdir.Sync(filepath.Dir(z.final)) // the bundle is complete either way
 	return nil
 }
 
@@ -235,12 +236,4 @@ func (z *zipSink) abort() {
 		z.f.Close()
 	}
 	os.Remove(z.f.Name())
-}
-
-// syncDir makes a rename durable where the system allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

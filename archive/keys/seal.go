@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 
+	"github.com/custody-app/custody/archive/internal/syncdir"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/scrypt"
 	"golang.org/x/text/unicode/norm"
@@ -147,21 +147,7 @@ func writeFile(dir string, data []byte, create bool) (err error) {
 	if err = os.Rename(tmp.Name(), final); err != nil {
 		return fmt.Errorf("replacing the identity file: %w", err)
 	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename durable. Windows cannot sync a folder handle; its
-// file systems journal the rename themselves.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := syncdir.Sync(dir); err != nil {
 		return fmt.Errorf("syncing the archive folder: %w", err)
 	}
 	return nil

@@ -36,6 +36,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/custody-app/custody/archive/internal/syncdir"
 )
 
 // ErrMissing is wrapped when a pack file is not there.
@@ -283,14 +285,20 @@ func (w *Writer) start() error {
 	return nil
 }
 
-// Close syncs and closes every file the writer wrote. Nothing it wrote is
-// durable before Close returns nil.
-func (w *Writer) Close() error {
+// take returns every file the writer wrote and forgets them.
+func (w *Writer) take() []*os.File {
 	files := w.done
 	if w.f != nil {
 		files = append(files, w.f)
 	}
 	w.f, w.done = nil, nil
+	return files
+}
+
+// Close syncs and closes every file the writer wrote. Nothing it wrote is
+// durable before Close returns nil.
+func (w *Writer) Close() error {
+	files := w.take()
 	var errs []error
 	for _, f := range files {
 		if err := f.Sync(); err != nil {
@@ -299,7 +307,7 @@ func (w *Writer) Close() error {
 		errs = append(errs, f.Close())
 	}
 	if len(files) > 0 {
-		errs = append(errs, syncDir(w.d.path))
+		errs = append(errs, syncdir.Sync(w.d.path))
 	}
 	return errors.Join(errs...)
 }
@@ -307,25 +315,8 @@ func (w *Writer) Close() error {
 // Discard closes and removes every file the writer wrote: for an import
 // that committed nothing, so that nothing refers to them.
 func (w *Writer) Discard() {
-	files := w.done
-	if w.f != nil {
-		files = append(files, w.f)
-	}
-	w.f, w.done = nil, nil
-	for _, f := range files {
+	for _, f := range w.take() {
 		f.Close()
 		os.Remove(f.Name())
 	}
-}
-
-// syncDir makes new files' names durable (a no-op where folders cannot be
-// synced).
-func syncDir(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	f.Sync() // Windows and some file systems cannot sync a folder
-	return nil
 }

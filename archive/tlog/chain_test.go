@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -97,17 +98,21 @@ func TestChainIsBounded(t *testing.T) {
 	}
 }
 
-// AppendNew stores exactly the bytes it returns, indexed under the
+// A prepared event is stored as exactly its bytes, indexed under the
 // event's document, like Marshal then Append.
-func TestAppendNew(t *testing.T) {
+func TestAppendPrepared(t *testing.T) {
 	db := openDB(t)
 	appendAll(t, db, ingest(t, "a"))
 	ev := &Event{Type: Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
 	var n int64
 	var b []byte
 	err := db.Update(func(txn *badger.Txn) error {
-		var err error
-		n, b, err = AppendNew(txn, ev)
+		p, err := Prepare(ev, time.Now())
+		if err != nil {
+			return err
+		}
+		b = p.Bytes()
+		n, err = p.Append(txn)
 		return err
 	})
 	if err != nil {

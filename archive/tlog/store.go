@@ -76,19 +76,8 @@ func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
 	return appendParsed(txn, event, ev, docs)
 }
 
-// AppendNew marshals ev as Marshal does and appends it, parsing the bytes
-// once (Marshal's check) rather than again in Append. It returns the
-// event's index and its bytes.
-func AppendNew(txn *badger.Txn, ev *Event, docs ...[32]byte) (int64, []byte, error) {
-	p, err := Prepare(ev, time.Now())
-	if err != nil {
-		return 0, nil, err
-	}
-	n, err := p.Append(txn, docs...)
-	return n, p.bytes, err
-}
-
-// Prepared is an event marshalled and checked, ready to append. Preparing
+// Prepared is an event marshalled and checked, ready to append: the bytes
+// are parsed once (Marshal's check) rather than again in Append. Preparing
 // is most of an append's work and needs no transaction, so an importer
 // prepares events on its workers and its single committer only appends.
 type Prepared struct {
@@ -106,6 +95,9 @@ func Prepare(ev *Event, now time.Time) (*Prepared, error) {
 	}
 	return &Prepared{b, parsed, *ev}, nil
 }
+
+// Bytes are the event's exact bytes, as they will be stored and hashed.
+func (p *Prepared) Bytes() []byte { return p.bytes }
 
 // Time is the event's time, in TimeLayout (which sorts as text).
 func (p *Prepared) Time() string { return p.parsed.Time }
