@@ -277,13 +277,19 @@ func (a *Archive) Records() ([]*catalog.Record, error) {
 	return out, err
 }
 
-// Open streams a document's bytes, verified (see blob.Reader).
+// OpenDoc streams a document's bytes, verified (see blob.Reader).
 func (a *Archive) OpenDoc(id [32]byte) (*blob.Reader, *catalog.Record, error) {
 	r, err := a.Record(id)
 	if err != nil {
 		return nil, nil, err
 	}
-	return blob.NewReader(a.db, a.pk, r.Layout(), id), r, nil
+	return a.OpenRecord(r), r, nil
+}
+
+// OpenRecord streams the bytes of the document whose record the caller
+// already holds, verified like OpenDoc's, without reading the record again.
+func (a *Archive) OpenRecord(r *catalog.Record) *blob.Reader {
+	return blob.NewReader(a.db, a.pk, r.Layout(), r.Sum())
 }
 
 // ReadRange returns up to n bytes at off, CRC-checked (for previews).

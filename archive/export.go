@@ -99,10 +99,7 @@ func (a *Archive) exportOne(root *os.Root, r *catalog.Record, ctr *progress.Coun
 	if err != nil {
 		return "", err
 	}
-	src, _, err := a.OpenDoc(r.Sum())
-	if err == nil {
-		_, err = io.Copy(f, countingReader{src, ctr})
-	}
+	_, err = io.Copy(f, countingReader{a.OpenRecord(r), ctr})
 	if err == nil {
 		err = f.Sync()
 	}

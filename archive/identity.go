@@ -86,6 +86,20 @@ func (a *Archive) signer() (*keys.Identity, error) {
 	return id, err
 }
 
+// Writable reports whether the archive was opened with its passphrase, so
+// that it may record changes. It does not wait for a check of the
+// passphrase in the background (Options.UnlockInBackground): Unlocked does.
+func (a *Archive) Writable() bool { return a.idDone != nil || a.id != nil }
+
+// Unlocked waits for a check of the passphrase in the background and
+// returns its error (keys.ErrWrongPassphrase, or errNoSigner when the
+// archive was opened without one). Work that will have to be recorded
+// calls it before it makes its result visible.
+func (a *Archive) Unlocked() error {
+	_, err := a.signer()
+	return err
+}
+
 // Identity is the unlocked archivist identity, or nil when the archive was
 // opened read-only without a passphrase.
 func (a *Archive) Identity() *keys.Identity {

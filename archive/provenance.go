@@ -101,6 +101,31 @@ func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
 	return tlog.SignCheckpoint(a.db, id.Signer(), id.Origin())
 }
 
+// CurrentCheckpoint returns a signed checkpoint of the whole log, like
+// Checkpoint. When the latest one already covers every event (as after any
+// command that recorded something), it is returned as stored, without
+// waiting for a check of the passphrase in the background; only a log
+// with unsigned events needs the key.
+func (a *Archive) CurrentCheckpoint() (*tlog.Checkpoint, error) {
+	if !a.Writable() {
+		return tlog.Latest(a.db)
+	}
+	a.wmu.Lock()
+	size, err := tlog.Size(a.db)
+	var latest *tlog.Checkpoint
+	if err == nil {
+		latest, err = tlog.Latest(a.db)
+	}
+	a.wmu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if size > 0 && latest != nil && latest.Size == size {
+		return latest, nil
+	}
+	return a.Checkpoint()
+}
+
 // recoverLog signs a checkpoint for events a crash left unsigned.
 func (a *Archive) recoverLog(id *keys.Identity) error {
 	if id == nil {

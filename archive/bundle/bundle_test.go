@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -21,6 +22,8 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/archive/tlog"
@@ -282,6 +285,82 @@ func TestAncestors(t *testing.T) {
 		if len(res.Files) != want || res.Events < 2 {
 			t.Errorf("with ancestors %v: %d files, %d events", with, len(res.Files), res.Events)
 		}
+	}
+}
+
+// Bundling many documents reads the catalog in one pass instead of a
+// lookup each: the same files come out, derived documents still bring
+// their ancestors, and a document the archive lacks is still named.
+func TestManyDocuments(t *testing.T) {
+	files := map[string]string{}
+	for i := range 300 {
+		files[fmt.Sprintf("mail/%03d.eml", i)] = fmt.Sprintf("message %d", i)
+	}
+	a := newArchive(t, files)
+	docs := allDocs(t, a)
+	red := filepath.Join(t.TempDir(), "red.txt")
+	os.WriteFile(red, []byte("message ██"), 0o644)
+	rec, err := a.Derive(ctx, red, [][32]byte{docs[0]}, "redaction", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := append(slices.Clone(docs[1:]), rec.Sum()) // all but the original, which comes as an ancestor
+	res, err := bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(t.TempDir(), "b"), Docs: asked, WithAncestors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range res.Files {
+		got[f.Doc] = true
+	}
+	if len(res.Files) != 301 || len(got) != 301 || !got[rec.ID] || !got[hex.EncodeToString(docs[0][:])] {
+		t.Fatalf("%d files (%d distinct); want the 300 documents and the redaction", len(res.Files), len(got))
+	}
+	missing := [32]byte{0xde, 0xad}
+	_, err = bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(t.TempDir(), "c"), Docs: append(slices.Clone(docs), missing)})
+	if !errors.Is(err, catalog.ErrNotFound) || !strings.Contains(err.Error(), "dead00") {
+		t.Fatalf("a document the archive lacks: %v", err)
+	}
+}
+
+// With the passphrase checked in the background (the CLI does so for an
+// unencrypted store), a wrong one stops the copy and leaves nothing: no
+// bundle, no temporary file, no event.
+func TestWrongPassphraseInBackground(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	a, err := archive.Open(dir, archivetest.Plain(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	for i := range 40 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("%02d.bin", i)), bytes.Repeat([]byte{byte(i)}, 300_000), 0o644)
+	}
+	if _, err := a.Import(ctx, []string{src}, archive.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	docs := allDocs(t, a)
+	a.Close()
+	opt := archivetest.Plain(false)
+	opt.Passphrase = []byte("not the passphrase")
+	opt.UnlockInBackground = true
+	a, err = archive.Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, name := range []string{"b", "b.zip"} {
+		outDir := t.TempDir()
+		_, err = bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(outDir, name), Docs: docs})
+		if !errors.Is(err, keys.ErrWrongPassphrase) {
+			t.Fatalf("%s: Create = %v, want the wrong passphrase", name, err)
+		}
+		if left, _ := os.ReadDir(outDir); len(left) != 0 {
+			t.Fatalf("%s: left behind: %v", name, left)
+		}
+	}
+	if n, err := tlog.Size(a.DB()); err != nil || n != int64(len(docs)) {
+		t.Fatalf("log size %d, %v; want %d (no export event)", n, err, len(docs))
 	}
 }
 

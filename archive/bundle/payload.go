@@ -119,10 +119,7 @@ func (w *bagWriter) payloadAt(ctx context.Context, cancel context.CancelCauseFun
 // SHA-256 is its ID, which the archive's reader checks at the end; SHA-512
 // is computed on the way when asked for.
 func (w *bagWriter) copyDoc(ctx context.Context, a *archive.Archive, r *catalog.Record, name string, dst io.Writer, buf []byte, ctr *progress.Counter) (sums, error) {
-	src, _, err := a.OpenDoc(r.Sum())
-	if err != nil {
-		return sums{}, err
-	}
+	src := a.OpenRecord(r)
 	var h512 hash.Hash
 	if w.sha512 {
 		h512 = sha512.New()

@@ -57,7 +57,8 @@ func readAhead(ctx context.Context, a *archive.Archive, recs []*catalog.Record) 
 			}
 		}
 		for i, r := range recs {
-			src, _, err := a.OpenDoc(r.Sum())
+			src := a.OpenRecord(r)
+			var err error
 			for err == nil {
 				var buf []byte
 				select {
