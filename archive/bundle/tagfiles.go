@@ -65,12 +65,29 @@ func (w *bagWriter) tag(name string, fn func(io.Writer) error) error {
 	return nil
 }
 
-// EncodePath writes a path the way RFC 8493 §2.1.3 wants it in a
-// manifest: "%" becomes "%25", LF "%0A" and CR "%0D"; nothing else
-// changes.
+// EncodePath writes a file path the way RFC 8493 §2.1.3 wants it in a
+// manifest or fetch.txt line: "%" becomes "%25", a line feed "%0A" and a
+// carriage return "%0D". Nothing else is encoded (spaces stay spaces).
+// verify/bag's DecodePath reads it back.
 func EncodePath(p string) string {
-	r := strings.NewReplacer("%", "%25", "\n", "%0A", "\r", "%0D")
-	return r.Replace(p)
+	if !strings.ContainsAny(p, "%\r\n") {
+		return p
+	}
+	var b strings.Builder
+	b.Grow(len(p) + 8)
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '%':
+			b.WriteString("%25")
+		case '\n':
+			b.WriteString("%0A")
+		case '\r':
+			b.WriteString("%0D")
+		default:
+			b.WriteByte(p[i])
+		}
+	}
+	return b.String()
 }
 
 // manifest writes the payload manifest of one algorithm: "CHECKSUM  PATH"
