@@ -24,7 +24,11 @@ import (
 //   - when an earlier file of this import has that size and first-chunk
 //     CRC: the first such file claims them and is stored as usual; the
 //     others are hashed, wait for the claimer's SHA-256, and, when it is
-//     theirs, for its commit, and then add only their name.
+//     theirs, for the claimer to reach the committer (which commits in
+//     the order documents reach it, so the claimer's record comes first),
+//     and then add only their name. They do not wait for the commit
+//     itself: it waits for the passphrase when that is checked in the
+//     background, and a failed commit stops the whole import anyway.
 //
 // The first chunk's CRC keeps files that merely share a size (scans,
 // recordings, disk images of a fixed size) from being read twice or
@@ -35,9 +39,11 @@ type sizeClaim struct {
 	ready     chan struct{} // closed once the claimer's ID is known, or it gave up
 	id        [32]byte      // set before ready closes
 	ok        bool
+	queued    chan struct{} // closed once the claimer's document was handed to the committer
 	committed chan struct{} // closed once the claimer's document is committed, or never will be
 	landed    bool          // set before committed closes
 	readyOnce sync.Once
+	queueOnce sync.Once
 	doneOnce  sync.Once
 }
 
@@ -49,7 +55,7 @@ type shape struct {
 }
 
 func (im *importer) claim(s shape) (c *sizeClaim, mine bool) {
-	fresh := &sizeClaim{ready: make(chan struct{}), committed: make(chan struct{})}
+	fresh := &sizeClaim{ready: make(chan struct{}), queued: make(chan struct{}), committed: make(chan struct{})}
 	v, loaded := im.claims.LoadOrStore(s, fresh)
 	return v.(*sizeClaim), !loaded
 }
@@ -57,6 +63,14 @@ func (im *importer) claim(s shape) (c *sizeClaim, mine bool) {
 // known publishes the claimer's ID.
 func (c *sizeClaim) known(id [32]byte) {
 	c.readyOnce.Do(func() { c.id, c.ok = id, true; close(c.ready) })
+}
+
+// handedOver says the claimer's document reached the committer. A nil
+// claim ignores it.
+func (c *sizeClaim) handedOver() {
+	if c != nil {
+		c.queueOnce.Do(func() { close(c.queued) })
+	}
 }
 
 // land says whether the claimer's document was committed. A nil claim
@@ -111,8 +125,8 @@ func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *size
 	return false, err
 }
 
-// sameAsClaim waits for the claimer of this size and reports whether it
-// committed the document sum.
+// sameAsClaim waits for the claimer of this size and reports whether its
+// document is sum and on its way to being committed before this one.
 func (im *importer) sameAsClaim(c *sizeClaim, sum [32]byte) (bool, error) {
 	select {
 	case <-c.ready:
@@ -123,11 +137,13 @@ func (im *importer) sameAsClaim(c *sizeClaim, sum [32]byte) (bool, error) {
 		return false, nil
 	}
 	select {
+	case <-c.queued:
+		return true, nil
 	case <-c.committed:
+		return c.landed, nil
 	case <-im.ctx.Done():
 		return false, im.ctx.Err()
 	}
-	return c.landed, nil
 }
 
 func (im *importer) has(id [32]byte) (bool, error) {

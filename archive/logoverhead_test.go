@@ -24,7 +24,8 @@ import (
 // writes (docs/performance.md), so two sub-benchmarks run one after the
 // other measured the order more than the log. It reports the fastest
 // import of each mode as s-without-log and s-with-log; run it with an
-// even -benchtime (scripts/bench uses 2x).
+// even -benchtime (scripts/bench uses 4x: with two imports of each mode,
+// one slow import moved the result by 20%).
 func BenchmarkImportLogOverhead(b *testing.B) {
 	src := os.Getenv("CUSTODY_BENCH_CORPUS")
 	if src == "" {
