@@ -19,14 +19,16 @@ import (
 // and a wrong passphrase then fails it.
 func TestCurrentCheckpoint(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "arc")
-	opts := func(pass string, background bool) Options {
-		return Options{Create: true, Passphrase: []byte(pass), UnlockInBackground: background,
-			New: keys.CreateOptions{Name: "Test", ScryptLogN: keys.MinScryptLogN}}
+	open := func(pass string, background bool) *Archive {
+		t.Helper()
+		a, err := Open(dir, Options{Create: true, Passphrase: []byte(pass), UnlockInBackground: background,
+			New: keys.CreateOptions{Name: "Test", ScryptLogN: keys.MinScryptLogN}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
 	}
-	a, err := Open(dir, opts("right", false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := open("right", false)
 	src := t.TempDir()
 	os.WriteFile(filepath.Join(src, "note.txt"), []byte("a note"), 0o644)
 	res, err := a.Import(context.Background(), []string{src}, ImportOptions{})
@@ -41,10 +43,7 @@ func TestCurrentCheckpoint(t *testing.T) {
 	a.Close()
 
 	// Signed up to date: no key needed, even a wrong one.
-	a, err = Open(dir, opts("wrong", true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = open("wrong", true)
 	if !a.Writable() {
 		t.Fatal("opened with a passphrase but not writable")
 	}
@@ -58,10 +57,7 @@ func TestCurrentCheckpoint(t *testing.T) {
 	a.Close()
 
 	// An event appended but not signed, as a crash leaves it.
-	a, err = Open(dir, opts("right", false))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = open("right", false)
 	a.wmu.Lock()
 	err = a.db.Update(func(txn *badger.Txn) error {
 		_, err := a.appendEvent(txn, &tlog.Event{Type: tlog.Annotate, Doc: docID, Tags: []string{"x"}}, doc)
@@ -73,19 +69,13 @@ func TestCurrentCheckpoint(t *testing.T) {
 	}
 	a.Close()
 
-	a, err = Open(dir, opts("wrong", true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = open("wrong", true)
 	if cp, err := a.CurrentCheckpoint(); !errors.Is(err, keys.ErrWrongPassphrase) {
 		t.Fatalf("unsigned event, wrong passphrase: CurrentCheckpoint = %+v, %v", cp, err)
 	}
 	a.Close()
 
-	a, err = Open(dir, opts("right", true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = open("right", true)
 	defer a.Close()
 	cp, err = a.CurrentCheckpoint()
 	if err != nil || cp == nil || cp.Size != 2 {
