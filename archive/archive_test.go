@@ -376,46 +376,64 @@ func storedBytes(t *testing.T, dir string) int64 {
 }
 
 // Copies of one large file within a single import are stored once: the
-// first of each size is stored, the others are hashed, wait for it, and
-// add only their names. Files of that size with other bytes are stored.
+// first of each size is stored, the others are hashed, wait for it to
+// reach the committer, and add only their names. Files of that size with
+// other bytes are stored. With the passphrase checked in the background
+// nothing commits until it is, and the copies must not wait for that.
 func TestCopiesInOneImportStoreOnce(t *testing.T) {
-	src, dir := t.TempDir(), t.TempDir()
-	n := 3*blob.ChunkSize + 5
-	same := randBytes(n)
-	others := [][]byte{randBytes(n), randBytes(n)}
-	for i := range 4 {
-		writeFile(t, filepath.Join(src, "copies", fmt.Sprintf("copy %d.bin", i)), same)
-	}
-	for i, b := range others {
-		writeFile(t, filepath.Join(src, "others", fmt.Sprintf("other %d.bin", i)), b)
-	}
-	a := openTest(t, dir)
-	a.Close()
-	before := storedBytes(t, dir)
-	a = openTest(t, dir)
-	res, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{Workers: 4})
-	if err != nil || res.Added != 3 || res.Duplicates != 3 {
-		t.Fatalf("import: %+v %v", res, err)
-	}
-	a.Close()
-	if grew, limit := storedBytes(t, dir)-before, int64(3*n+blob.ChunkSize); grew > limit {
-		t.Fatalf("the stored bytes grew by %d for 3 distinct documents of %d bytes (limit %d): copies were stored", grew, n, limit)
-	}
-	a = openTest(t, dir)
-	defer a.Close()
-	for _, want := range append(others, same) {
-		got, err := readAll(t, a, sum(want))
-		if err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("read back %d bytes (%v)", len(got), err)
-		}
-	}
-	sid, _ := a.Resolve(sum(same))
-	rec, _ := a.Record(sid)
-	if len(rec.Names) != 4 {
-		t.Fatalf("names of the copied document: %+v", rec.Names)
-	}
-	if n := countKeys(t, a, store.PrefixPend); n != 0 {
-		t.Fatalf("%d pending markers left", n)
+	for _, background := range []bool{false, true} {
+		t.Run(fmt.Sprintf("background=%v", background), func(t *testing.T) {
+			src, dir := t.TempDir(), t.TempDir()
+			n := 3*blob.ChunkSize + 5
+			same := randBytes(n)
+			others := [][]byte{randBytes(n), randBytes(n)}
+			for i := range 4 {
+				writeFile(t, filepath.Join(src, "copies", fmt.Sprintf("copy %d.bin", i)), same)
+			}
+			for i, b := range others {
+				writeFile(t, filepath.Join(src, "others", fmt.Sprintf("other %d.bin", i)), b)
+			}
+			open := func() *archive.Archive {
+				t.Helper()
+				opt := archivetest.Options(true)
+				if background {
+					opt = archivetest.Plain(true)
+					opt.UnlockInBackground = true
+				}
+				a, err := archive.Open(dir, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a
+			}
+			open().Close()
+			before := storedBytes(t, dir)
+			a := open()
+			res, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{Workers: 4})
+			if err != nil || res.Added != 3 || res.Duplicates != 3 {
+				t.Fatalf("import: %+v %v", res, err)
+			}
+			a.Close()
+			if grew, limit := storedBytes(t, dir)-before, int64(3*n+blob.ChunkSize); grew > limit {
+				t.Fatalf("the stored bytes grew by %d for 3 distinct documents of %d bytes (limit %d): copies were stored", grew, n, limit)
+			}
+			a = open()
+			defer a.Close()
+			for _, want := range append(others, same) {
+				got, err := readAll(t, a, sum(want))
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("read back %d bytes (%v)", len(got), err)
+				}
+			}
+			sid, _ := a.Resolve(sum(same))
+			rec, _ := a.Record(sid)
+			if len(rec.Names) != 4 {
+				t.Fatalf("names of the copied document: %+v", rec.Names)
+			}
+			if n := countKeys(t, a, store.PrefixPend); n != 0 {
+				t.Fatalf("%d pending markers left", n)
+			}
+		})
 	}
 }
 
