@@ -80,6 +80,11 @@ type dirSink struct {
 	f          *os.File
 	bw         *bufio.Writer
 	dirs       sync.Map // folders already made
+
+	wbOnce   sync.Once
+	written  chan *os.File // payload files to start writing back and close
+	closed   chan struct{}
+	closeErr error
 }
 
 func (d *dirSink) endFile() error {
@@ -118,7 +123,52 @@ func (d *dirSink) open(name string) (io.WriteCloser, error) {
 	if err := d.mkdirs(path.Dir(name)); err != nil {
 		return nil, err
 	}
-	return d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	d.wbOnce.Do(d.startCloser)
+	return closeLater{f, d.written}, nil
+}
+
+// A payload file, once written, goes to a goroutine that starts the
+// kernel's writeback of it and closes it, so that the disk writes while
+// the workers copy the next files, and a worker never waits for the
+// device's queue.
+func (d *dirSink) startCloser() {
+	d.written = make(chan *os.File, 64)
+	d.closed = make(chan struct{})
+	go func() {
+		defer close(d.closed)
+		for f := range d.written {
+			startWriteback(f)
+			if err := f.Close(); err != nil && d.closeErr == nil {
+				d.closeErr = err
+			}
+		}
+	}()
+}
+
+// stopCloser waits for every handed-over file to be closed.
+func (d *dirSink) stopCloser() error {
+	if d.written == nil {
+		return nil
+	}
+	close(d.written)
+	<-d.closed
+	d.written = nil
+	return d.closeErr
+}
+
+// closeLater hands its file to the sink's closer instead of closing it.
+type closeLater struct {
+	*os.File
+	to chan<- *os.File
+}
+
+func (c closeLater) Close() error {
+	c.to <- c.File
+	return nil
 }
 
 // mkdirs makes dir and its parents once per bundle (asking the file
@@ -138,7 +188,11 @@ func (d *dirSink) mkdirs(dir string) error {
 }
 
 func (d *dirSink) finish() error {
-	if err := d.endFile(); err != nil {
+	err := d.endFile()
+	if cerr := d.stopCloser(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	return syncTree(d.tmp)
@@ -161,6 +215,7 @@ func (d *dirSink) abort() {
 		d.f.Close()
 		d.f = nil
 	}
+	d.stopCloser()
 	d.root.Close()
 	os.RemoveAll(d.tmp)
 }
