@@ -72,8 +72,9 @@ type parallelSink interface {
 }
 
 // dirSink writes a folder bundle into a temporary folder, through os.Root.
-// Files are not synced one by one: finish makes the whole folder durable
-// at once (one syncfs on Linux), as a copy tool would.
+// Files are not synced one by one: their writeback starts as each is
+// written, and finish makes the whole folder durable at once (one syncfs
+// on Linux), as a copy tool would.
 type dirSink struct {
 	final, tmp string
 	root       *os.Root
