@@ -11,7 +11,6 @@ import (
 
 	"github.com/custody-app/custody/archive/internal/syncdir"
 	"golang.org/x/crypto/chacha20poly1305"
-	"golang.org/x/crypto/scrypt"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,7 +20,7 @@ const checkLabel = "custody identity passphrase check\n"
 // 32 bytes open the seal; the rest gives the passphrase check value.
 func derive(pass []byte, k kdfParams) (key, check []byte, err error) {
 	p := norm.NFC.Bytes(pass)
-	out, err := scrypt.Key(p, k.salt, 1<<k.logN, k.r, k.p, 64)
+	out, err := scryptKey(p, k.salt, k.logN, k.r, k.p, 64)
 	if len(p) > 0 && &p[0] != &pass[0] {
 		clear(p)
 	}
