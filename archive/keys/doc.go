@@ -37,6 +37,14 @@
 // logN 22, r 16, p 4 or 1 GiB of memory, and says why, before doing any
 // work. The same idea guards age's scrypt recipients.
 //
+// # Why scrypt's memory is mapped here
+//
+// scrypt.go runs scrypt's memory-hard part itself, in memory mapped for it
+// with huge pages asked for and unmapped as soon as the key is derived;
+// the PBKDF2 steps around it are golang.org/x/crypto's. The arithmetic is
+// the same (the tests compare with x/crypto's scrypt); only where the
+// 128 MiB live differs, and that halves the time a person waits to unlock.
+//
 // # Wrong passphrase or damaged file
 //
 // scrypt yields 64 bytes: the first half opens the seal, the second half
