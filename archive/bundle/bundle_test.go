@@ -325,7 +325,7 @@ func TestManyDocuments(t *testing.T) {
 
 // With the passphrase checked in the background (the CLI does so for an
 // unencrypted store), a wrong one stops the copy and leaves nothing: no
-// bundle, no temporary file, no event.
+// bundle, no temporary file, no folder made for it, no event.
 func TestWrongPassphraseInBackground(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "arc")
 	a, err := archive.Open(dir, archivetest.Plain(true))
@@ -351,7 +351,8 @@ func TestWrongPassphraseInBackground(t *testing.T) {
 	defer a.Close()
 	for _, name := range []string{"b", "b.zip"} {
 		outDir := t.TempDir()
-		_, err = bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(outDir, name), Docs: docs})
+		// In folders that do not exist yet: they go too.
+		_, err = bundle.Create(ctx, a, bundle.Options{Out: filepath.Join(outDir, "new", "deeper", name), Docs: docs})
 		if !errors.Is(err, keys.ErrWrongPassphrase) {
 			t.Fatalf("%s: Create = %v, want the wrong passphrase", name, err)
 		}

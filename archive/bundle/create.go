@@ -62,7 +62,7 @@ type File struct {
 // Create writes a bundle of the chosen documents with their provenance
 // and records an export event. The archive must be open for writing. On
 // any error, nothing is left under opt.Out.
-func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, error) {
+func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, err error) {
 	if !a.Writable() {
 		return nil, errors.New("writing a bundle records it in the log, so the archive must be opened with its passphrase")
 	}
@@ -98,9 +98,15 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (*Result, erro
 		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		res.Bytes += r.Size
 	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
+	made, err := makeParents(filepath.Dir(opt.Out))
+	if err != nil {
 		return nil, fmt.Errorf("cannot create the folder for the bundle: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			removeMade(filepath.Dir(opt.Out), made)
+		}
+	}()
 	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
@@ -323,6 +329,37 @@ func consistencySizes(a *archive.Archive, size int64) ([]int64, error) {
 		}
 	}
 	return out, nil
+}
+
+// makeParents makes dir and its missing parents, and returns the topmost
+// folder it made ("" when dir existed), so that a bundle that fails
+// leaves no folder behind either.
+func makeParents(dir string) (string, error) {
+	dir = filepath.Clean(dir)
+	made := ""
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		made = d
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return made, os.MkdirAll(dir, 0o755)
+}
+
+// removeMade removes the folders from dir up to made, as far as they are
+// empty.
+func removeMade(dir, made string) {
+	if made == "" {
+		return
+	}
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if os.Remove(d) != nil || d == made || filepath.Dir(d) == d {
+			return
+		}
+	}
 }
 
 // newID returns a random bundle id in the UUID version 4 form.
