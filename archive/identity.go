@@ -3,7 +3,6 @@ package archive
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/custody-app/custody/archive/keys"
 )
@@ -46,7 +45,6 @@ func (a *Archive) unlock(opt Options) error {
 			defer close(a.idDone)
 			a.id, a.idErr = keys.Unlock(a.dir, pass)
 			clear(pass)
-			debug.FreeOSMemory() // the key derivation's buffer
 		}()
 		return nil
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"runtime/debug"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
@@ -62,10 +61,7 @@ func (env *Env) openWith(mode openMode, n newArchive) (*archive.Archive, error) 
 		}
 		opt.Passphrase = pass
 	}
-	a, err := archive.Open(dir, opt)
-	// The passphrase's key derivation uses a large buffer; give it back.
-	debug.FreeOSMemory()
-	return a, err
+	return archive.Open(dir, opt)
 }
 
 func defaultName() string {

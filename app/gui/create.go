@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -133,7 +132,6 @@ func (u *ui) submitCreate(p *createPage) {
 	p.busy.Start()
 	u.goWork(func() {
 		a, err := archive.Open(dir, opt)
-		debug.FreeOSMemory()
 		u.do(func() {
 			p.busy.Stop()
 			p.busy.Hide()

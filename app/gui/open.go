@@ -2,7 +2,6 @@ package gui
 
 import (
 	"errors"
-	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2/container"
@@ -27,8 +26,6 @@ func (u *ui) openArchive(dir string, pass []byte, readOnly bool) {
 	u.goWork(func() {
 		a, err := archive.Open(dir, opt)
 		u.logTiming("unlock and open: %v", time.Since(t0).Round(time.Millisecond))
-		// The key derivation uses a large buffer; give it back.
-		debug.FreeOSMemory()
 		u.do(func() {
 			page.working(false, "")
 			if err != nil {

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"errors"
-	"runtime/debug"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -68,7 +67,6 @@ func (u *ui) submitPassphrase(f *passForm) {
 	dir, old, pass := u.arc.Dir(), []byte(f.old.Text), []byte(f.pass.Text)
 	u.goWork(func() {
 		err := keys.ChangePassphrase(dir, old, pass)
-		debug.FreeOSMemory()
 		u.do(func() {
 			if err != nil {
 				dialog.ShowError(err, u.win)
