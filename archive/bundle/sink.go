@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/internal/syncdir"
+	"github.com/custody-app/custody/archive/internal/writeback"
 	"github.com/custody-app/custody/archive/pathsafe"
 )
 
@@ -142,7 +143,7 @@ func (d *dirSink) startCloser() {
 	go func() {
 		defer close(d.closed)
 		for f := range d.written {
-			startWriteback(f)
+			writeback.Start(f, 0, 0)
 			if err := f.Close(); err != nil && d.closeErr == nil {
 				d.closeErr = err
 			}

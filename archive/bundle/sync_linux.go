@@ -20,9 +20,3 @@ func syncTree(dir string) error {
 	}
 	return nil
 }
-
-// startWriteback asks the kernel to start writing f's bytes to disk now,
-// without waiting for it; the sync in finish waits.
-func startWriteback(f *os.File) {
-	unix.SyncFileRange(int(f.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WRITE)
-}

@@ -38,6 +38,7 @@ import (
 	"sync"
 
 	"github.com/custody-app/custody/archive/internal/syncdir"
+	"github.com/custody-app/custody/archive/internal/writeback"
 )
 
 // ErrMissing is wrapped when a pack file is not there.
@@ -263,7 +264,7 @@ func (w *Writer) Append(data []byte) (Ref, error) {
 	}
 	w.off += int64(len(data))
 	if w.off-w.flushed >= writebackEvery {
-		startWriteback(w.f, w.flushed, w.off-w.flushed)
+		writeback.Start(w.f, w.flushed, w.off-w.flushed)
 		w.flushed = w.off
 	}
 	return r, nil
