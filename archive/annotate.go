@@ -10,7 +10,7 @@ import (
 	"unicode"
 
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -37,7 +37,7 @@ func (a *Archive) Derive(ctx context.Context, path string, parents [][32]byte, k
 	}
 	var out *catalog.Record
 	opt := ImportOptions{Note: note}
-	opt.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*tlog.Event, error) {
+	opt.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error) {
 		if slices.Contains(parentIDs, rec.ID) {
 			return nil, errors.New("a document cannot be derived from itself")
 		}
@@ -45,7 +45,7 @@ func (a *Archive) Derive(ctx context.Context, path string, parents [][32]byte, k
 			rec.Parents, rec.Kind = parentIDs, kind
 		}
 		out = rec
-		return &tlog.Event{Type: tlog.Derive, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path),
+		return &provenance.Event{Type: provenance.Derive, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path),
 			Parents: parentIDs, Kind: kind, Note: note}, nil
 	}
 	res, err := a.Import(ctx, []string{path}, opt)
@@ -94,7 +94,7 @@ func (a *Archive) Annotate(id [32]byte, tags []string, note string) (*catalog.Re
 		if err := catalog.Put(txn, rec); err != nil {
 			return err
 		}
-		_, err = a.appendEvent(txn, &tlog.Event{Type: tlog.Annotate, Doc: rec.ID, Tags: tags, Note: note}, id)
+		_, err = a.appendEvent(txn, &provenance.Event{Type: provenance.Annotate, Doc: rec.ID, Tags: tags, Note: note}, id)
 		return err
 	})
 	a.wmu.Unlock()

@@ -9,7 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -60,7 +60,7 @@ func TestCurrentCheckpoint(t *testing.T) {
 	a = open("right", false)
 	a.wmu.Lock()
 	err = a.db.Update(func(txn *badger.Txn) error {
-		_, err := a.appendEvent(txn, &tlog.Event{Type: tlog.Annotate, Doc: docID, Tags: []string{"x"}}, doc)
+		_, err := a.appendEvent(txn, &provenance.Event{Type: provenance.Annotate, Doc: docID, Tags: []string{"x"}}, doc)
 		return err
 	})
 	a.wmu.Unlock()
@@ -81,7 +81,7 @@ func TestCurrentCheckpoint(t *testing.T) {
 	if err != nil || cp == nil || cp.Size != 2 {
 		t.Fatalf("unsigned event, right passphrase: CurrentCheckpoint = %+v, %v; want a new one of size 2", cp, err)
 	}
-	if latest, err := tlog.Latest(a.db); err != nil || latest.Size != 2 {
+	if latest, err := provenance.Latest(a.db); err != nil || latest.Size != 2 {
 		t.Fatalf("latest stored checkpoint = %+v, %v", latest, err)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -22,10 +22,10 @@ func TestPreparedEventsNeverGoBackInTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	prepare := func(doc byte, at time.Time) *tlog.Prepared {
+	prepare := func(doc byte, at time.Time) *provenance.Prepared {
 		var id [32]byte
 		id[0] = doc
-		p, err := tlog.Prepare(&tlog.Event{Type: tlog.Ingest, Doc: hex.EncodeToString(id[:]), Size: 1, Name: "x", Path: "x",
+		p, err := provenance.Prepare(&provenance.Event{Type: provenance.Ingest, Doc: hex.EncodeToString(id[:]), Size: 1, Name: "x", Path: "x",
 			Actor: a.pub.KeyName}, at)
 		if err != nil {
 			t.Fatal(err)
@@ -46,8 +46,8 @@ func TestPreparedEventsNeverGoBackInTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	var times []string
-	tlog.Events(a.db, 0, 2, func(i int64, b []byte) error {
-		ev, err := tlog.ParseEvent(b)
+	provenance.Events(a.db, 0, 2, func(i int64, b []byte) error {
+		ev, err := provenance.ParseEvent(b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,8 +17,8 @@ import (
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/store"
-	"github.com/custody-app/custody/archive/tlog"
 	badger "github.com/dgraph-io/badger/v4"
 	sha256 "github.com/minio/sha256-simd"
 )
@@ -35,7 +35,7 @@ type ImportOptions struct {
 
 	// event, when set, replaces the ingest event (derive, receive): it may
 	// also fill the new record's fields.
-	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*tlog.Event, error)
+	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error)
 	// noLog skips the provenance log; only the log-overhead benchmark sets it.
 	noLog bool
 }
@@ -69,7 +69,7 @@ type ready struct {
 	known  bool   // the archive already holds these bytes; nothing was stored
 	crc0   uint32 // CRC-32C of the first chunk, for staged documents
 	claim  *sizeClaim
-	ingest *tlog.Prepared // its ingest event, prepared by the worker
+	ingest *provenance.Prepared // its ingest event, prepared by the worker
 }
 
 // commitBatch bounds how many documents share one transaction, and

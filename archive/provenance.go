@@ -8,19 +8,19 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
 // appendEvent appends ev to the provenance log inside txn, naming docs so
 // each document's events can be found. The caller holds a.wmu.
-func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte) (int64, error) {
+func (a *Archive) appendEvent(txn *badger.Txn, ev *provenance.Event, docs ...[32]byte) (int64, error) {
 	id, err := a.signer()
 	if err != nil {
 		return 0, err
 	}
 	ev.Actor = id.Public().KeyName
-	p, err := tlog.Prepare(ev, time.Now())
+	p, err := provenance.Prepare(ev, time.Now())
 	if err != nil {
 		return 0, err
 	}
@@ -32,7 +32,7 @@ func (a *Archive) appendEvent(txn *badger.Txn, ev *tlog.Event, docs ...[32]byte)
 // prepared on import workers and committed in whatever order they finish,
 // and a log whose times go backwards draws a warning from every check.
 // The caller holds a.wmu.
-func (a *Archive) appendPrepared(txn *badger.Txn, p *tlog.Prepared, docs ...[32]byte) (int64, error) {
+func (a *Archive) appendPrepared(txn *badger.Txn, p *provenance.Prepared, docs ...[32]byte) (int64, error) {
 	if p.Time() < a.lastEventTime {
 		var err error
 		if p, err = p.At(time.Now()); err != nil {
@@ -48,16 +48,16 @@ func (a *Archive) appendPrepared(txn *badger.Txn, p *tlog.Prepared, docs ...[32]
 
 // prepareIngest prepares the ingest event of one arrival of a document
 // (every import of it, under whatever name), for logIngest.
-func (a *Archive) prepareIngest(id [32]byte, size int64, name catalog.Name) (*tlog.Prepared, error) {
-	return tlog.Prepare(&tlog.Event{
-		Type: tlog.Ingest, Doc: hex.EncodeToString(id[:]), Size: size, Name: baseName(name.Path), Path: name.Path,
+func (a *Archive) prepareIngest(id [32]byte, size int64, name catalog.Name) (*provenance.Prepared, error) {
+	return provenance.Prepare(&provenance.Event{
+		Type: provenance.Ingest, Doc: hex.EncodeToString(id[:]), Size: size, Name: baseName(name.Path), Path: name.Path,
 		Source: name.Source, Note: name.Note, Actor: a.pub.KeyName,
 	}, time.Now())
 }
 
 // logIngest appends a prepared ingest event inside the transaction that
 // commits its document. The caller holds a.wmu.
-func (a *Archive) logIngest(txn *badger.Txn, ev *tlog.Prepared, doc [32]byte) error {
+func (a *Archive) logIngest(txn *badger.Txn, ev *provenance.Prepared, doc [32]byte) error {
 	if _, err := a.signer(); err != nil {
 		return err
 	}
@@ -81,24 +81,24 @@ func (a *Archive) afterCommit() error { return nil }
 
 // Checkpoint signs a checkpoint over every event appended so far (a no-op
 // when nothing was appended since the last one) and returns the latest.
-func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
+func (a *Archive) Checkpoint() (*provenance.Checkpoint, error) {
 	id, err := a.identity()
 	if err != nil {
 		return nil, err
 	}
 	if id == nil {
-		return tlog.Latest(a.db)
+		return provenance.Latest(a.db)
 	}
 	a.wmu.Lock()
 	defer a.wmu.Unlock()
-	size, err := tlog.Size(a.db)
+	size, err := provenance.Size(a.db)
 	if err != nil {
 		return nil, err
 	}
 	if size == 0 {
 		return nil, nil
 	}
-	return tlog.SignCheckpoint(a.db, id.Signer(), id.Origin())
+	return provenance.SignCheckpoint(a.db, id.Signer(), id.Origin())
 }
 
 // CurrentCheckpoint returns a signed checkpoint of the whole log, like
@@ -106,15 +106,15 @@ func (a *Archive) Checkpoint() (*tlog.Checkpoint, error) {
 // command that recorded something), it is returned as stored, without
 // waiting for a check of the passphrase in the background; only a log
 // with unsigned events needs the key.
-func (a *Archive) CurrentCheckpoint() (*tlog.Checkpoint, error) {
+func (a *Archive) CurrentCheckpoint() (*provenance.Checkpoint, error) {
 	if !a.Writable() {
-		return tlog.Latest(a.db)
+		return provenance.Latest(a.db)
 	}
 	a.wmu.Lock()
-	size, err := tlog.Size(a.db)
-	var latest *tlog.Checkpoint
+	size, err := provenance.Size(a.db)
+	var latest *provenance.Checkpoint
 	if err == nil {
-		latest, err = tlog.Latest(a.db)
+		latest, err = provenance.Latest(a.db)
 	}
 	a.wmu.Unlock()
 	if err != nil {
@@ -131,8 +131,8 @@ func (a *Archive) recoverLog(id *keys.Identity) error {
 	if id == nil {
 		return nil
 	}
-	_, err := tlog.Recover(a.db, id.Signer(), id.Origin())
-	if errors.Is(err, tlog.ErrRolledBack) {
+	_, err := provenance.Recover(a.db, id.Signer(), id.Origin())
+	if errors.Is(err, provenance.ErrRolledBack) {
 		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
 	}
 	return err

@@ -23,7 +23,7 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	sha256 "github.com/minio/sha256-simd"
 )
 
@@ -184,7 +184,7 @@ func allReceived(res *ImportResult, files []ReceiveFile, forced bool) error {
 // document against the verified list and records where it came from.
 func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFile, fn progress.Func) ImportOptions {
 	imp := ImportOptions{Source: opt.Source, Note: opt.Note, Progress: fn}
-	imp.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*tlog.Event, error) {
+	imp.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error) {
 		job := name.Bytes()
 		f := byJob[job]
 		switch {
@@ -197,10 +197,10 @@ func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFi
 		}
 		renameReceived(rec, name, f.Name)
 		if opt.Origin == "" {
-			return &tlog.Event{Type: tlog.Ingest, Doc: rec.ID, Size: rec.Size, Name: path.Base(catalog.EscapeInvalid(f.Name)), Path: catalog.EscapeInvalid(f.Name),
+			return &provenance.Event{Type: provenance.Ingest, Doc: rec.ID, Size: rec.Size, Name: path.Base(catalog.EscapeInvalid(f.Name)), Path: catalog.EscapeInvalid(f.Name),
 				Source: opt.Source, Note: opt.Note}, nil
 		}
-		return &tlog.Event{Type: tlog.Receive, Bundle: opt.Bundle, Origin: opt.Origin, Checkpoint: string(opt.Checkpoint),
+		return &provenance.Event{Type: provenance.Receive, Bundle: opt.Bundle, Origin: opt.Origin, Checkpoint: string(opt.Checkpoint),
 			Docs: []string{rec.ID}, Forced: opt.Forced, Note: opt.Note}, nil
 	}
 	return imp

@@ -13,12 +13,12 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 )
 
 // checkpoints returns the signed checkpoints of a sender archive that
 // imported n files one at a time (sizes 1..n).
-func checkpoints(t *testing.T, n int) []*tlog.Checkpoint {
+func checkpoints(t *testing.T, n int) []*provenance.Checkpoint {
 	t.Helper()
 	s := archivetest.Open(t, filepath.Join(t.TempDir(), "sender"))
 	for i := range n {
@@ -28,7 +28,7 @@ func checkpoints(t *testing.T, n int) []*tlog.Checkpoint {
 			t.Fatal(err)
 		}
 	}
-	cps, err := tlog.Checkpoints(s.DB())
+	cps, err := provenance.Checkpoints(s.DB())
 	if err != nil || len(cps) != n {
 		t.Fatalf("%d checkpoints: %v", len(cps), err)
 	}
@@ -74,10 +74,10 @@ func TestReceive(t *testing.T) {
 				if len(rec.Names) != 1 || rec.FirstName() != f.Name || rec.Source != "bundle B1" {
 					t.Errorf("record %+v", rec)
 				}
-				idx, _ := tlog.DocEvents(a.DB(), id)
-				b, _ := tlog.ReadEvent(a.DB(), idx[0])
-				ev, _ := tlog.ParseEvent(b)
-				if len(idx) != 1 || ev.Type != tlog.Receive || ev.Bundle != "B1" || ev.Origin != cp.Origin || ev.Checkpoint != string(cp.Note) || ev.Forced {
+				idx, _ := provenance.DocEvents(a.DB(), id)
+				b, _ := provenance.ReadEvent(a.DB(), idx[0])
+				ev, _ := provenance.ParseEvent(b)
+				if len(idx) != 1 || ev.Type != provenance.Receive || ev.Bundle != "B1" || ev.Origin != cp.Origin || ev.Checkpoint != string(cp.Note) || ev.Forced {
 					t.Errorf("event %+v", ev)
 				}
 			}
@@ -123,11 +123,11 @@ func TestReceiveExtraFileAndForce(t *testing.T) {
 	}
 	id, _ := a.Resolve(sum([]byte("not verified")))
 	rec, _ := a.Record(id)
-	idx, _ := tlog.DocEvents(a.DB(), id)
-	b, _ := tlog.ReadEvent(a.DB(), idx[len(idx)-1])
-	ev, _ := tlog.ParseEvent(b)
+	idx, _ := provenance.DocEvents(a.DB(), id)
+	b, _ := provenance.ReadEvent(a.DB(), idx[len(idx)-1])
+	ev, _ := provenance.ParseEvent(b)
 	// Without an origin (no provenance), documents get ingest events.
-	if rec.FirstName() != "planted.txt" || ev.Type != tlog.Ingest || ev.Path != "planted.txt" || ev.Source != "bag B" || ev.Note != "forced" {
+	if rec.FirstName() != "planted.txt" || ev.Type != provenance.Ingest || ev.Path != "planted.txt" || ev.Source != "bag B" || ev.Note != "forced" {
 		t.Errorf("record %+v event %+v", rec, ev)
 	}
 }
@@ -158,7 +158,7 @@ func TestRememberCheckpoint(t *testing.T) {
 	cps := checkpoints(t, 6)
 	a := openTest(t, filepath.Join(t.TempDir(), "arc"))
 	defer a.Close()
-	seen := func(cp *tlog.Checkpoint) *archive.Seen {
+	seen := func(cp *provenance.Checkpoint) *archive.Seen {
 		return &archive.Seen{Origin: cp.Origin, Size: cp.Size, Checkpoint: string(cp.Note), Key: "k", Bundle: fmt.Sprint("b", cp.Size)}
 	}
 	origin := cps[0].Origin
@@ -168,7 +168,7 @@ func TestRememberCheckpoint(t *testing.T) {
 	if moved, err := a.RememberCheckpoint(seen(cps[2])); !moved || err != nil {
 		t.Fatalf("first: %v %v", moved, err)
 	}
-	for _, cp := range []*tlog.Checkpoint{cps[0], cps[2]} {
+	for _, cp := range []*provenance.Checkpoint{cps[0], cps[2]} {
 		if moved, err := a.RememberCheckpoint(seen(cp)); moved || err != nil {
 			t.Fatalf("size %d after 3: moved %v %v", cp.Size, moved, err)
 		}

@@ -20,7 +20,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 	sumnote "golang.org/x/mod/sumdb/note"
 )
@@ -101,9 +101,9 @@ func seenTxn(txn *badger.Txn, origin string) (*Seen, error) {
 
 // unverifiedCheckpoint parses a signed checkpoint without checking its
 // signature (the caller checked it before remembering it).
-func unverifiedCheckpoint(note []byte) (*tlog.Checkpoint, error) {
-	_, err := tlog.ParseCheckpoint(note, sumnote.VerifierList())
-	var unknown *tlog.SignerUnknownError
+func unverifiedCheckpoint(note []byte) (*provenance.Checkpoint, error) {
+	_, err := provenance.ParseCheckpoint(note, sumnote.VerifierList())
+	var unknown *provenance.SignerUnknownError
 	if errors.As(err, &unknown) {
 		return unknown.Checkpoint, nil
 	}
@@ -192,7 +192,7 @@ func (a *Archive) ExportedSizes() ([]int64, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: exportedPrefix, PrefetchValues: false})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			if n, ok := tlog.KeyInt(it.Item().Key(), exportedPrefix); ok {
+			if n, ok := provenance.KeyInt(it.Item().Key(), exportedPrefix); ok {
 				out = append(out, n)
 			}
 		}
@@ -220,7 +220,7 @@ func (a *Archive) RecordExport(bundle string, docs [][32]byte, checkpointSize in
 			ids[i] = fmt.Sprintf("%x", d)
 		}
 		err := a.db.Update(func(txn *badger.Txn) error {
-			ev := &tlog.Event{Type: tlog.Export, Bundle: bundle, Docs: ids, CheckpointSize: checkpointSize, Note: note}
+			ev := &provenance.Event{Type: provenance.Export, Bundle: bundle, Docs: ids, CheckpointSize: checkpointSize, Note: note}
 			if _, err := a.appendEvent(txn, ev); err != nil {
 				return err
 			}

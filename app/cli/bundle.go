@@ -9,7 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/blob"
-	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
@@ -71,7 +71,7 @@ func runBundleCreate(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := abundle.Create(env.ctx, a, abundle.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
+	res, err := bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
 		SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
 	if err != nil {
 		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -130,23 +130,23 @@ func runLog(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		idx, err := tlog.Chain(db, id)
+		idx, err := provenance.Chain(db, id)
 		if err != nil {
 			return err
 		}
 		for _, i := range idx {
-			ev, err := tlog.ReadEvent(db, i)
+			ev, err := provenance.ReadEvent(db, i)
 			if err != nil {
 				return err
 			}
 			emit(i, ev)
 		}
 	} else {
-		size, err := tlog.Size(db)
+		size, err := provenance.Size(db)
 		if err != nil {
 			return err
 		}
-		if err := tlog.Events(db, 0, size, emit); err != nil {
+		if err := provenance.Events(db, 0, size, emit); err != nil {
 			return err
 		}
 	}
@@ -166,7 +166,7 @@ func runLog(env *Env, args []string) error {
 
 // describeEvent writes one event as a line for people.
 func describeEvent(i int64, raw []byte) string {
-	ev, err := tlog.ParseEvent(raw)
+	ev, err := provenance.ParseEvent(raw)
 	if err != nil {
 		return fmt.Sprintf("%6d  (unreadable event: %v)", i, err)
 	}
@@ -178,19 +178,19 @@ func describeEvent(i int64, raw []byte) string {
 	}
 	var what string
 	switch ev.Type {
-	case tlog.Ingest:
+	case provenance.Ingest:
 		what = fmt.Sprintf("%s  %s  %s", short(ev.Doc), ev.Path, ev.Source)
-	case tlog.Derive:
+	case provenance.Derive:
 		var ps []string
 		for _, p := range ev.Parents {
 			ps = append(ps, short(p))
 		}
 		what = fmt.Sprintf("%s  %s of %s  %s", short(ev.Doc), ev.Kind, strings.Join(ps, ","), ev.Name)
-	case tlog.Annotate:
+	case provenance.Annotate:
 		what = fmt.Sprintf("%s  tags %v  %s", short(ev.Doc), ev.Tags, ev.Note)
-	case tlog.Export, tlog.Receive:
+	case provenance.Export, provenance.Receive:
 		what = fmt.Sprintf("bundle %s  %d document(s)  %s", ev.Bundle, len(ev.Docs), ev.Origin)
-	case tlog.Verify:
+	case provenance.Verify:
 		what = fmt.Sprintf("%s: %s", ev.What, ev.Verdict)
 	}
 	return fmt.Sprintf("%6d  %s  %-8s  %s", i, ev.Time, ev.Type, what)
@@ -205,7 +205,7 @@ func runCheckpoint(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cp, err := tlog.Latest(a.DB())
+	cp, err := provenance.Latest(a.DB())
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := tlog.Prove(a.DB(), id, nil, a.Public().VerifierKey)
+	b, err := provenance.Prove(a.DB(), id, nil, a.Public().VerifierKey)
 	if err != nil {
 		return err
 	}
@@ -253,11 +253,11 @@ func runCheckProof(env *Env, args []string) error {
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	raw, err := prooffile.ReadLimited(pos[0], tlog.MaxProofSize)
+	raw, err := prooffile.ReadLimited(pos[0], provenance.MaxProofSize)
 	if err != nil {
 		return err
 	}
-	p, err := tlog.ParseProof(raw)
+	p, err := provenance.ParseProof(raw)
 	if err != nil {
 		return problem("%v", err)
 	}
@@ -277,10 +277,10 @@ func runCheckProof(env *Env, args []string) error {
 			return err
 		}
 	}
-	res, err := tlog.CheckProof(p, sum, verifier, pub)
+	res, err := provenance.CheckProof(p, sum, verifier, pub)
 	if err != nil {
 		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %v\n", err)
-		var fe *tlog.ForkError
+		var fe *provenance.ForkError
 		if errors.As(err, &fe) {
 			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", fe.Evidence())
 		}

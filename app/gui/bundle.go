@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/progress"
 )
 
@@ -142,16 +142,16 @@ func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
 		name += ".zip"
 	}
 	out := freeName(filepath.Join(expandPath(strings.TrimSpace(f.dir.Text)), name))
-	u.writeBundle(bundle.Options{Out: out, Docs: ids, WithAncestors: f.ancestors.Checked, Note: strings.TrimSpace(f.note.Text)})
+	u.writeBundle(bundlewriter.Options{Out: out, Docs: ids, WithAncestors: f.ancestors.Checked, Note: strings.TrimSpace(f.note.Text)})
 }
 
 // writeBundle writes a bundle with a progress dialog and says where it
 // went.
-func (u *ui) writeBundle(opt bundle.Options) {
+func (u *ui) writeBundle(opt bundlewriter.Options) {
 	a := u.arc
 	u.runTask("Writing the bundle", func(ctx context.Context, p progress.Func) func() {
 		opt.Progress = p
-		res, err := bundle.Create(ctx, a, opt)
+		res, err := bundlewriter.Create(ctx, a, opt)
 		return func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("the bundle was not written: %w", err), u.win)
@@ -164,7 +164,7 @@ func (u *ui) writeBundle(opt bundle.Options) {
 }
 
 // bundleWritten says where the bundle went and what is in it.
-func (u *ui) bundleWritten(res *bundle.Result) {
+func (u *ui) bundleWritten(res *bundlewriter.Result) {
 	text := fmt.Sprintf("%s (%s), with %s events of provenance signed in checkpoint %s.\nBundle ID %s.",
 		plural(len(res.Files), "document", "documents"), humanBytes(res.Bytes), count(int64(res.Events)),
 		count(res.CheckpointSize), res.ID)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/verify/report"
@@ -83,7 +83,7 @@ func otherArchiveBundleAt(t *testing.T, path string) (string, *keys.Public) {
 	defer a.Close()
 	var ids [][32]byte
 	a.Each(func(r *catalog.Record) error { ids = append(ids, r.Sum()); return nil }, nil)
-	if _, err := bundle.Create(context.Background(), a, bundle.Options{Out: path, Docs: ids}); err != nil {
+	if _, err := bundlewriter.Create(context.Background(), a, bundlewriter.Options{Out: path, Docs: ids}); err != nil {
 		t.Fatal(err)
 	}
 	return path, a.Public()

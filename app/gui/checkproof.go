@@ -14,7 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -78,13 +78,13 @@ func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
 	})
 }
 
-// checkProofFiles reads the files and checks the proof with tlog.
+// checkProofFiles reads the files and checks the proof with provenance.
 func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, text string) {
-	raw, err := prooffile.ReadLimited(proofPath, tlog.MaxProofSize)
+	raw, err := prooffile.ReadLimited(proofPath, provenance.MaxProofSize)
 	if err != nil {
 		return "NOT CHECKED", err.Error()
 	}
-	p, err := tlog.ParseProof(raw)
+	p, err := provenance.ParseProof(raw)
 	if err != nil {
 		return "NOT PROVEN", err.Error()
 	}
@@ -105,10 +105,10 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 			return "NOT CHECKED", err.Error()
 		}
 	}
-	res, err := tlog.CheckProof(p, sum, verifier, pub)
+	res, err := provenance.CheckProof(p, sum, verifier, pub)
 	if err != nil {
 		text = err.Error()
-		var fe *tlog.ForkError
+		var fe *provenance.ForkError
 		if errors.As(err, &fe) {
 			text += "\n\nEvidence (hand this on):\n" + fe.Evidence()
 		}

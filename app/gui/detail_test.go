@@ -12,7 +12,7 @@ import (
 
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 )
 
 // openDoc opens the document with the given first name.
@@ -107,7 +107,7 @@ func TestDeriveANewVersion(t *testing.T) {
 		t.Errorf("new record kind %q parents %v", p.rec.Kind, p.rec.Parents)
 	}
 	mustContain(t, "the new document's page", texts(u.win.Canvas().Content()), "Redaction of", "leak/mail/budget.eml")
-	if len(p.steps) != 2 || p.steps[0].ev.Type != tlog.Ingest || p.steps[1].ev.Type != tlog.Derive {
+	if len(p.steps) != 2 || p.steps[0].ev.Type != provenance.Ingest || p.steps[1].ev.Type != provenance.Derive {
 		t.Fatalf("chain %+v", p.steps)
 	}
 	if p.steps[0].gen != 0 || p.steps[1].gen != 1 {

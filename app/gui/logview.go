@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -21,7 +21,7 @@ func (u *ui) showLog() {
 		return
 	}
 	db := u.arc.DB()
-	size, err := tlog.Size(db)
+	size, err := provenance.Size(db)
 	info := fmt.Sprintf("%s in the log. Each is signed into a checkpoint; none can be changed or removed without the verification noticing.",
 		plural(int(size), "event", "events"))
 	if err != nil {
@@ -45,11 +45,11 @@ func (u *ui) showLog() {
 	list.OnSelected = func(i widget.ListItemID) {
 		list.Unselect(i)
 		idx := size - 1 - int64(i)
-		b, err := tlog.ReadEvent(db, idx)
+		b, err := provenance.ReadEvent(db, idx)
 		if err != nil {
 			return
 		}
-		ev, err := tlog.ParseEvent(b)
+		ev, err := provenance.ParseEvent(b)
 		if err != nil || ev.Doc == "" {
 			return
 		}
@@ -64,7 +64,7 @@ func (u *ui) showLog() {
 
 // logLine describes event idx in two lines.
 func logLine(db *badger.DB, idx int64) (string, string) {
-	b, err := tlog.ReadEvent(db, idx)
+	b, err := provenance.ReadEvent(db, idx)
 	return describeEvent(idx, b, err)
 }
 
@@ -72,30 +72,30 @@ func describeEvent(idx int64, raw []byte, err error) (string, string) {
 	if err != nil {
 		return fmt.Sprintf("#%s  unreadable", count(idx)), err.Error()
 	}
-	ev, err := tlog.ParseEvent(raw)
+	ev, err := provenance.ParseEvent(raw)
 	if err != nil {
 		return fmt.Sprintf("#%s  unreadable", count(idx)), err.Error()
 	}
 	when := ev.Time
-	if t, err := time.Parse(tlog.TimeLayout, ev.Time); err == nil {
+	if t, err := time.Parse(provenance.TimeLayout, ev.Time); err == nil {
 		when = t.Local().Format("2006-01-02 15:04:05")
 	}
 	head := fmt.Sprintf("#%s  %s  %s", count(idx), ev.Type, when)
 	var parts []string
 	switch ev.Type {
-	case tlog.Ingest:
+	case provenance.Ingest:
 		parts = append(parts, shortID(ev.Doc), ev.Path, ev.Source)
-	case tlog.Derive:
+	case provenance.Derive:
 		var ps []string
 		for _, p := range ev.Parents {
 			ps = append(ps, shortID(p))
 		}
 		parts = append(parts, shortID(ev.Doc), ev.Name, ev.Kind+" of "+strings.Join(ps, ", "))
-	case tlog.Annotate:
+	case provenance.Annotate:
 		parts = append(parts, shortID(ev.Doc), strings.Join(ev.Tags, ", "))
-	case tlog.Export, tlog.Receive:
+	case provenance.Export, provenance.Receive:
 		parts = append(parts, "bundle "+ev.Bundle, plural(len(ev.Docs), "document", "documents"), ev.Origin)
-	case tlog.Verify:
+	case provenance.Verify:
 		parts = append(parts, ev.What, ev.Verdict)
 	}
 	if ev.Note != "" {

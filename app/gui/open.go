@@ -10,8 +10,8 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/store"
-	"github.com/custody-app/custody/archive/tlog"
 )
 
 // openArchive unlocks and opens the archive in dir off the UI goroutine
@@ -100,7 +100,7 @@ func explainOpenError(err error) (what, why string) {
 	case errors.Is(err, archive.ErrNoArchive):
 		return "There is no archive in this folder",
 			"Choose another folder, or create a new archive."
-	case errors.Is(err, tlog.ErrRolledBack):
+	case errors.Is(err, provenance.ErrRolledBack):
 		return "The archive's history is shorter than it signed",
 			"Its log was rolled back (restored from an older copy) or damaged. Nothing was changed. Open it read-only and verify it to see what is missing."
 	case errors.As(err, &kerr):

@@ -16,7 +16,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/progress"
 )
@@ -110,7 +110,7 @@ func newStudio(t *testing.T, out string) *studio {
 	if _, err := a.Derive(context.Background(), red, [][32]byte{minutes}, "redaction", "names of two sources blacked out"); err != nil {
 		t.Fatal(err)
 	}
-	bundle.Create(context.Background(), a, bundle.Options{Out: filepath.Join(t.TempDir(), "to lawyer.zip"),
+	bundlewriter.Create(context.Background(), a, bundlewriter.Options{Out: filepath.Join(t.TempDir(), "to lawyer.zip"),
 		Docs: [][32]byte{minutes}, Note: "for the lawyer"})
 	a.Close()
 

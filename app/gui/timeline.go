@@ -14,13 +14,13 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 )
 
 // chainStep is one event of a document's provenance chain.
 type chainStep struct {
 	index int64
-	ev    *tlog.Event
+	ev    *provenance.Event
 	gen   int   // 0 for the oldest ancestor, rising through derivations
 	cp    int64 // size of the first checkpoint that covers it; 0 if none yet
 	bad   string
@@ -44,11 +44,11 @@ func (u *ui) loadChain(p *detailPage) {
 // checkpoint that covers it and its generation.
 func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
 	db := a.DB()
-	idx, err := tlog.Chain(db, r.Sum())
+	idx, err := provenance.Chain(db, r.Sum())
 	if err != nil {
 		return nil, err
 	}
-	cps, err := tlog.Checkpoints(db)
+	cps, err := provenance.Checkpoints(db)
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +61,9 @@ func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
 				break
 			}
 		}
-		b, err := tlog.ReadEvent(db, i)
+		b, err := provenance.ReadEvent(db, i)
 		if err == nil {
-			steps[k].ev, err = tlog.ParseEvent(b)
+			steps[k].ev, err = provenance.ParseEvent(b)
 		}
 		if err != nil {
 			steps[k].bad = err.Error()
@@ -74,7 +74,7 @@ func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
 	depth := map[string]int{r.ID: 0}
 	for k := len(steps) - 1; k >= 0; k-- {
 		ev := steps[k].ev
-		if ev == nil || ev.Type != tlog.Derive {
+		if ev == nil || ev.Type != provenance.Derive {
 			continue
 		}
 		if d, ok := depth[ev.Doc]; ok {
@@ -161,7 +161,7 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 		return "Unreadable event", s.bad
 	}
 	when := ""
-	if t, err := time.Parse(tlog.TimeLayout, ev.Time); err == nil {
+	if t, err := time.Parse(provenance.TimeLayout, ev.Time); err == nil {
 		when = t.Local().Format("2 Jan 2006 15:04")
 	}
 	self := ev.Doc == r.ID
@@ -171,7 +171,7 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 	}
 	var parts []string
 	switch ev.Type {
-	case tlog.Ingest:
+	case provenance.Ingest:
 		what = "Imported"
 		if !self {
 			what = "Original imported"
@@ -180,23 +180,23 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 		if ev.Source != "" {
 			parts = append(parts, "from "+ev.Source)
 		}
-	case tlog.Derive:
+	case provenance.Derive:
 		what = kindTitle(ev.Kind) + " made"
 		var ps []string
 		for _, p := range ev.Parents {
 			ps = append(ps, shortID(p))
 		}
 		parts = append(parts, name, "from "+strings.Join(ps, ", "))
-	case tlog.Annotate:
+	case provenance.Annotate:
 		what = "Annotated"
 		if len(ev.Tags) > 0 {
 			parts = append(parts, "tags: "+strings.Join(ev.Tags, ", "))
 		}
-	case tlog.Export:
+	case provenance.Export:
 		what = "Exported in a bundle"
 		parts = append(parts, fmt.Sprintf("bundle %s with %s, checkpoint %s", ev.Bundle,
 			plural(len(ev.Docs), "document", "documents"), count(ev.CheckpointSize)))
-	case tlog.Receive:
+	case provenance.Receive:
 		what = "Received in a bundle"
 		parts = append(parts, fmt.Sprintf("bundle %s from %s", ev.Bundle, ev.Origin))
 		if ev.Forced {
@@ -222,11 +222,11 @@ func stepColor(s chainStep) color.Color {
 		return colRed
 	}
 	switch s.ev.Type {
-	case tlog.Ingest:
+	case provenance.Ingest:
 		return theme.Color(theme.ColorNamePrimary)
-	case tlog.Derive:
+	case provenance.Derive:
 		return colAmber
-	case tlog.Export, tlog.Receive:
+	case provenance.Export, provenance.Receive:
 		return colGreen
 	}
 	return colGrey

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -25,8 +25,8 @@ func TestEncodePath(t *testing.T) {
 		{"data/%7E", "data/%257E"},
 	}
 	for _, tc := range tests {
-		if got := bundle.EncodePath(tc.plain); got != tc.encoded {
-			t.Errorf("bundle.EncodePath(%q) = %q, want %q", tc.plain, got, tc.encoded)
+		if got := bundlewriter.EncodePath(tc.plain); got != tc.encoded {
+			t.Errorf("bundlewriter.EncodePath(%q) = %q, want %q", tc.plain, got, tc.encoded)
 		}
 		if got := DecodePath(tc.encoded); got != tc.plain {
 			t.Errorf("DecodePath(%q) = %q, want %q", tc.encoded, got, tc.plain)
@@ -52,11 +52,11 @@ func FuzzEncodePath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
-		if got := DecodePath(bundle.EncodePath(p)); got != p {
-			t.Fatalf("DecodePath(bundle.EncodePath(%q)) = %q", p, got)
+		if got := DecodePath(bundlewriter.EncodePath(p)); got != p {
+			t.Fatalf("DecodePath(bundlewriter.EncodePath(%q)) = %q", p, got)
 		}
-		if strings.ContainsAny(bundle.EncodePath(p), "\r\n") {
-			t.Fatalf("bundle.EncodePath(%q) keeps a line break", p)
+		if strings.ContainsAny(bundlewriter.EncodePath(p), "\r\n") {
+			t.Fatalf("bundlewriter.EncodePath(%q) keeps a line break", p)
 		}
 	})
 }

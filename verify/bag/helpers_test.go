@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -86,7 +86,7 @@ func buildBag(t testing.TB, s spec) string {
 	for _, alg := range s.algs {
 		var b strings.Builder
 		for _, p := range paths {
-			fmt.Fprintf(&b, "%s  %s\n", sum(alg, s.files[p]), bundle.EncodePath(p))
+			fmt.Fprintf(&b, "%s  %s\n", sum(alg, s.files[p]), bundlewriter.EncodePath(p))
 		}
 		writeFile(t, filepath.Join(dir, "manifest-"+alg+".txt"), b.String())
 	}
@@ -122,7 +122,7 @@ func retag(t testing.TB, dir string, algs ...string) {
 	for _, alg := range algs {
 		var b strings.Builder
 		for _, p := range tags {
-			fmt.Fprintf(&b, "%s %s\n", sum(alg, readFile(t, filepath.Join(dir, p))), bundle.EncodePath(p))
+			fmt.Fprintf(&b, "%s %s\n", sum(alg, readFile(t, filepath.Join(dir, p))), bundlewriter.EncodePath(p))
 		}
 		writeFile(t, filepath.Join(dir, "tagmanifest-"+alg+".txt"), b.String())
 	}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"testing"
 
-	abundle "github.com/custody-app/custody/archive/bundle"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/bundlewriter"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bundle"
 )
 
@@ -19,7 +19,7 @@ func FuzzEventLine(f *testing.F) {
 	f.Add([]byte("{\"index\":1,\"event\":\"\\ud800\"}"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		idx, ev, err := bundle.ParseEventLine(line)
-		if err == nil && (idx < 0 || len(ev) == 0 || len(ev) > tlog.MaxEventSize) {
+		if err == nil && (idx < 0 || len(ev) == 0 || len(ev) > provenance.MaxEventSize) {
 			t.Fatalf("accepted index %d, %d bytes", idx, len(ev))
 		}
 	})
@@ -50,11 +50,11 @@ func FuzzProofs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if ps.CheckpointSize < 0 || len(ps.Order) != len(ps.Proofs) || len(ps.Order) > abundle.MaxEvents {
+		if ps.CheckpointSize < 0 || len(ps.Order) != len(ps.Proofs) || len(ps.Order) > bundlewriter.MaxEvents {
 			t.Fatalf("accepted %+v", ps)
 		}
 		for i, idx := range ps.Order {
-			if i > 0 && idx <= ps.Order[i-1] || len(ps.Proofs[idx]) > tlog.MaxProofHashes {
+			if i > 0 && idx <= ps.Order[i-1] || len(ps.Proofs[idx]) > provenance.MaxProofHashes {
 				t.Fatalf("accepted index %d with %d hashes", idx, len(ps.Proofs[idx]))
 			}
 		}
@@ -70,7 +70,7 @@ func FuzzConsistency(f *testing.F) {
 			return
 		}
 		for i, e := range cs.Earlier {
-			if e.Size < 1 || e.Size >= cs.CheckpointSize || i > 0 && e.Size <= cs.Earlier[i-1].Size || len(e.Proof) > tlog.MaxProofHashes {
+			if e.Size < 1 || e.Size >= cs.CheckpointSize || i > 0 && e.Size <= cs.Earlier[i-1].Size || len(e.Proof) > provenance.MaxProofHashes {
 				t.Fatalf("accepted earlier checkpoint %+v of %d", e, cs.CheckpointSize)
 			}
 		}
@@ -82,7 +82,7 @@ func FuzzKeys(f *testing.F) {
 	f.Add([]byte("a\nb\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, err := bundle.ParseKeys(data)
-		if err == nil && (len(keys) == 0 || len(keys) > abundle.MaxKeys) {
+		if err == nil && (len(keys) == 0 || len(keys) > bundlewriter.MaxKeys) {
 			t.Fatalf("accepted %d keys", len(keys))
 		}
 	})
@@ -97,7 +97,7 @@ func FuzzNames(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := abundle.DecodeName(abundle.EncodeName(e.Name))
+		again, err := bundlewriter.DecodeName(bundlewriter.EncodeName(e.Name))
 		if err != nil || again != e.Name || e.Path == "" {
 			t.Fatalf("name %q does not round-trip: %q %v", e.Name, again, err)
 		}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
@@ -103,7 +103,7 @@ func (s *sender) bundle(t *testing.T, name string, docs ...[32]byte) string {
 		docs = s.all(t)
 	}
 	out := filepath.Join(t.TempDir(), name)
-	if _, err := abundle.Create(ctx, s.a, abundle.Options{Out: out, Docs: docs}); err != nil {
+	if _, err := bundlewriter.Create(ctx, s.a, bundlewriter.Options{Out: out, Docs: docs}); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -149,7 +149,7 @@ func rehashTags(t *testing.T, dir string) {
 		if err != nil || d.IsDir() || strings.HasPrefix(rel, "data/") || strings.HasPrefix(rel, "tagmanifest-") {
 			return err
 		}
-		fmt.Fprintf(&out, "%s  %s\n", sum([]byte(readFile(t, p))), abundle.EncodePath(rel))
+		fmt.Fprintf(&out, "%s  %s\n", sum([]byte(readFile(t, p))), bundlewriter.EncodePath(rel))
 		return nil
 	})
 	if err != nil {
@@ -171,7 +171,7 @@ func rehashAll(t *testing.T, dir string) {
 		}
 		b := readFile(t, p)
 		rel, _ := filepath.Rel(dir, p)
-		lines = append(lines, fmt.Sprintf("%s  %s\n", sum([]byte(b)), abundle.EncodePath(filepath.ToSlash(rel))))
+		lines = append(lines, fmt.Sprintf("%s  %s\n", sum([]byte(b)), bundlewriter.EncodePath(filepath.ToSlash(rel))))
 		bytes += len(b)
 		files++
 		return nil

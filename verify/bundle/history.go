@@ -6,10 +6,10 @@ import (
 	"fmt"
 
 	"github.com/custody-app/custody/archive"
-	abundle "github.com/custody-app/custody/archive/bundle"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/bundlewriter"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 )
 
 // checkConsistency reads custody/consistency.json (optional) and checks
@@ -19,17 +19,17 @@ func (p *prover) checkConsistency() {
 	if p.cp == nil {
 		return
 	}
-	b, ok := p.readFile(abundle.FileConsistency, abundle.MaxConsistencyFile, false)
+	b, ok := p.readFile(bundlewriter.FileConsistency, bundlewriter.MaxConsistencyFile, false)
 	if !ok {
 		return
 	}
 	cs, err := ParseConsistency(b)
 	if err != nil {
-		p.add(report.Finding{Code: FileMalformed, Path: abundle.FileConsistency, Message: "custody/consistency.json: " + err.Error()})
+		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileConsistency, Message: "custody/consistency.json: " + err.Error()})
 		return
 	}
 	if cs.CheckpointSize != p.cp.Size {
-		p.add(report.Finding{Code: FileMalformed, Path: abundle.FileConsistency, Expected: fmt.Sprintf("proofs to size %d", p.cp.Size),
+		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("proofs to size %d", p.cp.Size),
 			Found: fmt.Sprintf("proofs to size %d", cs.CheckpointSize), Message: "custody/consistency.json is for another checkpoint than custody/checkpoint"})
 		return
 	}
@@ -38,17 +38,17 @@ func (p *prover) checkConsistency() {
 		return
 	}
 	for _, e := range cs.Earlier {
-		old, err := tlog.ParseCheckpoint(e.Checkpoint, p.signerVs)
+		old, err := provenance.ParseCheckpoint(e.Checkpoint, p.signerVs)
 		switch {
 		case err != nil:
-			p.add(report.Finding{Code: ConsistencyInvalid, Path: abundle.FileConsistency, Expected: fmt.Sprintf("a checkpoint of size %d signed by %s", e.Size, p.res.Signer.KeyName),
+			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("a checkpoint of size %d signed by %s", e.Size, p.res.Signer.KeyName),
 				Found: err.Error(), Message: fmt.Sprintf("the earlier checkpoint of size %d is not a valid checkpoint of the signer", e.Size)})
 		case old.Origin != p.cp.Origin || old.Size != e.Size:
-			p.add(report.Finding{Code: ConsistencyInvalid, Path: abundle.FileConsistency, Expected: fmt.Sprintf("%s at size %d", p.cp.Origin, e.Size),
+			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("%s at size %d", p.cp.Origin, e.Size),
 				Found: fmt.Sprintf("%s at size %d", old.Origin, old.Size), Message: "an earlier checkpoint is of another log or size than its entry says"})
 		default:
-			if err := tlog.CheckConsistency(old, p.cp, e.Proof); err != nil {
-				p.add(report.Finding{Code: ConsistencyInvalid, Path: abundle.FileConsistency,
+			if err := provenance.CheckConsistency(old, p.cp, e.Proof); err != nil {
+				p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency,
 					Expected: fmt.Sprintf("a proof that the tree of size %d extends the tree of size %d", p.cp.Size, e.Size),
 					Found:    "a proof that does not verify",
 					Message:  fmt.Sprintf("the proof from the sender's earlier checkpoint of size %d does not verify: it was altered, or the sender's log was rewritten", e.Size)})
@@ -84,9 +84,9 @@ func (p *prover) checkHistory() {
 		p.history(true, fmt.Sprintf("first checkpoint seen from %s (size %d); receiving the bundle, when nothing else is wrong, remembers it", p.cp.Origin, p.cp.Size))
 		return
 	}
-	old, err := tlog.ParseCheckpoint([]byte(seen.Checkpoint), p.signerVs)
+	old, err := provenance.ParseCheckpoint([]byte(seen.Checkpoint), p.signerVs)
 	if err != nil {
-		p.add(report.Finding{Code: SignerChanged, Path: abundle.FileCheckpoint, Expected: "a checkpoint signed by " + seen.Key, Found: "signed by " + p.res.Signer.VerifierKey,
+		p.add(report.Finding{Code: SignerChanged, Path: bundlewriter.FileCheckpoint, Expected: "a checkpoint signed by " + seen.Key, Found: "signed by " + p.res.Signer.VerifierKey,
 			Message: "the checkpoint remembered for this origin was signed by another key than this bundle's"})
 		p.history(false, "the sender's key changed")
 		return
@@ -94,13 +94,13 @@ func (p *prover) checkHistory() {
 	when := fmt.Sprintf("remembered since %s from bundle %s", seen.Time.Format("2006-01-02"), orNone(seen.Bundle))
 	switch {
 	case old.Size == p.cp.Size:
-		if err := tlog.CheckConsistency(old, p.cp, nil); err != nil {
+		if err := provenance.CheckConsistency(old, p.cp, nil); err != nil {
 			p.forked(err, old, when)
 			return
 		}
 		p.history(true, fmt.Sprintf("the same checkpoint as the one %s (size %d)", when, old.Size))
 	case old.Size < p.cp.Size:
-		var proof sumtlog.TreeProof
+		var proof tlog.TreeProof
 		found := false
 		if p.earlier != nil {
 			for _, e := range p.earlier.Earlier {
@@ -110,14 +110,14 @@ func (p *prover) checkHistory() {
 			}
 		}
 		if !found {
-			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: abundle.FileConsistency,
+			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundlewriter.FileConsistency,
 				Expected: fmt.Sprintf("a consistency proof from the remembered size %d", old.Size), Found: "none",
 				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: cannot prove continuity. "+
 					"Custody always includes that proof, so the sender's archive may have been copied or restored from a backup, or the proof removed. The remembered checkpoint is kept", old.Size)})
 			p.history(false, fmt.Sprintf("cannot prove continuity with the checkpoint %s (size %d)", when, old.Size))
 			return
 		}
-		if err := tlog.CheckConsistency(old, p.cp, proof); err != nil {
+		if err := provenance.CheckConsistency(old, p.cp, proof); err != nil {
 			p.forked(err, old, when)
 			return
 		}
@@ -130,7 +130,7 @@ func (p *prover) checkHistory() {
 
 // checkOlder checks a bundle older than the remembered checkpoint with
 // the proofs that came with that checkpoint.
-func (p *prover) checkOlder(seen *archive.Seen, old *tlog.Checkpoint, when string) {
+func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when string) {
 	for _, e := range seen.Earlier {
 		if e.From != p.cp.Size {
 			continue
@@ -139,17 +139,17 @@ func (p *prover) checkOlder(seen *archive.Seen, old *tlog.Checkpoint, when strin
 		if err != nil {
 			break
 		}
-		if err := tlog.CheckConsistency(p.cp, old, proof); err != nil {
+		if err := provenance.CheckConsistency(p.cp, old, proof); err != nil {
 			p.forked(err, old, when)
 			return
 		}
-		p.add(report.Finding{Code: OlderThanSeen, Severity: report.Warning, Path: abundle.FileCheckpoint,
+		p.add(report.Finding{Code: OlderThanSeen, Severity: report.Warning, Path: bundlewriter.FileCheckpoint,
 			Expected: fmt.Sprintf("size %d or more", old.Size), Found: fmt.Sprintf("size %d", p.cp.Size),
 			Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d); it is a prefix of it, and the remembered checkpoint is kept", old.Size)})
 		p.history(true, fmt.Sprintf("older than the checkpoint %s (size %d), and a proven prefix of it", when, old.Size))
 		return
 	}
-	p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: abundle.FileCheckpoint,
+	p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundlewriter.FileCheckpoint,
 		Expected: fmt.Sprintf("size %d or more", old.Size), Found: fmt.Sprintf("size %d", p.cp.Size),
 		Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d), and nothing proves it is a prefix of it: cannot prove continuity", old.Size)})
 	p.history(false, fmt.Sprintf("older than the checkpoint %s (size %d); cannot prove it is a prefix", when, old.Size))
@@ -159,29 +159,29 @@ func (p *prover) checkOlder(seen *archive.Seen, old *tlog.Checkpoint, when strin
 // tree it signs must be a tree of this log.
 func (p *prover) checkOwn(a *archive.Archive) {
 	db := a.DB()
-	size, err := tlog.Size(db)
+	size, err := provenance.Size(db)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
-	latest, err := tlog.Latest(db)
+	latest, err := provenance.Latest(db)
 	if err != nil || latest == nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's latest checkpoint could not be read"})
 		return
 	}
 	if p.cp.Size > size {
-		fe := &tlog.ForkError{Origin: p.cp.Origin, Old: latest.Note, New: p.note}
+		fe := &provenance.ForkError{Origin: p.cp.Origin, Old: latest.Note, New: p.note}
 		p.forked(fe, latest, fmt.Sprintf("this archive's log holds only %d events: it was copied, or restored from an older backup", size))
 		return
 	}
-	root, err := tlog.TreeHash(db, p.cp.Size)
+	root, err := provenance.TreeHash(db, p.cp.Size)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
 	if root != p.cp.Root {
-		proof, _ := tlog.ConsistencyProof(db, p.cp.Size, latest.Size)
-		fe := &tlog.ForkError{Origin: p.cp.Origin, Old: p.note, New: latest.Note, Proof: proof}
+		proof, _ := provenance.ConsistencyProof(db, p.cp.Size, latest.Size)
+		fe := &provenance.ForkError{Origin: p.cp.Origin, Old: p.note, New: latest.Note, Proof: proof}
 		p.forked(fe, latest, "this archive's own log")
 		return
 	}
@@ -189,14 +189,14 @@ func (p *prover) checkOwn(a *archive.Archive) {
 }
 
 // forked reports a fork with its evidence.
-func (p *prover) forked(err error, old *tlog.Checkpoint, when string) {
-	var fe *tlog.ForkError
+func (p *prover) forked(err error, old *provenance.Checkpoint, when string) {
+	var fe *provenance.ForkError
 	if !errors.As(err, &fe) {
-		p.add(report.Finding{Code: ConsistencyInvalid, Path: abundle.FileCheckpoint, Message: err.Error()})
+		p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileCheckpoint, Message: err.Error()})
 		return
 	}
 	p.res.Fork = fe
-	p.add(report.Finding{Code: Forked, Path: abundle.FileCheckpoint,
+	p.add(report.Finding{Code: Forked, Path: bundlewriter.FileCheckpoint,
 		Expected: fmt.Sprintf("a history consistent with size %d, root %s (%s)", old.Size, b64(old.Root), when),
 		Found:    fmt.Sprintf("size %d, root %s", p.cp.Size, b64(p.cp.Root)),
 		Message:  fe.Error() + ". Two signed checkpoints of one log disagree: the evidence (both notes and the proof) is in the report"})
@@ -219,9 +219,9 @@ func (p *prover) remember() {
 	p.res.Remember = s
 }
 
-func b64(h sumtlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
 
-func encodeProof(p sumtlog.TreeProof) []string {
+func encodeProof(p tlog.TreeProof) []string {
 	out := make([]string, len(p))
 	for i, h := range p {
 		out[i] = b64(h)
@@ -229,11 +229,11 @@ func encodeProof(p sumtlog.TreeProof) []string {
 	return out
 }
 
-func decodeProof(list []string) (sumtlog.TreeProof, error) {
-	out := make(sumtlog.TreeProof, len(list))
+func decodeProof(list []string) (tlog.TreeProof, error) {
+	out := make(tlog.TreeProof, len(list))
 	for i, s := range list {
 		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(b) != sumtlog.HashSize {
+		if err != nil || len(b) != tlog.HashSize {
 			return nil, errors.New("damaged proof")
 		}
 		copy(out[i][:], b)

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	abundle "github.com/custody-app/custody/archive/bundle"
+	"github.com/custody-app/custody/archive/bundlewriter"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/archive/tlog"
 	"github.com/custody-app/custody/verify/bag"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 )
 
 // The parsers below read custody/ tag files from anyone. Each is strict
@@ -22,7 +22,7 @@ import (
 // ProofSet is custody/proofs.json: one inclusion proof per event.
 type ProofSet struct {
 	CheckpointSize int64
-	Proofs         map[int64]sumtlog.RecordProof
+	Proofs         map[int64]tlog.RecordProof
 	Order          []int64 // indexes in file order (increasing)
 }
 
@@ -30,7 +30,7 @@ type ProofSet struct {
 type Earlier struct {
 	Size       int64
 	Checkpoint []byte // the earlier signed checkpoint
-	Proof      sumtlog.TreeProof
+	Proof      tlog.TreeProof
 }
 
 // ConsistencySet is custody/consistency.json.
@@ -49,10 +49,10 @@ type NameEntry struct {
 
 // ParseProofs reads custody/proofs.json.
 func ParseProofs(b []byte) (*ProofSet, error) {
-	if len(b) > abundle.MaxProofsFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxProofsFile)
+	if len(b) > bundlewriter.MaxProofsFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxProofsFile)
 	}
-	ps := &ProofSet{CheckpointSize: -1, Proofs: map[int64]sumtlog.RecordProof{}}
+	ps := &ProofSet{CheckpointSize: -1, Proofs: map[int64]tlog.RecordProof{}}
 	var format string
 	dec, err := newDecoder(b)
 	if err != nil {
@@ -66,11 +66,11 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 			return decodeCount(dec, &ps.CheckpointSize)
 		case "proofs":
 			return array(dec, func(int) error {
-				if len(ps.Order) >= abundle.MaxEvents {
-					return fmt.Errorf("more than %d proofs", abundle.MaxEvents)
+				if len(ps.Order) >= bundlewriter.MaxEvents {
+					return fmt.Errorf("more than %d proofs", bundlewriter.MaxEvents)
 				}
 				var idx int64 = -1
-				var proof []sumtlog.Hash
+				var proof []tlog.Hash
 				var have bool
 				err := object(dec, func(k string) error {
 					switch k {
@@ -101,8 +101,8 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format != abundle.ProofsFormat {
-		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), abundle.ProofsFormat)
+	if format != bundlewriter.ProofsFormat {
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundlewriter.ProofsFormat)
 	}
 	if ps.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)
@@ -112,8 +112,8 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 
 // ParseConsistency reads custody/consistency.json.
 func ParseConsistency(b []byte) (*ConsistencySet, error) {
-	if len(b) > abundle.MaxConsistencyFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxConsistencyFile)
+	if len(b) > bundlewriter.MaxConsistencyFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxConsistencyFile)
 	}
 	cs := &ConsistencySet{CheckpointSize: -1}
 	var format string
@@ -129,8 +129,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 			return decodeCount(dec, &cs.CheckpointSize)
 		case "earlier":
 			return array(dec, func(int) error {
-				if len(cs.Earlier) >= abundle.MaxEvents {
-					return fmt.Errorf("more than %d earlier checkpoints", abundle.MaxEvents)
+				if len(cs.Earlier) >= bundlewriter.MaxEvents {
+					return fmt.Errorf("more than %d earlier checkpoints", bundlewriter.MaxEvents)
 				}
 				e := Earlier{Size: -1}
 				var note string
@@ -143,7 +143,7 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 						return dec.Decode(&note)
 					case "proof":
 						have = true
-						return decodeHashes(dec, (*[]sumtlog.Hash)(&e.Proof))
+						return decodeHashes(dec, (*[]tlog.Hash)(&e.Proof))
 					}
 					return fmt.Errorf("unknown field %q in an earlier checkpoint", k)
 				})
@@ -153,8 +153,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 				if e.Size < 1 || note == "" || !have {
 					return errors.New(`an earlier checkpoint needs "size" (1 or more), "checkpoint" and "proof"`)
 				}
-				if len(note) > tlog.MaxCheckpointSize {
-					return fmt.Errorf("the checkpoint of size %d is longer than %d bytes", e.Size, tlog.MaxCheckpointSize)
+				if len(note) > provenance.MaxCheckpointSize {
+					return fmt.Errorf("the checkpoint of size %d is longer than %d bytes", e.Size, provenance.MaxCheckpointSize)
 				}
 				if n := len(cs.Earlier); n > 0 && e.Size <= cs.Earlier[n-1].Size {
 					return fmt.Errorf("earlier sizes are not increasing at %d", e.Size)
@@ -169,8 +169,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format != abundle.ConsistencyFormat {
-		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), abundle.ConsistencyFormat)
+	if format != bundlewriter.ConsistencyFormat {
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundlewriter.ConsistencyFormat)
 	}
 	if cs.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)
@@ -187,8 +187,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 // ending in LF. It checks the shape only; each key is then parsed with
 // keys.ParseVerifierKey.
 func ParseKeys(b []byte) ([]string, error) {
-	if len(b) > abundle.MaxKeysFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), abundle.MaxKeysFile)
+	if len(b) > bundlewriter.MaxKeysFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxKeysFile)
 	}
 	if !utf8.Valid(b) {
 		return nil, errors.New("it is not valid UTF-8")
@@ -200,8 +200,8 @@ func ParseKeys(b []byte) ([]string, error) {
 		return nil, errors.New("its last line does not end with a line feed")
 	}
 	lines := strings.Split(string(b[:len(b)-1]), "\n")
-	if len(lines) > abundle.MaxKeys {
-		return nil, fmt.Errorf("it lists %d keys; at most %d are read", len(lines), abundle.MaxKeys)
+	if len(lines) > bundlewriter.MaxKeys {
+		return nil, fmt.Errorf("it lists %d keys; at most %d are read", len(lines), bundlewriter.MaxKeys)
 	}
 	for i, l := range lines {
 		if l == "" || strings.ContainsAny(l, " \t\r") {
@@ -219,7 +219,7 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 	var buf []byte
 	last := int64(-1)
 	for n := 1; ; n++ {
-		line, err := readLine(br, abundle.MaxEventLine, buf[:0])
+		line, err := readLine(br, bundlewriter.MaxEventLine, buf[:0])
 		if err == io.EOF {
 			return nil
 		}
@@ -227,8 +227,8 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 			return fmt.Errorf("line %d: %w", n, err)
 		}
 		buf = line
-		if n > abundle.MaxEvents {
-			return fmt.Errorf("line %d: more than %d events", n, abundle.MaxEvents)
+		if n > bundlewriter.MaxEvents {
+			return fmt.Errorf("line %d: more than %d events", n, bundlewriter.MaxEvents)
 		}
 		idx, ev, err := ParseEventLine(line)
 		if err != nil {
@@ -271,8 +271,8 @@ func ParseEventLine(line []byte) (int64, []byte, error) {
 	if idx < 0 || ev == nil {
 		return 0, nil, errors.New(`a line needs "index" and "event"`)
 	}
-	if len(*ev) == 0 || len(*ev) > tlog.MaxEventSize {
-		return 0, nil, fmt.Errorf("event %d is empty or longer than %d bytes", idx, tlog.MaxEventSize)
+	if len(*ev) == 0 || len(*ev) > provenance.MaxEventSize {
+		return 0, nil, fmt.Errorf("event %d is empty or longer than %d bytes", idx, provenance.MaxEventSize)
 	}
 	return idx, []byte(*ev), nil
 }
@@ -284,7 +284,7 @@ func ReadNames(r io.Reader, fn func(NameEntry) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var buf []byte
 	for n := 1; ; n++ {
-		line, err := readLine(br, abundle.MaxNameLine, buf[:0])
+		line, err := readLine(br, bundlewriter.MaxNameLine, buf[:0])
 		if err == io.EOF {
 			return nil
 		}
@@ -315,10 +315,10 @@ func ParseNameLine(line []byte) (NameEntry, error) {
 	if f[0] == "" || strings.ContainsRune(f[0], '\r') {
 		return NameEntry{}, errors.New("the path is empty or holds a carriage return")
 	}
-	if _, err := tlog.ParseDocID(f[1]); err != nil {
+	if _, err := provenance.ParseDocID(f[1]); err != nil {
 		return NameEntry{}, err
 	}
-	name, err := abundle.DecodeName(f[2])
+	name, err := bundlewriter.DecodeName(f[2])
 	if err != nil {
 		return NameEntry{}, err
 	}

@@ -14,26 +14,26 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
 
 // events returns the parsed events of doc's chain in a's log.
-func events(t *testing.T, a *archive.Archive, doc [32]byte) []*tlog.Event {
+func events(t *testing.T, a *archive.Archive, doc [32]byte) []*provenance.Event {
 	t.Helper()
-	idx, err := tlog.Chain(a.DB(), doc)
+	idx, err := provenance.Chain(a.DB(), doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []*tlog.Event
+	var out []*provenance.Event
 	for _, i := range idx {
-		b, err := tlog.ReadEvent(a.DB(), i)
+		b, err := provenance.ReadEvent(a.DB(), i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := tlog.ParseEvent(b)
+		ev, err := provenance.ParseEvent(b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestReceive(t *testing.T) {
 					t.Errorf("%s: bytes differ", want)
 				}
 				evs := events(t, recv, id)
-				if len(evs) != 1 || evs[0].Type != tlog.Receive || evs[0].Bundle != got.Verify.BundleID ||
+				if len(evs) != 1 || evs[0].Type != provenance.Receive || evs[0].Bundle != got.Verify.BundleID ||
 					evs[0].Origin != s.a.Public().Origin || evs[0].Checkpoint != string(cp.Note) || evs[0].Forced ||
 					!slices.Equal(evs[0].Docs, []string{rec.ID}) {
 					t.Errorf("%s: events %+v", want, evs)
@@ -164,7 +164,7 @@ func TestReceivePlainBag(t *testing.T) {
 		recs, _ := recv.Records()
 		for _, r := range recs {
 			evs := events(t, recv, r.Sum())
-			if len(evs) != 1 || evs[0].Type != tlog.Ingest || !strings.HasPrefix(evs[0].Source, "bag ") ||
+			if len(evs) != 1 || evs[0].Type != provenance.Ingest || !strings.HasPrefix(evs[0].Source, "bag ") ||
 				strings.HasPrefix(evs[0].Path, "data/") || evs[0].Path != r.FirstName() {
 				t.Errorf("%s: events %+v record %+v", name, evs, r)
 			}

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/archive/tlog"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 )
 
 // Strict reading helpers shared by the custody/ file parsers: bounded
@@ -143,13 +143,13 @@ func decodeCount(dec *json.Decoder, n *int64) error {
 	return nil
 }
 
-// decodeHashes reads a proof: at most tlog.MaxProofHashes hashes, each 32
+// decodeHashes reads a proof: at most provenance.MaxProofHashes hashes, each 32
 // bytes in standard base64.
-func decodeHashes(dec *json.Decoder, out *[]sumtlog.Hash) error {
+func decodeHashes(dec *json.Decoder, out *[]tlog.Hash) error {
 	var list []string
 	err := array(dec, func(i int) error {
-		if i >= tlog.MaxProofHashes {
-			return fmt.Errorf("a proof has more than %d hashes", tlog.MaxProofHashes)
+		if i >= provenance.MaxProofHashes {
+			return fmt.Errorf("a proof has more than %d hashes", provenance.MaxProofHashes)
 		}
 		var s string
 		if err := dec.Decode(&s); err != nil {
@@ -161,10 +161,10 @@ func decodeHashes(dec *json.Decoder, out *[]sumtlog.Hash) error {
 	if err != nil {
 		return err
 	}
-	hs := make([]sumtlog.Hash, len(list))
+	hs := make([]tlog.Hash, len(list))
 	for i, s := range list {
 		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(b) != sumtlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
+		if err != nil || len(b) != tlog.HashSize || base64.StdEncoding.EncodeToString(b) != s {
 			return fmt.Errorf("hash %q is not 32 bytes of standard base64", quote.Clip(s))
 		}
 		copy(hs[i][:], b)

@@ -38,7 +38,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -70,11 +70,11 @@ type Result struct {
 	Signer *Signer
 	// Checkpoint is the bundle's checkpoint, parsed (nil if unreadable).
 	// Its signature is valid only when Signer is set.
-	Checkpoint *tlog.Checkpoint
+	Checkpoint *provenance.Checkpoint
 	// Files lists the payload files with their documents and names.
 	Files []File
 	// Fork holds the evidence when the verdict is FORKED.
-	Fork *tlog.ForkError
+	Fork *provenance.ForkError
 	// Remember is the checkpoint a receive may remember for its origin:
 	// set only when it verified and is newer than, and consistent with,
 	// what the archive remembers.

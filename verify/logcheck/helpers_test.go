@@ -14,9 +14,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -56,14 +56,14 @@ func hexDoc(i int) string { d := doc(i); return hex.EncodeToString(d[:]) }
 // 7th, a derivation of doc-i from doc-(i-1) and doc-(i/2), and every 11th,
 // an annotation of doc-(i-1). Each event's time is one minute after the last.
 func event(t testing.TB, i int) []byte {
-	ev := &tlog.Event{Type: tlog.Ingest, Actor: "archivist", Doc: hexDoc(i), Size: int64(i), Name: fmt.Sprintf("f%d.txt", i)}
+	ev := &provenance.Event{Type: provenance.Ingest, Actor: "archivist", Doc: hexDoc(i), Size: int64(i), Name: fmt.Sprintf("f%d.txt", i)}
 	switch {
 	case i > 2 && i%7 == 0:
-		ev = &tlog.Event{Type: tlog.Derive, Actor: "archivist", Doc: hexDoc(i), Size: 1, Parents: []string{hexDoc(i - 1), hexDoc(i / 2)}, Kind: "extraction"}
+		ev = &provenance.Event{Type: provenance.Derive, Actor: "archivist", Doc: hexDoc(i), Size: 1, Parents: []string{hexDoc(i - 1), hexDoc(i / 2)}, Kind: "extraction"}
 	case i%11 == 0 && i > 0:
-		ev = &tlog.Event{Type: tlog.Annotate, Actor: "archivist", Doc: hexDoc(i - 1), Tags: []string{"seen"}}
+		ev = &provenance.Event{Type: provenance.Annotate, Actor: "archivist", Doc: hexDoc(i - 1), Tags: []string{"seen"}}
 	}
-	b, err := tlog.MarshalAt(ev, clock.Add(time.Duration(i)*time.Minute))
+	b, err := provenance.MarshalAt(ev, clock.Add(time.Duration(i)*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func buildLog(t testing.TB, db *badger.DB, k key, n int, signAt ...int) *testLog
 	for i := 0; i < n; i++ {
 		b := event(t, i)
 		appendEvents(t, db, b)
-		ev, _ := tlog.ParseEvent(b)
+		ev, _ := provenance.ParseEvent(b)
 		for _, d := range ev.Introduces() {
 			l.docs[d] = true
 		}
@@ -100,8 +100,8 @@ func newLog(t testing.TB) *testLog {
 	return buildLog(t, openDB(t), newKey(t, "archivist"), 40, 10, 20, 40)
 }
 
-func (l *testLog) sign(t testing.TB) *tlog.Checkpoint {
-	cp, err := tlog.SignCheckpoint(l.db, l.key.signer, origin)
+func (l *testLog) sign(t testing.TB) *provenance.Checkpoint {
+	cp, err := provenance.SignCheckpoint(l.db, l.key.signer, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func (l *testLog) sign(t testing.TB) *tlog.Checkpoint {
 func appendEvents(t testing.TB, db *badger.DB, events ...[]byte) {
 	err := db.Update(func(txn *badger.Txn) error {
 		for _, b := range events {
-			if _, err := tlog.Append(txn, b); err != nil {
+			if _, err := provenance.Append(txn, b); err != nil {
 				return err
 			}
 		}
@@ -122,27 +122,27 @@ func appendEvents(t testing.TB, db *badger.DB, events ...[]byte) {
 	}
 }
 
-// appendRaw appends bytes the way tlog.Append does, without checking
+// appendRaw appends bytes the way provenance.Append does, without checking
 // that they are a readable event: what a damaged or hostile writer leaves.
 func appendRaw(t testing.TB, db *badger.DB, b []byte) {
 	err := db.Update(func(txn *badger.Txn) error {
-		n, err := tlog.SizeTxn(txn)
+		n, err := provenance.SizeTxn(txn)
 		if err != nil {
 			return err
 		}
-		hs, err := sumtlog.StoredHashes(n, b, tlog.HashReader(txn))
+		hs, err := tlog.StoredHashes(n, b, provenance.HashReader(txn))
 		if err != nil {
 			return err
 		}
 		for k, h := range hs {
-			if err := txn.Set(tlog.HashKey(sumtlog.StoredHashIndex(0, n)+int64(k)), h[:]); err != nil {
+			if err := txn.Set(provenance.HashKey(tlog.StoredHashIndex(0, n)+int64(k)), h[:]); err != nil {
 				return err
 			}
 		}
-		if err := txn.Set(tlog.EventKey(n), b); err != nil {
+		if err := txn.Set(provenance.EventKey(n), b); err != nil {
 			return err
 		}
-		return txn.Set(tlog.SizeKey, be(n+1))
+		return txn.Set(provenance.SizeKey, be(n+1))
 	})
 	if err != nil {
 		t.Fatal(err)

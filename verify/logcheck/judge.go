@@ -7,20 +7,20 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
 // event checks what one readable event says: its documents, its index
 // entries and its claimed time.
-func (c *checker) event(i int64, ev *tlog.Event) {
+func (c *checker) event(i int64, ev *provenance.Event) {
 	for _, d := range ev.Introduces() {
 		c.introduced[d] = true
 	}
 	for _, d := range ev.DocIDs() {
-		if _, err := c.evTxn.Get(tlog.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
+		if _, err := c.evTxn.Get(provenance.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
 			c.add(report.Finding{Code: DocIndexMissing, Path: eventPath(i), Doc: hex.EncodeToString(d[:]),
 				Message: fmt.Sprintf("event %d is not indexed under a document it names, so that document's provenance would miss it", i)})
 		}
@@ -45,7 +45,7 @@ func (c *checker) event(i int64, ev *tlog.Event) {
 	t := ev.Timestamp()
 	if !c.lastTime.IsZero() && t.Before(c.lastTime) {
 		c.add(report.Finding{Code: TimeBackwards, Severity: report.Warning, Path: eventPath(i),
-			Expected: "not before " + c.lastTime.Format(tlog.TimeLayout), Found: ev.Time,
+			Expected: "not before " + c.lastTime.Format(provenance.TimeLayout), Found: ev.Time,
 			Message: fmt.Sprintf("event %d claims an earlier time than the event before it (times are claims; the order is the index)", i)})
 	}
 	if now := c.opt.Now(); t.After(now.Add(24 * time.Hour)) {
@@ -105,17 +105,17 @@ func (c *checker) judgeCheckpoints() {
 // checkStrayHashes looks for tree hashes stored past the end of the log,
 // which a rollback that deleted events and lowered the size leaves behind.
 func (c *checker) checkStrayHashes() error {
-	from := sumtlog.StoredHashCount(c.next)
+	from := tlog.StoredHashCount(c.next)
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = tlog.HashPrefix
+	opt.Prefix = provenance.HashPrefix
 	opt.PrefetchValues = false
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
-	it.Seek(tlog.HashKey(from))
+	it.Seek(provenance.HashKey(from))
 	if !it.Valid() {
 		return nil
 	}
-	idx, _ := tlog.KeyInt(it.Item().Key(), tlog.HashPrefix)
+	idx, _ := provenance.KeyInt(it.Item().Key(), provenance.HashPrefix)
 	c.add(report.Finding{Code: RolledBack, Path: hashPath(idx), Expected: fmt.Sprintf("fewer than %d hashes", from),
 		Message: fmt.Sprintf("tree hashes are stored for events past the log's end (%d events): events were removed", c.next)})
 	return nil

@@ -26,9 +26,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -171,10 +171,10 @@ type checker struct {
 
 type cpState struct {
 	size     int64
-	cp       *tlog.Checkpoint
+	cp       *provenance.Checkpoint
 	checked  bool // its root was compared with the recomputed tree
 	matched  bool
-	computed sumtlog.Hash
+	computed tlog.Hash
 }
 
 func (c *checker) add(f report.Finding) {

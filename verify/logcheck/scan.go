@@ -7,16 +7,16 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
-	sumtlog "golang.org/x/mod/sumdb/tlog"
+	tlog "golang.org/x/mod/sumdb/tlog"
 
-	"github.com/custody-app/custody/archive/tlog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
 func (c *checker) readSize() {
-	n, err := tlog.SizeTxn(c.txn)
+	n, err := provenance.SizeTxn(c.txn)
 	if err != nil {
-		item, _ := c.txn.Get(tlog.SizeKey)
+		item, _ := c.txn.Get(provenance.SizeKey)
 		found := ""
 		if item != nil {
 			v, _ := item.ValueCopy(nil)
@@ -35,13 +35,13 @@ func (c *checker) readCheckpoints() error {
 		vs = note.VerifierList(c.opt.Verifier)
 	}
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = tlog.CheckpointPrefix
+	opt.Prefix = provenance.CheckpointPrefix
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		size, ok := tlog.KeyInt(it.Item().Key(), tlog.CheckpointPrefix)
+		size, ok := provenance.KeyInt(it.Item().Key(), provenance.CheckpointPrefix)
 		if !ok {
-			c.add(report.Finding{Code: CheckpointMalformed, Path: fmt.Sprintf("log/cp/%x", it.Item().Key()[len(tlog.CheckpointPrefix):]),
+			c.add(report.Finding{Code: CheckpointMalformed, Path: fmt.Sprintf("log/cp/%x", it.Item().Key()[len(provenance.CheckpointPrefix):]),
 				Message: "a key under log/cp/ is not a checkpoint size"})
 			continue
 		}
@@ -58,10 +58,10 @@ func (c *checker) readCheckpoints() error {
 
 // checkpoint verifies one stored checkpoint and returns its content when
 // it can be read at all, so its root is still held against the events.
-func (c *checker) checkpoint(size int64, text []byte, vs note.Verifiers) *tlog.Checkpoint {
+func (c *checker) checkpoint(size int64, text []byte, vs note.Verifiers) *provenance.Checkpoint {
 	path := checkpointPath(size)
-	cp, err := tlog.ParseCheckpoint(text, vs)
-	var unknown *tlog.SignerUnknownError
+	cp, err := provenance.ParseCheckpoint(text, vs)
+	var unknown *provenance.SignerUnknownError
 	switch {
 	case err == nil:
 	case errors.As(err, &unknown):
@@ -70,9 +70,9 @@ func (c *checker) checkpoint(size int64, text []byte, vs note.Verifiers) *tlog.C
 			c.add(report.Finding{Code: CheckpointSignature, Path: path, Expected: c.opt.Verifier.Name(), Found: fmt.Sprint(unknown.Signers),
 				Message: fmt.Sprintf("the checkpoint at size %d is not signed by this archive's key: %v", size, err)})
 		}
-	case errors.Is(err, tlog.ErrBadSignature):
+	case errors.Is(err, provenance.ErrBadSignature):
 		c.add(report.Finding{Code: CheckpointSignature, Path: path, Message: fmt.Sprintf("checkpoint at size %d: %v", size, err)})
-		_, err2 := tlog.ParseCheckpoint(text, note.VerifierList())
+		_, err2 := provenance.ParseCheckpoint(text, note.VerifierList())
 		if errors.As(err2, &unknown) {
 			cp = unknown.Checkpoint
 		}
@@ -110,7 +110,7 @@ func (c *checker) scanEvents() error {
 		defer c.evTxn.Discard()
 		for batch := range parsed {
 			for _, e := range batch {
-				ev, err := tlog.ParseEvent(e.b)
+				ev, err := provenance.ParseEvent(e.b)
 				if err != nil {
 					c.add(report.Finding{Code: EventMalformed, Path: eventPath(e.i), Message: fmt.Sprintf("event %d: %v", e.i, err)})
 					continue
@@ -140,7 +140,7 @@ const eventBatch = 256
 func (c *checker) scanTree() error {
 	c.rootsAt(0)
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = tlog.EventPrefix
+	opt.Prefix = provenance.EventPrefix
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -150,9 +150,9 @@ func (c *checker) scanTree() error {
 			}
 		}
 		key := it.Item().Key()
-		i, ok := tlog.KeyInt(key, tlog.EventPrefix)
+		i, ok := provenance.KeyInt(key, provenance.EventPrefix)
 		if !ok || i < c.next {
-			c.add(report.Finding{Code: EventMalformed, Path: fmt.Sprintf("log/e/%x", key[len(tlog.EventPrefix):]),
+			c.add(report.Finding{Code: EventMalformed, Path: fmt.Sprintf("log/e/%x", key[len(provenance.EventPrefix):]),
 				Message: "a key under log/e/ is not an event index"})
 			continue
 		}
@@ -186,11 +186,11 @@ func (c *checker) step(i int64, b []byte) error {
 	if c.sizeOK && i >= c.size {
 		c.pastSize++
 	}
-	stored, found, err := c.storedHash(sumtlog.StoredHashIndex(0, i))
+	stored, found, err := c.storedHash(tlog.StoredHashIndex(0, i))
 	if err != nil {
 		return err
 	}
-	leaf := sumtlog.RecordHash(b)
+	leaf := tlog.RecordHash(b)
 	if found && stored != leaf {
 		c.add(report.Finding{Code: EventHashMismatch, Path: eventPath(i), Expected: hexHash(stored), Found: hexHash(leaf),
 			Message: fmt.Sprintf("event %d does not hash to the hash stored when it was appended: its bytes changed, or it was moved", i)})
@@ -218,13 +218,13 @@ func (c *checker) step(i int64, b []byte) error {
 // be checked.
 func (c *checker) missing(i int64) error {
 	c.add(report.Finding{Code: EventMissing, Path: eventPath(i), Message: fmt.Sprintf("event %d is missing from the log", i)})
-	stored, found, err := c.storedHash(sumtlog.StoredHashIndex(0, i))
+	stored, found, err := c.storedHash(tlog.StoredHashIndex(0, i))
 	if err != nil {
 		return err
 	}
 	if !found {
 		if c.events != nil {
-			c.add(report.Finding{Code: StoredHashMissing, Path: hashPath(sumtlog.StoredHashIndex(0, i)),
+			c.add(report.Finding{Code: StoredHashMissing, Path: hashPath(tlog.StoredHashIndex(0, i)),
 				Message: fmt.Sprintf("the hash of missing event %d is gone too, so the tree cannot be recomputed past it and later checkpoints are not checked", i)})
 		}
 		c.events, c.stored = nil, nil
@@ -237,14 +237,14 @@ func (c *checker) missing(i int64) error {
 // addLeaves adds leaf i to both recomputed trees, compares the stored
 // hashes with the stored-hash tree, and the checkpoints of the new size
 // with the event tree.
-func (c *checker) addLeaves(i int64, fromEvent, fromStore sumtlog.Hash) error {
+func (c *checker) addLeaves(i int64, fromEvent, fromStore tlog.Hash) error {
 	c.next = i + 1
 	if c.stored != nil {
 		hs, err := c.stored.add(fromStore)
 		if err != nil {
 			return err
 		}
-		base := sumtlog.StoredHashIndex(0, i)
+		base := tlog.StoredHashIndex(0, i)
 		for k, h := range hs {
 			idx := base + int64(k)
 			got, found, err := c.storedHash(idx)
@@ -257,7 +257,7 @@ func (c *checker) addLeaves(i int64, fromEvent, fromStore sumtlog.Hash) error {
 				continue
 			}
 			if k > 0 && got != h {
-				level, n := sumtlog.SplitStoredHashIndex(idx)
+				level, n := tlog.SplitStoredHashIndex(idx)
 				c.add(report.Finding{Code: StoredHashMismatch, Path: hashPath(idx), Expected: hexHash(h), Found: hexHash(got),
 					Message: fmt.Sprintf("the stored tree hash over events %d to %d does not match the hashes below it", n<<level, (n+1)<<level-1)})
 			}
@@ -286,9 +286,9 @@ func (c *checker) rootsAt(n int64) {
 	}
 }
 
-func (c *checker) storedHash(idx int64) (sumtlog.Hash, bool, error) {
-	var h sumtlog.Hash
-	item, err := c.txn.Get(tlog.HashKey(idx))
+func (c *checker) storedHash(idx int64) (tlog.Hash, bool, error) {
+	var h tlog.Hash
+	item, err := c.txn.Get(provenance.HashKey(idx))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return h, false, nil
 	}
@@ -308,6 +308,6 @@ func (c *checker) storedHash(idx int64) (sumtlog.Hash, bool, error) {
 	return h, true, nil
 }
 
-func hexHash(h sumtlog.Hash) string { return fmt.Sprintf("%x", h[:]) }
+func hexHash(h tlog.Hash) string { return fmt.Sprintf("%x", h[:]) }
 
-func b64(h sumtlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }

@@ -1,6 +1,0 @@
-//go:build !linux
-
-package bundle
-
-// syncTree makes every file written under dir durable, one file at a time.
-func syncTree(dir string) error { return syncEach(dir) }

@@ -1,0 +1,145 @@
+package provenance
+
+import (
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func TestChain(t *testing.T) {
+	db := openDB(t)
+	d := hexID(docID("d"))
+	export := mustMarshal(t, &Event{Type: Export, Bundle: "b1", Docs: []string{d, hexID(docID("x"))}, CheckpointSize: 6})
+	receive := mustMarshal(t, &Event{Type: Receive, Bundle: "b0", Origin: "other", Checkpoint: "other\n1\nx\n", Docs: []string{hexID(docID("r"))}})
+	appendAll(t, db,
+		ingest(t, "a"),            // 0
+		ingest(t, "b"),            // 1
+		derive(t, "c", "a", "b"),  // 2
+		annotate(t, "a", "old"),   // 3: an ancestor's annotation: not in d's chain
+		derive(t, "d", "c", "r"),  // 4
+		receive,                   // 5: introduces r
+		annotate(t, "d", "sent"),  // 6
+		export,                    // 7
+		derive(t, "e", "d"),       // 8: a descendant: not in d's chain
+		ingest(t, "unrelated"),    // 9
+		derive(t, "p", "q"),       // 10: p and q derive from each other
+		derive(t, "q", "p"),       // 11
+		derive(t, "z", "missing"), // 12: parent never introduced
+	)
+	for _, tc := range []struct {
+		doc  string
+		want []int64
+	}{
+		{"d", []int64{0, 1, 2, 4, 5, 6, 7}},
+		{"a", []int64{0, 3}},
+		{"e", []int64{0, 1, 2, 4, 5, 8}},
+		{"r", []int64{5}},
+		{"p", []int64{10, 11}},
+		{"z", []int64{12}},
+		{"never-seen", []int64{}},
+	} {
+		got, err := Chain(db, docID(tc.doc))
+		if err != nil {
+			t.Fatalf("Chain(%s): %v", tc.doc, err)
+		}
+		if !equalInts(got, tc.want) {
+			t.Errorf("Chain(%s) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+	// The union walks every chain in one pass, reusing the events that
+	// name several documents (7 names d and x).
+	for _, tc := range []struct {
+		docs []string
+		want []int64
+	}{
+		{[]string{"d", "x"}, []int64{0, 1, 2, 4, 5, 6, 7}},
+		{[]string{"x", "r"}, []int64{5, 7}},
+		{[]string{"a", "e", "z"}, []int64{0, 1, 2, 3, 4, 5, 8, 12}},
+		{nil, []int64{}},
+	} {
+		var ids [][32]byte
+		for _, d := range tc.docs {
+			ids = append(ids, docID(d))
+		}
+		got, err := ChainUnion(db, ids)
+		if err != nil {
+			t.Fatalf("ChainUnion(%v): %v", tc.docs, err)
+		}
+		if !equalInts(got, tc.want) {
+			t.Errorf("ChainUnion(%v) = %v, want %v", tc.docs, got, tc.want)
+		}
+	}
+}
+
+func TestChainIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a long chain")
+	}
+	db := openDB(t)
+	// A derivation chain longer than MaxChainDocs ancestors.
+	batch := [][]byte{ingest(t, "root")}
+	prev := "root"
+	for i := 0; i <= MaxChainDocs; i++ {
+		name := "gen-" + strconv.Itoa(i)
+		batch = append(batch, derive(t, name, prev))
+		prev = name
+		if len(batch) == 2000 {
+			appendAll(t, db, batch...)
+			batch = nil
+		}
+	}
+	appendAll(t, db, batch...)
+	if _, err := Chain(db, docID(prev)); !errors.Is(err, ErrChainTooLong) {
+		t.Fatalf("Chain of %d generations: %v, want ErrChainTooLong", MaxChainDocs+1, err)
+	}
+}
+
+// A prepared event is stored as exactly its bytes, indexed under the
+// event's document, like Marshal then Append.
+func TestAppendPrepared(t *testing.T) {
+	db := openDB(t)
+	appendAll(t, db, ingest(t, "a"))
+	ev := &Event{Type: Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
+	var n int64
+	var b []byte
+	err := db.Update(func(txn *badger.Txn) error {
+		p, err := Prepare(ev, time.Now())
+		if err != nil {
+			return err
+		}
+		b = p.Bytes()
+		n, err = p.Append(txn)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("index %d, want 1", n)
+	}
+	stored, err := ReadEvent(db, 1)
+	if err != nil || string(stored) != string(b) {
+		t.Fatalf("stored %q (%v), returned %q", stored, err, b)
+	}
+	got, err := ParseEvent(stored)
+	if err != nil || got.Doc != ev.Doc || got.Path != "x/b.txt" || got.Size != 7 || got.Salt == "" {
+		t.Fatalf("parsed back %+v (%v)", got, err)
+	}
+	idx, err := DocEvents(db, docID("b"))
+	if err != nil || !equalInts(idx, []int64{1}) {
+		t.Fatalf("DocEvents(b) = %v (%v), want [1]", idx, err)
+	}
+	root, err := TreeHash(db, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := ReadEvent(db, 0)
+	want := tlog.NodeHash(tlog.RecordHash(first), tlog.RecordHash(stored))
+	if root != want {
+		t.Fatalf("tree hash %x, want %x", root, want)
+	}
+}

@@ -1,0 +1,186 @@
+package provenance
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// invalidEvents maps each file in testdata/events/invalid to a phrase its
+// error must contain.
+var invalidEvents = map[string]string{
+	"actor_missing":        `missing field "actor"`,
+	"annotate_empty":       `needs "tags" or "note"`,
+	"bom":                  "not valid JSON",
+	"derive_bad_kind":      `field "kind" is "summary"`,
+	"derive_no_parents":    `missing field "parents"`,
+	"derive_self_parent":   "its own parent",
+	"doc_short":            "not 64 hex digits",
+	"doc_upper":            "not 64 lowercase hex digits",
+	"empty":                "empty input",
+	"export_duplicate_doc": "twice",
+	"field_case":           `unknown field "What"`,
+	"field_duplicate":      `field "doc" appears twice`,
+	"field_duplicate_case": `field "WHAT" appears twice`,
+	"field_null":           `field "name" is null`,
+	"field_other_type":     `field "parents" does not belong in ingest events`,
+	"field_unknown":        `unknown field "extra"`,
+	"field_wrong_type":     `field "size" has the wrong type`,
+	"nested_object":        `unknown field "a" in "tags"`,
+	"not_object":           "not a JSON object",
+	"not_utf8":             "not valid UTF-8",
+	"receive_no_origin":    `missing field "origin"`,
+	"salt_short":           `field "salt" must be 16 random bytes`,
+	"size_missing":         `missing field "size"`,
+	"size_negative":        `field "size" is negative`,
+	"time_fraction":        "not in the required format",
+	"time_leap_second":     "not in the required format",
+	"time_no_seconds":      "not in the required format",
+	"time_offset":          "not in the required format",
+	"trailing":             "unexpected data after the JSON object",
+	"truncated":            "JSON ends too early",
+	"type_unknown":         `unknown event type "delete"`,
+	"version_99":           "cannot interpret version 99",
+	"version_float":        `field "v" is 1.5, not a whole number`,
+	"version_missing":      `missing field "v"`,
+}
+
+func TestParseEventGolden(t *testing.T) {
+	valid, _ := filepath.Glob("testdata/events/valid/*.json")
+	if len(valid) == 0 {
+		t.Fatal("no valid event fixtures")
+	}
+	for _, f := range valid {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseEvent(b); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
+	}
+	invalid, _ := filepath.Glob("testdata/events/invalid/*.json")
+	if len(invalid) != len(invalidEvents) {
+		t.Errorf("%d invalid fixtures, %d expectations", len(invalid), len(invalidEvents))
+	}
+	for _, f := range invalid {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, ok := invalidEvents[name]
+		if !ok {
+			t.Errorf("%s: no expectation", name)
+			continue
+		}
+		_, err = ParseEvent(b)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one containing %q", name, err, want)
+		}
+	}
+}
+
+func TestParseEventFields(t *testing.T) {
+	b, err := os.ReadFile("testdata/events/valid/derive.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := ParseEvent(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Type != Derive || ev.Size != 99 || ev.Kind != "redaction" || len(ev.Parents) != 2 || ev.Actor != "archivist" {
+		t.Fatalf("parsed %+v", ev)
+	}
+	if !ev.Timestamp().Equal(testClock) {
+		t.Fatalf("Timestamp %v", ev.Timestamp())
+	}
+	if got := ev.Introduces(); len(got) != 1 || got[0] != docID("a") {
+		t.Fatalf("Introduces %x", got)
+	}
+	if got := ev.DocIDs(); len(got) != 3 || got[1] != docID("b") || got[2] != docID("c") {
+		t.Fatalf("DocIDs %x", got)
+	}
+	for _, b := range []string{`{"v":2,"type":"ingest"}`, `{"v":2,"type":"seal","new_field":[1]}`} {
+		if _, err := ParseEvent([]byte(b)); !errors.Is(err, ErrVersion) {
+			t.Fatalf("%s: %v, want ErrVersion", b, err)
+		}
+	}
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	cases := []*Event{
+		{Type: Ingest, Doc: hexID(docID("x")), Size: 0, Name: "empty.txt", Path: "a/empty.txt"},
+		{Type: Derive, Doc: hexID(docID("y")), Size: 7, Parents: []string{hexID(docID("x"))}, Kind: "conversion"},
+		{Type: Annotate, Doc: hexID(docID("x")), Tags: []string{"<b>&amp;"}},
+		{Type: Export, Bundle: "b-1", Docs: []string{hexID(docID("x"))}, CheckpointSize: 0},
+		{Type: Receive, Bundle: "b-1", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{hexID(docID("x"))}},
+		{Type: Verify, What: "archive", Verdict: "INTACT"},
+	}
+	for _, ev := range cases {
+		ev.Actor = "archivist"
+		b, err := MarshalAt(ev, time.Date(2030, 1, 2, 3, 4, 5, 999, time.FixedZone("x", 3600)))
+		if err != nil {
+			t.Fatalf("%s: %v", ev.Type, err)
+		}
+		got, err := ParseEvent(b)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", ev.Type, err, b)
+		}
+		if got.Time != "2030-01-02T02:04:05Z" {
+			t.Errorf("%s: time %q", ev.Type, got.Time)
+		}
+		if got.Type != ev.Type || got.Size != ev.Size || got.Salt == "" || got.V != Version {
+			t.Errorf("%s: round trip gave %+v", ev.Type, got)
+		}
+		if bytes.Contains(b, []byte(`\u003c`)) {
+			t.Errorf("%s: HTML-escaped: %s", ev.Type, b)
+		}
+	}
+	// size 0 is written, since an empty document is a real document.
+	b, _ := MarshalAt(cases[0], testClock)
+	if !bytes.Contains(b, []byte(`"size":0`)) {
+		t.Fatalf("size 0 left out: %s", b)
+	}
+}
+
+func TestMarshalRefuses(t *testing.T) {
+	for name, ev := range map[string]*Event{
+		"invalid UTF-8 name": {Type: Ingest, Actor: "a", Doc: hexID(docID("x")), Name: "bad\xffname"},
+		"missing doc":        {Type: Ingest, Actor: "a"},
+		"unknown type":       {Type: "erase", Actor: "a"},
+		"bad time":           {Type: Verify, Actor: "a", What: "w", Verdict: "v", Time: "yesterday"},
+	} {
+		if b, err := Marshal(ev); err == nil {
+			t.Errorf("%s: Marshal wrote %s", name, b)
+		}
+	}
+}
+
+func TestSaltMakesIdenticalEventsHashDifferently(t *testing.T) {
+	ev := Event{Type: Ingest, Actor: "a", Doc: hexID(docID("same")), Size: 4, Name: "same.txt"}
+	a, err := MarshalAt(&ev, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := MarshalAt(&ev, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(a, b) || tlog.RecordHash(a) == tlog.RecordHash(b) {
+		t.Fatalf("two identical events hash the same:\n%s\n%s", a, b)
+	}
+	pa, _ := ParseEvent(a)
+	pb, _ := ParseEvent(b)
+	pa.Salt, pb.Salt = "", ""
+	if pa.Doc != pb.Doc || pa.Time != pb.Time || pa.Name != pb.Name {
+		t.Fatal("events differ in more than their salt")
+	}
+}

@@ -1,0 +1,351 @@
+package provenance
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// Key prefixes of the log in the archive's Badger store.
+var (
+	SizeKey          = []byte("log/size")
+	EventPrefix      = []byte("log/e/")
+	HashPrefix       = []byte("log/h/")
+	CheckpointPrefix = []byte("log/cp/")
+	DocPrefix        = []byte("log/doc/")
+)
+
+// EventKey is the key of the event at index i.
+func EventKey(i int64) []byte { return withInt(EventPrefix, i) }
+
+// HashKey is the key of the hash at stored-hash index i (tlog.StoredHashIndex).
+func HashKey(i int64) []byte { return withInt(HashPrefix, i) }
+
+// CheckpointKey is the key of the signed checkpoint of the tree of size n.
+func CheckpointKey(n int64) []byte { return withInt(CheckpointPrefix, n) }
+
+// DocKey is the index entry saying that event i names document doc.
+func DocKey(doc [32]byte, i int64) []byte {
+	k := make([]byte, 0, len(DocPrefix)+32+8)
+	k = append(k, DocPrefix...)
+	k = append(k, doc[:]...)
+	return binary.BigEndian.AppendUint64(k, uint64(i))
+}
+
+// KeyInt returns the 8-byte big-endian number after prefix in key, or
+// false when key does not have that shape.
+func KeyInt(key, prefix []byte) (int64, bool) {
+	if len(key) != len(prefix)+8 || !bytes.HasPrefix(key, prefix) {
+		return 0, false
+	}
+	v := binary.BigEndian.Uint64(key[len(prefix):])
+	if v > 1<<62 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+func withInt(prefix []byte, i int64) []byte {
+	k := make([]byte, 0, len(prefix)+8)
+	k = append(k, prefix...)
+	return binary.BigEndian.AppendUint64(k, uint64(i))
+}
+
+// ErrMissing is wrapped by errors about log records that should exist but
+// do not (a damaged or rolled-back store).
+var ErrMissing = errors.New("log record missing")
+
+// Append adds event (exactly these bytes) as the next entry of the log
+// inside txn and returns its index. The event is checked with ParseEvent
+// first and indexed under every document it names, plus any extra docs.
+//
+// Appends must be serialised by the caller: one writer at a time. Several
+// events may be appended in one transaction; each sees the ones before it.
+// The caller commits txn; nothing is written until then. A checkpoint is
+// signed afterwards with SignCheckpoint.
+func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
+	ev, err := ParseEvent(event)
+	if err != nil {
+		return 0, fmt.Errorf("log: refusing to append an unreadable event: %w", err)
+	}
+	return appendParsed(txn, event, ev, docs)
+}
+
+// Prepared is an event marshalled and checked, ready to append: the bytes
+// are parsed once (Marshal's check) rather than again in Append. Preparing
+// is most of an append's work and needs no transaction, so an importer
+// prepares events on its workers and its single committer only appends.
+type Prepared struct {
+	bytes  []byte
+	parsed *Event
+	ev     Event // as given, to prepare again at another time
+}
+
+// Prepare marshals ev as Marshal does (now is its time, unless set) and
+// checks that the bytes parse back.
+func Prepare(ev *Event, now time.Time) (*Prepared, error) {
+	b, parsed, err := marshalChecked(ev, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{b, parsed, *ev}, nil
+}
+
+// Bytes are the event's exact bytes, as they will be stored and hashed.
+func (p *Prepared) Bytes() []byte { return p.bytes }
+
+// Time is the event's time, in TimeLayout (which sorts as text).
+func (p *Prepared) Time() string { return p.parsed.Time }
+
+// At prepares the same event again with time now (for an event prepared
+// earlier that must not claim a time before the log's last event).
+func (p *Prepared) At(now time.Time) (*Prepared, error) {
+	ev := p.ev
+	return Prepare(&ev, now)
+}
+
+// Append appends the prepared event inside txn, as Append does, and
+// returns its index.
+func (p *Prepared) Append(txn *badger.Txn, docs ...[32]byte) (int64, error) {
+	return appendParsed(txn, p.bytes, p.parsed, docs)
+}
+
+func appendParsed(txn *badger.Txn, event []byte, ev *Event, docs [][32]byte) (int64, error) {
+	n, err := sizeTxn(txn)
+	if err != nil {
+		return 0, err
+	}
+	hashes, err := tlog.StoredHashes(n, event, txnHashes{txn})
+	if err != nil {
+		return 0, fmt.Errorf("log: appending event %d: %w", n, err)
+	}
+	// Badger keeps the slices until commit: give it our own copy.
+	if err := txn.Set(EventKey(n), bytes.Clone(event)); err != nil {
+		return 0, fmt.Errorf("log: appending event %d: %w", n, err)
+	}
+	base := tlog.StoredHashIndex(0, n)
+	for i, h := range hashes {
+		if err := txn.Set(HashKey(base+int64(i)), bytes.Clone(h[:])); err != nil {
+			return 0, fmt.Errorf("log: appending event %d: %w", n, err)
+		}
+	}
+	seen := map[[32]byte]bool{}
+	for _, d := range append(ev.DocIDs(), docs...) {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if err := txn.Set(DocKey(d, n), nil); err != nil {
+			return 0, fmt.Errorf("log: appending event %d: %w", n, err)
+		}
+	}
+	if err := txn.Set(SizeKey, binary.BigEndian.AppendUint64(nil, uint64(n+1))); err != nil {
+		return 0, fmt.Errorf("log: appending event %d: %w", n, err)
+	}
+	return n, nil
+}
+
+// Size returns the number of events in the log.
+func Size(db *badger.DB) (int64, error) {
+	var n int64
+	err := db.View(func(txn *badger.Txn) error {
+		var err error
+		n, err = sizeTxn(txn)
+		return err
+	})
+	return n, err
+}
+
+// SizeTxn is Size inside a transaction (including its own appends).
+func SizeTxn(txn *badger.Txn) (int64, error) { return sizeTxn(txn) }
+
+func sizeTxn(txn *badger.Txn) (int64, error) {
+	item, err := txn.Get(SizeKey)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("log: reading the log size: %w", err)
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return 0, fmt.Errorf("log: reading the log size: %w", err)
+	}
+	if len(v) != 8 || binary.BigEndian.Uint64(v) > 1<<62 {
+		return 0, fmt.Errorf("log: the stored log size is damaged (%d bytes: %x)", len(v), v)
+	}
+	return int64(binary.BigEndian.Uint64(v)), nil
+}
+
+// ReadEvent returns the bytes of the event at index i.
+func ReadEvent(db *badger.DB, i int64) ([]byte, error) {
+	var b []byte
+	err := db.View(func(txn *badger.Txn) error {
+		var err error
+		b, err = eventTxn(txn, i)
+		return err
+	})
+	return b, err
+}
+
+func eventTxn(txn *badger.Txn, i int64) ([]byte, error) {
+	item, err := txn.Get(EventKey(i))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("log: event %d: %w", i, ErrMissing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("log: reading event %d: %w", i, err)
+	}
+	b, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, fmt.Errorf("log: reading event %d: %w", i, err)
+	}
+	return b, nil
+}
+
+// Events calls fn with the index and bytes of every event in [from, to),
+// in order, stopping at fn's first error. A missing event is an error
+// wrapping ErrMissing.
+func Events(db *badger.DB, from, to int64, fn func(i int64, event []byte) error) error {
+	return db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.Prefix = EventPrefix
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		next := from
+		for it.Seek(EventKey(from)); it.Valid() && next < to; it.Next() {
+			i, ok := KeyInt(it.Item().Key(), EventPrefix)
+			if !ok || i != next {
+				return fmt.Errorf("log: event %d: %w", next, ErrMissing)
+			}
+			b, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("log: reading event %d: %w", i, err)
+			}
+			if err := fn(i, b); err != nil {
+				return err
+			}
+			next++
+		}
+		if next < to {
+			return fmt.Errorf("log: event %d: %w", next, ErrMissing)
+		}
+		return nil
+	})
+}
+
+// DocEvents returns, in log order, the indexes of the events that name doc.
+func DocEvents(db *badger.DB, doc [32]byte) ([]int64, error) {
+	var out []int64
+	err := db.View(func(txn *badger.Txn) error {
+		var err error
+		out, err = docEventsTxn(txn, doc)
+		return err
+	})
+	return out, err
+}
+
+func docEventsTxn(txn *badger.Txn, doc [32]byte) ([]int64, error) {
+	prefix := append(append([]byte{}, DocPrefix...), doc[:]...)
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = prefix
+	opt.PrefetchValues = false
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	var out []int64
+	for it.Rewind(); it.Valid(); it.Next() {
+		i, ok := KeyInt(it.Item().Key(), prefix)
+		if !ok {
+			return nil, fmt.Errorf("log: damaged index entry %x", it.Item().Key())
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// txnHashes reads stored hashes inside a transaction.
+type txnHashes struct{ txn *badger.Txn }
+
+func (r txnHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for k, idx := range indexes {
+		item, err := r.txn.Get(HashKey(idx))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, fmt.Errorf("log: stored hash %d: %w", idx, ErrMissing)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("log: reading stored hash %d: %w", idx, err)
+		}
+		err = item.Value(func(v []byte) error {
+			if len(v) != tlog.HashSize {
+				return fmt.Errorf("log: stored hash %d is damaged (%d bytes)", idx, len(v))
+			}
+			copy(out[k][:], v)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// HashReader returns a tlog.HashReader over the stored hashes as txn sees them.
+func HashReader(txn *badger.Txn) tlog.HashReader { return txnHashes{txn} }
+
+// TreeHash returns the root hash of the log's first n events.
+func TreeHash(db *badger.DB, n int64) (tlog.Hash, error) {
+	var h tlog.Hash
+	err := db.View(func(txn *badger.Txn) error {
+		size, err := sizeTxn(txn)
+		if err != nil {
+			return err
+		}
+		if n < 0 || n > size {
+			return fmt.Errorf("log: no tree of size %d (the log has %d events)", n, size)
+		}
+		h, err = tlog.TreeHash(n, txnHashes{txn})
+		return err
+	})
+	return h, err
+}
+
+// InclusionProof proves that event i is in the tree of size n.
+func InclusionProof(db *badger.DB, i, n int64) (tlog.RecordProof, error) {
+	var p tlog.RecordProof
+	err := db.View(func(txn *badger.Txn) error {
+		size, err := sizeTxn(txn)
+		if err != nil {
+			return err
+		}
+		if i < 0 || n > size || i >= n {
+			return fmt.Errorf("log: cannot prove event %d in a tree of size %d (the log has %d events)", i, n, size)
+		}
+		p, err = tlog.ProveRecord(n, i, txnHashes{txn})
+		return err
+	})
+	return p, err
+}
+
+// ConsistencyProof proves that the tree of size to extends the tree of
+// size from (0 < from ≤ to ≤ Size).
+func ConsistencyProof(db *badger.DB, from, to int64) (tlog.TreeProof, error) {
+	var p tlog.TreeProof
+	err := db.View(func(txn *badger.Txn) error {
+		size, err := sizeTxn(txn)
+		if err != nil {
+			return err
+		}
+		if from < 1 || from > to || to > size {
+			return fmt.Errorf("log: cannot prove size %d extends size %d (the log has %d events)", to, from, size)
+		}
+		p, err = tlog.ProveTree(to, from, txnHashes{txn})
+		return err
+	})
+	return p, err
+}
