@@ -215,7 +215,7 @@ func runBundleVerify(env *Env, args []string) error {
 	}
 	res := bundle.Verify(env.ctx, pos[0], bundle.Options{Archive: a, Progress: env.bar("Verifying")})
 	if *htmlOut != "" {
-		if err := writeHTMLReport(*htmlOut, res, dir); err != nil {
+		if err := writeHTMLReport(*htmlOut, res.Document(dir)); err != nil {
 			return fmt.Errorf("could not write the report %s: %w", *htmlOut, err)
 		}
 	}
@@ -231,12 +231,8 @@ func runBundleVerify(env *Env, args []string) error {
 func printBundle(w io.Writer, res *bundle.Result, dir string) {
 	printReport(w, res.Report)
 	fmt.Fprintln(w)
-	if s := res.Signer; s != nil {
-		who := "an unknown key"
-		if s.Trusted {
-			who = fmt.Sprintf("%q, whom you trust", s.TrustedAs)
-		}
-		fmt.Fprintf(w, "Signed by %s: fingerprint %s\n  log %s\n", who, s.Fingerprint, s.Origin)
+	if s := res.Document(dir).Signer; s != nil {
+		fmt.Fprintf(w, "Signed by %s: fingerprint %s\n  log %s\n", s.Who(), s.Fingerprint, s.Origin)
 	}
 	switch {
 	case dir == "":

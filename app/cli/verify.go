@@ -35,7 +35,7 @@ func runVerify(env *Env, args []string) error {
 // printReport writes a report for people: the verdict first, then each
 // check, then every finding with its code.
 func printReport(w io.Writer, rep *report.Report) {
-	fmt.Fprintf(w, "%s\n", rep.Verdict)
+	fmt.Fprintf(w, "%s\n", rep.Verdict.Headline())
 	if rep.Subject != "" {
 		fmt.Fprintf(w, "  %s\n", rep.Subject)
 	}

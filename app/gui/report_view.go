@@ -37,38 +37,6 @@ type reportRow struct {
 	finding *report.Finding
 }
 
-// verdictWords explains a verdict in a sentence, for an archive or a
-// bundle.
-func verdictWords(v report.Verdict, bundle bool) string {
-	switch v {
-	case report.Intact:
-		if bundle {
-			return "Every file matches the bundle's manifest, every document's provenance is proven against the sender's signed checkpoint, and you trust the signer."
-		}
-		return "Every byte of every document matches its SHA-256, and the provenance log agrees with every checkpoint the archive signed."
-	case report.SignerUnknown:
-		return "Every file matches and its provenance is proven, but the checkpoint is signed by a key you have not trusted. Compare the fingerprint with the sender before trusting it."
-	case report.NoProvenance:
-		return "A valid bag: every file matches its manifest. It carries no Custody provenance, so where the files came from is not proven."
-	case report.Corrupt:
-		return "Some stored bytes are not what was imported (damage to the disk or the files). Each affected document is listed below; Custody will not hand out its bytes."
-	case report.Tampered:
-		if bundle {
-			return "Files or records differ from what the bundle's manifests or the sender's signed log say. Each one is listed below."
-		}
-		return "The provenance log disagrees with itself or with its signed checkpoints: its history was changed. The records involved are listed below."
-	case report.Forked:
-		return "The sender's history disagrees with what this archive saw from the same sender before: one of the two was rewritten."
-	case report.Invalid:
-		return "This is not readable as a bag; nothing in it can be trusted as it is."
-	case report.Unreadable:
-		return "Something could not be read, so it is not known whether the bytes are right. Check the disk or the file and try again."
-	case report.Cancelled:
-		return "The check was stopped before it finished: nothing is known about what was not checked."
-	}
-	return ""
-}
-
 // affected names the documents or files the problems are about, for the
 // banner: "memo.eml (3f2a9c01d2e4), …".
 func affected(rep *report.Report, names func(doc string) string) string {
@@ -98,20 +66,21 @@ func affected(rep *report.Report, names func(doc string) string) string {
 	return strings.Join(out, ", ")
 }
 
-// showReport shows rep on its own page, with the actions given (Save
-// report is always there).
-func (u *ui) showReport(what string, rep *report.Report, bundle bool, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
+// showReport shows rep, the report of a check of kind k, on its own page,
+// with the actions given (Save report is always there). The banner's
+// words are the verdict's, from the report package.
+func (u *ui) showReport(what string, rep *report.Report, k report.Kind, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
 	p := &reportPage{rep: rep}
 	if extra == nil {
 		extra = container.NewVBox()
 	}
-	words := verdictWords(rep.Verdict, bundle)
+	words := rep.Verdict.Meaning(k)
 	if a := affected(rep, u.docName); a != "" && rep.Verdict != report.Cancelled {
 		words += "\nAffected: " + a + "."
 	}
-	p.summary = string(rep.Verdict) + "\n" + words
+	p.summary = rep.Verdict.Headline() + "\n" + words
 	bg, fg := verdictColors(rep.Verdict)
-	p.banner = banner(string(rep.Verdict), words, bg, fg)
+	p.banner = banner(rep.Verdict.Headline(), words, bg, fg)
 
 	// Problems first, then warnings, then every check that was made.
 	bad := theme.NewErrorThemedResource(theme.ErrorIcon())

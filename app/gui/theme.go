@@ -64,12 +64,12 @@ var (
 // green when intact, amber when intact but unproven, red when something
 // is wrong, grey when the check did not finish.
 func verdictColors(v report.Verdict) (bg, fg color.Color) {
-	switch v {
-	case report.Intact, "PROVEN":
+	switch v.Tone() {
+	case report.Good:
 		return colGreen, colWhite
-	case report.SignerUnknown, report.NoProvenance, "PROVEN, SIGNER UNKNOWN":
+	case report.Caution:
 		return colAmber, colInk
-	case report.Unreadable, report.Cancelled:
+	case report.Inconclusive:
 		return colGrey, colWhite
 	}
 	return colRed, colWhite

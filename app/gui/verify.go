@@ -5,6 +5,7 @@ import (
 
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/verify/archivecheck"
+	"github.com/custody-app/custody/verify/report"
 )
 
 // verifyArchive re-reads every byte of the archive and checks its log,
@@ -20,7 +21,7 @@ func (u *ui) verifyArchive() {
 			if u.arc != a {
 				return
 			}
-			u.showReport("Archive verification", rep, false, nil)
+			u.showReport("Archive verification", rep, report.ArchiveCheck, nil)
 		}
 	})
 }

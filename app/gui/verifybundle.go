@@ -103,10 +103,10 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		}))
 	}
 	info := container.NewVBox()
-	if s := res.Signer; s != nil {
-		who := "Signed by a key you have not trusted, fingerprint"
+	if s := res.Document("").Signer; s != nil {
+		who := "Signed by " + s.Who() + ", fingerprint"
 		if s.Trusted {
-			who = fmt.Sprintf("Signed by %q, whom you trust (%s), fingerprint", s.TrustedAs, s.How)
+			who = "Signed by " + s.Who() + " (" + s.How + "), fingerprint"
 		}
 		fp := widget.NewLabelWithStyle(s.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
 		fp.SizeName = theme.SizeNameSubHeadingText
@@ -120,7 +120,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),
 			u.copyButton("Copy evidence", func() string { return ev })))
 	}
-	p := u.showReport("Bundle verification", res.Report, true, info, actions...)
+	p := u.showReport("Bundle verification", res.Report, report.BundleCheck, info, actions...)
 	p.bundle = res
 }
 

@@ -150,12 +150,14 @@ func (r *Report) ExitCode(strict bool) int {
 			return 1
 		}
 		return 0
-	case SignerUnknown, NoProvenance:
+	case Proven:
+		return 0
+	case SignerUnknown, NoProvenance, ProvenSignerUnknown:
 		if strict {
 			return 1
 		}
 		return 0
-	case Unreadable, Cancelled:
+	case Unreadable, Cancelled, NotChecked:
 		return 2
 	default:
 		return 1

@@ -14,6 +14,8 @@ func TestExitCode(t *testing.T) {
 		{NoProvenance, 0, false, 0}, {NoProvenance, 0, true, 1},
 		{Tampered, 0, false, 1}, {Forked, 0, false, 1}, {Invalid, 0, false, 1}, {Corrupt, 0, false, 1},
 		{Unreadable, 0, false, 2}, {Cancelled, 0, false, 2},
+		{Proven, 0, true, 0}, {ProvenSignerUnknown, 0, false, 0}, {ProvenSignerUnknown, 0, true, 1},
+		{NotProven, 0, false, 1}, {NotProvenByThatKey, 0, false, 1}, {NotChecked, 0, false, 2},
 	}
 	for _, c := range cases {
 		r := &Report{Verdict: c.v}

@@ -1,0 +1,29 @@
+package bundle
+
+import (
+	"encoding/base64"
+
+	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/verify/report"
+)
+
+// Document is the result as the front ends and the report renderers show
+// it. archiveDir is the archive the bundle was checked against ("" for
+// none). Original names are made printable (invalid UTF-8 escaped).
+func (r *Result) Document(archiveDir string) *report.Document {
+	d := report.NewDocument(report.BundleCheck, r.Report)
+	d.BundleID, d.Archive = r.BundleID, archiveDir
+	if s := r.Signer; s != nil {
+		d.Signer = &report.Signer{Fingerprint: s.Fingerprint, Origin: s.Origin, Trusted: s.Trusted, Name: s.TrustedAs, How: s.How}
+	}
+	if cp := r.Checkpoint; cp != nil {
+		d.Checkpoint = &report.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:])}
+	}
+	for _, f := range r.Files {
+		d.Files = append(d.Files, report.File{Path: f.Path, Name: catalog.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified})
+	}
+	if r.Fork != nil {
+		d.Evidence = r.Fork.Evidence()
+	}
+	return d
+}
