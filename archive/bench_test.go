@@ -7,7 +7,6 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/internal/testutil"
 	"github.com/custody-app/custody/archive/store"
 )
 
@@ -15,15 +14,15 @@ import (
 // measures (leak, small, big), sized to run in seconds.
 var benchTrees = []struct {
 	name string
-	tree testutil.Tree
+	tree archivetest.Tree
 }{
 	// mixed: mostly small files, some up to a chunk, a few of several
 	// chunks, 5% duplicates (~30 MiB).
-	{"mixed", testutil.Tree{Sizes: testutil.Mixed(1, 300), Dups: 15, Seed: 1}},
+	{"mixed", archivetest.Tree{Sizes: archivetest.Mixed(1, 300), Dups: 15, Seed: 1}},
 	// small: 2,000 files of 1-8 KiB, where per-file costs dominate.
-	{"small", testutil.Tree{Sizes: testutil.Uniform(2, 2000, 1<<10, 8<<10), Seed: 2}},
+	{"small", archivetest.Tree{Sizes: archivetest.Uniform(2, 2000, 1<<10, 8<<10), Seed: 2}},
 	// big: two files of 32 MiB, where bytes per second dominate.
-	{"big", testutil.Tree{Sizes: []int64{32 << 20, 32 << 20}, Seed: 3}},
+	{"big", archivetest.Tree{Sizes: []int64{32 << 20, 32 << 20}, Seed: 3}},
 }
 
 // benchOptions opens a fresh, unencrypted archive with the desktop's
@@ -53,7 +52,7 @@ func BenchmarkImport(b *testing.B) {
 				src = b.TempDir()
 				bt.tree.Write(b, src)
 			}
-			files := testutil.Paths(b, src)
+			files := archivetest.Paths(b, src)
 			var total int64
 			for _, p := range files {
 				fi, err := os.Stat(p)
@@ -105,7 +104,7 @@ func BenchmarkImportAgain(b *testing.B) {
 	if _, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(testutil.Total(files))
+	b.SetBytes(archivetest.Total(files))
 	for b.Loop() {
 		res, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{})
 		if err != nil {

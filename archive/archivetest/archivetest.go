@@ -1,9 +1,21 @@
-// Package archivetest gives tests real archives that are cheap to make: a
-// low passphrase cost and small Badger files. It is for tests only.
+// Package archivetest gives tests real archives that are cheap to make (a
+// low passphrase cost, small Badger files), the trees of files they
+// import, and the faults they suffer: trees with known sizes and SHA-256
+// sums, generated from a seed so a failure can be replayed; child
+// processes of the test binary for faults that would kill the process
+// running them (kill -9, SIGBUS on a full disk); small file systems to
+// fill; and looks inside a store that only a test may take.
+//
+// Everything here is real: real files in the test's temporary folder,
+// real processes, real mounts. It is for tests only, and it stays on the
+// archive's side of the walls: it imports nothing from verify/ or app/,
+// so the archive's own tests can use it. The end-to-end tests (app/e2e)
+// use it too.
 package archivetest
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,7 +29,8 @@ import (
 // Passphrase is the passphrase of every test archive.
 const Passphrase = "correct horse battery staple"
 
-// Config keeps Badger's files small so tests need little disk.
+// Config keeps Badger's files small so tests need little disk, as the
+// crash and disk-full tests need.
 var Config = store.Config{ValueLogFileSize: 16 << 20, MemTableSize: 4 << 20}
 
 // Options opens (and with create, creates) a test archive.
@@ -56,6 +69,40 @@ func Open(t testing.TB, dir string) *archive.Archive {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
+}
+
+// WithFiles opens a new test archive (closed when the test ends) holding
+// files (slash-separated name → content), imported from one folder named
+// "leak", so a document's first name is "leak/" + its name.
+func WithFiles(t testing.TB, files map[string]string) *archive.Archive {
+	t.Helper()
+	a := Open(t, filepath.Join(t.TempDir(), "arc"))
+	src := filepath.Join(t.TempDir(), "leak")
+	for name, text := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// AllDocs lists the IDs of every document the archive holds.
+func AllDocs(t testing.TB, a *archive.Archive) [][32]byte {
+	t.Helper()
+	recs, err := a.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids [][32]byte
+	for _, r := range recs {
+		ids = append(ids, r.Sum())
+	}
+	return ids
 }
 
 // FlipMarker damages a stored document the way bit rot would: it finds

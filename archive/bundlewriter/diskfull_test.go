@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
-	"github.com/custody-app/custody/archive/internal/testutil"
 	"github.com/custody-app/custody/archive/provenance"
 	"golang.org/x/sys/unix"
 )
@@ -51,7 +51,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("folder bundle on a full disk: %v", err)
 	}
 	assertOnly(t, fsDir)
-	testutil.Fill(t, fsDir, 100_000)
+	archivetest.Fill(t, fsDir, 100_000)
 	_, err = bundlewriter.Create(ctx, a, bundlewriter.Options{Out: filepath.Join(fsDir, "b.zip"), Docs: allDocs(t, a)})
 	if err == nil || !strings.Contains(err.Error(), "not enough room") {
 		t.Errorf("zip bundle on a full disk: %v", err)

@@ -1,7 +1,6 @@
-package testutil
+package archivetest
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,12 +9,8 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/store"
-	"github.com/custody-app/custody/verify/archivecheck"
-	"github.com/custody-app/custody/verify/fixity"
-	"github.com/custody-app/custody/verify/report"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -72,31 +67,4 @@ func ReadBack(a *archive.Archive, id string) (int64, error) {
 		return n, fmt.Errorf("read back bytes whose SHA-256 is %s", got)
 	}
 	return n, nil
-}
-
-// Intact runs the fixity check and the whole-archive check (bytes and
-// provenance log) and fails the test unless both say INTACT with no
-// warnings.
-func Intact(tb testing.TB, a *archive.Archive) {
-	tb.Helper()
-	for name, rep := range map[string]*report.Report{
-		"fixity":        fixity.Check(context.Background(), a, fixity.Options{}),
-		"archive check": archivecheck.Check(context.Background(), a, archivecheck.Options{}),
-	} {
-		if rep.Verdict != report.Intact || len(rep.Findings) > 0 || len(rep.Warnings) > 0 {
-			tb.Errorf("%s: verdict %s, findings %+v, warnings %+v", name, rep.Verdict, rep.Findings, rep.Warnings)
-		}
-	}
-}
-
-// SmallStore keeps Badger's files small, as the crash and disk-full tests
-// need.
-var SmallStore = store.Config{ValueLogFileSize: 16 << 20, MemTableSize: 4 << 20}
-
-// SmallOptions opens (with create, creates) an unencrypted archive with
-// SmallStore and a cheap passphrase.
-func SmallOptions(create bool) archive.Options {
-	o := archivetest.Plain(create)
-	o.Store = SmallStore
-	return o
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package archive_test
+package e2e_test
 
 import (
 	"bufio"
@@ -20,10 +20,10 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/app/cli"
+	"github.com/custody-app/custody/app/e2e"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/diskspace"
-	"github.com/custody-app/custody/archive/internal/testutil"
 	"github.com/custody-app/custody/verify/fixity"
 )
 
@@ -36,7 +36,7 @@ import (
 const childFill = "CUSTODY_TEST_FILL" // leave this many bytes free once the import writes
 
 // reserveMiB is the free space the disk-full tests' store keeps back.
-var reserveMiB = int((testutil.SmallStore.Reserve() + 1<<20 - 1) >> 20)
+var reserveMiB = int((archivetest.Config.Reserve() + 1<<20 - 1) >> 20)
 
 var lowMessage = regexp.MustCompile(`^disk almost full: (\d+) MB free, (\d+) MB needed; free some space and try again`)
 
@@ -54,7 +54,7 @@ func TestHelperDiskFullChild(t *testing.T) {
 		t.Skip("runs only as the child of a disk-full test")
 	}
 	dir := os.Getenv(childArchive)
-	opt := testutil.SmallOptions(false)
+	opt := archivetest.Plain(false)
 	opt.Store.ReadOnly = mode == "verify"
 	a, err := archive.Open(dir, opt)
 	if err != nil {
@@ -73,7 +73,7 @@ func TestHelperDiskFullChild(t *testing.T) {
 	batch, _ := strconv.Atoi(os.Getenv(childBatch))
 	paths := []string{src}
 	if batch > 0 {
-		paths = testutil.Paths(t, src)
+		paths = archivetest.Paths(t, src)
 	} else {
 		batch = 1
 	}
@@ -107,7 +107,7 @@ func fillOnceWriting(dir string, leave uint64) {
 	for err == nil {
 		var free uint64
 		if free, err = diskspace.Free(dir); err == nil && start-free >= 8<<20 {
-			_, err = testutil.FillUntil(filepath.Dir(dir), leave)
+			_, err = archivetest.FillUntil(filepath.Dir(dir), leave)
 			break
 		}
 		time.Sleep(time.Millisecond)
@@ -122,7 +122,7 @@ func fillOnceWriting(dir string, leave uint64) {
 // a signal (SIGBUS on a full disk) fails the test.
 func diskChild(t *testing.T, env ...string) (ids []string, last string) {
 	t.Helper()
-	cmd := testutil.Child("TestHelperDiskFullChild", env...)
+	cmd := archivetest.Child("TestHelperDiskFullChild", env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -177,12 +177,12 @@ func checkLow(t *testing.T, msg string) int {
 // newFullArchive makes an archive on a tmpfs of sizeMiB.
 func newFullArchive(t *testing.T, sizeMiB int) (string, bool) {
 	t.Helper()
-	mnt, ok := testutil.Tmpfs(t, sizeMiB)
+	mnt, ok := archivetest.Tmpfs(t, sizeMiB)
 	if !ok {
 		return "", false
 	}
 	dir := filepath.Join(mnt, "archive")
-	a, err := archive.Open(dir, testutil.SmallOptions(true))
+	a, err := archive.Open(dir, archivetest.Plain(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,23 +196,23 @@ func newFullArchive(t *testing.T, sizeMiB int) (string, bool) {
 // documents the child reported, whole.
 func checkCommitted(t *testing.T, dir string, ids []string) {
 	t.Helper()
-	a, err := archive.Open(dir, testutil.SmallOptions(false))
+	a, err := archive.Open(dir, archivetest.Plain(false))
 	if err != nil {
 		t.Fatalf("reopening once space was freed: %v", err)
 	}
 	defer a.Close()
-	if got := testutil.IDs(t, a); strings.Join(got, ",") != strings.Join(ids, ",") {
+	if got := archivetest.IDs(t, a); strings.Join(got, ",") != strings.Join(ids, ",") {
 		t.Errorf("the archive holds %d documents, the import reported %d committed", len(got), len(ids))
 	}
 	for _, id := range ids {
-		if _, err := testutil.ReadBack(a, id); err != nil {
+		if _, err := archivetest.ReadBack(a, id); err != nil {
 			t.Errorf("document %s: %v", id, err)
 		}
 	}
-	if n := testutil.Pending(t, a); n != 0 {
+	if n := archivetest.Pending(t, a); n != 0 {
 		t.Errorf("%d pending-upload markers left", n)
 	}
-	testutil.Intact(t, a)
+	e2e.Intact(t, a)
 }
 
 // TestImportBiggerThanDisk imports a tree bigger than the free space, a
@@ -225,7 +225,7 @@ func TestImportBiggerThanDisk(t *testing.T) {
 		return
 	}
 	src := t.TempDir()
-	files := testutil.Tree{Sizes: testutil.Uniform(9, 40, 2<<20, 4<<20), Seed: 9}.Write(t, src)
+	files := archivetest.Tree{Sizes: archivetest.Uniform(9, 40, 2<<20, 4<<20), Seed: 9}.Write(t, src)
 	ids, last := diskChild(t, childMode+"=import", childArchive+"="+dir, childSource+"="+src, childBatch+"=4")
 	if !strings.HasPrefix(last, "LOW ") {
 		t.Fatalf("the import ended with %q, want the disk-space error", last)
@@ -234,7 +234,7 @@ func TestImportBiggerThanDisk(t *testing.T) {
 	if len(ids) == 0 || len(ids) >= len(files) {
 		t.Fatalf("%d of %d documents committed; the disk should have held some but not all", len(ids), len(files))
 	}
-	t.Logf("%d of %d documents (%d MiB) committed before: %s", len(ids), len(files), testutil.Total(files)>>20, strings.TrimPrefix(last, "LOW "))
+	t.Logf("%d of %d documents (%d MiB) committed before: %s", len(ids), len(files), archivetest.Total(files)>>20, strings.TrimPrefix(last, "LOW "))
 	checkCommitted(t, dir, ids)
 }
 
@@ -248,10 +248,10 @@ func TestImportBiggerThanDisk(t *testing.T) {
 func TestDiskFillsDuringImport(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		tree testutil.Tree
+		tree archivetest.Tree
 	}{
-		{"big files", testutil.Tree{Sizes: testutil.Uniform(10, 40, 4<<20, 4<<20), Seed: 10}},
-		{"small files", testutil.Tree{Sizes: testutil.Uniform(12, 3000, 48<<10, 52<<10), Seed: 12}},
+		{"big files", archivetest.Tree{Sizes: archivetest.Uniform(10, 40, 4<<20, 4<<20), Seed: 10}},
+		{"small files", archivetest.Tree{Sizes: archivetest.Uniform(12, 3000, 48<<10, 52<<10), Seed: 12}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir, ok := newFullArchive(t, reserveMiB+176)
@@ -260,7 +260,7 @@ func TestDiskFillsDuringImport(t *testing.T) {
 			}
 			src := t.TempDir()
 			files := c.tree.Write(t, src)
-			leave := testutil.SmallStore.Reserve() + 8<<20
+			leave := archivetest.Config.Reserve() + 8<<20
 			ids, last := diskChild(t, childMode+"=import", childArchive+"="+dir, childSource+"="+src,
 				childFill+"="+strconv.FormatUint(leave, 10))
 			if !strings.HasPrefix(last, "LOW ") {
@@ -275,7 +275,7 @@ func TestDiskFillsDuringImport(t *testing.T) {
 			t.Logf("%d of %d documents committed before: %s", len(ids), len(files), strings.TrimPrefix(last, "LOW "))
 
 			var low *diskspace.ErrLow
-			if _, err := archive.Open(dir, testutil.SmallOptions(false)); !errors.As(err, &low) {
+			if _, err := archive.Open(dir, archivetest.Plain(false)); !errors.As(err, &low) {
 				t.Fatalf("opening for writing on the full disk: %v, want the disk-space error", err)
 			}
 			if _, last := diskChild(t, childMode+"=verify", childArchive+"="+dir); last != "VERDICT INTACT" {
@@ -299,8 +299,8 @@ func TestOpenOnFullDisk(t *testing.T) {
 		return
 	}
 	src := t.TempDir()
-	files := testutil.Tree{Sizes: testutil.Mixed(11, 30), Seed: 11}.Write(t, src)
-	a, err := archive.Open(dir, testutil.SmallOptions(false))
+	files := archivetest.Tree{Sizes: archivetest.Mixed(11, 30), Seed: 11}.Write(t, src)
+	a, err := archive.Open(dir, archivetest.Plain(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,9 +309,9 @@ func TestOpenOnFullDisk(t *testing.T) {
 	}
 	a.Close()
 
-	ballast := testutil.Fill(t, filepath.Dir(dir), testutil.SmallStore.Reserve()-(4<<20))
+	ballast := archivetest.Fill(t, filepath.Dir(dir), archivetest.Config.Reserve()-(4<<20))
 	var low *diskspace.ErrLow
-	_, err = archive.Open(dir, testutil.SmallOptions(false))
+	_, err = archive.Open(dir, archivetest.Plain(false))
 	if !errors.As(err, &low) {
 		t.Fatalf("open on a full disk: %v, want the disk-space error", err)
 	}
@@ -328,5 +328,5 @@ func TestOpenOnFullDisk(t *testing.T) {
 	if err := os.Remove(ballast); err != nil {
 		t.Fatal(err)
 	}
-	checkCommitted(t, dir, testutil.Unique(files))
+	checkCommitted(t, dir, archivetest.Unique(files))
 }

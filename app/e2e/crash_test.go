@@ -1,4 +1,4 @@
-package archive_test
+package e2e_test
 
 import (
 	"bufio"
@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/app/cli"
+	"github.com/custody-app/custody/app/e2e"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/internal/testutil"
 )
 
 // The crash tests run this test binary again as a child that opens an
@@ -36,20 +36,20 @@ const (
 // crashTree has a few hundred files: mostly small, some up to a chunk,
 // some of several chunks (written under a pending marker before their
 // commit), and duplicates.
-func crashTree() testutil.Tree {
+func crashTree() archivetest.Tree {
 	r := rand.New(rand.NewPCG(5, 5))
 	var sizes []int64
 	for i := range 200 {
 		switch {
 		case i%20 == 7:
-			sizes = append(sizes, testutil.ChunkSize+r.Int64N(2*testutil.ChunkSize))
+			sizes = append(sizes, archivetest.ChunkSize+r.Int64N(2*archivetest.ChunkSize))
 		case i%5 == 1:
 			sizes = append(sizes, 16<<10+r.Int64N(240<<10))
 		default:
 			sizes = append(sizes, r.Int64N(16<<10))
 		}
 	}
-	return testutil.Tree{Sizes: sizes, Dups: 10, Seed: 5}
+	return archivetest.Tree{Sizes: sizes, Dups: 10, Seed: 5}
 }
 
 // TestHelperImportChild is not a test of its own: it is the child process
@@ -63,7 +63,7 @@ func TestHelperImportChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("runs only as the child of a crash or disk-full test")
 	}
-	a, err := archive.Open(os.Getenv(childArchive), testutil.SmallOptions(false))
+	a, err := archive.Open(os.Getenv(childArchive), archivetest.Plain(false))
 	if err != nil {
 		fmt.Printf("ERR %v\n", err)
 		return
@@ -78,7 +78,7 @@ func TestHelperImportChild(t *testing.T) {
 	src := os.Getenv(childSource)
 	paths := []string{src}
 	if batch > 0 {
-		paths = testutil.Paths(t, src)
+		paths = archivetest.Paths(t, src)
 	} else {
 		batch = 1
 	}
@@ -107,7 +107,7 @@ type childRun struct {
 
 func startChild(t *testing.T, mode, dir, src string, batch int, stdin io.Reader) *childRun {
 	t.Helper()
-	cmd := testutil.Child("TestHelperImportChild", childMode+"="+mode, childArchive+"="+dir,
+	cmd := archivetest.Child("TestHelperImportChild", childMode+"="+mode, childArchive+"="+dir,
 		childSource+"="+src, childBatch+"="+strconv.Itoa(batch))
 	cmd.Stdin = stdin
 	cmd.Stderr = os.Stderr
@@ -146,13 +146,13 @@ func TestKillDuringImport(t *testing.T) {
 	for _, f := range files {
 		sizes[f.Hex()] = f.Size
 	}
-	unique := testutil.Unique(files)
+	unique := archivetest.Unique(files)
 
 	const rounds = 12
 	killed := 0
 	for round := range rounds {
 		dir := t.TempDir()
-		a, err := archive.Open(dir, testutil.SmallOptions(true))
+		a, err := archive.Open(dir, archivetest.Plain(true))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,15 +252,15 @@ func collectUntilKill(t *testing.T, c *childRun, afterIDs int, afterTime, extra 
 // archive then holds every distinct file.
 func checkAfterCrash(t *testing.T, dir, src string, printed []string, sizes map[string]int64, unique []string) {
 	t.Helper()
-	a, err := archive.Open(dir, testutil.SmallOptions(false))
+	a, err := archive.Open(dir, archivetest.Plain(false))
 	if err != nil {
 		t.Fatalf("reopening after the kill: %v", err)
 	}
 	defer a.Close()
-	if n := testutil.Pending(t, a); n != 0 {
+	if n := archivetest.Pending(t, a); n != 0 {
 		t.Errorf("%d pending-upload markers left after reopening", n)
 	}
-	held := testutil.IDs(t, a)
+	held := archivetest.IDs(t, a)
 	heldSet := map[string]bool{}
 	for _, id := range held {
 		heldSet[id] = true
@@ -273,11 +273,11 @@ func checkAfterCrash(t *testing.T, dir, src string, printed []string, sizes map[
 			t.Errorf("document %s was reported committed but is missing", id)
 			continue
 		}
-		if n, err := testutil.ReadBack(a, id); err != nil || n != sizes[id] {
+		if n, err := archivetest.ReadBack(a, id); err != nil || n != sizes[id] {
 			t.Errorf("document %s: read %d bytes of %d: %v", id, n, sizes[id], err)
 		}
 	}
-	testutil.Intact(t, a)
+	e2e.Intact(t, a)
 
 	res, err := a.Import(context.Background(), []string{src}, archive.ImportOptions{Source: "again"})
 	if err != nil {
@@ -286,12 +286,12 @@ func checkAfterCrash(t *testing.T, dir, src string, printed []string, sizes map[
 	if res.Added != len(unique)-len(held) {
 		t.Errorf("importing again added %d documents; %d were missing", res.Added, len(unique)-len(held))
 	}
-	after := testutil.IDs(t, a)
+	after := archivetest.IDs(t, a)
 	sort.Strings(unique)
 	if strings.Join(after, ",") != strings.Join(unique, ",") {
 		t.Errorf("after importing again the archive holds %d documents, want the %d distinct files", len(after), len(unique))
 	}
-	testutil.Intact(t, a)
+	e2e.Intact(t, a)
 }
 
 // TestSecondProcessIsRefused holds the archive open in a child process:
@@ -300,7 +300,7 @@ func checkAfterCrash(t *testing.T, dir, src string, printed []string, sizes map[
 // gone with it.
 func TestSecondProcessIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	a, err := archive.Open(dir, testutil.SmallOptions(true))
+	a, err := archive.Open(dir, archivetest.Plain(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	}
 
 	for _, ro := range []bool{false, true} {
-		opt := testutil.SmallOptions(false)
+		opt := archivetest.Plain(false)
 		opt.Store.ReadOnly = ro
 		if _, err := archive.Open(dir, opt); !errors.Is(err, archive.ErrLocked) {
 			t.Errorf("open (read-only %v) while another process holds the archive: %v, want ErrLocked", ro, err)
@@ -333,7 +333,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 	c.cmd.Process.Signal(syscall.SIGKILL)
 	hold.Close() // Wait waits for the copy into the child's stdin
 	c.cmd.Wait()
-	a, err = archive.Open(dir, testutil.SmallOptions(false))
+	a, err = archive.Open(dir, archivetest.Plain(false))
 	if err != nil {
 		t.Fatalf("open after the holder was killed: %v", err)
 	}
@@ -343,6 +343,6 @@ func TestSecondProcessIsRefused(t *testing.T) {
 // src1 is a folder holding one small file.
 func src1(t *testing.T) string {
 	dir := t.TempDir()
-	testutil.Tree{Sizes: []int64{10}}.Write(t, dir)
+	archivetest.Tree{Sizes: []int64{10}}.Write(t, dir)
 	return dir
 }

@@ -1,12 +1,4 @@
-// Package testutil makes what the archive's benchmarks and fault tests
-// feed it: trees of files with known sizes and SHA-256 sums, generated
-// from a seed so a failure can be replayed, and child processes of the
-// test binary for faults that would kill the process running them (kill
-// -9, SIGBUS on a full disk).
-//
-// Everything here is real: real files in the test's temporary folder,
-// real processes, real mounts. It is for tests only.
-package testutil
+package archivetest
 
 import (
 	"crypto/sha256"
