@@ -9,6 +9,8 @@ import (
 	"sync"
 )
 
+var _ Storage = (*Encrypted)(nil)
+
 // Encrypted encrypts the packs of any storage: AES-256 in counter mode
 // under a key derived from the store key, the counter block being the
 // pack number and the offset's 16-byte block index. The storage below
@@ -19,9 +21,12 @@ import (
 // their numbers never reused), so no key stream is reused. Counter mode
 // does not authenticate: integrity comes from each chunk's CRC-32C and
 // the document's SHA-256, checked on every read above this package.
+//
+// Every method is written out rather than inherited by embedding: a method
+// added to Storage must be thought through here before it compiles.
 type Encrypted struct {
-	Storage // holds ciphertext
-	block   cipher.Block
+	inner Storage // holds ciphertext
+	block cipher.Block
 	// bufs holds scratch buffers for the ciphertext of an append, shared
 	// by the appenders: one held per appender would stay allocated until
 	// its writer closes, for every pack of a long import.
@@ -37,12 +42,24 @@ func Encrypt(s Storage, storeKey []byte) (*Encrypted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Encrypted{Storage: s, block: b}, nil
+	return &Encrypted{inner: s, block: b}, nil
 }
+
+// Stat returns the size of pack n below (that of its plaintext too).
+func (e *Encrypted) Stat(n uint64) (int64, error) { return e.inner.Stat(n) }
+
+// List lists the packs below.
+func (e *Encrypted) List(fn func(n uint64, size int64) error) error { return e.inner.List(fn) }
+
+// Remove removes pack n below.
+func (e *Encrypted) Remove(n uint64) error { return e.inner.Remove(n) }
+
+// Close closes the storage below.
+func (e *Encrypted) Close() error { return e.inner.Close() }
 
 // ReadAt reads the ciphertext into buf and decrypts it there.
 func (e *Encrypted) ReadAt(r Ref, buf []byte) error {
-	if err := e.Storage.ReadAt(r, buf); err != nil {
+	if err := e.inner.ReadAt(r, buf); err != nil {
 		return err
 	}
 	e.crypt(r, buf, buf)
@@ -68,11 +85,11 @@ func (e *Encrypted) crypt(r Ref, dst, src []byte) {
 
 // Create starts pack n below, and returns an appender that encrypts.
 func (e *Encrypted) Create(n uint64) (Appender, error) {
-	a, err := e.Storage.Create(n)
+	a, err := e.inner.Create(n)
 	if err != nil {
 		return nil, err
 	}
-	return &encryptingAppender{Appender: a, e: e, n: n}, nil
+	return &encryptingAppender{inner: a, e: e, n: n}, nil
 }
 
 // scratchSize is the smallest scratch buffer made: the size of a chunk
@@ -81,10 +98,10 @@ const scratchSize = 1 << 20
 
 // encryptingAppender encrypts what it appends to the appender below.
 type encryptingAppender struct {
-	Appender
-	e   *Encrypted
-	n   uint64
-	off int64
+	inner Appender
+	e     *Encrypted
+	n     uint64
+	off   int64
 }
 
 // Append encrypts p into a scratch buffer (p itself is left as it was)
@@ -97,7 +114,7 @@ func (a *encryptingAppender) Append(p []byte) error {
 	}
 	out := (*bp)[:len(p)]
 	a.e.crypt(Ref{Pack: a.n, Off: a.off}, out, p)
-	err := a.Appender.Append(out)
+	err := a.inner.Append(out)
 	a.e.bufs.Put(bp)
 	if err != nil {
 		return err
@@ -105,3 +122,9 @@ func (a *encryptingAppender) Append(p []byte) error {
 	a.off += int64(len(p))
 	return nil
 }
+
+// Seal seals the pack below.
+func (a *encryptingAppender) Seal() error { return a.inner.Seal() }
+
+// Abort aborts the pack below.
+func (a *encryptingAppender) Abort() error { return a.inner.Abort() }

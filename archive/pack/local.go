@@ -25,6 +25,8 @@ const writebackEvery = 8 << 20
 // many files.
 const maxOpen = 64
 
+var _ Storage = (*LocalFiles)(nil)
+
 // LocalFiles keeps packs as files named Name(n) in one folder: appended
 // with positioned writes, the kernel asked to start writing them to disk
 // every 8 MiB, each synced once when sealed, and the folder synced after

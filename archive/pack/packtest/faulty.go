@@ -15,6 +15,8 @@ import (
 // ErrInjected is the read error FailReads injects.
 var ErrInjected = errors.New("injected read error")
 
+var _ pack.Storage = (*Faulty)(nil)
+
 // Faulty wraps a pack.Storage and damages what is read from the packs it
 // was told about; other packs, and appends, pass through.
 type Faulty struct {
