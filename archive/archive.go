@@ -67,6 +67,9 @@ type Options struct {
 	// and reading (a read-write open lets Badger cut its newest value-log
 	// file at the first damaged entry).
 	Store store.Config
+	// WrapPacks, when set, wraps the storage of the pack files below their
+	// encryption (tests inject faults through it, see pack/packtest).
+	WrapPacks func(pack.Storage) pack.Storage
 }
 
 // Archive is an open archive folder. Its methods are safe for concurrent
@@ -75,7 +78,7 @@ type Archive struct {
 	dir string
 	lk  *lock.Lock
 	db  *badger.DB
-	pk  *pack.Dir
+	pk  pack.Storage
 	log *store.Log
 	cfg store.Config
 	seq *badger.Sequence
@@ -130,7 +133,7 @@ func Open(dir string, opt Options) (*Archive, error) {
 		lk.Release()
 		return nil, err
 	}
-	a.pk, err = pack.Open(filepath.Join(dir, PackDir), a.cfg.EncryptionKey, !a.cfg.ReadOnly)
+	a.pk, err = openPacks(filepath.Join(dir, PackDir), a.cfg, opt.WrapPacks)
 	if err != nil {
 		a.Close()
 		return nil, fmt.Errorf("cannot open the archive's pack folder: %w", err)
@@ -203,7 +206,7 @@ func (a *Archive) sweep() error {
 		return err
 	}
 	for _, b := range stray {
-		if err := blob.Delete(a.db, b); err != nil {
+		if err := a.chunks().Delete(b); err != nil {
 			return err
 		}
 	}
@@ -237,9 +240,6 @@ func (a *Archive) Dir() string { return a.dir }
 // DB gives the packages that keep their own records in the store (the
 // provenance log, the trust store, checks) access to it.
 func (a *Archive) DB() *badger.DB { return a.db }
-
-// Packs is the folder of pack files that hold documents' chunks.
-func (a *Archive) Packs() *pack.Dir { return a.pk }
 
 // StoreLog returns the errors and warnings Badger logged.
 func (a *Archive) StoreLog() *store.Log { return a.log }
@@ -288,7 +288,7 @@ func (a *Archive) OpenDoc(id [32]byte) (*blob.Reader, *catalog.Record, error) {
 // OpenRecord streams the bytes of the document whose record the caller
 // already holds, verified like OpenDoc's, without reading the record again.
 func (a *Archive) OpenRecord(r *catalog.Record) *blob.Reader {
-	return blob.NewReader(a.db, a.pk, r.Layout(), r.Sum())
+	return a.chunks().NewReader(r.Layout(), r.Sum())
 }
 
 // ReadRange returns up to n bytes at off, CRC-checked (for previews).
@@ -297,5 +297,5 @@ func (a *Archive) ReadRange(id [32]byte, off, n int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return blob.ReadRange(a.db, a.pk, r.Layout(), off, n)
+	return a.chunks().ReadRange(r.Layout(), off, n)
 }

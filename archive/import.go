@@ -234,7 +234,7 @@ func (im *importer) wrote(n int64) error {
 
 func (im *importer) work(todo <-chan job, done chan<- *ready) {
 	buf := make([]byte, 4+blob.ChunkSize)
-	pw := im.a.pk.NewWriter(func() (uint64, error) {
+	pw := pack.NewWriter(im.a.pk, func() (uint64, error) {
 		n, err := im.a.seq.Next()
 		return n + 1, err
 	})
@@ -272,7 +272,7 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 			r.claim.handedOver()
 		case <-im.ctx.Done():
 			if r.staged {
-				blob.Delete(im.a.db, r.blob)
+				im.a.chunks().Delete(r.blob)
 			}
 			r.claim.land(false)
 			return
@@ -384,7 +384,7 @@ func (im *importer) storeChunks(f *os.File, buf []byte, n int, h io.Writer, r *r
 	}
 	defer func() {
 		if err != nil {
-			blob.Delete(db, r.blob)
+			im.a.chunks().Delete(r.blob)
 		}
 	}()
 	var refs [][]byte
@@ -495,7 +495,7 @@ func (im *importer) commitAll(done <-chan *ready) {
 		if err != nil {
 			for _, r := range batch {
 				if r.staged {
-					blob.Delete(im.a.db, r.blob)
+					im.a.chunks().Delete(r.blob)
 				}
 			}
 			err = fmt.Errorf("could not save to the archive: %w", err)
@@ -558,7 +558,7 @@ func (im *importer) abandon(err error, batch []*ready, done <-chan *ready) {
 	sweep := func(r *ready) {
 		r.claim.land(false)
 		if r.staged {
-			blob.Delete(im.a.db, r.blob)
+			im.a.chunks().Delete(r.blob)
 		}
 	}
 	for _, r := range batch {
@@ -650,7 +650,7 @@ func (im *importer) commit(batch []*ready) error {
 		return err
 	}
 	for _, b := range dupBlobs {
-		blob.Delete(a.db, b)
+		a.chunks().Delete(b)
 	}
 	im.mu.Lock()
 	im.res.Added += added

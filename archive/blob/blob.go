@@ -14,6 +14,9 @@
 //
 // Badger can return a damaged value with a nil error, so a chunk whose
 // length or CRC is wrong is reported as corrupt here, never passed on.
+//
+// A Store holds the two places chunks are kept, the Badger store and the
+// pack storage, so that readers name one thing (store.go).
 package blob
 
 import (
@@ -21,11 +24,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"sync"
 
 	"github.com/custody-app/custody/archive/pack"
-	"github.com/custody-app/custody/archive/store"
-	badger "github.com/dgraph-io/badger/v4"
 )
 
 // ChunkSize is the size of every chunk but a document's last.
@@ -150,149 +150,4 @@ func (l Layout) ChunkLen(i uint32) int {
 		return int(rest)
 	}
 	return ChunkSize
-}
-
-// ReadChunk reads and checks chunk i into buf (grown as needed) and
-// returns the data. Errors that mean "read, but wrong" wrap ErrCorrupt or
-// ErrMissing inside a *ChunkError; any other error could not read.
-func ReadChunk(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, buf []byte) ([]byte, []byte, error) {
-	item, err := getChunk(txn, l, i)
-	if err != nil {
-		return nil, buf, err
-	}
-	if l.Packed {
-		if cap(buf) < l.ChunkLen(i) {
-			buf = make([]byte, l.ChunkLen(i))
-		}
-		data := buf[:l.ChunkLen(i)]
-		if err := readPacked(item, p, l, i, data, true); err != nil {
-			return nil, buf, err
-		}
-		return data, buf, nil
-	}
-	v, err := item.ValueCopy(buf[:0])
-	if err != nil {
-		return nil, buf, err
-	}
-	data, err := Decode(v, l.ChunkLen(i))
-	if err != nil {
-		return nil, v, &ChunkError{l.Blob, i, err}
-	}
-	return data, v, nil
-}
-
-// getChunk looks chunk i up; a chunk that is not there is ErrMissing.
-func getChunk(txn *badger.Txn, l Layout, i uint32) (*badger.Item, error) {
-	item, err := txn.Get(store.ChunkKey(l.Blob, i))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, &ChunkError{l.Blob, i, fmt.Errorf("%w: chunk not in the store", ErrMissing)}
-	}
-	return item, err
-}
-
-// VisitChunk checks chunk i and hands its data to fn without a copy for
-// the caller: the data is Badger's memory map (a small document in an
-// unencrypted store) or a pooled buffer (a packed one), so fn must not
-// keep it. Errors are those of ReadChunk.
-func VisitChunk(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, fn func(data []byte)) error {
-	return visit(txn, p, l, i, true, fn)
-}
-
-// VisitChunkToHash is VisitChunk without the CRC-32C check, for a caller
-// that hashes every chunk of the document and compares the SHA-256 with
-// its ID, which catches whatever the CRC would (the CRC is for reads of
-// part of a document). A missing or short chunk is still an error. When
-// the SHA-256 differs, visit the chunks again with VisitChunk to learn
-// which one is damaged.
-func VisitChunkToHash(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, fn func(data []byte)) error {
-	return visit(txn, p, l, i, false, fn)
-}
-
-func visit(txn *badger.Txn, p *pack.Dir, l Layout, i uint32, checkCRC bool, fn func(data []byte)) error {
-	item, err := getChunk(txn, l, i)
-	if err != nil {
-		return err
-	}
-	if l.Packed {
-		bp := chunkBufs.Get().(*[]byte)
-		defer chunkBufs.Put(bp)
-		data := (*bp)[:l.ChunkLen(i)]
-		if err := readPacked(item, p, l, i, data, checkCRC); err != nil {
-			return err
-		}
-		fn(data)
-		return nil
-	}
-	var bad error
-	err = item.Value(func(v []byte) error {
-		data, err := decode(v, l.ChunkLen(i), checkCRC)
-		if err != nil {
-			bad = &ChunkError{l.Blob, i, err}
-			return nil
-		}
-		fn(data)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return bad
-}
-
-var chunkBufs = sync.Pool{New: func() any { b := make([]byte, ChunkSize); return &b }}
-
-// readPacked reads chunk i, whose reference is item, from its pack file
-// into data (of the chunk's length) and checks its CRC-32C.
-func readPacked(item *badger.Item, p *pack.Dir, l Layout, i uint32, data []byte, checkCRC bool) error {
-	var ref pack.Ref
-	var crc uint32
-	err := item.Value(func(v []byte) (err error) {
-		ref, crc, err = decodeRef(v)
-		return err
-	})
-	if errors.Is(err, ErrCorrupt) {
-		return &ChunkError{l.Blob, i, err}
-	}
-	if err != nil {
-		return err
-	}
-	if err := p.ReadAt(ref, data); errors.Is(err, pack.ErrMissing) {
-		return &ChunkError{l.Blob, i, fmt.Errorf("%w: %v", ErrMissing, err)}
-	} else if errors.Is(err, pack.ErrShort) {
-		return &ChunkError{l.Blob, i, fmt.Errorf("%w: %v", ErrCorrupt, err)}
-	} else if err != nil {
-		return err
-	}
-	if !checkCRC {
-		return nil
-	}
-	if got := crc32.Checksum(data, castagnoli); got != crc {
-		return &ChunkError{l.Blob, i, fmt.Errorf("%w: CRC-32C is %08x, %08x expected (%s at byte %d)", ErrCorrupt, got, crc, pack.Name(ref.Pack), ref.Off)}
-	}
-	return nil
-}
-
-// Delete removes every chunk of blob b and its pending marker, in
-// transactions small enough for Badger.
-func Delete(db *badger.DB, b uint64) error {
-	wb := db.NewWriteBatch()
-	defer wb.Cancel()
-	prefix := store.ChunkPrefix(b)
-	err := db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := wb.Delete(it.Item().KeyCopy(nil)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := wb.Flush(); err != nil {
-		return err
-	}
-	return db.Update(func(txn *badger.Txn) error { return txn.Delete(store.PendKey(b)) })
 }

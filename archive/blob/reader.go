@@ -7,7 +7,6 @@ import (
 	"hash"
 	"io"
 
-	"github.com/custody-app/custody/archive/pack"
 	badger "github.com/dgraph-io/badger/v4"
 	sha256 "github.com/minio/sha256-simd"
 )
@@ -18,8 +17,7 @@ import (
 // byte reaches the caller (barring a CRC collision, which the final SHA-256
 // check still catches).
 type Reader struct {
-	db   *badger.DB
-	p    *pack.Dir
+	s    Store
 	l    Layout
 	want [32]byte
 	next uint32
@@ -31,8 +29,8 @@ type Reader struct {
 
 // NewReader returns a reader of the document with layout l whose SHA-256
 // must be want.
-func NewReader(db *badger.DB, p *pack.Dir, l Layout, want [32]byte) *Reader {
-	return &Reader{db: db, p: p, l: l, want: want, h: sha256.New()}
+func (s Store) NewReader(l Layout, want [32]byte) *Reader {
+	return &Reader{s: s, l: l, want: want, h: sha256.New()}
 }
 
 func (r *Reader) Read(p []byte) (int, error) {
@@ -45,9 +43,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 			continue
 		}
 		var data []byte
-		err := r.db.View(func(txn *badger.Txn) error {
+		err := r.s.db.View(func(txn *badger.Txn) error {
 			var err error
-			data, r.buf, err = ReadChunk(txn, r.p, r.l, r.next, r.buf)
+			data, r.buf, err = r.s.readChunk(txn, r.l, r.next, r.buf)
 			return err
 		})
 		if err != nil {
@@ -79,8 +77,8 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	}
 	for r.err == nil && r.next < r.l.Chunks() {
 		var werr error
-		err := r.db.View(func(txn *badger.Txn) error {
-			return VisitChunk(txn, r.p, r.l, r.next, func(data []byte) {
+		err := r.s.db.View(func(txn *badger.Txn) error {
+			return r.s.visit(txn, r.l, r.next, CheckCRC, func(data []byte) {
 				r.h.Write(data)
 				n, err := w.Write(data)
 				total += int64(n)
@@ -118,7 +116,7 @@ func (r *Reader) finish() error {
 // ReadRange returns n bytes at off, checking the CRC of each chunk it
 // touches (not the document's SHA-256: that needs every byte). Use it for
 // previews.
-func ReadRange(db *badger.DB, p *pack.Dir, l Layout, off, n int64) ([]byte, error) {
+func (s Store) ReadRange(l Layout, off, n int64) ([]byte, error) {
 	if off < 0 || off > l.Size {
 		return nil, fmt.Errorf("offset %d outside a document of %d bytes", off, l.Size)
 	}
@@ -127,9 +125,9 @@ func ReadRange(db *badger.DB, p *pack.Dir, l Layout, off, n int64) ([]byte, erro
 	}
 	out := make([]byte, 0, n)
 	var buf []byte
-	err := db.View(func(txn *badger.Txn) error {
+	err := s.db.View(func(txn *badger.Txn) error {
 		for i := uint32(off / ChunkSize); int64(len(out)) < n; i++ {
-			data, b, err := ReadChunk(txn, p, l, i, buf)
+			data, b, err := s.readChunk(txn, l, i, buf)
 			buf = b
 			if err != nil {
 				return err

@@ -13,27 +13,48 @@ func counter() func() (uint64, error) {
 	return func() (uint64, error) { n++; return n, nil }
 }
 
+// storage opens the local folder dir, encrypted under key when key is set.
+func storage(t *testing.T, dir string, key []byte) (Storage, *LocalFiles) {
+	t.Helper()
+	l, err := OpenLocal(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	if key == nil {
+		return l, l
+	}
+	e, err := Encrypt(l, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, l
+}
+
+var keys = []struct {
+	name string
+	key  []byte
+}{{"plain", nil}, {"encrypted", bytes.Repeat([]byte{7}, 32)}}
+
 // Bytes appended come back from their Ref, encrypted or not, at any
 // offset (encryption works in 16-byte blocks; offsets here are not
 // aligned), and the file holds ciphertext exactly when a key is set.
 func TestAppendAndRead(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		key  []byte
-	}{{"plain", nil}, {"encrypted", bytes.Repeat([]byte{7}, 32)}} {
+	for _, c := range keys {
 		t.Run(c.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "packs")
-			d, err := Open(dir, c.key, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := d.NewWriter(counter())
+			s, _ := storage(t, dir, c.key)
+			w := NewWriter(s, counter())
 			chunks := [][]byte{[]byte("first chunk, 29 bytes long..."), bytes.Repeat([]byte("x"), 1000), []byte("third")}
 			var refs []Ref
 			for _, b := range chunks {
+				kept := append([]byte(nil), b...)
 				r, err := w.Append(b)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if !bytes.Equal(b, kept) {
+					t.Fatalf("Append changed its input")
 				}
 				refs = append(refs, r)
 			}
@@ -45,7 +66,7 @@ func TestAppendAndRead(t *testing.T) {
 			}
 			for i, b := range chunks {
 				got := make([]byte, len(b))
-				if err := d.ReadAt(refs[i], got); err != nil || !bytes.Equal(got, b) {
+				if err := s.ReadAt(refs[i], got); err != nil || !bytes.Equal(got, b) {
 					t.Fatalf("chunk %d: %q, %v", i, got, err)
 				}
 			}
@@ -53,7 +74,9 @@ func TestAppendAndRead(t *testing.T) {
 			if plain := bytes.Contains(raw, []byte("first chunk")); plain != (c.key == nil) {
 				t.Fatalf("plain text in the file: %v, key set: %v", plain, c.key != nil)
 			}
-			d.Close()
+			if size, err := s.Stat(1); err != nil || size != 1034 || size != int64(len(raw)) {
+				t.Fatalf("stat: %d, %v", size, err)
+			}
 		})
 	}
 }
@@ -62,10 +85,10 @@ func TestAppendAndRead(t *testing.T) {
 // differently: no key stream is used twice.
 func TestKeyStreamDiffersPerPack(t *testing.T) {
 	dir := t.TempDir()
-	d, _ := Open(dir, bytes.Repeat([]byte{1}, 32), true)
+	s, _ := storage(t, dir, bytes.Repeat([]byte{1}, 32))
 	data := make([]byte, 64)
 	for n := uint64(1); n <= 2; n++ {
-		w := d.NewWriter(func() (uint64, error) { return n, nil })
+		w := NewWriter(s, func() (uint64, error) { return n, nil })
 		if _, err := w.Append(data); err != nil {
 			t.Fatal(err)
 		}
@@ -78,26 +101,33 @@ func TestKeyStreamDiffersPerPack(t *testing.T) {
 	}
 }
 
+// A read past a pack's end is ErrShort and a read of a pack that is not
+// there ErrMissing, through the encryption too.
 func TestReadErrors(t *testing.T) {
-	dir := t.TempDir()
-	d, _ := Open(dir, nil, true)
-	w := d.NewWriter(counter())
-	r, _ := w.Append([]byte("0123456789"))
-	w.Close()
-	if err := d.ReadAt(Ref{Pack: 1, Off: r.Off + 5}, make([]byte, 10)); !errors.Is(err, ErrShort) {
-		t.Fatalf("past the end: %v", err)
+	for _, c := range keys {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := storage(t, t.TempDir(), c.key)
+			w := NewWriter(s, counter())
+			r, _ := w.Append([]byte("0123456789"))
+			w.Close()
+			if err := s.ReadAt(Ref{Pack: 1, Off: r.Off + 5}, make([]byte, 10)); !errors.Is(err, ErrShort) {
+				t.Fatalf("past the end: %v", err)
+			}
+			if err := s.ReadAt(Ref{Pack: 9}, make([]byte, 1)); !errors.Is(err, ErrMissing) {
+				t.Fatalf("no such pack: %v", err)
+			}
+			if _, err := s.Stat(9); !errors.Is(err, ErrMissing) {
+				t.Fatalf("stat of no such pack: %v", err)
+			}
+		})
 	}
-	if err := d.ReadAt(Ref{Pack: 9}, make([]byte, 1)); !errors.Is(err, ErrMissing) {
-		t.Fatalf("no such pack: %v", err)
-	}
-	d.Close()
 }
 
 // A writer starts a new file when the next chunk would pass the limit.
 func TestWriterStartsNewFile(t *testing.T) {
 	dir := t.TempDir()
-	d, _ := Open(dir, nil, true)
-	w := d.NewWriter(counter())
+	s, _ := storage(t, dir, nil)
+	w := NewWriter(s, counter())
 	w.limit = 100
 	var refs []Ref
 	for range 3 {
@@ -125,12 +155,11 @@ func TestWriterStartsNewFile(t *testing.T) {
 // However many pack files are read, at most maxOpen stay open, and every
 // read still finds its bytes.
 func TestOpenFilesAreBounded(t *testing.T) {
-	dir := t.TempDir()
-	d, _ := Open(dir, nil, true)
+	s, d := storage(t, t.TempDir(), nil)
 	d.maxOpen = 2
 	var refs []Ref
 	for n := uint64(1); n <= 5; n++ {
-		w := d.NewWriter(func() (uint64, error) { return n, nil })
+		w := NewWriter(s, func() (uint64, error) { return n, nil })
 		r, err := w.Append([]byte{byte(n)})
 		if err != nil {
 			t.Fatal(err)
@@ -141,7 +170,7 @@ func TestOpenFilesAreBounded(t *testing.T) {
 	for round := range 2 {
 		for i, r := range refs {
 			b := make([]byte, 1)
-			if err := d.ReadAt(r, b); err != nil || b[0] != byte(i+1) {
+			if err := s.ReadAt(r, b); err != nil || b[0] != byte(i+1) {
 				t.Fatalf("round %d, pack %d: %v %v", round, i+1, b, err)
 			}
 			if len(d.files) > 2 {

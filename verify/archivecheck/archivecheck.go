@@ -14,12 +14,10 @@ import (
 	"fmt"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/verify/fixity"
 	"github.com/custody-app/custody/verify/logcheck"
 	"github.com/custody-app/custody/verify/report"
-	badger "github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -70,17 +68,14 @@ func checkLog(ctx context.Context, a *archive.Archive, rep *report.Report) error
 	if err != nil {
 		rep.Add(report.Finding{Code: "IDENTITY_DAMAGED", Message: "the archive's own verifier key cannot be read: " + err.Error()})
 	}
-	db := a.DB()
 	// The documents the log is held against, read once by key (decoding
 	// every record again per event dominated the check of large logs).
 	held := map[[32]byte]bool{}
 	var ids [][32]byte // in key order, for a stable report
-	if err := db.View(func(txn *badger.Txn) error {
-		return catalog.EachID(txn, func(id [32]byte) error {
-			held[id] = true
-			ids = append(ids, id)
-			return nil
-		})
+	if err := a.EachID(func(id [32]byte) error {
+		held[id] = true
+		ids = append(ids, id)
+		return nil
 	}); err != nil {
 		rep.Add(report.Finding{Code: fixity.ReadError, Severity: report.IOError, Message: "could not list the documents: " + err.Error()})
 	}
@@ -97,7 +92,7 @@ func checkLog(ctx context.Context, a *archive.Archive, rep *report.Report) error
 			return nil
 		},
 	}
-	return logcheck.Check(ctx, db, lo, rep)
+	return logcheck.Check(ctx, a.DB(), lo, rep)
 }
 
 // Summary is one line for people: the verdict and what it covers.

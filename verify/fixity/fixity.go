@@ -26,11 +26,8 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/pack"
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/report"
-	badger "github.com/dgraph-io/badger/v4"
 	sha256 "github.com/minio/sha256-simd"
 )
 
@@ -71,9 +68,8 @@ type Options struct {
 func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report {
 	rep := &report.Report{Subject: a.Dir()}
 	mark := a.StoreLog().Mark()
-	db := a.DB()
 
-	if err := db.VerifyChecksum(); err != nil {
+	if err := a.VerifyStoreTables(); err != nil {
 		rep.Add(report.Finding{Code: StoreTableCorrupt, Message: "Badger's table checksum check failed: " + err.Error() +
 			". The documents whose bytes are affected are listed below."})
 		rep.AddCheck("store tables", false, err.Error())
@@ -102,12 +98,12 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	ctr := progress.NewCounter()
 	ctr.SetTotals(int64(len(recs)), total)
 	stop := ctr.Report(ctx, opt.Progress)
-	bad := hashAll(ctx, db, a.Packs(), recs, opt.Workers, ctr, rep)
+	bad := hashAll(ctx, a, recs, opt.Workers, ctr, rep)
 	stop()
 	ok := len(recs) - bad
 	rep.AddCheck("document fixity", bad == 0, fmt.Sprintf("%d of %d documents re-hashed and match their SHA-256", ok, len(recs)))
 
-	checkOrphans(db, recs, rep)
+	checkOrphans(a, recs, rep)
 	for _, l := range a.StoreLog().Since(mark) {
 		rep.Add(report.Finding{Code: StoreLogError, Severity: report.IOError, Message: "the store reported: " + l})
 	}
@@ -127,7 +123,7 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 
 // hashAll re-hashes every document with one worker per core and returns
 // how many failed.
-func hashAll(ctx context.Context, db *badger.DB, p *pack.Dir, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
+func hashAll(ctx context.Context, a *archive.Archive, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -141,7 +137,7 @@ func hashAll(ctx context.Context, db *badger.DB, p *pack.Dir, recs []*catalog.Re
 			defer wg.Done()
 			for r := range todo {
 				ctr.SetCurrent(r.FirstName())
-				f := checkDoc(ctx, db, p, r, ctr)
+				f := checkDoc(ctx, a, r, ctr)
 				ctr.AddFile()
 				if f != nil {
 					rep.Add(*f)
@@ -170,9 +166,9 @@ func hashAll(ctx context.Context, db *badger.DB, p *pack.Dir, recs []*catalog.Re
 // something is wrong, all in one read transaction. The document's SHA-256
 // is the check; only when it differs are the chunks read again with their
 // CRC-32C, to name the damaged one.
-func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record, ctr *progress.Counter) *report.Finding {
+func checkDoc(ctx context.Context, a *archive.Archive, r *catalog.Record, ctr *progress.Counter) *report.Finding {
 	h := sha256.New()
-	f, err := visitDoc(ctx, db, p, r, blob.VisitChunkToHash, func(data []byte) {
+	f, err := visitDoc(ctx, a, r, blob.SkipCRC, func(data []byte) {
 		h.Write(data)
 		ctr.AddBytes(int64(len(data)))
 	})
@@ -183,65 +179,49 @@ func checkDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record
 	if got == r.ID {
 		return nil
 	}
-	if f, _ := visitDoc(ctx, db, p, r, blob.VisitChunk, func([]byte) {}); f != nil {
+	if f, _ := visitDoc(ctx, a, r, blob.CheckCRC, func([]byte) {}); f != nil {
 		return f
 	}
 	return &report.Finding{Code: DocHashMismatch, Doc: r.ID, Path: r.FirstName(), Docs: []string{r.ID},
 		Expected: r.ID, Found: got, Message: "the document's bytes no longer match its SHA-256"}
 }
 
-// visitDoc hands every chunk of r to fn through visit and returns a
-// finding for the first chunk that is missing, damaged or unreadable.
-func visitDoc(ctx context.Context, db *badger.DB, p *pack.Dir, r *catalog.Record,
-	visit func(*badger.Txn, *pack.Dir, blob.Layout, uint32, func([]byte)) error, fn func([]byte)) (*report.Finding, error) {
-	l := r.Layout()
+// visitDoc hands every chunk of r to fn, checked as check says, and
+// returns a finding for the first chunk that is missing, damaged or
+// unreadable; its error is only a cancellation.
+func visitDoc(ctx context.Context, a *archive.Archive, r *catalog.Record, check blob.Check, fn func([]byte)) (*report.Finding, error) {
+	n := r.Layout().Chunks()
 	name := r.FirstName()
-	var f *report.Finding
-	err := db.View(func(txn *badger.Txn) error {
-		for i := uint32(0); i < l.Chunks(); i++ {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			err := visit(txn, p, l, i, fn)
-			var ce *blob.ChunkError
-			switch {
-			case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
-				f = &report.Finding{Code: ChunkMissing, Doc: r.ID, Path: name, Docs: []string{r.ID},
-					Message: fmt.Sprintf("chunk %d of %d is missing from the store", i+1, l.Chunks())}
-			case errors.As(err, &ce):
-				f = &report.Finding{Code: ChunkCorrupt, Doc: r.ID, Path: name, Docs: []string{r.ID},
-					Message: fmt.Sprintf("chunk %d of %d is damaged: %v", i+1, l.Chunks(), ce.Err)}
-			case err != nil:
-				f = &report.Finding{Code: ReadError, Severity: report.IOError, Doc: r.ID, Path: name,
-					Message: fmt.Sprintf("could not read chunk %d of %d: %v", i+1, l.Chunks(), err)}
-			}
-			if f != nil {
-				return nil
-			}
-		}
-		return nil
-	})
-	return f, err
+	i, err := a.VisitChunks(ctx, r, check, fn)
+	var ce *blob.ChunkError
+	switch {
+	case err == nil:
+		return nil, nil
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil, err
+	case errors.As(err, &ce) && errors.Is(err, blob.ErrMissing):
+		return &report.Finding{Code: ChunkMissing, Doc: r.ID, Path: name, Docs: []string{r.ID},
+			Message: fmt.Sprintf("chunk %d of %d is missing from the store", i+1, n)}, nil
+	case errors.As(err, &ce):
+		return &report.Finding{Code: ChunkCorrupt, Doc: r.ID, Path: name, Docs: []string{r.ID},
+			Message: fmt.Sprintf("chunk %d of %d is damaged: %v", i+1, n, ce.Err)}, nil
+	default:
+		return &report.Finding{Code: ReadError, Severity: report.IOError, Doc: r.ID, Path: name,
+			Message: fmt.Sprintf("could not read chunk %d of %d: %v", i+1, n, err)}, nil
+	}
 }
 
 // checkOrphans warns about chunks no document owns. It reads keys only.
-func checkOrphans(db *badger.DB, recs []*catalog.Record, rep *report.Report) {
+func checkOrphans(a *archive.Archive, recs []*catalog.Record, rep *report.Report) {
 	owned := make(map[uint64]struct{}, len(recs))
 	for _, r := range recs {
 		owned[r.Blob] = struct{}{}
 	}
 	orphans := map[uint64]int{}
-	db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: store.PrefixChunk})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if b, _, ok := store.ParseChunkKey(it.Item().Key()); ok {
-				if _, ok := owned[b]; !ok {
-					orphans[b]++
-				}
-			}
+	a.EachChunk(func(b uint64, _ uint32) {
+		if _, ok := owned[b]; !ok {
+			orphans[b]++
 		}
-		return nil
 	})
 	for b, n := range orphans {
 		rep.Add(report.Finding{Code: ChunkOrphan, Severity: report.Warning,
