@@ -15,12 +15,6 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
-func init() {
-	register(command{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
-		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle})
-}
-
 func runBundle(env *Env, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {

@@ -12,15 +12,6 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 )
 
-func init() {
-	register(command{"init", "[--name NAME] [--org ORGANISATION] [--no-encrypt]", "create the archive and the archivist's key", runInit})
-	register(command{"import", "[--source LABEL] [--note TEXT] [--json] PATH...", "import files and folders (creates the archive if missing)", runImport})
-	register(command{"ls", "[--json]", "list documents: ID, size, first name", runLs})
-	register(command{"show", "[--json] DOC", "show a document's record (DOC: ID or 8+ hex digits of it)", runShow})
-	register(command{"cat", "DOC", "write a document's bytes to stdout, verified", runCat})
-	register(command{"export", "--to DIR DOC...|--all", "write documents to a folder under their original names", runExport})
-}
-
 func runInit(env *Env, args []string) error {
 	fs := newFlags("init")
 	var n newArchive
