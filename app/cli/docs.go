@@ -167,8 +167,12 @@ func runShow(env *Env, args []string) error {
 		return nil
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "ID:        %s\nSize:      %d bytes (%s)\nType:      %s\nImported:  %s\n",
-		r.ID, r.Size, humanBytes(r.Size), r.MediaType, r.Imported.Format(time.RFC3339))
+	size := fmt.Sprintf("%d bytes", r.Size)
+	if r.Size >= 1000 { // below, humanBytes would say the same again
+		size += " (" + humanBytes(r.Size) + ")"
+	}
+	fmt.Fprintf(w, "ID:        %s\nSize:      %s\nType:      %s\nImported:  %s\n",
+		r.ID, size, r.MediaType, r.Imported.Format(time.RFC3339))
 	if r.Source != "" {
 		fmt.Fprintf(w, "Source:    %s\n", r.Source)
 	}

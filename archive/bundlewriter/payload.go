@@ -2,7 +2,6 @@ package bundlewriter
 
 import (
 	"context"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/progress"
@@ -122,7 +122,7 @@ func (w *bagWriter) copyDoc(ctx context.Context, a *archive.Archive, r *catalog.
 	src := a.OpenRecord(r)
 	var h512 hash.Hash
 	if w.sha512 {
-		h512 = sha512.New()
+		h512 = bagdigest.SHA512.New()
 		dst = io.MultiWriter(dst, h512)
 	}
 	if _, err := io.CopyBuffer(&progress.Writer{Ctx: ctx, W: dst, Ctr: ctr}, src, buf); err != nil {
