@@ -282,7 +282,7 @@ func runBundleReceive(env *Env, args []string) error {
 		if *asJSON {
 			return exitCode(ExitProblem)
 		}
-		return problem("%v", err)
+		return problem("%w", err)
 	case err != nil:
 		return err
 	case got.Forced:
@@ -295,7 +295,7 @@ func errText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return hinted(err).Error()
 }
 
 func printReceived(env *Env, got *bundle.Received) {

@@ -124,7 +124,7 @@ func finish(env *Env, name string, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "custody %s: %v\n", name, err)
+	fmt.Fprintf(env.Stderr, "custody %s: %v\n", name, hinted(err))
 	return code
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/progress"
 )
 
@@ -144,7 +145,7 @@ func payloadError(ctx context.Context, r *catalog.Record, path string, err error
 		}
 		return fmt.Errorf("cancelled; nothing was written: %w", context.Cause(ctx))
 	case errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing):
-		return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
+		return errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("the archive's copy of %s (%s) is damaged, so no bundle was written", r.FirstName(), r.ID[:12]))
 	}
 	return fmt.Errorf("writing %s: %w", path, err)
 }

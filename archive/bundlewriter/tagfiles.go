@@ -18,6 +18,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/provenance"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -251,7 +252,7 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 			return err
 		}
 		if err := provenance.CheckEvent(cp, i, b, p); err != nil {
-			return fmt.Errorf("the archive's log does not match its own checkpoint at event %d; run custody verify: %w", i, err)
+			return errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("the archive's log does not match its own checkpoint at event %d", i))
 		}
 		line, _ := json.Marshal(proofLine{i, hashes(p)})
 		sep := ",\n"
@@ -291,7 +292,7 @@ func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *prove
 	for _, s := range from {
 		note, ok := notes[s]
 		if !ok {
-			return fmt.Errorf("the checkpoint of size %d that went out in an earlier bundle is missing from the log; run custody verify", s)
+			return errcode.New(errcode.ArchiveDamaged, fmt.Sprintf("the checkpoint of size %d that went out in an earlier bundle is missing from the log", s))
 		}
 		p, err := provenance.ConsistencyProof(a.DB(), s, cp.Size)
 		if err != nil {
