@@ -3,10 +3,10 @@
 //
 // A library error says what happened, in plain words ("this archive is
 // protected by a passphrase"). What to do about it depends on who reads
-// it: at a terminal it is a flag or another command ("--passphrase-file",
-// "run custody verify"), in the window a button or a menu. So the library
-// never names either; it attaches a code, and app/cli and app/gui each
-// keep a table from codes to their hints. The codes are part of the
+// it: at a terminal it is a flag or another command to run, in the
+// window a button or a menu. So the library never names either; it
+// attaches a code, and app/cli and app/gui each keep a table from codes
+// to their hints. The codes are part of the
 // public interface (docs/cli.md lists them): never rename one.
 package errcode
 
@@ -82,7 +82,7 @@ func Of(err error) string {
 }
 
 // WithHint returns err with the hint a front end keeps for its code
-// appended ("…; run custody verify for a full report"), or err itself when
+// appended ("…; HINT"), or err itself when
 // hints has none for it. errors.Is and errors.As see through the result.
 func WithHint(err error, hints map[string]string) error {
 	if h := hints[Of(err)]; h != "" {

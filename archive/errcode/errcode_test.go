@@ -43,10 +43,10 @@ func TestOfReadsOtherCodedErrors(t *testing.T) {
 }
 
 func TestWithHint(t *testing.T) {
-	hints := map[string]string{ArchiveDamaged: "run custody verify for a full report"}
+	hints := map[string]string{ArchiveDamaged: "verify the archive for a full report"}
 	cause := errors.New("checksum mismatch")
 	err := WithHint(fmt.Errorf("the bundle was not written: %w", Wrap(ArchiveDamaged, cause, "a.txt is damaged")), hints)
-	if err.Error() != "the bundle was not written: a.txt is damaged: checksum mismatch; run custody verify for a full report" {
+	if err.Error() != "the bundle was not written: a.txt is damaged: checksum mismatch; verify the archive for a full report" {
 		t.Errorf("WithHint: %q", err.Error())
 	}
 	if !errors.Is(err, cause) || Of(err) != ArchiveDamaged {
