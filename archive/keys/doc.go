@@ -32,8 +32,8 @@
 //
 // The scrypt parameters are read from the file itself, before anything is
 // authenticated. A damaged or hostile file asking for logN 30 would make
-// Custody allocate a terabyte or hang for hours. Custody writes logN 17 (about
-// half a second and 128 MiB); it refuses to read files asking for more than
+// Custody allocate a terabyte or hang for hours. Custody writes logN 17 (under
+// a second and 128 MiB); it refuses to read files asking for more than
 // logN 22, r 16, p 4 or 1 GiB of memory, and says why, before doing any
 // work. The same idea guards age's scrypt recipients.
 //
@@ -44,7 +44,8 @@
 // KDF of its own. Its 128 MiB of working memory live on the Go heap and
 // are handed back to the system as soon as the key is derived, so
 // unlocking never adds to what opening the store needs. Files written by
-// any release open with the same function (testdata/golden*).
+// any release open with the same function (testdata/golden*). New files
+// keep scrypt rather than argon2id; docs/architecture.md says why.
 //
 // # Wrong passphrase or damaged file
 //
