@@ -75,6 +75,9 @@ func TestGoldenIdentityFiles(t *testing.T) {
 			if got != want {
 				t.Errorf("golden identity:\n got %+v\nwant %+v", got, want)
 			}
+			if g.logN > MinScryptLogN {
+				return // one more derivation at the default cost proves nothing new
+			}
 			if _, err := Unlock(dir, []byte(goldenPass+" ")); !errors.Is(err, ErrWrongPassphrase) {
 				t.Errorf("a wrong passphrase on the golden file: %v, want ErrWrongPassphrase", err)
 			}
