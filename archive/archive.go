@@ -20,6 +20,7 @@ import (
 
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/lock"
 	"github.com/custody-app/custody/archive/pack"
@@ -42,8 +43,9 @@ var ErrLocked = lock.ErrLocked
 // ErrNoArchive means the folder holds no archive (and Create was not set).
 var ErrNoArchive = errors.New("no archive here")
 
-// ErrPassphraseNeeded means the archive must be unlocked to do this.
-var ErrPassphraseNeeded = errors.New("this archive is protected by a passphrase; give it (prompt, $CUSTODY_PASSPHRASE or --passphrase-file)")
+// ErrPassphraseNeeded means the archive must be unlocked to do this. Its
+// code is errcode.PassphraseNeeded; the front ends say how to give it.
+var ErrPassphraseNeeded = errcode.New(errcode.PassphraseNeeded, "this archive is protected by a passphrase")
 
 // Options controls Open.
 type Options struct {

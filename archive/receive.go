@@ -22,6 +22,7 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	sha256 "github.com/minio/sha256-simd"
@@ -106,7 +107,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 	}
 	for _, f := range files {
 		if !f.checked() && !opt.Forced {
-			return nil, fmt.Errorf("%s has no verified checksum; it can only be received with --force", f.Path)
+			return nil, errcode.New(errcode.ChecksumUnverified, f.Path+" has no verified checksum")
 		}
 	}
 	if dir != "" {

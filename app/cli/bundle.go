@@ -15,12 +15,6 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
-func init() {
-	register(command{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
-		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle})
-}
-
 func runBundle(env *Env, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -284,7 +278,7 @@ func runBundleReceive(env *Env, args []string) error {
 		if *asJSON {
 			return exitCode(ExitProblem)
 		}
-		return problem("%v", err)
+		return problem("%w", err)
 	case err != nil:
 		return err
 	case got.Forced:
@@ -297,7 +291,7 @@ func errText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return hinted(err).Error()
 }
 
 func printReceived(env *Env, got *bundle.Received) {

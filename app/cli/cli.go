@@ -15,7 +15,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 
 	"golang.org/x/term"
@@ -52,10 +51,6 @@ type command struct {
 	name, args, help string
 	run              func(env *Env, args []string) error
 }
-
-var commands []command
-
-func register(c command) { commands = append(commands, c) }
 
 // exitError carries an exit code through error returns.
 type exitError struct {
@@ -129,7 +124,7 @@ func finish(env *Env, name string, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "custody %s: %v\n", name, err)
+	fmt.Fprintf(env.Stderr, "custody %s: %v\n", name, hinted(err))
 	return code
 }
 
@@ -141,9 +136,7 @@ With no command, custody opens its window.
 
 Commands:
 `)
-	cs := append([]command(nil), commands...)
-	sort.SliceStable(cs, func(i, j int) bool { return false })
-	for _, c := range cs {
+	for _, c := range commands {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.help)
 		if c.args != "" {
 			fmt.Fprintf(w, "  %-12s   custody %s %s\n", "", c.name, c.args)

@@ -12,15 +12,6 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 )
 
-func init() {
-	register(command{"init", "[--name NAME] [--org ORGANISATION] [--no-encrypt]", "create the archive and the archivist's key", runInit})
-	register(command{"import", "[--source LABEL] [--note TEXT] [--json] PATH...", "import files and folders (creates the archive if missing)", runImport})
-	register(command{"ls", "[--json]", "list documents: ID, size, first name", runLs})
-	register(command{"show", "[--json] DOC", "show a document's record (DOC: ID or 8+ hex digits of it)", runShow})
-	register(command{"cat", "DOC", "write a document's bytes to stdout, verified", runCat})
-	register(command{"export", "--to DIR DOC...|--all", "write documents to a folder under their original names", runExport})
-}
-
 func runInit(env *Env, args []string) error {
 	fs := newFlags("init")
 	var n newArchive
@@ -176,8 +167,12 @@ func runShow(env *Env, args []string) error {
 		return nil
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "ID:        %s\nSize:      %d bytes (%s)\nType:      %s\nImported:  %s\n",
-		r.ID, r.Size, humanBytes(r.Size), r.MediaType, r.Imported.Format(time.RFC3339))
+	size := fmt.Sprintf("%d bytes", r.Size)
+	if r.Size >= 1000 { // below, humanBytes would say the same again
+		size += " (" + humanBytes(r.Size) + ")"
+	}
+	fmt.Fprintf(w, "ID:        %s\nSize:      %s\nType:      %s\nImported:  %s\n",
+		r.ID, size, r.MediaType, r.Imported.Format(time.RFC3339))
 	if r.Source != "" {
 		fmt.Fprintf(w, "Source:    %s\n", r.Source)
 	}

@@ -5,16 +5,30 @@ import (
 	"fmt"
 
 	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/errcode"
 )
+
+// hints is what the command line tells its user to do about an error,
+// by the error's code. The library's message says what happened; this
+// adds the flag or the command (docs/cli.md lists them).
+var hints = map[string]string{
+	errcode.PassphraseNeeded:   "give it with the prompt, $CUSTODY_PASSPHRASE or --passphrase-file",
+	errcode.ArchiveDamaged:     "run custody verify for a full report",
+	errcode.ChecksumUnverified: "it can only be received with --force",
+	errcode.VerdictRefused:     "use --force to receive it anyway (that is recorded)",
+}
+
+// hinted is err with the hint for its code appended, if hints has one.
+func hinted(err error) error { return errcode.WithHint(err, hints) }
 
 // docReadError turns a failed read into the right exit code: wrong bytes
 // are a problem found (1), anything else a failure to read (2).
 func docReadError(id [32]byte, err error) error {
 	if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
 		if id == ([32]byte{}) {
-			return problem("%v; run custody verify for a full report", err)
+			return problem("%v; %s", err, hints[errcode.ArchiveDamaged])
 		}
-		return problem("document %x is damaged: %v; run custody verify for a full report", id[:6], err)
+		return problem("document %x is damaged: %v; %s", id[:6], err, hints[errcode.ArchiveDamaged])
 	}
 	return fmt.Errorf("could not read: %w", err)
 }

@@ -8,12 +8,6 @@ import (
 	"github.com/custody-app/custody/archive/keys"
 )
 
-func init() {
-	register(command{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME",
-		"your own key, and the keys of archivists you trust", runKeys})
-	register(command{"passphrase", "", "change the archive's passphrase", runPassphrase})
-}
-
 func runKeys(env *Env, args []string) error {
 	fs := newFlags("keys")
 	how := fs.String("how", "fingerprint compared in person", "how you confirmed the key (for trust)")

@@ -13,18 +13,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-func init() {
-	register(command{"derive", "--from DOC[,DOC] --kind redaction|conversion|extraction|translation|other [--note TEXT] FILE",
-		"import FILE as a new version derived from other documents", runDerive})
-	register(command{"tag", "DOC TAG...", "add tags to a document (logged)", runTag})
-	register(command{"note", "DOC TEXT", "add a note to a document (logged)", runNote})
-	register(command{"log", "[--json] [DOC]", "list log events, newest last; with DOC, its provenance chain", runLog})
-	register(command{"checkpoint", "", "print the latest signed checkpoint (what you publish)", runCheckpoint})
-	register(command{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve})
-	register(command{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY] PROOF.json",
-		"check a proof with no archive at all", runCheckProof})
-}
-
 func runDerive(env *Env, args []string) error {
 	fs := newFlags("derive")
 	from := fs.String("from", "", "parent document(s), comma separated")
@@ -82,7 +70,7 @@ func runTag(env *Env, args []string) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return &exitError{ExitFailed, errors.New("use: custody tag DOC TAG...")}
+		return &exitError{ExitFailed, errors.New("use: custody tag DOC TAG [TAG...]")}
 	}
 	return annotate(env, pos[0], pos[1:], "")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/custody-app/custody/archive/humansize"
 	"github.com/custody-app/custody/archive/progress"
 )
 
@@ -50,16 +51,6 @@ func drawBar(w io.Writer, verb string, p progress.Progress) {
 		p.Files, p.TotalFiles, humanBytes(p.Bytes), humanBytes(p.TotalBytes), eta, cur)
 }
 
-// humanBytes writes a size for people: 1.6 GB, 512 kB.
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
+// humanBytes writes a size for people: 1.6 GB, 512 kB, 12 bytes. The
+// window writes sizes the same way (archive/humansize).
+func humanBytes(n int64) string { return humansize.Bytes(n) }

@@ -8,10 +8,6 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
-func init() {
-	register(command{"verify", "[--json]", "check every byte of the archive (and its log)", runVerify})
-}
-
 func runVerify(env *Env, args []string) error {
 	fs := newFlags("verify")
 	asJSON := fs.Bool("json", false, "print the report as JSON")

@@ -154,7 +154,7 @@ func (u *ui) writeBundle(opt bundlewriter.Options) {
 		res, err := bundlewriter.Create(ctx, a, opt)
 		return func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("the bundle was not written: %w", err), u.win)
+				dialog.ShowError(hinted(fmt.Errorf("the bundle was not written: %w", err)), u.win)
 				return
 			}
 			u.reload()

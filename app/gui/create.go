@@ -137,7 +137,7 @@ func (u *ui) submitCreate(p *createPage) {
 			p.busy.Hide()
 			p.create.Enable()
 			if err != nil {
-				showError(p.errs, "The archive was not created: "+err.Error())
+				showError(p.errs, "The archive was not created: "+hinted(err).Error())
 				return
 			}
 			u.opened(a, opt.Passphrase, false)

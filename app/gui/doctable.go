@@ -30,7 +30,6 @@ type docList struct {
 	table             *widget.Table
 	empty             fyne.CanvasObject
 	view              fyne.CanvasObject
-	filtered          func() // called after each search is applied (tests)
 	widths            [numCols]float32
 	lastWidth         float32
 }

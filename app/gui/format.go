@@ -8,29 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/custody-app/custody/archive/humansize"
 )
 
-// humanBytes writes a size for people: 1.4 MB, 812 KB, 12 bytes.
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		if n == 1 {
-			return "1 byte"
-		}
-		return fmt.Sprintf("%d bytes", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	v := float64(n) / float64(div)
-	f := "%.1f %cB"
-	if v >= 100 {
-		f = "%.0f %cB"
-	}
-	return fmt.Sprintf(f, v, "kMGTPE"[exp])
-}
+// humanBytes writes a size for people: 1.4 MB, 812 kB, 12 bytes. The
+// command line writes sizes the same way (archive/humansize).
+func humanBytes(n int64) string { return humansize.Bytes(n) }
 
 // count writes an integer with thousands separators: 100,000.
 func count(n int64) string {

@@ -239,13 +239,6 @@ func tap(t *testing.T, u *ui, text string) {
 	u.wait()
 }
 
-// closeDialogs hides every dialog.
-func closeDialogs(u *ui) {
-	for _, o := range u.win.Canvas().Overlays().List() {
-		u.win.Canvas().Overlays().Remove(o)
-	}
-}
-
 // typeIn types into an entry as a person would, key by key, while no
 // job updates the window.
 func typeIn(e fyne.Focusable, text string) {

@@ -72,7 +72,7 @@ func (u *ui) openFailed(dir string, readOnly bool, err error) {
 		banner(what, why, colRed, colWhite),
 		mono(displayPath(dir)),
 		heading("What Custody was told"),
-		para(err.Error()),
+		para(hinted(err).Error()),
 		buttons,
 	)
 	if !readOnly && canCheckReadOnly(err) {

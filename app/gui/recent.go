@@ -33,12 +33,6 @@ func (u *ui) remember(dir string) {
 	u.app.Preferences().SetStringList(prefRecent, list)
 }
 
-// forget removes dir from the recent archives.
-func (u *ui) forget(dir string) {
-	list := slices.DeleteFunc(u.recent(), func(s string) bool { return s == dir })
-	u.app.Preferences().SetStringList(prefRecent, list)
-}
-
 // recentList shows the recent archives (except skip) as buttons that open
 // them; nil when there are none.
 func (u *ui) recentList(skip string) fyne.CanvasObject {

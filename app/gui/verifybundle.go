@@ -141,7 +141,7 @@ func (u *ui) receiveBundle(path string, force bool) {
 func (u *ui) received(got *bundle.Received, err error) {
 	var lines []string
 	if err != nil {
-		lines = append(lines, "Not received: "+err.Error())
+		lines = append(lines, "Not received: "+hinted(err).Error())
 	}
 	if got != nil && got.Import != nil {
 		res := got.Import

@@ -2,7 +2,6 @@ package bundlewriter
 
 import (
 	"context"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,8 +12,10 @@ import (
 	"sync"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/progress"
 )
 
@@ -122,7 +123,7 @@ func (w *bagWriter) copyDoc(ctx context.Context, a *archive.Archive, r *catalog.
 	src := a.OpenRecord(r)
 	var h512 hash.Hash
 	if w.sha512 {
-		h512 = sha512.New()
+		h512 = bagdigest.SHA512.New()
 		dst = io.MultiWriter(dst, h512)
 	}
 	if _, err := io.CopyBuffer(&progress.Writer{Ctx: ctx, W: dst, Ctr: ctr}, src, buf); err != nil {
@@ -144,7 +145,7 @@ func payloadError(ctx context.Context, r *catalog.Record, path string, err error
 		}
 		return fmt.Errorf("cancelled; nothing was written: %w", context.Cause(ctx))
 	case errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing):
-		return fmt.Errorf("the archive's copy of %s (%s) is damaged, so no bundle was written; run custody verify: %w", r.FirstName(), r.ID[:12], err)
+		return errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("the archive's copy of %s (%s) is damaged, so no bundle was written", r.FirstName(), r.ID[:12]))
 	}
 	return fmt.Errorf("writing %s: %w", path, err)
 }

@@ -2,13 +2,13 @@ package bundlewriter
 
 import (
 	"context"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"hash"
 	"io"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/progress"
 )
@@ -102,7 +102,7 @@ func (w *bagWriter) payloadsInOrder(ctx context.Context, a *archive.Archive, rec
 		}
 		var h512 hash.Hash
 		if w.sha512 {
-			h512 = sha512.New()
+			h512 = bagdigest.SHA512.New()
 			dst = io.MultiWriter(dst, h512)
 		}
 		for {

@@ -3,7 +3,6 @@ package bundlewriter
 import (
 	"bufio"
 	"context"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -17,9 +16,10 @@ import (
 	"unicode"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/provenance"
-	sha256 "github.com/minio/sha256-simd"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
 
@@ -43,11 +43,11 @@ func (w *bagWriter) tag(name string, fn func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	h256 := sha256.New()
+	h256 := bagdigest.SHA256.New()
 	var h512 hash.Hash
 	outs := []io.Writer{dst, h256}
 	if w.sha512 {
-		h512 = sha512.New()
+		h512 = bagdigest.SHA512.New()
 		outs = append(outs, h512)
 	}
 	bw := bufio.NewWriterSize(io.MultiWriter(outs...), 64<<10)
@@ -102,7 +102,7 @@ func writeManifest(out io.Writer, list []sums, alg string) error {
 	slices.SortFunc(sorted, func(a, b sums) int { return strings.Compare(a.path, b.path) })
 	for _, s := range sorted {
 		sum := s.sha256
-		if alg == "sha512" {
+		if alg == bagdigest.SHA512.Name {
 			sum = s.sha512
 		}
 		if _, err := fmt.Fprintf(out, "%s  %s\n", sum, EncodePath(s.path)); err != nil {
@@ -114,9 +114,9 @@ func writeManifest(out io.Writer, list []sums, alg string) error {
 
 // tagManifests writes the tag manifests, last, covering every tag file.
 func (w *bagWriter) tagManifests() error {
-	algs := []string{"sha256"}
+	algs := []string{bagdigest.SHA256.Name}
 	if w.sha512 {
-		algs = append(algs, "sha512")
+		algs = append(algs, bagdigest.SHA512.Name)
 	}
 	tags := slices.Clone(w.tags)
 	for _, alg := range algs {
@@ -252,7 +252,7 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 			return err
 		}
 		if err := provenance.CheckEvent(cp, i, b, p); err != nil {
-			return fmt.Errorf("the archive's log does not match its own checkpoint at event %d; run custody verify: %w", i, err)
+			return errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("the archive's log does not match its own checkpoint at event %d", i))
 		}
 		line, _ := json.Marshal(proofLine{i, hashes(p)})
 		sep := ",\n"
@@ -292,7 +292,7 @@ func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *prove
 	for _, s := range from {
 		note, ok := notes[s]
 		if !ok {
-			return fmt.Errorf("the checkpoint of size %d that went out in an earlier bundle is missing from the log; run custody verify", s)
+			return errcode.New(errcode.ArchiveDamaged, fmt.Sprintf("the checkpoint of size %d that went out in an earlier bundle is missing from the log", s))
 		}
 		p, err := provenance.ConsistencyProof(a.DB(), s, cp.Size)
 		if err != nil {

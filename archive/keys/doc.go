@@ -32,18 +32,20 @@
 //
 // The scrypt parameters are read from the file itself, before anything is
 // authenticated. A damaged or hostile file asking for logN 30 would make
-// Custody allocate a terabyte or hang for hours. Custody writes logN 17 (about
-// half a second and 128 MiB); it refuses to read files asking for more than
+// Custody allocate a terabyte or hang for hours. Custody writes logN 17 (under
+// a second and 128 MiB); it refuses to read files asking for more than
 // logN 22, r 16, p 4 or 1 GiB of memory, and says why, before doing any
 // work. The same idea guards age's scrypt recipients.
 //
-// # Why scrypt's memory is mapped here
+// # Why scrypt, and whose
 //
-// scrypt.go runs scrypt's memory-hard part itself, in memory mapped for it
-// with huge pages asked for and unmapped as soon as the key is derived;
-// the PBKDF2 steps around it are golang.org/x/crypto's. The arithmetic is
-// the same (the tests compare with x/crypto's scrypt); only where the
-// 128 MiB live differs, and that halves the time a person waits to unlock.
+// The key derivation is golang.org/x/crypto/scrypt, called with the
+// parameters the file records: a security product should not maintain a
+// KDF of its own. Its 128 MiB of working memory live on the Go heap and
+// are handed back to the system as soon as the key is derived, so
+// unlocking never adds to what opening the store needs. Files written by
+// any release open with the same function (testdata/golden*). New files
+// keep scrypt rather than argon2id; docs/architecture.md says why.
 //
 // # Wrong passphrase or damaged file
 //

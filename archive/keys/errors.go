@@ -12,6 +12,9 @@ type Error struct {
 
 func (e *Error) Error() string { return join(e.What, "", e.Fix) }
 
+// ErrorCode returns e's code, so that errcode.Of reads it too.
+func (e *Error) ErrorCode() string { return e.Code }
+
 func join(what, detail, fix string) string {
 	s := what
 	if detail != "" {

@@ -14,8 +14,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// DefaultScryptLogN is the scrypt cost new identity files get: about half
-// a second and 128 MiB on a current laptop. Every command that writes
+// DefaultScryptLogN is the scrypt cost new identity files get: half a
+// second to a second of one core, and 128 MiB (docs/performance.md). Every command that writes
 // unlocks the key, and the archive's memory budget (256 MiB of anonymous
 // memory at peak) must hold with the key derivation inside it.
 const DefaultScryptLogN = 17

@@ -15,12 +15,12 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden identity file in testdata")
+var update = flag.Bool("update", false, "rewrite the golden identity files in testdata")
 
 const goldenPass = "correct horse battery staple"
 
-// goldenWant is what the golden identity file must unlock to, for ever:
-// a file written by this release must open in every later one.
+// goldenWant is what a golden identity file must unlock to, for ever:
+// a file written by one release must open in every later one.
 type goldenWant struct {
 	Fingerprint string `json:"fingerprint"`
 	Origin      string `json:"origin"`
@@ -31,48 +31,81 @@ type goldenWant struct {
 
 const goldenText = "custody.app/golden\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
 
-func TestGoldenIdentityFile(t *testing.T) {
-	dir := filepath.Join("testdata", "golden")
-	wantPath := filepath.Join("testdata", "golden.want.json")
-	if *update {
-		os.Remove(filepath.Join(dir, FileName))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		id, err := Create(dir, CreateOptions{Name: "Golden Archivist", Organisation: "Test Vectors",
-			Passphrase: []byte(goldenPass), EncryptStore: true, ScryptLogN: MinScryptLogN})
-		if err != nil {
-			t.Fatal(err)
-		}
-		signed, err := note.Sign(&note.Note{Text: goldenText}, id.Signer())
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := goldenWant{id.Fingerprint(), id.Origin(), id.VerifierKey(), hex.EncodeToString(id.StoreKey()), string(signed)}
-		b, _ := json.MarshalIndent(&w, "", "  ")
-		if err := os.WriteFile(wantPath, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
+// goldenFiles are identity files kept exactly as earlier releases wrote
+// them: "golden" at the lowest cost (written when the key derivation was
+// x/crypto's scrypt), "golden-default-cost" at DefaultScryptLogN (written
+// by the release that ran scrypt's ROMix itself, just before it went back
+// to x/crypto).
+var goldenFiles = []struct {
+	name string
+	logN int
+}{
+	{"golden", MinScryptLogN},
+	{"golden-default-cost", DefaultScryptLogN},
+}
+
+func TestGoldenIdentityFiles(t *testing.T) {
+	for _, g := range goldenFiles {
+		t.Run(g.name, func(t *testing.T) {
+			dir := filepath.Join("testdata", g.name)
+			wantPath := filepath.Join("testdata", g.name+".want.json")
+			if *update {
+				writeGolden(t, dir, wantPath, g.logN)
+			}
+			var want goldenWant
+			b, err := os.ReadFile(wantPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			if h, err := readHeader(dir); err != nil || h.kdf.logN != g.logN {
+				t.Fatalf("the golden file should ask for scrypt logN %d: %+v, %v", g.logN, h, err)
+			}
+			id, err := Unlock(dir, []byte(goldenPass))
+			if err != nil {
+				t.Fatalf("the golden identity no longer unlocks: %v", err)
+			}
+			signed, err := note.Sign(&note.Note{Text: goldenText}, id.Signer())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := goldenWant{id.Fingerprint(), id.Origin(), id.VerifierKey(), hex.EncodeToString(id.StoreKey()), string(signed)}
+			if got != want {
+				t.Errorf("golden identity:\n got %+v\nwant %+v", got, want)
+			}
+			if g.logN > MinScryptLogN {
+				return // one more derivation at the default cost proves nothing new
+			}
+			if _, err := Unlock(dir, []byte(goldenPass+" ")); !errors.Is(err, ErrWrongPassphrase) {
+				t.Errorf("a wrong passphrase on the golden file: %v, want ErrWrongPassphrase", err)
+			}
+		})
 	}
-	var want goldenWant
-	b, err := os.ReadFile(wantPath)
-	if err != nil {
+}
+
+// writeGolden replaces a golden identity file with one the current code
+// writes. Only for a new golden file: the old ones are the proof that
+// files written by earlier releases still open.
+func writeGolden(t *testing.T, dir, wantPath string, logN int) {
+	os.Remove(filepath.Join(dir, FileName))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
-	id, err := Unlock(dir, []byte(goldenPass))
+	id, err := Create(dir, CreateOptions{Name: "Golden Archivist", Organisation: "Test Vectors",
+		Passphrase: []byte(goldenPass), EncryptStore: true, ScryptLogN: logN})
 	if err != nil {
-		t.Fatalf("the golden identity no longer unlocks: %v", err)
+		t.Fatal(err)
 	}
 	signed, err := note.Sign(&note.Note{Text: goldenText}, id.Signer())
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := goldenWant{id.Fingerprint(), id.Origin(), id.VerifierKey(), hex.EncodeToString(id.StoreKey()), string(signed)}
-	if got != want {
-		t.Errorf("golden identity:\n got %+v\nwant %+v", got, want)
+	w := goldenWant{id.Fingerprint(), id.Origin(), id.VerifierKey(), hex.EncodeToString(id.StoreKey()), string(signed)}
+	b, _ := json.MarshalIndent(&w, "", "  ")
+	if err := os.WriteFile(wantPath, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

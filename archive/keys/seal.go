@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/custody-app/custody/archive/internal/syncdir"
 	"golang.org/x/crypto/chacha20poly1305"
+	"golang.org/x/crypto/scrypt"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -20,10 +22,14 @@ const checkLabel = "custody identity passphrase check\n"
 // 32 bytes open the seal; the rest gives the passphrase check value.
 func derive(pass []byte, k kdfParams) (key, check []byte, err error) {
 	p := norm.NFC.Bytes(pass)
-	out, err := scryptKey(p, k.salt, k.logN, k.r, k.p, 64)
+	out, err := scrypt.Key(p, k.salt, 1<<k.logN, k.r, k.p, 64)
 	if len(p) > 0 && &p[0] != &pass[0] {
 		clear(p)
 	}
+	// scrypt's 128 * r * N bytes of working memory (128 MiB at the
+	// default cost) are garbage now: give them back to the system before
+	// the caller goes on to open a store, so the two never add up.
+	debug.FreeOSMemory()
 	if err != nil {
 		return nil, nil, fmt.Errorf("deriving the key from the passphrase: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/pathsafe"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -109,12 +110,18 @@ func mismatch(want, got map[string]string) (string, []string) {
 			continue
 		}
 		bad = append(bad, a)
-		if best == "" || algorithms[a].rank > algorithms[best].rank {
+		if best == "" || rank(a) > rank(best) {
 			best = a
 		}
 	}
 	sort.Strings(bad)
 	return best, bad
+}
+
+// rank is an algorithm's strength; 0 for one bagdigest does not know.
+func rank(alg string) int {
+	a, _ := bagdigest.Lookup(alg)
+	return a.Rank
 }
 
 // sumWords says which checksums differ: "sha256 checksum differs" or "md5

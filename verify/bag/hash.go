@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/custody-app/custody/archive/bagdigest"
 )
 
 // job is one file to hash with every algorithm it needs, in one read.
@@ -146,7 +148,8 @@ func (h *hasher) read(j job, buf []byte) (map[string]string, int64, error) {
 	hs := make([]hash.Hash, len(j.algs))
 	ws := make([]io.Writer, len(j.algs))
 	for i, a := range j.algs {
-		hs[i] = algorithms[a].new()
+		alg, _ := bagdigest.Lookup(a)
+		hs[i] = alg.New()
 		ws[i] = hs[i]
 	}
 	var w io.Writer = io.MultiWriter(ws...)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -35,7 +36,8 @@ func defaultFiles() map[string]string {
 }
 
 func sum(alg, content string) string {
-	h := algorithms[alg].new()
+	a, _ := bagdigest.Lookup(alg)
+	h := a.New()
 	h.Write([]byte(content))
 	return hex.EncodeToString(h.Sum(nil))
 }

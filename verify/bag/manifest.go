@@ -1,36 +1,15 @@
 package bag
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"fmt"
-	"hash"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
-
-// algorithm is a checksum algorithm a manifest may use.
-type algorithm struct {
-	new  func() hash.Hash
-	hex  int  // length of a checksum in hex digits
-	weak bool // broken against deliberate collisions
-	rank int  // strength, to pick the one shown first
-}
-
-var algorithms = map[string]algorithm{
-	"md5":    {md5.New, 32, true, 1},
-	"sha1":   {sha1.New, 40, true, 2},
-	"sha224": {sha256.New224, 56, false, 3},
-	"sha256": {sha256.New, 64, false, 4},
-	"sha384": {sha512.New384, 96, false, 5},
-	"sha512": {sha512.New, 128, false, 6},
-}
 
 // manifest is one parsed manifest-ALG.txt or tagmanifest-ALG.txt.
 type manifest struct {
@@ -65,7 +44,7 @@ func (v *validator) readManifests() {
 			continue
 		}
 		m := v.readManifest(p, alg, tag)
-		_, known := algorithms[alg]
+		_, known := bagdigest.Lookup(alg)
 		switch {
 		case !known && tag:
 			v.add(report.Finding{Code: ManifestAlgorithmUnsupported, Severity: report.Warning, Path: p, Found: alg,
@@ -85,7 +64,7 @@ func (v *validator) readManifests() {
 			sev, tail = report.Problem, "; no other payload manifest can be checked, so the payload cannot be verified"
 		}
 		v.add(report.Finding{Code: ManifestAlgorithmUnsupported, Severity: sev, Path: p, Found: alg,
-			Message: fmt.Sprintf("%s uses the algorithm %q, which this verifier cannot compute (it knows md5, sha1, sha224, sha256, sha384, sha512)%s", p, alg, tail)})
+			Message: fmt.Sprintf("%s uses the algorithm %q, which this verifier cannot compute (it knows %s)%s", p, alg, strings.Join(bagdigest.Names(), ", "), tail)})
 	}
 	if len(v.manifests) == 0 && len(unsupported) == 0 {
 		v.add(report.Finding{Code: ManifestMissing, Path: "manifest-sha256.txt",
@@ -94,7 +73,8 @@ func (v *validator) readManifests() {
 	weak := len(v.manifests) > 0
 	var names []string
 	for _, m := range v.manifests {
-		weak = weak && algorithms[m.alg].weak
+		a, _ := bagdigest.Lookup(m.alg)
+		weak = weak && a.Weak
 		names = append(names, m.alg)
 		v.bag.Algorithms = append(v.bag.Algorithms, m.alg)
 	}
@@ -115,7 +95,7 @@ func (v *validator) readManifests() {
 // the bag is ever opened.
 func (v *validator) readManifest(name, alg string, tag bool) *manifest {
 	m := &manifest{name: name, alg: alg, entries: map[string]string{}, raw: map[string]string{}, conflict: map[string]bool{}}
-	algo, known := algorithms[alg]
+	algo, known := bagdigest.Lookup(alg)
 	var issues []issue
 	v.readTag(name, maxManifest, func(r io.Reader) error {
 		return lines(r, func(n int, line string) {
@@ -133,8 +113,8 @@ func (v *validator) readManifest(name, alg string, tag bool) *manifest {
 				issues = append(issues, problem(ManifestLineMalformed, n, "line %d %q is not \"CHECKSUM PATH\"", n, quote.Clip(line)))
 				return
 			}
-			if !isHex(sum) || (known && len(sum) != algo.hex) {
-				is := problem(ManifestLineMalformed, n, "line %d: %q is not a %s checksum (%d hex digits)", n, quote.Clip(sum), alg, algo.hex)
+			if !isHex(sum) || (known && len(sum) != algo.HexLen) {
+				is := problem(ManifestLineMalformed, n, "line %d: %q is not a %s checksum (%d hex digits)", n, quote.Clip(sum), alg, algo.HexLen)
 				if !known {
 					is = problem(ManifestLineMalformed, n, "line %d: %q is not a checksum in hex", n, quote.Clip(sum))
 				}

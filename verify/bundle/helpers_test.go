@@ -29,7 +29,6 @@ var ctx = context.Background()
 type sender struct {
 	dir string
 	a   *archive.Archive
-	ids map[string][32]byte // by first name
 }
 
 func newSender(t *testing.T) *sender {

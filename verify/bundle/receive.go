@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/report"
@@ -69,7 +70,7 @@ func Receive(ctx context.Context, a *archive.Archive, path string, opt ReceiveOp
 	case res.Bag == nil:
 		return out, fmt.Errorf("%w: %s", ErrRefused, v)
 	case !clean && !opt.Force:
-		return out, fmt.Errorf("%w: the verdict is %s; nothing was imported (use --force to receive it anyway; that is recorded)", ErrRefused, v)
+		return out, fmt.Errorf("%w: %w", ErrRefused, errcode.New(errcode.VerdictRefused, fmt.Sprintf("the verdict is %s; nothing was imported", v)))
 	}
 	out.Forced = !clean
 	files := make([]archive.ReceiveFile, 0, len(res.Files))
