@@ -8,6 +8,7 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -39,7 +40,7 @@ func (a *Archive) appendPrepared(txn *badger.Txn, p *provenance.Prepared, docs .
 			return 0, err
 		}
 	}
-	n, err := p.Append(txn, docs...)
+	n, err := logstore.AppendPrepared(txn, p, docs...)
 	if err == nil && p.Time() > a.lastEventTime {
 		a.lastEventTime = p.Time()
 	}
@@ -87,18 +88,18 @@ func (a *Archive) Checkpoint() (*provenance.Checkpoint, error) {
 		return nil, err
 	}
 	if id == nil {
-		return provenance.Latest(a.db)
+		return logstore.Latest(a.db)
 	}
 	a.wmu.Lock()
 	defer a.wmu.Unlock()
-	size, err := provenance.Size(a.db)
+	size, err := logstore.Size(a.db)
 	if err != nil {
 		return nil, err
 	}
 	if size == 0 {
 		return nil, nil
 	}
-	return provenance.SignCheckpoint(a.db, id.Signer(), id.Origin())
+	return logstore.SignCheckpoint(a.db, id.Signer(), id.Origin())
 }
 
 // CurrentCheckpoint returns a signed checkpoint of the whole log, like
@@ -108,13 +109,13 @@ func (a *Archive) Checkpoint() (*provenance.Checkpoint, error) {
 // with unsigned events needs the key.
 func (a *Archive) CurrentCheckpoint() (*provenance.Checkpoint, error) {
 	if !a.Writable() {
-		return provenance.Latest(a.db)
+		return logstore.Latest(a.db)
 	}
 	a.wmu.Lock()
-	size, err := provenance.Size(a.db)
+	size, err := logstore.Size(a.db)
 	var latest *provenance.Checkpoint
 	if err == nil {
-		latest, err = provenance.Latest(a.db)
+		latest, err = logstore.Latest(a.db)
 	}
 	a.wmu.Unlock()
 	if err != nil {
@@ -131,7 +132,7 @@ func (a *Archive) recoverLog(id *keys.Identity) error {
 	if id == nil {
 		return nil
 	}
-	_, err := provenance.Recover(a.db, id.Signer(), id.Origin())
+	_, err := logstore.Recover(a.db, id.Signer(), id.Origin())
 	if errors.Is(err, provenance.ErrRolledBack) {
 		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
 	}

@@ -20,9 +20,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
-	sumnote "golang.org/x/mod/sumdb/note"
 )
 
 // Key prefixes of the two records kept here.
@@ -92,25 +92,11 @@ func seenTxn(txn *badger.Txn, origin string) (*Seen, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrSeenDamaged, origin, err)
 	}
-	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	cp, err := provenance.ParseUnverified([]byte(s.Checkpoint))
 	if err != nil || cp.Origin != origin || cp.Size != s.Size || s.Origin != origin {
 		return nil, fmt.Errorf("%w: %s: its checkpoint does not match the record", ErrSeenDamaged, origin)
 	}
 	return &s, nil
-}
-
-// unverifiedCheckpoint parses a signed checkpoint without checking its
-// signature (the caller checked it before remembering it).
-func unverifiedCheckpoint(note []byte) (*provenance.Checkpoint, error) {
-	_, err := provenance.ParseCheckpoint(note, sumnote.VerifierList())
-	var unknown *provenance.SignerUnknownError
-	if errors.As(err, &unknown) {
-		return unknown.Checkpoint, nil
-	}
-	if err == nil {
-		return nil, errors.New("checkpoint verified without any key")
-	}
-	return nil, err
 }
 
 // RememberCheckpoint stores s as the newest checkpoint seen from its
@@ -122,7 +108,7 @@ func (a *Archive) RememberCheckpoint(s *Seen) (bool, error) {
 	if a.cfg.ReadOnly {
 		return false, errors.New("the archive is open read-only")
 	}
-	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	cp, err := provenance.ParseUnverified([]byte(s.Checkpoint))
 	if err != nil {
 		return false, err
 	}
@@ -192,7 +178,7 @@ func (a *Archive) ExportedSizes() ([]int64, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: exportedPrefix, PrefetchValues: false})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			if n, ok := provenance.KeyInt(it.Item().Key(), exportedPrefix); ok {
+			if n, ok := logstore.KeyInt(it.Item().Key(), exportedPrefix); ok {
 				out = append(out, n)
 			}
 		}

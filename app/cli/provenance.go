@@ -9,6 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -130,23 +131,23 @@ func runLog(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		idx, err := provenance.Chain(db, id)
+		idx, err := logstore.Chain(db, id)
 		if err != nil {
 			return err
 		}
 		for _, i := range idx {
-			ev, err := provenance.ReadEvent(db, i)
+			ev, err := logstore.ReadEvent(db, i)
 			if err != nil {
 				return err
 			}
 			emit(i, ev)
 		}
 	} else {
-		size, err := provenance.Size(db)
+		size, err := logstore.Size(db)
 		if err != nil {
 			return err
 		}
-		if err := provenance.Events(db, 0, size, emit); err != nil {
+		if err := logstore.Events(db, 0, size, emit); err != nil {
 			return err
 		}
 	}
@@ -205,7 +206,7 @@ func runCheckpoint(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cp, err := provenance.Latest(a.DB())
+	cp, err := logstore.Latest(a.DB())
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := provenance.Prove(a.DB(), id, nil, a.Public().VerifierKey)
+	b, err := logstore.Prove(a.DB(), id, nil, a.Public().VerifierKey)
 	if err != nil {
 		return err
 	}

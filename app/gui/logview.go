@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -21,7 +22,7 @@ func (u *ui) showLog() {
 		return
 	}
 	db := u.arc.DB()
-	size, err := provenance.Size(db)
+	size, err := logstore.Size(db)
 	info := fmt.Sprintf("%s in the log. Each is signed into a checkpoint; none can be changed or removed without the verification noticing.",
 		plural(int(size), "event", "events"))
 	if err != nil {
@@ -45,7 +46,7 @@ func (u *ui) showLog() {
 	list.OnSelected = func(i widget.ListItemID) {
 		list.Unselect(i)
 		idx := size - 1 - int64(i)
-		b, err := provenance.ReadEvent(db, idx)
+		b, err := logstore.ReadEvent(db, idx)
 		if err != nil {
 			return
 		}
@@ -64,7 +65,7 @@ func (u *ui) showLog() {
 
 // logLine describes event idx in two lines.
 func logLine(db *badger.DB, idx int64) (string, string) {
-	b, err := provenance.ReadEvent(db, idx)
+	b, err := logstore.ReadEvent(db, idx)
 	return describeEvent(idx, b, err)
 }
 

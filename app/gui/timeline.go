@@ -14,6 +14,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 )
 
@@ -44,11 +45,11 @@ func (u *ui) loadChain(p *detailPage) {
 // checkpoint that covers it and its generation.
 func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
 	db := a.DB()
-	idx, err := provenance.Chain(db, r.Sum())
+	idx, err := logstore.Chain(db, r.Sum())
 	if err != nil {
 		return nil, err
 	}
-	cps, err := provenance.Checkpoints(db)
+	cps, err := logstore.Checkpoints(db)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
 				break
 			}
 		}
-		b, err := provenance.ReadEvent(db, i)
+		b, err := logstore.ReadEvent(db, i)
 		if err == nil {
 			steps[k].ev, err = provenance.ParseEvent(b)
 		}

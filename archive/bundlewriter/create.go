@@ -15,6 +15,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 )
@@ -289,7 +290,7 @@ func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *provenance.Chec
 	for i, r := range recs {
 		docs[i] = r.Sum()
 	}
-	all, err := provenance.ChainUnion(a.DB(), docs)
+	all, err := logstore.ChainUnion(a.DB(), docs)
 	if err != nil {
 		return nil, fmt.Errorf("reading the documents' provenance: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	sha256 "github.com/minio/sha256-simd"
 	tlog "golang.org/x/mod/sumdb/tlog"
@@ -211,7 +212,7 @@ func writeEvents(ctx context.Context, out io.Writer, a *archive.Archive, events 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := provenance.ReadEvent(a.DB(), i)
+		b, err := logstore.ReadEvent(a.DB(), i)
 		if err != nil {
 			return err
 		}
@@ -234,7 +235,7 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", ProofsFormat, cp.Size); err != nil {
 		return err
 	}
-	prover, err := provenance.NewProver(a.DB(), cp.Size)
+	prover, err := logstore.NewProver(a.DB(), cp.Size)
 	if err != nil {
 		return err
 	}
@@ -280,7 +281,7 @@ func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *prove
 	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"earlier\":[", ConsistencyFormat, cp.Size); err != nil {
 		return err
 	}
-	stored, err := provenance.Checkpoints(a.DB())
+	stored, err := logstore.Checkpoints(a.DB())
 	if err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *prove
 		if !ok {
 			return fmt.Errorf("the checkpoint of size %d that went out in an earlier bundle is missing from the log; run custody verify", s)
 		}
-		p, err := provenance.ConsistencyProof(a.DB(), s, cp.Size)
+		p, err := logstore.ConsistencyProof(a.DB(), s, cp.Size)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/bundlewriter"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 	tlog "golang.org/x/mod/sumdb/tlog"
@@ -159,12 +160,12 @@ func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when
 // tree it signs must be a tree of this log.
 func (p *prover) checkOwn(a *archive.Archive) {
 	db := a.DB()
-	size, err := provenance.Size(db)
+	size, err := logstore.Size(db)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
-	latest, err := provenance.Latest(db)
+	latest, err := logstore.Latest(db)
 	if err != nil || latest == nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's latest checkpoint could not be read"})
 		return
@@ -174,13 +175,13 @@ func (p *prover) checkOwn(a *archive.Archive) {
 		p.forked(fe, latest, fmt.Sprintf("this archive's log holds only %d events: it was copied, or restored from an older backup", size))
 		return
 	}
-	root, err := provenance.TreeHash(db, p.cp.Size)
+	root, err := logstore.TreeHash(db, p.cp.Size)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
 	if root != p.cp.Root {
-		proof, _ := provenance.ConsistencyProof(db, p.cp.Size, latest.Size)
+		proof, _ := logstore.ConsistencyProof(db, p.cp.Size, latest.Size)
 		fe := &provenance.ForkError{Origin: p.cp.Origin, Old: p.note, New: latest.Note, Proof: proof}
 		p.forked(fe, latest, "this archive's own log")
 		return

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bag"
@@ -23,13 +24,13 @@ import (
 // events returns the parsed events of doc's chain in a's log.
 func events(t *testing.T, a *archive.Archive, doc [32]byte) []*provenance.Event {
 	t.Helper()
-	idx, err := provenance.Chain(a.DB(), doc)
+	idx, err := logstore.Chain(a.DB(), doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []*provenance.Event
 	for _, i := range idx {
-		b, err := provenance.ReadEvent(a.DB(), i)
+		b, err := logstore.ReadEvent(a.DB(), i)
 		if err != nil {
 			t.Fatal(err)
 		}
