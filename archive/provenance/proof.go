@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/strictjson"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -145,13 +146,13 @@ func parseProof(b []byte) (*Proof, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
-	err := checkKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
+	err := strictjson.CheckKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
 	if err != nil {
 		return nil, err
 	}
 	var w proofWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, jsonTypeError(err)
+		return nil, strictjson.ExplainType(err)
 	}
 	if w.Format != ProofFormat {
 		return nil, fmt.Errorf("format %q is not %q", quote.Clip(w.Format), ProofFormat)

@@ -11,6 +11,7 @@ import (
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/strictjson"
 	"github.com/custody-app/custody/verify/bag"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -54,31 +55,31 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 	}
 	ps := &ProofSet{CheckpointSize: -1, Proofs: map[int64]tlog.RecordProof{}}
 	var format string
-	dec, err := newDecoder(b)
+	dec, err := strictjson.NewDecoder(b)
 	if err != nil {
 		return nil, err
 	}
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "format":
 			return dec.Decode(&format)
 		case "checkpoint_size":
-			return decodeCount(dec, &ps.CheckpointSize)
+			return strictjson.Count(dec, &ps.CheckpointSize)
 		case "proofs":
-			return array(dec, func(int) error {
+			return strictjson.Array(dec, func(int) error {
 				if len(ps.Order) >= bundlewriter.MaxEvents {
 					return fmt.Errorf("more than %d proofs", bundlewriter.MaxEvents)
 				}
 				var idx int64 = -1
 				var proof []tlog.Hash
 				var have bool
-				err := object(dec, func(k string) error {
+				err := strictjson.Object(dec, func(k string) error {
 					switch k {
 					case "index":
-						return decodeCount(dec, &idx)
+						return strictjson.Count(dec, &idx)
 					case "proof":
 						have = true
-						return decodeHashes(dec, &proof)
+						return strictjson.Hashes(dec, provenance.MaxProofHashes, &proof)
 					}
 					return fmt.Errorf("unknown field %q in a proof", k)
 				})
@@ -117,33 +118,33 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 	}
 	cs := &ConsistencySet{CheckpointSize: -1}
 	var format string
-	dec, err := newDecoder(b)
+	dec, err := strictjson.NewDecoder(b)
 	if err != nil {
 		return nil, err
 	}
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "format":
 			return dec.Decode(&format)
 		case "checkpoint_size":
-			return decodeCount(dec, &cs.CheckpointSize)
+			return strictjson.Count(dec, &cs.CheckpointSize)
 		case "earlier":
-			return array(dec, func(int) error {
+			return strictjson.Array(dec, func(int) error {
 				if len(cs.Earlier) >= bundlewriter.MaxEvents {
 					return fmt.Errorf("more than %d earlier checkpoints", bundlewriter.MaxEvents)
 				}
 				e := Earlier{Size: -1}
 				var note string
 				var have bool
-				err := object(dec, func(k string) error {
+				err := strictjson.Object(dec, func(k string) error {
 					switch k {
 					case "size":
-						return decodeCount(dec, &e.Size)
+						return strictjson.Count(dec, &e.Size)
 					case "checkpoint":
 						return dec.Decode(&note)
 					case "proof":
 						have = true
-						return decodeHashes(dec, (*[]tlog.Hash)(&e.Proof))
+						return strictjson.Hashes(dec, provenance.MaxProofHashes, (*[]tlog.Hash)(&e.Proof))
 					}
 					return fmt.Errorf("unknown field %q in an earlier checkpoint", k)
 				})
@@ -250,16 +251,16 @@ func ParseEventLine(line []byte) (int64, []byte, error) {
 	if !utf8.Valid(line) {
 		return 0, nil, errors.New("not valid UTF-8")
 	}
-	dec, err := newDecoder(line)
+	dec, err := strictjson.NewDecoder(line)
 	if err != nil {
 		return 0, nil, err
 	}
 	var idx int64 = -1
 	var ev *string
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "index":
-			return decodeCount(dec, &idx)
+			return strictjson.Count(dec, &idx)
 		case "event":
 			return dec.Decode(&ev)
 		}
