@@ -94,7 +94,7 @@ func (u *ui) checkpointBox() fyne.CanvasObject {
 // refreshTrusted reads the trust store and lists it.
 func (u *ui) refreshTrusted() {
 	p := u.main.keys
-	list, err := keys.TrustList(u.arc.DB())
+	list, err := u.arc.TrustList()
 	p.list = list
 	p.trusted.Objects = nil
 	if err != nil {
@@ -124,7 +124,7 @@ func (u *ui) refreshTrusted() {
 }
 
 func (u *ui) untrust(name string) {
-	if err := keys.Untrust(u.arc.DB(), name); err != nil {
+	if err := u.arc.Untrust(name); err != nil {
 		showError(u.main.keys.errs, err.Error())
 		return
 	}
@@ -178,7 +178,7 @@ func (u *ui) trustKeyDialog(name, key string) {
 			return
 		}
 		u.trustForm = nil
-		err := keys.Trust(u.arc.DB(), strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
+		err := u.arc.Trust(strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("not trusted: %w", err), u.win)
 			return

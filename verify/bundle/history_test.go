@@ -184,7 +184,7 @@ func TestTrustLookalike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keys.Trust(recv.DB(), "Lookalike", vkey, "a test"); err != nil {
+	if err := recv.Trust("Lookalike", vkey, "a test"); err != nil {
 		t.Fatal(err)
 	}
 	res := bundle.Verify(ctx, b, bundle.Options{Archive: recv})

@@ -236,7 +236,7 @@ func (p *prover) checkTrusted() bool {
 	if a == nil {
 		return false
 	}
-	list, err := keys.TrustList(a.DB())
+	list, err := a.TrustList()
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's trust store could not be read: " + err.Error()})
 		list = nil
