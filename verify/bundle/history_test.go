@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 	"golang.org/x/mod/sumdb/note"
