@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"hash"
 	"io"
 	"runtime/debug"
@@ -147,7 +148,7 @@ func writeNames(out io.Writer, recs []*catalog.Record, paths []string) error {
 	}
 	slices.SortFunc(lines, func(a, b line) int { return strings.Compare(a.path, b.path) })
 	for _, l := range lines {
-		if _, err := fmt.Fprintf(out, "%s\t%s\t%s\n", EncodePath(l.path), l.doc, EncodeName(l.name)); err != nil {
+		if _, err := fmt.Fprintf(out, "%s\t%s\t%s\n", EncodePath(l.path), l.doc, bundleformat.EncodeName(l.name)); err != nil {
 			return err
 		}
 	}
@@ -232,7 +233,7 @@ type proofLine struct {
 // event, checking each against the checkpoint first: a damaged log must
 // not go out looking tampered.
 func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events []int64, cp *provenance.Checkpoint) error {
-	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", ProofsFormat, cp.Size); err != nil {
+	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", bundleformat.ProofsFormat, cp.Size); err != nil {
 		return err
 	}
 	prover, err := logstore.NewProver(a.DB(), cp.Size)
@@ -278,7 +279,7 @@ type consistencyLine struct {
 // exported before, its signed note and the proof that the bundle's
 // checkpoint extends it.
 func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *provenance.Checkpoint) error {
-	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"earlier\":[", ConsistencyFormat, cp.Size); err != nil {
+	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"earlier\":[", bundleformat.ConsistencyFormat, cp.Size); err != nil {
 		return err
 	}
 	stored, err := logstore.Checkpoints(a.DB())
