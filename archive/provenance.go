@@ -11,6 +11,7 @@ import (
 	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // appendEvent appends ev to the provenance log inside txn, naming docs so
@@ -137,4 +138,45 @@ func (a *Archive) recoverLog(id *keys.Identity) error {
 		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
 	}
 	return err
+}
+
+// LogSize returns the number of events in the provenance log.
+func (a *Archive) LogSize() (int64, error) { return logstore.Size(a.db) }
+
+// LogEvent returns the exact bytes of event i of the log.
+func (a *Archive) LogEvent(i int64) ([]byte, error) { return logstore.ReadEvent(a.db, i) }
+
+// LogEvents calls fn with the index and bytes of every event in [from,
+// to), in order, stopping at fn's first error.
+func (a *Archive) LogEvents(from, to int64, fn func(i int64, event []byte) error) error {
+	return logstore.Events(a.db, from, to, fn)
+}
+
+// LatestCheckpoint returns the latest signed checkpoint as stored (nil
+// when none was signed), without signing one; see CurrentCheckpoint.
+func (a *Archive) LatestCheckpoint() (*provenance.Checkpoint, error) { return logstore.Latest(a.db) }
+
+// LogTreeHash returns the root hash of the log's first n events.
+func (a *Archive) LogTreeHash(n int64) (tlog.Hash, error) { return logstore.TreeHash(a.db, n) }
+
+// LogConsistencyProof proves that the log's tree of size to extends the
+// tree of size from.
+func (a *Archive) LogConsistencyProof(from, to int64) (tlog.TreeProof, error) {
+	return logstore.ConsistencyProof(a.db, from, to)
+}
+
+// Chain returns, oldest first, the indexes of the events of doc's
+// provenance chain (see logstore.Chain).
+func (a *Archive) Chain(doc [32]byte) ([]int64, error) { return logstore.Chain(a.db, doc) }
+
+// ChainSteps returns doc's provenance chain as steps to show: each event
+// with the checkpoint that first covers it and its generation.
+func (a *Archive) ChainSteps(doc [32]byte) ([]logstore.Step, error) {
+	return logstore.ChainSteps(a.db, doc)
+}
+
+// Prove writes a proof file of doc's provenance against the latest
+// checkpoint, naming this archive's verifier key.
+func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
+	return logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
 }

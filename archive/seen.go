@@ -38,26 +38,9 @@ const maxOrigin = 1024
 // bundle is recorded as several events.
 const maxExportDocs = 10000
 
-// Seen is the newest checkpoint this archive accepted from one origin.
-type Seen struct {
-	Origin     string `json:"origin"`
-	Size       int64  `json:"size"`
-	Checkpoint string `json:"checkpoint"` // the signed note, exactly as received
-	Key        string `json:"key"`        // the verifier key it verified under
-	// Earlier holds the consistency proofs that came with the checkpoint,
-	// from each earlier size its sender had exported to Size. They let an
-	// older bundle be checked later as a prefix of this checkpoint.
-	Earlier []SeenProof `json:"earlier,omitempty"`
-	Bundle  string      `json:"bundle,omitempty"`
-	Time    time.Time   `json:"time"`
-}
-
-// SeenProof is a consistency proof from tree size From to the Seen size,
-// as standard base64 hashes.
-type SeenProof struct {
-	From  int64    `json:"from"`
-	Proof []string `json:"proof"`
-}
+// Seen is the newest checkpoint this archive accepted from one origin
+// (the record's format is provenance.Seen).
+type Seen = provenance.Seen
 
 // ErrSeenDamaged is wrapped when a remembered checkpoint cannot be read.
 var ErrSeenDamaged = errors.New("remembered checkpoint is damaged")

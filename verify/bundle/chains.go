@@ -3,9 +3,9 @@ package bundle
 import (
 	"fmt"
 	"github.com/custody-app/custody/archive/bundleformat"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 
-	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -94,7 +94,7 @@ func (p *prover) checkNames() {
 	for path, e := range names {
 		if !inPayload[path] {
 			p.add(report.Finding{Code: NamesMismatch, Path: path, Doc: e.Doc, Expected: "a payload file", Found: "none",
-				Message: fmt.Sprintf("custody/names.tsv lists %s (originally %s), which is not in the bag: it was removed", path, catalog.EscapeInvalid(e.Name))})
+				Message: fmt.Sprintf("custody/names.tsv lists %s (originally %s), which is not in the bag: it was removed", path, quote.EscapeInvalid(e.Name))})
 		}
 	}
 }

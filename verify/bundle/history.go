@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"github.com/custody-app/custody/archive/bundleformat"
 
-	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 	tlog "golang.org/x/mod/sumdb/tlog"
@@ -131,7 +129,7 @@ func (p *prover) checkHistory() {
 
 // checkOlder checks a bundle older than the remembered checkpoint with
 // the proofs that came with that checkpoint.
-func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when string) {
+func (p *prover) checkOlder(seen *provenance.Seen, old *provenance.Checkpoint, when string) {
 	for _, e := range seen.Earlier {
 		if e.From != p.cp.Size {
 			continue
@@ -158,14 +156,13 @@ func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when
 
 // checkOwn checks a bundle made by this archive against its own log: the
 // tree it signs must be a tree of this log.
-func (p *prover) checkOwn(a *archive.Archive) {
-	db := a.DB()
-	size, err := logstore.Size(db)
+func (p *prover) checkOwn(a Knowledge) {
+	size, err := a.LogSize()
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
-	latest, err := logstore.Latest(db)
+	latest, err := a.LatestCheckpoint()
 	if err != nil || latest == nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's latest checkpoint could not be read"})
 		return
@@ -175,13 +172,13 @@ func (p *prover) checkOwn(a *archive.Archive) {
 		p.forked(fe, latest, fmt.Sprintf("this archive's log holds only %d events: it was copied, or restored from an older backup", size))
 		return
 	}
-	root, err := logstore.TreeHash(db, p.cp.Size)
+	root, err := a.LogTreeHash(p.cp.Size)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
 	if root != p.cp.Root {
-		proof, _ := logstore.ConsistencyProof(db, p.cp.Size, latest.Size)
+		proof, _ := a.LogConsistencyProof(p.cp.Size, latest.Size)
 		fe := &provenance.ForkError{Origin: p.cp.Origin, Old: p.note, New: latest.Note, Proof: proof}
 		p.forked(fe, latest, "this archive's own log")
 		return
@@ -211,10 +208,10 @@ func (p *prover) history(ok bool, detail string) {
 
 // remember marks the checkpoint as the one a receive may remember.
 func (p *prover) remember() {
-	s := &archive.Seen{Origin: p.cp.Origin, Size: p.cp.Size, Checkpoint: string(p.note), Key: p.res.Signer.VerifierKey, Bundle: p.res.BundleID}
+	s := &provenance.Seen{Origin: p.cp.Origin, Size: p.cp.Size, Checkpoint: string(p.note), Key: p.res.Signer.VerifierKey, Bundle: p.res.BundleID}
 	if p.earlier != nil {
 		for _, e := range p.earlier.Earlier {
-			s.Earlier = append(s.Earlier, archive.SeenProof{From: e.Size, Proof: encodeProof(e.Proof)})
+			s.Earlier = append(s.Earlier, provenance.SeenProof{From: e.Size, Proof: encodeProof(e.Proof)})
 		}
 	}
 	p.res.Remember = s

@@ -28,9 +28,9 @@ func fork(t *testing.T) (a, b *sender, first string) {
 	return a, b, first
 }
 
-func receive(t *testing.T, a *archive.Archive, path string) *bundle.Received {
+func receive(t *testing.T, a *archive.Archive, path string) *received {
 	t.Helper()
-	got, err := bundle.Receive(ctx, a, path, bundle.ReceiveOptions{})
+	got, err := receiveBundle(ctx, a, path, receiveOptions{})
 	if err != nil {
 		t.Fatalf("receive %s: %v (%+v)", path, err, got.Verify.Report.Findings)
 	}
@@ -74,7 +74,7 @@ func TestForkedHistory(t *testing.T) {
 			t.Errorf("evidence lacks the signed checkpoint %q:\n%s", note, ev)
 		}
 	}
-	if _, err := bundle.Receive(ctx, recv, fromB, bundle.ReceiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
+	if _, err := receiveBundle(ctx, recv, fromB, receiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
 		t.Fatalf("a forked bundle was received: %v", err)
 	}
 	if seenSize(t, recv, origin) != size {
