@@ -171,7 +171,7 @@ func (a *Archive) Chain(doc [32]byte) ([]int64, error) { return logstore.Chain(a
 
 // ChainSteps returns doc's provenance chain as steps to show: each event
 // with the checkpoint that first covers it and its generation.
-func (a *Archive) ChainSteps(doc [32]byte) ([]logstore.Step, error) {
+func (a *Archive) ChainSteps(doc [32]byte) ([]provenance.Step, error) {
 	return logstore.ChainSteps(a.db, doc)
 }
 

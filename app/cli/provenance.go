@@ -9,7 +9,6 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -120,7 +119,6 @@ func runLog(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	db := a.DB()
 	var lines []logLine
 	emit := func(i int64, ev []byte) error {
 		lines = append(lines, logLine{i, append(json.RawMessage(nil), ev...)})
@@ -131,23 +129,23 @@ func runLog(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		idx, err := logstore.Chain(db, id)
+		idx, err := a.Chain(id)
 		if err != nil {
 			return err
 		}
 		for _, i := range idx {
-			ev, err := logstore.ReadEvent(db, i)
+			ev, err := a.LogEvent(i)
 			if err != nil {
 				return err
 			}
 			emit(i, ev)
 		}
 	} else {
-		size, err := logstore.Size(db)
+		size, err := a.LogSize()
 		if err != nil {
 			return err
 		}
-		if err := logstore.Events(db, 0, size, emit); err != nil {
+		if err := a.LogEvents(0, size, emit); err != nil {
 			return err
 		}
 	}
@@ -206,7 +204,7 @@ func runCheckpoint(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cp, err := logstore.Latest(a.DB())
+	cp, err := a.LatestCheckpoint()
 	if err != nil {
 		return err
 	}
@@ -234,7 +232,7 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := logstore.Prove(a.DB(), id, nil, a.Public().VerifierKey)
+	b, err := a.Prove(id)
 	if err != nil {
 		return err
 	}

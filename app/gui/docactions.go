@@ -12,7 +12,6 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/progress"
 )
 
@@ -70,7 +69,7 @@ func (u *ui) saveProofDialog(r *catalog.Record) {
 func (u *ui) saveProof(r *catalog.Record, path string) {
 	a := u.arc
 	u.goWork(func() {
-		b, err := logstore.Prove(a.DB(), r.Sum(), nil, a.Public().VerifierKey)
+		b, err := a.Prove(r.Sum())
 		if err == nil {
 			err = os.WriteFile(path, b, 0o644)
 		}

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/logstore"
 )
 
 // keysPage shows the archivist's own identity and the trust store.
@@ -75,7 +74,7 @@ func (u *ui) showKeys() {
 // checkpointBox shows the latest signed checkpoint: what a newsroom
 // publishes so that anyone can later check its history was not rewritten.
 func (u *ui) checkpointBox() fyne.CanvasObject {
-	cp, err := logstore.Latest(u.arc.DB())
+	cp, err := u.arc.LatestCheckpoint()
 	switch {
 	case err != nil:
 		return para("The checkpoint could not be read: " + err.Error())

@@ -82,7 +82,7 @@ func TestShortcutsAndLog(t *testing.T) {
 	if u.main.current != pageLog {
 		t.Fatalf("Ctrl+Shift+L shows %s", u.main.current)
 	}
-	head, body := logLine(u.arc.DB(), 0)
+	head, body := logLine(u.arc, 0)
 	if !strings.Contains(head, "#0  ingest") || !strings.Contains(body, "USB stick") {
 		t.Errorf("log line: %q / %q", head, body)
 	}
