@@ -1,8 +1,8 @@
 package bundleformat
 
 import (
-	"testing"
 	"strings"
+	"testing"
 	"unicode/utf8"
 )
 
