@@ -239,8 +239,10 @@ func (a *Archive) Close() error {
 // Dir is the archive folder.
 func (a *Archive) Dir() string { return a.dir }
 
-// DB gives the packages that keep their own records in the store (the
-// provenance log, the trust store, checks) access to it.
+// DB gives the archive's own writers and checks that read the store's
+// records themselves (archive/bundlewriter, verify/fixity,
+// verify/logcheck) access to it. The front ends use the Archive's
+// methods instead.
 func (a *Archive) DB() *badger.DB { return a.db }
 
 // StoreLog returns the errors and warnings Badger logged.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -81,7 +82,7 @@ func TestCurrentCheckpoint(t *testing.T) {
 	if err != nil || cp == nil || cp.Size != 2 {
 		t.Fatalf("unsigned event, right passphrase: CurrentCheckpoint = %+v, %v; want a new one of size 2", cp, err)
 	}
-	if latest, err := provenance.Latest(a.db); err != nil || latest.Size != 2 {
+	if latest, err := logstore.Latest(a.db); err != nil || latest.Size != 2 {
 		t.Fatalf("latest stored checkpoint = %+v, %v", latest, err)
 	}
 }

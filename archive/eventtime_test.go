@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -46,7 +47,7 @@ func TestPreparedEventsNeverGoBackInTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	var times []string
-	provenance.Events(a.db, 0, 2, func(i int64, b []byte) error {
+	logstore.Events(a.db, 0, 2, func(i int64, b []byte) error {
 		ev, err := provenance.ParseEvent(b)
 		if err != nil {
 			t.Fatal(err)

@@ -8,8 +8,10 @@ import (
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // appendEvent appends ev to the provenance log inside txn, naming docs so
@@ -39,7 +41,7 @@ func (a *Archive) appendPrepared(txn *badger.Txn, p *provenance.Prepared, docs .
 			return 0, err
 		}
 	}
-	n, err := p.Append(txn, docs...)
+	n, err := logstore.AppendPrepared(txn, p, docs...)
 	if err == nil && p.Time() > a.lastEventTime {
 		a.lastEventTime = p.Time()
 	}
@@ -87,18 +89,18 @@ func (a *Archive) Checkpoint() (*provenance.Checkpoint, error) {
 		return nil, err
 	}
 	if id == nil {
-		return provenance.Latest(a.db)
+		return logstore.Latest(a.db)
 	}
 	a.wmu.Lock()
 	defer a.wmu.Unlock()
-	size, err := provenance.Size(a.db)
+	size, err := logstore.Size(a.db)
 	if err != nil {
 		return nil, err
 	}
 	if size == 0 {
 		return nil, nil
 	}
-	return provenance.SignCheckpoint(a.db, id.Signer(), id.Origin())
+	return logstore.SignCheckpoint(a.db, id.Signer(), id.Origin())
 }
 
 // CurrentCheckpoint returns a signed checkpoint of the whole log, like
@@ -108,13 +110,13 @@ func (a *Archive) Checkpoint() (*provenance.Checkpoint, error) {
 // with unsigned events needs the key.
 func (a *Archive) CurrentCheckpoint() (*provenance.Checkpoint, error) {
 	if !a.Writable() {
-		return provenance.Latest(a.db)
+		return logstore.Latest(a.db)
 	}
 	a.wmu.Lock()
-	size, err := provenance.Size(a.db)
+	size, err := logstore.Size(a.db)
 	var latest *provenance.Checkpoint
 	if err == nil {
-		latest, err = provenance.Latest(a.db)
+		latest, err = logstore.Latest(a.db)
 	}
 	a.wmu.Unlock()
 	if err != nil {
@@ -131,9 +133,50 @@ func (a *Archive) recoverLog(id *keys.Identity) error {
 	if id == nil {
 		return nil
 	}
-	_, err := provenance.Recover(a.db, id.Signer(), id.Origin())
+	_, err := logstore.Recover(a.db, id.Signer(), id.Origin())
 	if errors.Is(err, provenance.ErrRolledBack) {
 		return fmt.Errorf("the archive's log is shorter than a checkpoint it signed: it was rolled back or damaged. Run \"custody verify\"; nothing was changed: %w", err)
 	}
 	return err
+}
+
+// LogSize returns the number of events in the provenance log.
+func (a *Archive) LogSize() (int64, error) { return logstore.Size(a.db) }
+
+// LogEvent returns the exact bytes of event i of the log.
+func (a *Archive) LogEvent(i int64) ([]byte, error) { return logstore.ReadEvent(a.db, i) }
+
+// LogEvents calls fn with the index and bytes of every event in [from,
+// to), in order, stopping at fn's first error.
+func (a *Archive) LogEvents(from, to int64, fn func(i int64, event []byte) error) error {
+	return logstore.Events(a.db, from, to, fn)
+}
+
+// LatestCheckpoint returns the latest signed checkpoint as stored (nil
+// when none was signed), without signing one; see CurrentCheckpoint.
+func (a *Archive) LatestCheckpoint() (*provenance.Checkpoint, error) { return logstore.Latest(a.db) }
+
+// LogTreeHash returns the root hash of the log's first n events.
+func (a *Archive) LogTreeHash(n int64) (tlog.Hash, error) { return logstore.TreeHash(a.db, n) }
+
+// LogConsistencyProof proves that the log's tree of size to extends the
+// tree of size from.
+func (a *Archive) LogConsistencyProof(from, to int64) (tlog.TreeProof, error) {
+	return logstore.ConsistencyProof(a.db, from, to)
+}
+
+// Chain returns, oldest first, the indexes of the events of doc's
+// provenance chain (see logstore.Chain).
+func (a *Archive) Chain(doc [32]byte) ([]int64, error) { return logstore.Chain(a.db, doc) }
+
+// ChainSteps returns doc's provenance chain as steps to show: each event
+// with the checkpoint that first covers it and its generation.
+func (a *Archive) ChainSteps(doc [32]byte) ([]provenance.Step, error) {
+	return logstore.ChainSteps(a.db, doc)
+}
+
+// Prove writes a proof file of doc's provenance against the latest
+// checkpoint, naming this archive's verifier key.
+func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
+	return logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
 }

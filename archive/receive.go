@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/errcode"
@@ -340,4 +341,28 @@ func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf [
 		}
 	}
 	return nil
+}
+
+// ReceiveBundle receives a bundle that its checker verified and admitted
+// (verify/bundle's Admit describes it as in): Receive imports its payload
+// from bag (dir is its folder on disk, "" for a zip), recording where each
+// document came from, and then, unless it was received forced, the
+// sender's checkpoint becomes the one remembered for its origin (never
+// lowering it). remembered reports whether it did.
+func (a *Archive) ReceiveBundle(ctx context.Context, bag fs.FS, dir string, in *bundleformat.Incoming, fn progress.Func) (res *ImportResult, remembered bool, err error) {
+	files := make([]ReceiveFile, len(in.Files))
+	for i, f := range in.Files {
+		files[i] = ReceiveFile{Path: f.Path, Name: f.Name, SHA256: f.SHA256, Digests: f.Digests, Size: f.Size}
+	}
+	opt := ReceiveOptions{Bundle: in.Bundle, Origin: in.Origin, Checkpoint: in.Checkpoint, Forced: in.Forced,
+		Source: in.Source, Note: in.Note, Progress: fn}
+	res, err = a.Receive(ctx, bag, dir, files, opt)
+	if err != nil || in.Remember == nil || in.Forced {
+		return res, false, err
+	}
+	remembered, err = a.RememberCheckpoint(in.Remember)
+	if err != nil {
+		return res, false, fmt.Errorf("the documents were received, but the sender's checkpoint could not be remembered: %w", err)
+	}
+	return res, remembered, nil
 }

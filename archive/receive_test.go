@@ -13,6 +13,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 )
 
@@ -28,7 +29,7 @@ func checkpoints(t *testing.T, n int) []*provenance.Checkpoint {
 			t.Fatal(err)
 		}
 	}
-	cps, err := provenance.Checkpoints(s.DB())
+	cps, err := logstore.Checkpoints(s.DB())
 	if err != nil || len(cps) != n {
 		t.Fatalf("%d checkpoints: %v", len(cps), err)
 	}
@@ -74,8 +75,8 @@ func TestReceive(t *testing.T) {
 				if len(rec.Names) != 1 || rec.FirstName() != f.Name || rec.Source != "bundle B1" {
 					t.Errorf("record %+v", rec)
 				}
-				idx, _ := provenance.DocEvents(a.DB(), id)
-				b, _ := provenance.ReadEvent(a.DB(), idx[0])
+				idx, _ := logstore.DocEvents(a.DB(), id)
+				b, _ := logstore.ReadEvent(a.DB(), idx[0])
 				ev, _ := provenance.ParseEvent(b)
 				if len(idx) != 1 || ev.Type != provenance.Receive || ev.Bundle != "B1" || ev.Origin != cp.Origin || ev.Checkpoint != string(cp.Note) || ev.Forced {
 					t.Errorf("event %+v", ev)
@@ -123,8 +124,8 @@ func TestReceiveExtraFileAndForce(t *testing.T) {
 	}
 	id, _ := a.Resolve(sum([]byte("not verified")))
 	rec, _ := a.Record(id)
-	idx, _ := provenance.DocEvents(a.DB(), id)
-	b, _ := provenance.ReadEvent(a.DB(), idx[len(idx)-1])
+	idx, _ := logstore.DocEvents(a.DB(), id)
+	b, _ := logstore.ReadEvent(a.DB(), idx[len(idx)-1])
 	ev, _ := provenance.ParseEvent(b)
 	// Without an origin (no provenance), documents get ingest events.
 	if rec.FirstName() != "planted.txt" || ev.Type != provenance.Ingest || ev.Path != "planted.txt" || ev.Source != "bag B" || ev.Note != "forced" {

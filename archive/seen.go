@@ -20,9 +20,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
-	sumnote "golang.org/x/mod/sumdb/note"
 )
 
 // Key prefixes of the two records kept here.
@@ -38,26 +38,9 @@ const maxOrigin = 1024
 // bundle is recorded as several events.
 const maxExportDocs = 10000
 
-// Seen is the newest checkpoint this archive accepted from one origin.
-type Seen struct {
-	Origin     string `json:"origin"`
-	Size       int64  `json:"size"`
-	Checkpoint string `json:"checkpoint"` // the signed note, exactly as received
-	Key        string `json:"key"`        // the verifier key it verified under
-	// Earlier holds the consistency proofs that came with the checkpoint,
-	// from each earlier size its sender had exported to Size. They let an
-	// older bundle be checked later as a prefix of this checkpoint.
-	Earlier []SeenProof `json:"earlier,omitempty"`
-	Bundle  string      `json:"bundle,omitempty"`
-	Time    time.Time   `json:"time"`
-}
-
-// SeenProof is a consistency proof from tree size From to the Seen size,
-// as standard base64 hashes.
-type SeenProof struct {
-	From  int64    `json:"from"`
-	Proof []string `json:"proof"`
-}
+// Seen is the newest checkpoint this archive accepted from one origin
+// (the record's format is provenance.Seen).
+type Seen = provenance.Seen
 
 // ErrSeenDamaged is wrapped when a remembered checkpoint cannot be read.
 var ErrSeenDamaged = errors.New("remembered checkpoint is damaged")
@@ -92,25 +75,11 @@ func seenTxn(txn *badger.Txn, origin string) (*Seen, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrSeenDamaged, origin, err)
 	}
-	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	cp, err := provenance.ParseUnverified([]byte(s.Checkpoint))
 	if err != nil || cp.Origin != origin || cp.Size != s.Size || s.Origin != origin {
 		return nil, fmt.Errorf("%w: %s: its checkpoint does not match the record", ErrSeenDamaged, origin)
 	}
 	return &s, nil
-}
-
-// unverifiedCheckpoint parses a signed checkpoint without checking its
-// signature (the caller checked it before remembering it).
-func unverifiedCheckpoint(note []byte) (*provenance.Checkpoint, error) {
-	_, err := provenance.ParseCheckpoint(note, sumnote.VerifierList())
-	var unknown *provenance.SignerUnknownError
-	if errors.As(err, &unknown) {
-		return unknown.Checkpoint, nil
-	}
-	if err == nil {
-		return nil, errors.New("checkpoint verified without any key")
-	}
-	return nil, err
 }
 
 // RememberCheckpoint stores s as the newest checkpoint seen from its
@@ -122,7 +91,7 @@ func (a *Archive) RememberCheckpoint(s *Seen) (bool, error) {
 	if a.cfg.ReadOnly {
 		return false, errors.New("the archive is open read-only")
 	}
-	cp, err := unverifiedCheckpoint([]byte(s.Checkpoint))
+	cp, err := provenance.ParseUnverified([]byte(s.Checkpoint))
 	if err != nil {
 		return false, err
 	}
@@ -192,7 +161,7 @@ func (a *Archive) ExportedSizes() ([]int64, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: exportedPrefix, PrefetchValues: false})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			if n, ok := provenance.KeyInt(it.Item().Key(), exportedPrefix); ok {
+			if n, ok := logstore.KeyInt(it.Item().Key(), exportedPrefix); ok {
 				out = append(out, n)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/custody-app/custody/app/receive"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/bundlewriter"
@@ -207,7 +208,11 @@ func runBundleVerify(env *Env, args []string) error {
 	if a != nil {
 		defer a.Close()
 	}
-	res := bundle.Verify(env.ctx, pos[0], bundle.Options{Archive: a, Progress: env.bar("Verifying")})
+	opt := bundle.Options{Progress: env.bar("Verifying")}
+	if a != nil {
+		opt.Archive = a
+	}
+	res := bundle.Verify(env.ctx, pos[0], opt)
 	if *htmlOut != "" {
 		if err := writeHTMLReport(*htmlOut, res.Document(dir)); err != nil {
 			return fmt.Errorf("could not write the report %s: %w", *htmlOut, err)
@@ -259,12 +264,12 @@ func runBundleReceive(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	got, err := bundle.Receive(env.ctx, a, pos[0], bundle.ReceiveOptions{Force: *force, Note: *note,
+	got, err := receive.Bundle(env.ctx, a, pos[0], receive.Options{Force: *force, Note: *note,
 		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
 	if *asJSON {
 		writeJSON(env.Stdout, struct {
 			*bundleJSON
-			*bundle.Received
+			*receive.Received
 			Error string `json:"error,omitempty"`
 		}{toJSON(got.Verify, a.Dir()), got, errText(err)})
 	} else {
@@ -294,7 +299,7 @@ func errText(err error) string {
 	return hinted(err).Error()
 }
 
-func printReceived(env *Env, got *bundle.Received) {
+func printReceived(env *Env, got *receive.Received) {
 	w := env.Stdout
 	res := got.Import
 	fmt.Fprintf(w, "\nReceived %s (%s), %s already present, %s skipped.\n",

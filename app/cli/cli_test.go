@@ -92,7 +92,7 @@ func TestLockedArchiveExitsTwo(t *testing.T) {
 	}
 	defer a.Close()
 	_, e, code := run(t, dir, "ls")
-	if code != 2 || !strings.Contains(e, "already open in another Custody window or command") || strings.Contains(e, "badger") {
+	if code != 2 || !strings.Contains(e, "already open in another Custody window or command") || strings.Contains(strings.ToLower(e), strings.ToLower("Badger")) {
 		t.Fatalf("%d %q", code, e)
 	}
 }

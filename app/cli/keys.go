@@ -40,7 +40,7 @@ func runKeys(env *Env, args []string) error {
 			return err
 		}
 		defer a.Close()
-		list, err := keys.TrustList(a.DB())
+		list, err := a.TrustList()
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func runKeys(env *Env, args []string) error {
 			return err
 		}
 		defer a.Close()
-		if err := keys.Trust(a.DB(), pos[1], pos[2], *how); err != nil {
+		if err := a.Trust(pos[1], pos[2], *how); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Trusted %s, fingerprint %s.\n", pos[1], info.Fingerprint)
@@ -79,7 +79,7 @@ func runKeys(env *Env, args []string) error {
 			return err
 		}
 		defer a.Close()
-		if err := keys.Untrust(a.DB(), pos[1]); err != nil {
+		if err := a.Untrust(pos[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Removed %s from the trusted keys.\n", pos[1])

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/custody-app/custody/verify/prooffile"
 	"strings"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/provenance"
-	"golang.org/x/mod/sumdb/note"
+	"github.com/custody-app/custody/verify/prooffile"
 )
 
 func runDerive(env *Env, args []string) error {
@@ -107,7 +105,6 @@ func runLog(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	db := a.DB()
 	var lines []logLine
 	emit := func(i int64, ev []byte) error {
 		lines = append(lines, logLine{i, append(json.RawMessage(nil), ev...)})
@@ -118,23 +115,23 @@ func runLog(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		idx, err := provenance.Chain(db, id)
+		idx, err := a.Chain(id)
 		if err != nil {
 			return err
 		}
 		for _, i := range idx {
-			ev, err := provenance.ReadEvent(db, i)
+			ev, err := a.LogEvent(i)
 			if err != nil {
 				return err
 			}
 			emit(i, ev)
 		}
 	} else {
-		size, err := provenance.Size(db)
+		size, err := a.LogSize()
 		if err != nil {
 			return err
 		}
-		if err := provenance.Events(db, 0, size, emit); err != nil {
+		if err := a.LogEvents(0, size, emit); err != nil {
 			return err
 		}
 	}
@@ -193,7 +190,7 @@ func runCheckpoint(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cp, err := provenance.Latest(a.DB())
+	cp, err := a.LatestCheckpoint()
 	if err != nil {
 		return err
 	}
@@ -221,7 +218,7 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := provenance.Prove(a.DB(), id, nil, a.Public().VerifierKey)
+	b, err := a.Prove(id)
 	if err != nil {
 		return err
 	}
@@ -241,51 +238,27 @@ func runCheckProof(env *Env, args []string) error {
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	raw, err := prooffile.ReadLimited(pos[0], provenance.MaxProofSize)
-	if err != nil {
-		return err
-	}
-	p, err := provenance.ParseProof(raw)
-	if err != nil {
-		return problem("%v", err)
-	}
-	sum, err := prooffile.SHA256(*docPath)
-	if err != nil {
-		return err
-	}
-	var verifier note.Verifier
-	if *key != "" {
-		if verifier, _, err = keys.ParseVerifierKey(*key); err != nil {
-			return err
+	c := prooffile.Check(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, Key: *key})
+	switch c.Verdict {
+	case prooffile.NotChecked:
+		return c.Err
+	case prooffile.NotProven:
+		if c.Malformed {
+			return problem("%v", c.Err)
 		}
-	}
-	var pub []byte
-	if *published != "" {
-		if pub, err = prooffile.ReadLimited(*published, 64<<10); err != nil {
-			return err
-		}
-	}
-	res, err := provenance.CheckProof(p, sum, verifier, pub)
-	if err != nil {
-		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %v\n", err)
-		var fe *provenance.ForkError
-		if errors.As(err, &fe) {
-			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", fe.Evidence())
+		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %v\n", c.Err)
+		if c.Fork != nil {
+			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", c.Fork.Evidence())
 		}
 		return exitCode(ExitProblem)
-	}
-	verdict := "PROVEN"
-	if !res.Trusted {
-		verdict = "PROVEN, SIGNER UNKNOWN"
-	}
-	if !res.Trusted && *key != "" {
-		_, info, _ := keys.ParseVerifierKey(*key)
+	case prooffile.NotProvenByThatKey:
 		fmt.Fprintf(env.Stdout, "NOT PROVEN BY THAT KEY\n  the checkpoint is not signed by the key you gave (fingerprint %s);\n  it verifies only under the key inside the proof (%s)\n",
-			info.Fingerprint, strings.Join(res.Checkpoint.Signers, ", "))
+			c.Key.Fingerprint, strings.Join(c.Proof.Checkpoint.Signers, ", "))
 		return exitCode(ExitProblem)
 	}
+	res, sum := c.Proof, c.Doc
 	fmt.Fprintf(env.Stdout, "%s\n  document %x\n  %d event(s) included in checkpoint %s #%d\n  %s\n",
-		verdict, sum, len(res.Events), res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
+		c.Verdict, sum, len(res.Events), res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
 		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", ev.Time, ev.Type, ev.Doc, ev.Name)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/report"
@@ -135,11 +136,11 @@ func TestBagStructure(t *testing.T) {
 				t.Errorf("payload lacks %s: %q", p, payload)
 			}
 		}
-		names, _ := fs.ReadFile(fsys, bundlewriter.FileNames)
+		names, _ := fs.ReadFile(fsys, bundleformat.FileNames)
 		if !strings.Contains(string(names), "data/leak/aux_.txt\t"+hexSum([]byte("reserved on Windows"), "sha256")+"\tleak/aux.txt\n") {
 			t.Errorf("names.tsv does not keep the original name:\n%s", names)
 		}
-		keys, _ := fs.ReadFile(fsys, bundlewriter.FileKeys)
+		keys, _ := fs.ReadFile(fsys, bundleformat.FileKeys)
 		if string(keys) != a.Public().VerifierKey+"\n" {
 			t.Errorf("keys.txt = %q", keys)
 		}

@@ -113,7 +113,7 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 	mustContain(t, "the trust dialog", f.fp.Text, bo.Fingerprint, "aloud")
 	f.name.SetText("Bo Lind")
 	tap(t, u, "Trust")
-	list, _ := keys.TrustList(u.arc.DB())
+	list, _ := u.arc.TrustList()
 	if len(list) != 1 || list[0].Fingerprint != bo.Fingerprint {
 		t.Fatalf("trust store %+v", list)
 	}

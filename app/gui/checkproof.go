@@ -1,9 +1,7 @@
 package gui
 
 import (
-	"errors"
 	"fmt"
-	"github.com/custody-app/custody/verify/prooffile"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,10 +9,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"golang.org/x/mod/sumdb/note"
 
-	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/verify/prooffile"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -67,7 +63,7 @@ func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
 		verdict, text := checkProofFiles(proofPath, docPath, publishedPath, key)
 		u.do(func() {
 			bg, fg := verdictColors(report.Verdict(verdict))
-			if verdict != "PROVEN" && verdict != "PROVEN, SIGNER UNKNOWN" {
+			if v := report.Verdict(verdict); v != prooffile.Proven && v != prooffile.ProvenSignerUnknown {
 				bg, fg = colRed, colWhite
 			}
 			u.lastSummary = verdict + "\n" + text
@@ -78,52 +74,29 @@ func (u *ui) runCheckProof(proofPath, docPath, publishedPath, key string) {
 	})
 }
 
-// checkProofFiles reads the files and checks the proof with provenance.
+// checkProofFiles checks the proof (verify/prooffile) and words the
+// result for the window.
 func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, text string) {
-	raw, err := prooffile.ReadLimited(proofPath, provenance.MaxProofSize)
-	if err != nil {
-		return "NOT CHECKED", err.Error()
+	if strings.TrimSpace(publishedPath) == "" {
+		publishedPath = ""
 	}
-	p, err := provenance.ParseProof(raw)
-	if err != nil {
-		return "NOT PROVEN", err.Error()
-	}
-	sum, err := prooffile.SHA256(docPath)
-	if err != nil {
-		return "NOT CHECKED", err.Error()
-	}
-	var verifier note.Verifier
-	var info *keys.KeyInfo
-	if key != "" {
-		if verifier, info, err = keys.ParseVerifierKey(key); err != nil {
-			return "NOT CHECKED", err.Error()
+	c := prooffile.Check(prooffile.Input{Proof: proofPath, Doc: docPath, Published: publishedPath, Key: key})
+	switch c.Verdict {
+	case prooffile.NotChecked:
+		return string(c.Verdict), c.Err.Error()
+	case prooffile.NotProven:
+		text = c.Err.Error()
+		if c.Fork != nil {
+			text += "\n\nEvidence (hand this on):\n" + c.Fork.Evidence()
 		}
+		return string(c.Verdict), text
+	case prooffile.NotProvenByThatKey:
+		return string(c.Verdict), fmt.Sprintf("The checkpoint is not signed by the key you gave (fingerprint %s); "+
+			"it verifies only under the key inside the proof (%s).", c.Key.Fingerprint, strings.Join(c.Proof.Checkpoint.Signers, ", "))
 	}
-	var pub []byte
-	if strings.TrimSpace(publishedPath) != "" {
-		if pub, err = prooffile.ReadLimited(publishedPath, 64<<10); err != nil {
-			return "NOT CHECKED", err.Error()
-		}
-	}
-	res, err := provenance.CheckProof(p, sum, verifier, pub)
-	if err != nil {
-		text = err.Error()
-		var fe *provenance.ForkError
-		if errors.As(err, &fe) {
-			text += "\n\nEvidence (hand this on):\n" + fe.Evidence()
-		}
-		return "NOT PROVEN", text
-	}
-	if !res.Trusted && info != nil {
-		return "NOT PROVEN BY THAT KEY", fmt.Sprintf("The checkpoint is not signed by the key you gave (fingerprint %s); "+
-			"it verifies only under the key inside the proof (%s).", info.Fingerprint, strings.Join(res.Checkpoint.Signers, ", "))
-	}
-	verdict = "PROVEN"
-	if !res.Trusted {
-		verdict = "PROVEN, SIGNER UNKNOWN"
-	}
+	res := c.Proof
 	var b strings.Builder
-	fmt.Fprintf(&b, "Document %x\n%d event(s) included in checkpoint %s #%d\n%s\n", sum, len(res.Events),
+	fmt.Fprintf(&b, "Document %x\n%d event(s) included in checkpoint %s #%d\n%s\n", c.Doc, len(res.Events),
 		res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
 		fmt.Fprintf(&b, "%s  %-8s %s %s\n", ev.Time, ev.Type, shortID(ev.Doc), ev.Name)
@@ -131,5 +104,5 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 	if !res.Trusted {
 		b.WriteString("The checkpoint verifies under the key inside the proof; give the archivist's key, obtained from them, to know who signed it.")
 	}
-	return verdict, b.String()
+	return string(c.Verdict), b.String()
 }

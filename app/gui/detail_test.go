@@ -73,7 +73,7 @@ func TestDocumentPage(t *testing.T) {
 	}
 	var types []string
 	for _, s := range p.steps {
-		types = append(types, s.ev.Type)
+		types = append(types, s.Event.Type)
 	}
 	if strings.Join(types, ",") != "ingest,annotate,annotate" {
 		t.Errorf("provenance chain %v", types)
@@ -107,11 +107,11 @@ func TestDeriveANewVersion(t *testing.T) {
 		t.Errorf("new record kind %q parents %v", p.rec.Kind, p.rec.Parents)
 	}
 	mustContain(t, "the new document's page", texts(u.win.Canvas().Content()), "Redaction of", "leak/mail/budget.eml")
-	if len(p.steps) != 2 || p.steps[0].ev.Type != provenance.Ingest || p.steps[1].ev.Type != provenance.Derive {
+	if len(p.steps) != 2 || p.steps[0].Event.Type != provenance.Ingest || p.steps[1].Event.Type != provenance.Derive {
 		t.Fatalf("chain %+v", p.steps)
 	}
-	if p.steps[0].gen != 0 || p.steps[1].gen != 1 {
-		t.Errorf("generations %d, %d: the original should come first", p.steps[0].gen, p.steps[1].gen)
+	if p.steps[0].Generation != 0 || p.steps[1].Generation != 1 {
+		t.Errorf("generations %d, %d: the original should come first", p.steps[0].Generation, p.steps[1].Generation)
 	}
 	mustContain(t, "the provenance tab", texts(p.timeline), "Original imported", "Redaction made", "note: sender blacked out")
 	if n := len(u.main.docs.ix.recs); n != 5 {
@@ -161,7 +161,7 @@ func TestChainOfAnOriginalWithoutDerivations(t *testing.T) {
 		r = x
 	}
 	steps, err := readChain(u.arc, r)
-	if err != nil || len(steps) != 1 || steps[0].gen != 0 || steps[0].cp == 0 {
+	if err != nil || len(steps) != 1 || steps[0].Generation != 0 || steps[0].Checkpoint == 0 {
 		t.Fatalf("chain %+v, %v", steps, err)
 	}
 }

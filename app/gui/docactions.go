@@ -13,7 +13,6 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/progress"
-	"github.com/custody-app/custody/archive/provenance"
 )
 
 // exportFileDialog asks for a folder and writes the document into it
@@ -70,7 +69,7 @@ func (u *ui) saveProofDialog(r *catalog.Record) {
 func (u *ui) saveProof(r *catalog.Record, path string) {
 	a := u.arc
 	u.goWork(func() {
-		b, err := provenance.Prove(a.DB(), r.Sum(), nil, a.Public().VerifierKey)
+		b, err := a.Prove(r.Sum())
 		if err == nil {
 			err = os.WriteFile(path, b, 0o644)
 		}

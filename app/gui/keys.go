@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/keys"
-	"github.com/custody-app/custody/archive/provenance"
 )
 
 // keysPage shows the archivist's own identity and the trust store.
@@ -75,7 +74,7 @@ func (u *ui) showKeys() {
 // checkpointBox shows the latest signed checkpoint: what a newsroom
 // publishes so that anyone can later check its history was not rewritten.
 func (u *ui) checkpointBox() fyne.CanvasObject {
-	cp, err := provenance.Latest(u.arc.DB())
+	cp, err := u.arc.LatestCheckpoint()
 	switch {
 	case err != nil:
 		return para("The checkpoint could not be read: " + err.Error())
@@ -94,7 +93,7 @@ func (u *ui) checkpointBox() fyne.CanvasObject {
 // refreshTrusted reads the trust store and lists it.
 func (u *ui) refreshTrusted() {
 	p := u.main.keys
-	list, err := keys.TrustList(u.arc.DB())
+	list, err := u.arc.TrustList()
 	p.list = list
 	p.trusted.Objects = nil
 	if err != nil {
@@ -124,7 +123,7 @@ func (u *ui) refreshTrusted() {
 }
 
 func (u *ui) untrust(name string) {
-	if err := keys.Untrust(u.arc.DB(), name); err != nil {
+	if err := u.arc.Untrust(name); err != nil {
 		showError(u.main.keys.errs, err.Error())
 		return
 	}
@@ -178,7 +177,7 @@ func (u *ui) trustKeyDialog(name, key string) {
 			return
 		}
 		u.trustForm = nil
-		err := keys.Trust(u.arc.DB(), strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
+		err := u.arc.Trust(strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
 		if err != nil {
 			dialog.ShowError(fmt.Errorf("not trusted: %w", err), u.win)
 			return

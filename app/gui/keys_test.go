@@ -39,7 +39,7 @@ func TestKeysPage(t *testing.T) {
 	mustContain(t, "the keys page", texts(u.win.Canvas().Content()), "Ana Ruiz", otherPub.Fingerprint)
 	tap(t, u, "Remove")
 	tap(t, u, "Yes")
-	if list, _ := keys.TrustList(u.arc.DB()); len(list) != 0 {
+	if list, _ := u.arc.TrustList(); len(list) != 0 {
 		t.Errorf("still trusted: %+v", list)
 	}
 	mustContain(t, "the keys page", texts(u.win.Canvas().Content()), "No trusted keys yet")
@@ -82,7 +82,7 @@ func TestShortcutsAndLog(t *testing.T) {
 	if u.main.current != pageLog {
 		t.Fatalf("Ctrl+Shift+L shows %s", u.main.current)
 	}
-	head, body := logLine(u.arc.DB(), 0)
+	head, body := logLine(u.arc, 0)
 	if !strings.Contains(head, "#0  ingest") || !strings.Contains(body, "USB stick") {
 		t.Errorf("log line: %q / %q", head, body)
 	}

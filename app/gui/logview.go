@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/provenance"
-	badger "github.com/dgraph-io/badger/v4"
 )
 
 // showLog lists the provenance log's events, newest first. The list is
@@ -20,8 +20,8 @@ func (u *ui) showLog() {
 	if u.arc == nil || u.main == nil {
 		return
 	}
-	db := u.arc.DB()
-	size, err := provenance.Size(db)
+	a := u.arc
+	size, err := a.LogSize()
 	info := fmt.Sprintf("%s in the log. Each is signed into a checkpoint; none can be changed or removed without the verification noticing.",
 		plural(int(size), "event", "events"))
 	if err != nil {
@@ -37,7 +37,7 @@ func (u *ui) showLog() {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			idx := size - 1 - int64(i)
-			head, body := logLine(db, idx)
+			head, body := logLine(a, idx)
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(head)
 			box.Objects[1].(*widget.Label).SetText(body)
@@ -45,7 +45,7 @@ func (u *ui) showLog() {
 	list.OnSelected = func(i widget.ListItemID) {
 		list.Unselect(i)
 		idx := size - 1 - int64(i)
-		b, err := provenance.ReadEvent(db, idx)
+		b, err := a.LogEvent(idx)
 		if err != nil {
 			return
 		}
@@ -63,8 +63,8 @@ func (u *ui) showLog() {
 }
 
 // logLine describes event idx in two lines.
-func logLine(db *badger.DB, idx int64) (string, string) {
-	b, err := provenance.ReadEvent(db, idx)
+func logLine(a *archive.Archive, idx int64) (string, string) {
+	b, err := a.LogEvent(idx)
 	return describeEvent(idx, b, err)
 }
 

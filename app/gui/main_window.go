@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/provenance"
 )
 
 // mainView is the window while an archive is open: toolbar, one page,
@@ -125,8 +124,8 @@ func (u *ui) reload() {
 			return nil
 		}, func([32]byte, error) { bad++ })
 		ix = ix.extend(recs[shown:])
-		cp, cpErr := provenance.Latest(a.DB())
-		size, _ := provenance.Size(a.DB())
+		cp, cpErr := a.LatestCheckpoint()
+		size, _ := a.LogSize()
 		u.do(func() {
 			if u.main != m {
 				return

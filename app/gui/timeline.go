@@ -17,14 +17,10 @@ import (
 	"github.com/custody-app/custody/archive/provenance"
 )
 
-// chainStep is one event of a document's provenance chain.
-type chainStep struct {
-	index int64
-	ev    *provenance.Event
-	gen   int   // 0 for the oldest ancestor, rising through derivations
-	cp    int64 // size of the first checkpoint that covers it; 0 if none yet
-	bad   string
-}
+// chainStep is one event of a document's provenance chain, with the
+// checkpoint that covers it and its generation (the archive works them
+// out; the window only draws them).
+type chainStep = provenance.Step
 
 // loadChain reads the document's provenance chain off the UI goroutine
 // and draws it.
@@ -43,62 +39,7 @@ func (u *ui) loadChain(p *detailPage) {
 // readChain returns the events of r's chain, oldest first, each with the
 // checkpoint that covers it and its generation.
 func readChain(a *archive.Archive, r *catalog.Record) ([]chainStep, error) {
-	db := a.DB()
-	idx, err := provenance.Chain(db, r.Sum())
-	if err != nil {
-		return nil, err
-	}
-	cps, err := provenance.Checkpoints(db)
-	if err != nil {
-		return nil, err
-	}
-	steps := make([]chainStep, len(idx))
-	for k, i := range idx {
-		steps[k].index = i
-		for _, cp := range cps {
-			if cp.Size > i {
-				steps[k].cp = cp.Size
-				break
-			}
-		}
-		b, err := provenance.ReadEvent(db, i)
-		if err == nil {
-			steps[k].ev, err = provenance.ParseEvent(b)
-		}
-		if err != nil {
-			steps[k].bad = err.Error()
-		}
-	}
-	// Depth below the document: 0 for itself, 1 for its parents… found
-	// newest first, since a derivation comes after its parents arrived.
-	depth := map[string]int{r.ID: 0}
-	for k := len(steps) - 1; k >= 0; k-- {
-		ev := steps[k].ev
-		if ev == nil || ev.Type != provenance.Derive {
-			continue
-		}
-		if d, ok := depth[ev.Doc]; ok {
-			for _, pid := range ev.Parents {
-				if old, seen := depth[pid]; !seen || old < d+1 {
-					depth[pid] = d + 1
-				}
-			}
-		}
-	}
-	maxDepth := 0
-	for _, d := range depth {
-		maxDepth = max(maxDepth, d)
-	}
-	for k := range steps {
-		d := 0
-		if ev := steps[k].ev; ev != nil {
-			if dd, ok := depth[ev.Doc]; ok {
-				d = dd
-			}
-		}
-		steps[k].gen = maxDepth - d
-	}
-	return steps, nil
+	return a.ChainSteps(r.Sum())
 }
 
 // timelineView draws the chain: one row per event, indented by
@@ -128,16 +69,16 @@ func (u *ui) timelineRow(r *catalog.Record, s chainStep) fyne.CanvasObject {
 	if detail != "" {
 		lines.Add(para(detail))
 	}
-	where := fmt.Sprintf("log event %s", count(s.index))
-	if s.cp > 0 {
-		where += fmt.Sprintf(" · in checkpoint %s", count(s.cp))
+	where := fmt.Sprintf("log event %s", count(s.Index))
+	if s.Checkpoint > 0 {
+		where += fmt.Sprintf(" · in checkpoint %s", count(s.Checkpoint))
 	} else {
 		where += " · not yet in a signed checkpoint"
 	}
 	meta := widget.NewLabelWithStyle(where, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	lines.Add(meta)
-	if s.ev != nil && s.ev.Doc != "" && s.ev.Doc != r.ID {
-		doc := s.ev.Doc
+	if s.Event != nil && s.Event.Doc != "" && s.Event.Doc != r.ID {
+		doc := s.Event.Doc
 		b := widget.NewButtonWithIcon("Open that document ("+shortID(doc)+")", theme.NavigateNextIcon(), func() {
 			if pr := u.recordByHex(doc); pr != nil {
 				u.showDocument(pr)
@@ -150,15 +91,15 @@ func (u *ui) timelineRow(r *catalog.Record, s chainStep) fyne.CanvasObject {
 	line := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
 	marker := container.New(&markerLayout{}, line, dot)
 	indent := canvas.NewRectangle(color.Transparent)
-	indent.SetMinSize(fyne.NewSize(float32(s.gen)*28, 1))
+	indent.SetMinSize(fyne.NewSize(float32(s.Generation)*28, 1))
 	return container.NewBorder(nil, nil, container.NewHBox(indent, marker), nil, lines)
 }
 
 // describeStep says what an event did, in words.
 func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
-	ev := s.ev
+	ev := s.Event
 	if ev == nil {
-		return "Unreadable event", s.bad
+		return "Unreadable event", s.Bad
 	}
 	when := ""
 	if t, err := time.Parse(provenance.TimeLayout, ev.Time); err == nil {
@@ -218,10 +159,10 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 }
 
 func stepColor(s chainStep) color.Color {
-	if s.ev == nil {
+	if s.Event == nil {
 		return colRed
 	}
-	switch s.ev.Type {
+	switch s.Event.Type {
 	case provenance.Ingest:
 		return theme.Color(theme.ColorNamePrimary)
 	case provenance.Derive:

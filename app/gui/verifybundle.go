@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/app/receive"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
@@ -68,7 +69,11 @@ func (u *ui) verifyBundle(path string) {
 	}
 	a := u.arc
 	u.runTask("Verifying "+filepath.Base(path), func(ctx context.Context, p progress.Func) func() {
-		res := bundle.Verify(ctx, path, bundle.Options{Archive: a, Progress: p})
+		opt := bundle.Options{Progress: p}
+		if a != nil {
+			opt.Archive = a
+		}
+		res := bundle.Verify(ctx, path, opt)
 		return func() { u.showBundleReport(path, res) }
 	})
 }
@@ -129,7 +134,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 func (u *ui) receiveBundle(path string, force bool) {
 	a := u.arc
 	u.runTask("Receiving "+filepath.Base(path), func(ctx context.Context, p progress.Func) func() {
-		got, err := bundle.Receive(ctx, a, path, bundle.ReceiveOptions{Force: force, Verifying: p, Importing: p})
+		got, err := receive.Bundle(ctx, a, path, receive.Options{Force: force, Verifying: p, Importing: p})
 		return func() {
 			u.reload()
 			u.received(got, err)
@@ -138,7 +143,7 @@ func (u *ui) receiveBundle(path string, force bool) {
 }
 
 // received sums up a receive.
-func (u *ui) received(got *bundle.Received, err error) {
+func (u *ui) received(got *receive.Received, err error) {
 	var lines []string
 	if err != nil {
 		lines = append(lines, "Not received: "+hinted(err).Error())

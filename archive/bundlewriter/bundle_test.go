@@ -17,6 +17,7 @@ import (
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/store"
@@ -43,7 +44,7 @@ func TestExportEvent(t *testing.T) {
 	if first.CheckpointSize != 2 || first.Events != 2 || len(first.ConsistentFrom) != 0 {
 		t.Fatalf("first bundle %+v", first)
 	}
-	b, err := provenance.ReadEvent(a.DB(), first.CheckpointSize)
+	b, err := logstore.ReadEvent(a.DB(), first.CheckpointSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestExportEvent(t *testing.T) {
 	if sizes, _ := a.ExportedSizes(); !slices.Equal(sizes, []int64{2}) {
 		t.Fatalf("exported sizes %v", sizes)
 	}
-	if cp, _ := provenance.Latest(a.DB()); cp == nil || cp.Size != 3 {
+	if cp, _ := logstore.Latest(a.DB()); cp == nil || cp.Size != 3 {
 		t.Fatalf("no checkpoint signed over the export event: %+v", cp)
 	}
 	out := filepath.Join(t.TempDir(), "two")
@@ -168,7 +169,7 @@ func TestWrongPassphraseInBackground(t *testing.T) {
 			t.Fatalf("%s: left behind: %v", name, left)
 		}
 	}
-	if n, err := provenance.Size(a.DB()); err != nil || n != int64(len(docs)) {
+	if n, err := logstore.Size(a.DB()); err != nil || n != int64(len(docs)) {
 		t.Fatalf("log size %d, %v; want %d (no export event)", n, err, len(docs))
 	}
 }
@@ -191,7 +192,7 @@ func TestFailureLeavesNothing(t *testing.T) {
 			}
 		}
 	}
-	size, _ := provenance.Size(a.DB())
+	size, _ := logstore.Size(a.DB())
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	for _, name := range []string{"b", "b.zip"} {
@@ -220,7 +221,7 @@ func TestFailureLeavesNothing(t *testing.T) {
 			t.Errorf("%s: an existing path was touched", name)
 		}
 	}
-	if after, _ := provenance.Size(a.DB()); after != size {
+	if after, _ := logstore.Size(a.DB()); after != size {
 		t.Errorf("failed bundles appended %d events", after-size)
 	}
 }

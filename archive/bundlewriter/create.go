@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"io"
 	"math/bits"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 )
@@ -165,7 +167,7 @@ func watchUnlock(ctx context.Context, a *archive.Archive) (_ context.Context, st
 // write writes every file of the bundle into w's sink.
 func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string,
 	events []int64, from []int64, cp *provenance.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
-	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, BagitTxt); return err }); err != nil {
+	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, bundleformat.BagitTxt); return err }); err != nil {
 		return err
 	}
 	ctr := progress.NewCounter()
@@ -180,15 +182,15 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		name string
 		fn   func(io.Writer) error
 	}{
-		{FileNames, func(out io.Writer) error { return writeNames(out, recs, paths) }},
+		{bundleformat.FileNames, func(out io.Writer) error { return writeNames(out, recs, paths) }},
 		{"manifest-sha256.txt", func(out io.Writer) error { return w.manifest(out, "sha256") }},
 		{"manifest-sha512.txt", func(out io.Writer) error { return w.manifest(out, "sha512") }},
 		{"bag-info.txt", func(out io.Writer) error { return writeBagInfo(out, a, res, t) }},
-		{FileCheckpoint, func(out io.Writer) error { _, err := out.Write(cp.Note); return err }},
-		{FileKeys, func(out io.Writer) error { _, err := io.WriteString(out, a.Public().VerifierKey+"\n"); return err }},
-		{FileProofs, func(out io.Writer) error { return writeProofs(ctx, out, a, events, cp) }},
-		{FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, a, events) }},
-		{FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
+		{bundleformat.FileCheckpoint, func(out io.Writer) error { _, err := out.Write(cp.Note); return err }},
+		{bundleformat.FileKeys, func(out io.Writer) error { _, err := io.WriteString(out, a.Public().VerifierKey+"\n"); return err }},
+		{bundleformat.FileProofs, func(out io.Writer) error { return writeProofs(ctx, out, a, events, cp) }},
+		{bundleformat.FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, a, events) }},
+		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
 	for _, st := range steps {
 		if st.name == "manifest-sha512.txt" && !w.sha512 {
@@ -289,16 +291,16 @@ func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *provenance.Chec
 	for i, r := range recs {
 		docs[i] = r.Sum()
 	}
-	all, err := provenance.ChainUnion(a.DB(), docs)
+	all, err := logstore.ChainUnion(a.DB(), docs)
 	if err != nil {
 		return nil, fmt.Errorf("reading the documents' provenance: %w", err)
 	}
 	out := slices.DeleteFunc(all, func(i int64) bool { return i >= cp.Size })
-	if len(out) > MaxEvents {
-		return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", MaxEvents)
+	if len(out) > bundleformat.MaxEvents {
+		return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", bundleformat.MaxEvents)
 	}
-	if proofsEstimate(len(out), cp.Size) > MaxProofsFile {
-		return nil, fmt.Errorf("the proofs of %d events would exceed the %d MiB a reader accepts; bundle fewer documents at a time", len(out), MaxProofsFile>>20)
+	if proofsEstimate(len(out), cp.Size) > bundleformat.MaxProofsFile {
+		return nil, fmt.Errorf("the proofs of %d events would exceed the %d MiB a reader accepts; bundle fewer documents at a time", len(out), bundleformat.MaxProofsFile>>20)
 	}
 	return out, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
-	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/logstore"
 	"golang.org/x/sys/unix"
 )
 
@@ -45,7 +45,7 @@ func TestDiskFull(t *testing.T) {
 		files[fmt.Sprintf("f%03d.txt", i)] = fmt.Sprint(i)
 	}
 	a := newArchive(t, files)
-	size, _ := provenance.Size(a.DB())
+	size, _ := logstore.Size(a.DB())
 	_, err := bundlewriter.Create(ctx, a, bundlewriter.Options{Out: filepath.Join(fsDir, "b"), Docs: allDocs(t, a)})
 	if err == nil || !strings.Contains(err.Error(), "no space left") {
 		t.Errorf("folder bundle on a full disk: %v", err)
@@ -57,7 +57,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("zip bundle on a full disk: %v", err)
 	}
 	assertOnly(t, fsDir, "ballast")
-	if after, _ := provenance.Size(a.DB()); after != size {
+	if after, _ := logstore.Size(a.DB()); after != size {
 		t.Errorf("failed bundles appended %d events", after-size)
 	}
 }

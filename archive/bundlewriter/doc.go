@@ -1,4 +1,4 @@
-// Package bundle writes Custody bundles: BagIt 1.0 bags (RFC 8493) whose
+// Package bundlewriter writes Custody bundles: BagIt 1.0 bags (RFC 8493) whose
 // tag files under custody/ carry the provenance of every document in them.
 //
 // # Why a bag
@@ -9,7 +9,8 @@
 // check, from the custody/ files alone, that each document's history is in
 // the sender's signed log and that the log agrees with what the receiver
 // saw from the same sender before. docs/bundle-format.md gives every file's
-// exact format, so that another team can write a verifier.
+// exact format, so that another team can write a verifier; the names and
+// limits the writer and the checker share are archive/bundleformat.
 //
 // # Layout
 //
@@ -43,47 +44,3 @@
 // only when complete; on any error, a full disk or a cancel, the partial
 // output is removed and nothing appears under the final name.
 package bundlewriter
-
-import "github.com/custody-app/custody/archive/provenance"
-
-// Paths of the custody/ tag files inside a bundle.
-const (
-	CustodyDir      = "custody/"
-	FileCheckpoint  = "custody/checkpoint"
-	FileKeys        = "custody/keys.txt"
-	FileEvents      = "custody/events.jsonl"
-	FileProofs      = "custody/proofs.json"
-	FileConsistency = "custody/consistency.json"
-	FileNames       = "custody/names.tsv"
-)
-
-// Format names written in the JSON tag files.
-const (
-	ProofsFormat      = "custody-bundle-proofs-v1"
-	ConsistencyFormat = "custody-bundle-consistency-v1"
-)
-
-// Limits a reader applies to the custody/ tag files of a bundle from
-// anyone, so that a hostile bundle costs bounded memory and time. Create
-// refuses to write a bundle a reader would refuse.
-const (
-	// MaxEventLine bounds one line of events.jsonl: an event of
-	// provenance.MaxEventSize bytes written as a JSON string (quotes and
-	// backslashes escaped) plus the index.
-	MaxEventLine = 2*provenance.MaxEventSize + 64
-	// MaxEvents bounds the events (and proofs) of one bundle.
-	MaxEvents = provenance.MaxProofEvents
-	// MaxProofsFile and MaxConsistencyFile bound proofs.json and
-	// consistency.json.
-	MaxProofsFile      = provenance.MaxProofSize
-	MaxConsistencyFile = provenance.MaxProofSize
-	// MaxKeysFile and MaxKeys bound keys.txt.
-	MaxKeysFile = 8 << 10
-	MaxKeys     = 16
-	// MaxNameLine bounds one line of names.tsv; MaxNamesFile the file.
-	MaxNameLine  = 64 << 10
-	MaxNamesFile = 256 << 20
-)
-
-// BagitTxt is the exact content of bagit.txt in every bundle.
-const BagitTxt = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"

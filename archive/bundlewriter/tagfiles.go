@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"hash"
 	"io"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/custody-app/custody/archive/bagdigest"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/errcode"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -146,7 +148,7 @@ func writeNames(out io.Writer, recs []*catalog.Record, paths []string) error {
 	}
 	slices.SortFunc(lines, func(a, b line) int { return strings.Compare(a.path, b.path) })
 	for _, l := range lines {
-		if _, err := fmt.Fprintf(out, "%s\t%s\t%s\n", EncodePath(l.path), l.doc, EncodeName(l.name)); err != nil {
+		if _, err := fmt.Fprintf(out, "%s\t%s\t%s\n", EncodePath(l.path), l.doc, bundleformat.EncodeName(l.name)); err != nil {
 			return err
 		}
 	}
@@ -211,7 +213,7 @@ func writeEvents(ctx context.Context, out io.Writer, a *archive.Archive, events 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := provenance.ReadEvent(a.DB(), i)
+		b, err := logstore.ReadEvent(a.DB(), i)
 		if err != nil {
 			return err
 		}
@@ -231,10 +233,10 @@ type proofLine struct {
 // event, checking each against the checkpoint first: a damaged log must
 // not go out looking tampered.
 func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events []int64, cp *provenance.Checkpoint) error {
-	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", ProofsFormat, cp.Size); err != nil {
+	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", bundleformat.ProofsFormat, cp.Size); err != nil {
 		return err
 	}
-	prover, err := provenance.NewProver(a.DB(), cp.Size)
+	prover, err := logstore.NewProver(a.DB(), cp.Size)
 	if err != nil {
 		return err
 	}
@@ -277,10 +279,10 @@ type consistencyLine struct {
 // exported before, its signed note and the proof that the bundle's
 // checkpoint extends it.
 func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *provenance.Checkpoint) error {
-	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"earlier\":[", ConsistencyFormat, cp.Size); err != nil {
+	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"earlier\":[", bundleformat.ConsistencyFormat, cp.Size); err != nil {
 		return err
 	}
-	stored, err := provenance.Checkpoints(a.DB())
+	stored, err := logstore.Checkpoints(a.DB())
 	if err != nil {
 		return err
 	}
@@ -294,7 +296,7 @@ func writeConsistency(out io.Writer, a *archive.Archive, from []int64, cp *prove
 		if !ok {
 			return errcode.New(errcode.ArchiveDamaged, fmt.Sprintf("the checkpoint of size %d that went out in an earlier bundle is missing from the log", s))
 		}
-		p, err := provenance.ConsistencyProof(a.DB(), s, cp.Size)
+		p, err := logstore.ConsistencyProof(a.DB(), s, cp.Size)
 		if err != nil {
 			return err
 		}

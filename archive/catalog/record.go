@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/custody-app/custody/archive/blob"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/store"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -54,23 +55,9 @@ func (n Name) Bytes() string {
 	return n.Path
 }
 
-// EscapeInvalid shows bytes that are not valid UTF-8 as \xNN.
-func EscapeInvalid(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		} else {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
+// EscapeInvalid shows bytes that are not valid UTF-8 as \xNN (see
+// quote.EscapeInvalid).
+var EscapeInvalid = quote.EscapeInvalid
 
 // Record describes one document.
 type Record struct {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -97,9 +96,14 @@ func ParseCheckpoint(text []byte, verifiers note.Verifiers) (*Checkpoint, error)
 	return cp, nil
 }
 
-// parseUnverified reads a checkpoint this archive stored itself, without
-// checking signatures (verify/logcheck does that).
-func parseUnverified(text []byte) (*Checkpoint, error) {
+// ErrRolledBack is wrapped when the log holds fewer events than a
+// checkpoint it signed: events were removed, or an old copy restored.
+var ErrRolledBack = errors.New("log rolled back")
+
+// ParseUnverified reads a checkpoint without checking its signatures: one
+// the archive stored itself (verify/logcheck checks those), or one whose
+// signature was checked before it was remembered.
+func ParseUnverified(text []byte) (*Checkpoint, error) {
 	_, err := ParseCheckpoint(text, note.VerifierList())
 	var unknown *SignerUnknownError
 	if errors.As(err, &unknown) {
@@ -162,179 +166,8 @@ func parseSize(s string) (int64, error) {
 	return n, nil
 }
 
-// formatBody is the text a checkpoint signs.
-func formatBody(origin string, size int64, root tlog.Hash) string {
+// CheckpointBody is the text a checkpoint of the log origin at size with
+// root signs.
+func CheckpointBody(origin string, size int64, root tlog.Hash) string {
 	return fmt.Sprintf("%s\n%d\n%s\n", origin, size, base64.StdEncoding.EncodeToString(root[:]))
-}
-
-// ErrEmptyLog is returned when asked to sign a log with no events.
-var ErrEmptyLog = errors.New("the log has no events yet; there is nothing to sign")
-
-// ErrRolledBack is wrapped when the log holds fewer events than a
-// checkpoint it signed: events were removed, or an old copy restored.
-var ErrRolledBack = errors.New("log rolled back")
-
-// SignCheckpoint makes the log durable (db.Sync), then signs and stores a
-// checkpoint of its current size. When no event was appended since the
-// latest checkpoint, it returns that one instead. It refuses to sign a log
-// smaller than its latest checkpoint.
-func SignCheckpoint(db *badger.DB, signer note.Signer, origin string) (*Checkpoint, error) {
-	if origin == "" || strings.ContainsAny(origin, "\n") {
-		return nil, errors.New("log: a checkpoint origin must be one non-empty line")
-	}
-	// A checkpoint must never cover events that a crash could still lose.
-	if err := db.Sync(); err != nil {
-		return nil, fmt.Errorf("log: flushing the store before signing: %w", err)
-	}
-	var size int64
-	var root tlog.Hash
-	var latest *Checkpoint
-	err := db.View(func(txn *badger.Txn) error {
-		var err error
-		if size, err = sizeTxn(txn); err != nil {
-			return err
-		}
-		if latest, err = latestTxn(txn); err != nil {
-			return err
-		}
-		if size == 0 || latest != nil && latest.Size >= size {
-			return nil
-		}
-		root, err = tlog.TreeHash(size, txnHashes{txn})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if latest != nil && latest.Size > size {
-		return nil, fmt.Errorf("log: it has %d events but a checkpoint for %d was signed; refusing to sign (run verify): %w", size, latest.Size, ErrRolledBack)
-	}
-	if latest != nil && latest.Size == size {
-		return latest, nil
-	}
-	if size == 0 {
-		return nil, fmt.Errorf("log: %w", ErrEmptyLog)
-	}
-	body := formatBody(origin, size, root)
-	signed, err := note.Sign(&note.Note{Text: body}, signer)
-	if err != nil {
-		return nil, fmt.Errorf("log: signing the checkpoint: %w", err)
-	}
-	err = db.Update(func(txn *badger.Txn) error {
-		_, err := txn.Get(CheckpointKey(size))
-		if err == nil {
-			return nil // signed meanwhile by the same writer; keep the first
-		}
-		if !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
-		}
-		return txn.Set(CheckpointKey(size), signed)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("log: storing the checkpoint: %w", err)
-	}
-	if err := db.Sync(); err != nil {
-		return nil, fmt.Errorf("log: flushing the checkpoint: %w", err)
-	}
-	cp, err := parseUnverified(signed)
-	if err != nil {
-		return nil, err
-	}
-	cp.Signers = []string{signer.Name()}
-	return cp, nil
-}
-
-// Recover signs a checkpoint when events exist past the latest one, as
-// after a crash between committing events and signing. It returns nil when
-// there was nothing to do, and ErrRolledBack when the log is smaller than
-// its latest checkpoint: it never signs a tree that does not exist.
-func Recover(db *badger.DB, signer note.Signer, origin string) (*Checkpoint, error) {
-	size, err := Size(db)
-	if err != nil {
-		return nil, err
-	}
-	latest, err := Latest(db)
-	if err != nil {
-		return nil, err
-	}
-	have := int64(0)
-	if latest != nil {
-		have = latest.Size
-	}
-	switch {
-	case size > have:
-		return SignCheckpoint(db, signer, origin)
-	case size < have:
-		return nil, fmt.Errorf("log: it has %d events but a checkpoint for %d was signed: %w", size, have, ErrRolledBack)
-	}
-	return nil, nil
-}
-
-// Latest returns the checkpoint of the largest size, or nil if none was
-// signed. Its signature is not verified here.
-func Latest(db *badger.DB) (*Checkpoint, error) {
-	var cp *Checkpoint
-	err := db.View(func(txn *badger.Txn) error {
-		var err error
-		cp, err = latestTxn(txn)
-		return err
-	})
-	return cp, err
-}
-
-func latestTxn(txn *badger.Txn) (*Checkpoint, error) {
-	opt := badger.DefaultIteratorOptions
-	opt.Prefix = CheckpointPrefix
-	opt.Reverse = true
-	// Badger does not stop a reverse iteration at the prefix when it
-	// prefetches: it would copy the values of up to 100 keys before it,
-	// often document chunks of 1 MiB each. One value is read anyway.
-	opt.PrefetchValues = false
-	it := txn.NewIterator(opt)
-	defer it.Close()
-	it.Seek(append(append([]byte{}, CheckpointPrefix...), 0xff))
-	if !it.Valid() {
-		return nil, nil
-	}
-	return storedCheckpoint(it.Item())
-}
-
-func storedCheckpoint(item *badger.Item) (*Checkpoint, error) {
-	size, ok := KeyInt(item.Key(), CheckpointPrefix)
-	if !ok {
-		return nil, fmt.Errorf("log: damaged checkpoint key %x", item.Key())
-	}
-	v, err := item.ValueCopy(nil)
-	if err != nil {
-		return nil, fmt.Errorf("log: reading checkpoint %d: %w", size, err)
-	}
-	cp, err := parseUnverified(v)
-	if err != nil {
-		return nil, fmt.Errorf("log: stored checkpoint %d: %w", size, err)
-	}
-	if cp.Size != size {
-		return nil, fmt.Errorf("log: checkpoint stored for size %d says size %d", size, cp.Size)
-	}
-	return cp, nil
-}
-
-// Checkpoints returns every stored checkpoint, smallest size first. Their
-// signatures are not verified here.
-func Checkpoints(db *badger.DB) ([]*Checkpoint, error) {
-	var out []*Checkpoint
-	err := db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.Prefix = CheckpointPrefix
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			cp, err := storedCheckpoint(it.Item())
-			if err != nil {
-				return err
-			}
-			out = append(out, cp)
-		}
-		return nil
-	})
-	return out, err
 }

@@ -79,8 +79,8 @@ type ForkError struct {
 }
 
 func (e *ForkError) Error() string {
-	old, _ := parseUnverified(e.Old)
-	cur, _ := parseUnverified(e.New)
+	old, _ := ParseUnverified(e.Old)
+	cur, _ := ParseUnverified(e.New)
 	if old == nil || cur == nil {
 		return "forked log: two signed checkpoints of " + e.Origin + " disagree"
 	}

@@ -1,5 +1,5 @@
-// Package tlog keeps the archive's provenance log: an append-only sequence of
-// events (a document entered, was derived, annotated, exported, received or
+// Package provenance defines the archive's provenance log format: an
+// append-only sequence of events (a document entered, was derived, annotated, exported, received or
 // verified), hashed into an RFC 6962 Merkle tree whose root is signed as a
 // C2SP tlog-checkpoint note.
 //
@@ -29,28 +29,14 @@
 // them, an event's hash reveals nothing about events the holder was not
 // shown, which is what selective disclosure needs.
 //
-// # Storage
+// # Format only
 //
-// Hashes are stored in the dense order of golang.org/x/mod/sumdb/tlog
-// (StoredHashIndex), about two per event, so the tree hash at any size and a
-// proof for any event cost O(log n) reads, however large the log grows. The
-// Badger keys are:
-//
-//	log/size                      tree size, 8 bytes big-endian
-//	log/e/<8-byte index>          event bytes, exactly as hashed
-//	log/h/<8-byte stored index>   32-byte hash (tlog.StoredHashIndex order)
-//	log/cp/<8-byte size>          signed checkpoint note for that size
-//	log/doc/<32-byte doc><index>  empty; finds a document's events by prefix
-//
-// Nothing under log/ is ever overwritten or deleted once committed: events,
-// hashes and every checkpoint ever signed stay, so the archive's own checker
-// (verify/logcheck) can show that each checkpoint still matches the events.
-//
-// One writer at a time: [Append] reads the tree size and writes the next
-// index inside the caller's Badger transaction. Two concurrent appenders do
-// not corrupt the log (Badger rejects the second commit with
-// badger.ErrConflict) but one of them must retry.
+// This package defines the format and its checks: events, signed
+// checkpoints, proof files, and the checks a recipient runs on them. It
+// reads and writes no store, so a checker that links it (verify/bundle,
+// verify/prooffile) links no database. The log as kept in the archive's
+// Badger store, with its proofs and signing, is archive/logstore.
 //
 // All hashing is done by golang.org/x/mod/sumdb/tlog, and signing by
-// golang.org/x/mod/sumdb/note; this package only stores and checks.
+// golang.org/x/mod/sumdb/note; this package only defines and checks.
 package provenance

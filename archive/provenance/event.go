@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/strictjson"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -247,7 +248,7 @@ func parseEvent(b []byte) (*Event, error) {
 		return false
 	}
 	present := map[string]bool{} // key → its value is null
-	if err := checkKeys(b, allKnown, func(k string, null bool) { present[k] = null }); err != nil {
+	if err := strictjson.CheckKeys(b, allKnown, func(k string, null bool) { present[k] = null }); err != nil {
 		// A newer version may add fields: say that rather than "unknown field".
 		var head struct{ V int64 }
 		if json.Unmarshal(b, &head) == nil && head.V != 0 && head.V != Version {
@@ -270,7 +271,7 @@ func parseEvent(b []byte) (*Event, error) {
 		return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", v, Version, ErrVersion)
 	}
 	if uerr != nil {
-		return nil, jsonTypeError(uerr)
+		return nil, strictjson.ExplainType(uerr)
 	}
 	if err := checkWire(&w, present); err != nil {
 		return nil, err

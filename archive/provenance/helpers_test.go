@@ -4,28 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 )
 
-const testOrigin = "custody.example/archive/test-0001"
-
 var testClock = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
-
-func openDB(t testing.TB) *badger.DB {
-	t.Helper()
-	db, err := badger.Open(badger.DefaultOptions(t.TempDir()).WithLogger(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 type testKey struct {
 	signer   note.Signer
@@ -53,102 +38,3 @@ func newKey(t testing.TB, name string) testKey {
 func docID(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 
 func hexID(d [32]byte) string { return hex.EncodeToString(d[:]) }
-
-func mustMarshal(t testing.TB, ev *Event) []byte {
-	t.Helper()
-	if ev.Actor == "" {
-		ev.Actor = "archivist"
-	}
-	b, err := MarshalAt(ev, testClock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func ingest(t testing.TB, name string) []byte {
-	return mustMarshal(t, &Event{Type: Ingest, Doc: hexID(docID(name)), Size: int64(len(name)), Name: name, Path: "in/" + name, Source: "leak"})
-}
-
-func derive(t testing.TB, name string, parents ...string) []byte {
-	var ps []string
-	for _, p := range parents {
-		ps = append(ps, hexID(docID(p)))
-	}
-	return mustMarshal(t, &Event{Type: Derive, Doc: hexID(docID(name)), Size: 3, Name: name, Parents: ps, Kind: "redaction"})
-}
-
-func annotate(t testing.TB, name, note string) []byte {
-	return mustMarshal(t, &Event{Type: Annotate, Doc: hexID(docID(name)), Tags: []string{"reviewed"}, Note: note})
-}
-
-// appendAll appends events in one transaction and returns their indexes.
-func appendAll(t testing.TB, db *badger.DB, events ...[]byte) []int64 {
-	t.Helper()
-	var idx []int64
-	err := db.Update(func(txn *badger.Txn) error {
-		for _, e := range events {
-			i, err := Append(txn, e)
-			if err != nil {
-				return err
-			}
-			idx = append(idx, i)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return idx
-}
-
-// genEvent is the i'th event of the synthetic log used by the size tests:
-// mostly ingests of doc-i, every 7th a derivation from two earlier
-// documents, every 11th an annotation.
-func genEvent(t testing.TB, i int) []byte {
-	switch {
-	case isDerive(i):
-		return derive(t, genDoc(i), genDoc(i-1), genDoc(i/2))
-	case isAnnotate(i):
-		return annotate(t, genDoc(i-1), "checked")
-	}
-	return ingest(t, genDoc(i))
-}
-
-func isDerive(i int) bool   { return i > 2 && i%7 == 0 }
-func isAnnotate(i int) bool { return i > 0 && i%11 == 0 && !isDerive(i) }
-
-// genDoc names the document introduced at or just before event i.
-func genDoc(i int) string {
-	for isAnnotate(i) {
-		i--
-	}
-	return fmt.Sprintf("doc-%d", i)
-}
-
-// refTree is an in-memory tree built with tlog alone, to check the stored one.
-type refTree struct{ hashes []tlog.Hash }
-
-func (r *refTree) ReadHashes(idx []int64) ([]tlog.Hash, error) {
-	out := make([]tlog.Hash, len(idx))
-	for i, x := range idx {
-		out[i] = r.hashes[x]
-	}
-	return out, nil
-}
-
-func (r *refTree) add(t testing.TB, n int64, data []byte) {
-	hs, err := tlog.StoredHashes(n, data, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.hashes = append(r.hashes, hs...)
-}
-
-func (r *refTree) root(t testing.TB, n int64) tlog.Hash {
-	h, err := tlog.TreeHash(n, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}

@@ -10,12 +10,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/dgraph-io/badger/v4"
+	"github.com/custody-app/custody/archive/strictjson"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// ProofFormat names the proof file format written by Prove:
+// ProofFormat names the proof file format written by MarshalProof (for
+// archive/logstore's Prove):
 //
 //	{
 //	  "format": "custody-proof-v1",
@@ -29,7 +30,8 @@ import (
 //	  "consistency": [{"from": M, "proof": ["<base64 hash>", ...]}]
 //	}
 //
-// events holds the document's provenance chain (see Chain), each with its
+// events holds the document's provenance chain (see archive/logstore's
+// Chain), each with its
 // inclusion proof in the checkpoint's tree, oldest first. consistency holds,
 // for every earlier checkpoint the archive signed, the proof that this
 // checkpoint's tree extends the tree of size M, so a verifier who already
@@ -97,56 +99,16 @@ var proofFields = map[string]map[string]bool{
 	"consistency": set("from", "proof"),
 }
 
-// Prove writes the proof file for doc against checkpoint cp (the latest
-// when nil), naming vkey as the signer's verifier key. Events of doc's
-// chain appended after cp are left out; cp must already cover the event
-// that introduced doc.
-func Prove(db *badger.DB, doc [32]byte, cp *Checkpoint, vkey string) ([]byte, error) {
-	w := proofWire{Format: ProofFormat, Doc: hex.EncodeToString(doc[:]), Key: vkey}
-	err := db.View(func(txn *badger.Txn) error {
-		stored, err := checkpointFor(txn, cp)
-		if err != nil {
-			return err
-		}
-		cp = stored
-		w.Checkpoint = string(cp.Note)
-		hr := txnHashes{txn}
-		root, err := tlog.TreeHash(cp.Size, hr)
-		if err != nil {
-			return err
-		}
-		if root != cp.Root {
-			return fmt.Errorf("log: the stored tree no longer matches its checkpoint of size %d; run verify", cp.Size)
-		}
-		chain, err := newChainWalker(txn).chain(doc)
-		if err != nil {
-			return err
-		}
-		introduced := false
-		for _, i := range chain {
-			if i >= cp.Size {
-				break
-			}
-			b, err := eventTxn(txn, i)
-			if err != nil {
-				return err
-			}
-			rp, err := tlog.ProveRecord(cp.Size, i, hr)
-			if err != nil {
-				return err
-			}
-			if ev, err := ParseEvent(b); err == nil && containsDoc(ev.Introduces(), doc) {
-				introduced = true
-			}
-			w.Events = append(w.Events, proofEventWire{Index: i, Event: string(b), Proof: hashStrings(rp)})
-		}
-		if !introduced {
-			return fmt.Errorf("log: document %x has no ingest, derive or receive event covered by the checkpoint of size %d", doc, cp.Size)
-		}
-		return consistencyFor(txn, cp.Size, &w)
-	})
-	if err != nil {
-		return nil, err
+// MarshalProof writes p as a proof file: indented JSON, HTML characters
+// unescaped, each event's exact bytes as a JSON string. Its checkpoint
+// and key are written as given; the caller made them.
+func MarshalProof(p *Proof) ([]byte, error) {
+	w := proofWire{Format: ProofFormat, Doc: hex.EncodeToString(p.Doc[:]), Checkpoint: string(p.Checkpoint), Key: p.Key}
+	for _, e := range p.Events {
+		w.Events = append(w.Events, proofEventWire{Index: e.Index, Event: string(e.Event), Proof: hashStrings(e.Proof)})
+	}
+	for _, c := range p.Consistency {
+		w.Consistency = append(w.Consistency, consistencyWire{From: c.From, Proof: hashStrings(c.Proof)})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -158,84 +120,12 @@ func Prove(db *badger.DB, doc [32]byte, cp *Checkpoint, vkey string) ([]byte, er
 	return buf.Bytes(), nil
 }
 
-// checkpointFor returns the stored checkpoint matching cp, or the latest.
-func checkpointFor(txn *badger.Txn, cp *Checkpoint) (*Checkpoint, error) {
-	if cp == nil {
-		latest, err := latestTxn(txn)
-		if err != nil {
-			return nil, err
-		}
-		if latest == nil {
-			return nil, errors.New("log: no checkpoint has been signed yet")
-		}
-		return latest, nil
-	}
-	item, err := txn.Get(CheckpointKey(cp.Size))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, fmt.Errorf("log: this archive never signed a checkpoint of size %d", cp.Size)
-	}
-	if err != nil {
-		return nil, err
-	}
-	stored, err := storedCheckpoint(item)
-	if err != nil {
-		return nil, err
-	}
-	if stored.Root != cp.Root || stored.Origin != cp.Origin {
-		return nil, fmt.Errorf("log: the checkpoint of size %d differs from the one this archive signed", cp.Size)
-	}
-	return stored, nil
-}
-
-// MaxProofConsistency bounds how many earlier checkpoints a proof carries
-// consistency proofs from: the newest ones, so a proof stays a few
-// megabytes however many checkpoints the archive has signed (one per
-// operation). A verifier holding an older published checkpoint can ask the
-// archivist for a proof made against it.
-const MaxProofConsistency = 1000
-
-func consistencyFor(txn *badger.Txn, size int64, w *proofWire) error {
-	opt := badger.DefaultIteratorOptions
-	opt.Prefix = CheckpointPrefix
-	opt.PrefetchValues = false
-	it := txn.NewIterator(opt)
-	var froms []int64
-	for it.Rewind(); it.Valid(); it.Next() {
-		from, ok := KeyInt(it.Item().Key(), CheckpointPrefix)
-		if !ok || from < 1 || from >= size {
-			continue
-		}
-		froms = append(froms, from)
-	}
-	it.Close()
-	if len(froms) > MaxProofConsistency {
-		froms = froms[len(froms)-MaxProofConsistency:]
-	}
-	for _, from := range froms {
-		tp, err := tlog.ProveTree(size, from, txnHashes{txn})
-		if err != nil {
-			return err
-		}
-		w.Consistency = append(w.Consistency, consistencyWire{From: from, Proof: hashStrings(tp)})
-	}
-	return nil
-}
-
 func hashStrings(hs []tlog.Hash) []string {
 	out := make([]string, len(hs))
 	for i, h := range hs {
 		out[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	return out
-}
-
-func containsDoc(list [][32]byte, d [32]byte) bool {
-	for _, x := range list {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 // ParseProof reads a proof file strictly and within bounds (MaxProofSize,
@@ -256,13 +146,13 @@ func parseProof(b []byte) (*Proof, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
-	err := checkKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
+	err := strictjson.CheckKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
 	if err != nil {
 		return nil, err
 	}
 	var w proofWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, jsonTypeError(err)
+		return nil, strictjson.ExplainType(err)
 	}
 	if w.Format != ProofFormat {
 		return nil, fmt.Errorf("format %q is not %q", quote.Clip(w.Format), ProofFormat)
@@ -274,7 +164,7 @@ func parseProof(b []byte) (*Proof, error) {
 	if _, err := note.NewVerifier(w.Key); err != nil {
 		return nil, fmt.Errorf("key %q is not a verifier key", quote.Clip(w.Key))
 	}
-	if p.cp, err = parseUnverified(p.Checkpoint); err != nil {
+	if p.cp, err = ParseUnverified(p.Checkpoint); err != nil {
 		return nil, err
 	}
 	size := p.cp.Size

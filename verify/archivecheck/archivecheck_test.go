@@ -9,7 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/verify/archivecheck"
 	"github.com/custody-app/custody/verify/logcheck"
 	"github.com/custody-app/custody/verify/report"
@@ -54,13 +54,13 @@ func TestEditedEventIsTampered(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = a.DB().Update(func(txn *badger.Txn) error {
-		item, err := txn.Get(provenance.EventKey(1))
+		item, err := txn.Get(logstore.EventKey(1))
 		if err != nil {
 			return err
 		}
 		v, _ := item.ValueCopy(nil)
 		v = bytes.Replace(v, []byte(`"source":"s"`), []byte(`"source":"S"`), 1)
-		return txn.Set(provenance.EventKey(1), v)
+		return txn.Set(logstore.EventKey(1), v)
 	})
 	a.Close()
 	if err != nil {

@@ -2,10 +2,10 @@ package bundle
 
 import (
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 
-	"github.com/custody-app/custody/archive/bundlewriter"
-	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -41,7 +41,7 @@ func (p *prover) checkDocs() {
 	for _, d := range p.derives {
 		for _, parent := range d.parents {
 			if _, ok := p.introduced[parent]; !ok {
-				p.add(report.Finding{Code: ChainIncomplete, Path: bundlewriter.FileEvents, Doc: d.doc,
+				p.add(report.Finding{Code: ChainIncomplete, Path: bundleformat.FileEvents, Doc: d.doc,
 					Expected: "an event introducing the parent document " + parent, Found: "none",
 					Message: fmt.Sprintf("event %d derives %s from %s, but no proven event says where that parent came from (an event was removed)", d.index, short(d.doc), short(parent))})
 			}
@@ -52,13 +52,13 @@ func (p *prover) checkDocs() {
 // checkNames reads custody/names.tsv (optional) and checks it against the
 // payload; each file then carries its original name.
 func (p *prover) checkNames() {
-	f, err := p.fsys.Open(bundlewriter.FileNames)
+	f, err := p.fsys.Open(bundleformat.FileNames)
 	if err != nil {
 		return // optional: other tools need not write it
 	}
 	defer f.Close()
 	names := map[string]NameEntry{}
-	err = ReadNames(io.LimitReader(f, bundlewriter.MaxNamesFile), func(e NameEntry) error {
+	err = ReadNames(io.LimitReader(f, bundleformat.MaxNamesFile), func(e NameEntry) error {
 		if _, dup := names[e.Path]; dup {
 			return fmt.Errorf("line %d: %s is listed twice", e.Line, e.Path)
 		}
@@ -69,7 +69,7 @@ func (p *prover) checkNames() {
 		return nil
 	})
 	if err != nil {
-		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileNames, Message: "custody/names.tsv: " + err.Error()})
+		p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileNames, Message: "custody/names.tsv: " + err.Error()})
 		return
 	}
 	inPayload := map[string]bool{}
@@ -94,7 +94,7 @@ func (p *prover) checkNames() {
 	for path, e := range names {
 		if !inPayload[path] {
 			p.add(report.Finding{Code: NamesMismatch, Path: path, Doc: e.Doc, Expected: "a payload file", Found: "none",
-				Message: fmt.Sprintf("custody/names.tsv lists %s (originally %s), which is not in the bag: it was removed", path, catalog.EscapeInvalid(e.Name))})
+				Message: fmt.Sprintf("custody/names.tsv lists %s (originally %s), which is not in the bag: it was removed", path, quote.EscapeInvalid(e.Name))})
 		}
 	}
 }

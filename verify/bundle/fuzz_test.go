@@ -2,9 +2,9 @@ package bundle_test
 
 import (
 	"bytes"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"testing"
 
-	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bundle"
 )
@@ -50,7 +50,7 @@ func FuzzProofs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if ps.CheckpointSize < 0 || len(ps.Order) != len(ps.Proofs) || len(ps.Order) > bundlewriter.MaxEvents {
+		if ps.CheckpointSize < 0 || len(ps.Order) != len(ps.Proofs) || len(ps.Order) > bundleformat.MaxEvents {
 			t.Fatalf("accepted %+v", ps)
 		}
 		for i, idx := range ps.Order {
@@ -82,7 +82,7 @@ func FuzzKeys(f *testing.F) {
 	f.Add([]byte("a\nb\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, err := bundle.ParseKeys(data)
-		if err == nil && (len(keys) == 0 || len(keys) > bundlewriter.MaxKeys) {
+		if err == nil && (len(keys) == 0 || len(keys) > bundleformat.MaxKeys) {
 			t.Fatalf("accepted %d keys", len(keys))
 		}
 	})
@@ -97,7 +97,7 @@ func FuzzNames(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := bundlewriter.DecodeName(bundlewriter.EncodeName(e.Name))
+		again, err := bundleformat.DecodeName(bundleformat.EncodeName(e.Name))
 		if err != nil || again != e.Name || e.Path == "" {
 			t.Fatalf("name %q does not round-trip: %q %v", e.Name, again, err)
 		}

@@ -17,7 +17,6 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
-	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -286,5 +285,5 @@ func expect(t *testing.T, res *bundle.Result, verdict report.Verdict, code, path
 
 // trust adds the sender's key to the receiver's trust store as "Sender".
 func trust(a *archive.Archive, s *sender) error {
-	return keys.Trust(a.DB(), "Sender", s.a.Public().VerifierKey, "fingerprint compared in person")
+	return a.Trust("Sender", s.a.Public().VerifierKey, "fingerprint compared in person")
 }

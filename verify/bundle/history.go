@@ -4,9 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 
-	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 	tlog "golang.org/x/mod/sumdb/tlog"
@@ -19,17 +18,17 @@ func (p *prover) checkConsistency() {
 	if p.cp == nil {
 		return
 	}
-	b, ok := p.readFile(bundlewriter.FileConsistency, bundlewriter.MaxConsistencyFile, false)
+	b, ok := p.readFile(bundleformat.FileConsistency, bundleformat.MaxConsistencyFile, false)
 	if !ok {
 		return
 	}
 	cs, err := ParseConsistency(b)
 	if err != nil {
-		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileConsistency, Message: "custody/consistency.json: " + err.Error()})
+		p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileConsistency, Message: "custody/consistency.json: " + err.Error()})
 		return
 	}
 	if cs.CheckpointSize != p.cp.Size {
-		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("proofs to size %d", p.cp.Size),
+		p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileConsistency, Expected: fmt.Sprintf("proofs to size %d", p.cp.Size),
 			Found: fmt.Sprintf("proofs to size %d", cs.CheckpointSize), Message: "custody/consistency.json is for another checkpoint than custody/checkpoint"})
 		return
 	}
@@ -41,14 +40,14 @@ func (p *prover) checkConsistency() {
 		old, err := provenance.ParseCheckpoint(e.Checkpoint, p.signerVs)
 		switch {
 		case err != nil:
-			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("a checkpoint of size %d signed by %s", e.Size, p.res.Signer.KeyName),
+			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundleformat.FileConsistency, Expected: fmt.Sprintf("a checkpoint of size %d signed by %s", e.Size, p.res.Signer.KeyName),
 				Found: err.Error(), Message: fmt.Sprintf("the earlier checkpoint of size %d is not a valid checkpoint of the signer", e.Size)})
 		case old.Origin != p.cp.Origin || old.Size != e.Size:
-			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency, Expected: fmt.Sprintf("%s at size %d", p.cp.Origin, e.Size),
+			p.add(report.Finding{Code: ConsistencyInvalid, Path: bundleformat.FileConsistency, Expected: fmt.Sprintf("%s at size %d", p.cp.Origin, e.Size),
 				Found: fmt.Sprintf("%s at size %d", old.Origin, old.Size), Message: "an earlier checkpoint is of another log or size than its entry says"})
 		default:
 			if err := provenance.CheckConsistency(old, p.cp, e.Proof); err != nil {
-				p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileConsistency,
+				p.add(report.Finding{Code: ConsistencyInvalid, Path: bundleformat.FileConsistency,
 					Expected: fmt.Sprintf("a proof that the tree of size %d extends the tree of size %d", p.cp.Size, e.Size),
 					Found:    "a proof that does not verify",
 					Message:  fmt.Sprintf("the proof from the sender's earlier checkpoint of size %d does not verify: it was altered, or the sender's log was rewritten", e.Size)})
@@ -86,7 +85,7 @@ func (p *prover) checkHistory() {
 	}
 	old, err := provenance.ParseCheckpoint([]byte(seen.Checkpoint), p.signerVs)
 	if err != nil {
-		p.add(report.Finding{Code: SignerChanged, Path: bundlewriter.FileCheckpoint, Expected: "a checkpoint signed by " + seen.Key, Found: "signed by " + p.res.Signer.VerifierKey,
+		p.add(report.Finding{Code: SignerChanged, Path: bundleformat.FileCheckpoint, Expected: "a checkpoint signed by " + seen.Key, Found: "signed by " + p.res.Signer.VerifierKey,
 			Message: "the checkpoint remembered for this origin was signed by another key than this bundle's"})
 		p.history(false, "the sender's key changed")
 		return
@@ -110,7 +109,7 @@ func (p *prover) checkHistory() {
 			}
 		}
 		if !found {
-			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundlewriter.FileConsistency,
+			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundleformat.FileConsistency,
 				Expected: fmt.Sprintf("a consistency proof from the remembered size %d", old.Size), Found: "none",
 				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: cannot prove continuity. "+
 					"Custody always includes that proof, so the sender's archive may have been copied or restored from a backup, or the proof removed. The remembered checkpoint is kept", old.Size)})
@@ -130,7 +129,7 @@ func (p *prover) checkHistory() {
 
 // checkOlder checks a bundle older than the remembered checkpoint with
 // the proofs that came with that checkpoint.
-func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when string) {
+func (p *prover) checkOlder(seen *provenance.Seen, old *provenance.Checkpoint, when string) {
 	for _, e := range seen.Earlier {
 		if e.From != p.cp.Size {
 			continue
@@ -143,13 +142,13 @@ func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when
 			p.forked(err, old, when)
 			return
 		}
-		p.add(report.Finding{Code: OlderThanSeen, Severity: report.Warning, Path: bundlewriter.FileCheckpoint,
+		p.add(report.Finding{Code: OlderThanSeen, Severity: report.Warning, Path: bundleformat.FileCheckpoint,
 			Expected: fmt.Sprintf("size %d or more", old.Size), Found: fmt.Sprintf("size %d", p.cp.Size),
 			Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d); it is a prefix of it, and the remembered checkpoint is kept", old.Size)})
 		p.history(true, fmt.Sprintf("older than the checkpoint %s (size %d), and a proven prefix of it", when, old.Size))
 		return
 	}
-	p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundlewriter.FileCheckpoint,
+	p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundleformat.FileCheckpoint,
 		Expected: fmt.Sprintf("size %d or more", old.Size), Found: fmt.Sprintf("size %d", p.cp.Size),
 		Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d), and nothing proves it is a prefix of it: cannot prove continuity", old.Size)})
 	p.history(false, fmt.Sprintf("older than the checkpoint %s (size %d); cannot prove it is a prefix", when, old.Size))
@@ -157,14 +156,13 @@ func (p *prover) checkOlder(seen *archive.Seen, old *provenance.Checkpoint, when
 
 // checkOwn checks a bundle made by this archive against its own log: the
 // tree it signs must be a tree of this log.
-func (p *prover) checkOwn(a *archive.Archive) {
-	db := a.DB()
-	size, err := provenance.Size(db)
+func (p *prover) checkOwn(a Knowledge) {
+	size, err := a.LogSize()
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
-	latest, err := provenance.Latest(db)
+	latest, err := a.LatestCheckpoint()
 	if err != nil || latest == nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's latest checkpoint could not be read"})
 		return
@@ -174,13 +172,13 @@ func (p *prover) checkOwn(a *archive.Archive) {
 		p.forked(fe, latest, fmt.Sprintf("this archive's log holds only %d events: it was copied, or restored from an older backup", size))
 		return
 	}
-	root, err := provenance.TreeHash(db, p.cp.Size)
+	root, err := a.LogTreeHash(p.cp.Size)
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's log could not be read: " + err.Error()})
 		return
 	}
 	if root != p.cp.Root {
-		proof, _ := provenance.ConsistencyProof(db, p.cp.Size, latest.Size)
+		proof, _ := a.LogConsistencyProof(p.cp.Size, latest.Size)
 		fe := &provenance.ForkError{Origin: p.cp.Origin, Old: p.note, New: latest.Note, Proof: proof}
 		p.forked(fe, latest, "this archive's own log")
 		return
@@ -192,11 +190,11 @@ func (p *prover) checkOwn(a *archive.Archive) {
 func (p *prover) forked(err error, old *provenance.Checkpoint, when string) {
 	var fe *provenance.ForkError
 	if !errors.As(err, &fe) {
-		p.add(report.Finding{Code: ConsistencyInvalid, Path: bundlewriter.FileCheckpoint, Message: err.Error()})
+		p.add(report.Finding{Code: ConsistencyInvalid, Path: bundleformat.FileCheckpoint, Message: err.Error()})
 		return
 	}
 	p.res.Fork = fe
-	p.add(report.Finding{Code: Forked, Path: bundlewriter.FileCheckpoint,
+	p.add(report.Finding{Code: Forked, Path: bundleformat.FileCheckpoint,
 		Expected: fmt.Sprintf("a history consistent with size %d, root %s (%s)", old.Size, b64(old.Root), when),
 		Found:    fmt.Sprintf("size %d, root %s", p.cp.Size, b64(p.cp.Root)),
 		Message:  fe.Error() + ". Two signed checkpoints of one log disagree: the evidence (both notes and the proof) is in the report"})
@@ -210,10 +208,10 @@ func (p *prover) history(ok bool, detail string) {
 
 // remember marks the checkpoint as the one a receive may remember.
 func (p *prover) remember() {
-	s := &archive.Seen{Origin: p.cp.Origin, Size: p.cp.Size, Checkpoint: string(p.note), Key: p.res.Signer.VerifierKey, Bundle: p.res.BundleID}
+	s := &provenance.Seen{Origin: p.cp.Origin, Size: p.cp.Size, Checkpoint: string(p.note), Key: p.res.Signer.VerifierKey, Bundle: p.res.BundleID}
 	if p.earlier != nil {
 		for _, e := range p.earlier.Earlier {
-			s.Earlier = append(s.Earlier, archive.SeenProof{From: e.Size, Proof: encodeProof(e.Proof)})
+			s.Earlier = append(s.Earlier, provenance.SeenProof{From: e.Size, Proof: encodeProof(e.Proof)})
 		}
 	}
 	p.res.Remember = s

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 	"golang.org/x/mod/sumdb/note"
@@ -29,9 +28,9 @@ func fork(t *testing.T) (a, b *sender, first string) {
 	return a, b, first
 }
 
-func receive(t *testing.T, a *archive.Archive, path string) *bundle.Received {
+func receive(t *testing.T, a *archive.Archive, path string) *received {
 	t.Helper()
-	got, err := bundle.Receive(ctx, a, path, bundle.ReceiveOptions{})
+	got, err := receiveBundle(ctx, a, path, receiveOptions{})
 	if err != nil {
 		t.Fatalf("receive %s: %v (%+v)", path, err, got.Verify.Report.Findings)
 	}
@@ -75,7 +74,7 @@ func TestForkedHistory(t *testing.T) {
 			t.Errorf("evidence lacks the signed checkpoint %q:\n%s", note, ev)
 		}
 	}
-	if _, err := bundle.Receive(ctx, recv, fromB, bundle.ReceiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
+	if _, err := receiveBundle(ctx, recv, fromB, receiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
 		t.Fatalf("a forked bundle was received: %v", err)
 	}
 	if seenSize(t, recv, origin) != size {
@@ -184,7 +183,7 @@ func TestTrustLookalike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keys.Trust(recv.DB(), "Lookalike", vkey, "a test"); err != nil {
+	if err := recv.Trust("Lookalike", vkey, "a test"); err != nil {
 		t.Fatal(err)
 	}
 	res := bundle.Verify(ctx, b, bundle.Options{Archive: recv})

@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"io"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/strictjson"
 	"github.com/custody-app/custody/verify/bag"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -49,36 +50,36 @@ type NameEntry struct {
 
 // ParseProofs reads custody/proofs.json.
 func ParseProofs(b []byte) (*ProofSet, error) {
-	if len(b) > bundlewriter.MaxProofsFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxProofsFile)
+	if len(b) > bundleformat.MaxProofsFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundleformat.MaxProofsFile)
 	}
 	ps := &ProofSet{CheckpointSize: -1, Proofs: map[int64]tlog.RecordProof{}}
 	var format string
-	dec, err := newDecoder(b)
+	dec, err := strictjson.NewDecoder(b)
 	if err != nil {
 		return nil, err
 	}
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "format":
 			return dec.Decode(&format)
 		case "checkpoint_size":
-			return decodeCount(dec, &ps.CheckpointSize)
+			return strictjson.Count(dec, &ps.CheckpointSize)
 		case "proofs":
-			return array(dec, func(int) error {
-				if len(ps.Order) >= bundlewriter.MaxEvents {
-					return fmt.Errorf("more than %d proofs", bundlewriter.MaxEvents)
+			return strictjson.Array(dec, func(int) error {
+				if len(ps.Order) >= bundleformat.MaxEvents {
+					return fmt.Errorf("more than %d proofs", bundleformat.MaxEvents)
 				}
 				var idx int64 = -1
 				var proof []tlog.Hash
 				var have bool
-				err := object(dec, func(k string) error {
+				err := strictjson.Object(dec, func(k string) error {
 					switch k {
 					case "index":
-						return decodeCount(dec, &idx)
+						return strictjson.Count(dec, &idx)
 					case "proof":
 						have = true
-						return decodeHashes(dec, &proof)
+						return strictjson.Hashes(dec, provenance.MaxProofHashes, &proof)
 					}
 					return fmt.Errorf("unknown field %q in a proof", k)
 				})
@@ -101,8 +102,8 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format != bundlewriter.ProofsFormat {
-		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundlewriter.ProofsFormat)
+	if format != bundleformat.ProofsFormat {
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundleformat.ProofsFormat)
 	}
 	if ps.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)
@@ -112,38 +113,38 @@ func ParseProofs(b []byte) (*ProofSet, error) {
 
 // ParseConsistency reads custody/consistency.json.
 func ParseConsistency(b []byte) (*ConsistencySet, error) {
-	if len(b) > bundlewriter.MaxConsistencyFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxConsistencyFile)
+	if len(b) > bundleformat.MaxConsistencyFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundleformat.MaxConsistencyFile)
 	}
 	cs := &ConsistencySet{CheckpointSize: -1}
 	var format string
-	dec, err := newDecoder(b)
+	dec, err := strictjson.NewDecoder(b)
 	if err != nil {
 		return nil, err
 	}
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "format":
 			return dec.Decode(&format)
 		case "checkpoint_size":
-			return decodeCount(dec, &cs.CheckpointSize)
+			return strictjson.Count(dec, &cs.CheckpointSize)
 		case "earlier":
-			return array(dec, func(int) error {
-				if len(cs.Earlier) >= bundlewriter.MaxEvents {
-					return fmt.Errorf("more than %d earlier checkpoints", bundlewriter.MaxEvents)
+			return strictjson.Array(dec, func(int) error {
+				if len(cs.Earlier) >= bundleformat.MaxEvents {
+					return fmt.Errorf("more than %d earlier checkpoints", bundleformat.MaxEvents)
 				}
 				e := Earlier{Size: -1}
 				var note string
 				var have bool
-				err := object(dec, func(k string) error {
+				err := strictjson.Object(dec, func(k string) error {
 					switch k {
 					case "size":
-						return decodeCount(dec, &e.Size)
+						return strictjson.Count(dec, &e.Size)
 					case "checkpoint":
 						return dec.Decode(&note)
 					case "proof":
 						have = true
-						return decodeHashes(dec, (*[]tlog.Hash)(&e.Proof))
+						return strictjson.Hashes(dec, provenance.MaxProofHashes, (*[]tlog.Hash)(&e.Proof))
 					}
 					return fmt.Errorf("unknown field %q in an earlier checkpoint", k)
 				})
@@ -169,8 +170,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format != bundlewriter.ConsistencyFormat {
-		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundlewriter.ConsistencyFormat)
+	if format != bundleformat.ConsistencyFormat {
+		return nil, fmt.Errorf("format %q is not %q", quote.Clip(format), bundleformat.ConsistencyFormat)
 	}
 	if cs.CheckpointSize < 0 {
 		return nil, errors.New(`missing field "checkpoint_size"`)
@@ -187,8 +188,8 @@ func ParseConsistency(b []byte) (*ConsistencySet, error) {
 // ending in LF. It checks the shape only; each key is then parsed with
 // keys.ParseVerifierKey.
 func ParseKeys(b []byte) ([]string, error) {
-	if len(b) > bundlewriter.MaxKeysFile {
-		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundlewriter.MaxKeysFile)
+	if len(b) > bundleformat.MaxKeysFile {
+		return nil, fmt.Errorf("it is %d bytes, more than the limit of %d", len(b), bundleformat.MaxKeysFile)
 	}
 	if !utf8.Valid(b) {
 		return nil, errors.New("it is not valid UTF-8")
@@ -200,8 +201,8 @@ func ParseKeys(b []byte) ([]string, error) {
 		return nil, errors.New("its last line does not end with a line feed")
 	}
 	lines := strings.Split(string(b[:len(b)-1]), "\n")
-	if len(lines) > bundlewriter.MaxKeys {
-		return nil, fmt.Errorf("it lists %d keys; at most %d are read", len(lines), bundlewriter.MaxKeys)
+	if len(lines) > bundleformat.MaxKeys {
+		return nil, fmt.Errorf("it lists %d keys; at most %d are read", len(lines), bundleformat.MaxKeys)
 	}
 	for i, l := range lines {
 		if l == "" || strings.ContainsAny(l, " \t\r") {
@@ -219,7 +220,7 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 	var buf []byte
 	last := int64(-1)
 	for n := 1; ; n++ {
-		line, err := readLine(br, bundlewriter.MaxEventLine, buf[:0])
+		line, err := readLine(br, bundleformat.MaxEventLine, buf[:0])
 		if err == io.EOF {
 			return nil
 		}
@@ -227,8 +228,8 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 			return fmt.Errorf("line %d: %w", n, err)
 		}
 		buf = line
-		if n > bundlewriter.MaxEvents {
-			return fmt.Errorf("line %d: more than %d events", n, bundlewriter.MaxEvents)
+		if n > bundleformat.MaxEvents {
+			return fmt.Errorf("line %d: more than %d events", n, bundleformat.MaxEvents)
 		}
 		idx, ev, err := ParseEventLine(line)
 		if err != nil {
@@ -250,16 +251,16 @@ func ParseEventLine(line []byte) (int64, []byte, error) {
 	if !utf8.Valid(line) {
 		return 0, nil, errors.New("not valid UTF-8")
 	}
-	dec, err := newDecoder(line)
+	dec, err := strictjson.NewDecoder(line)
 	if err != nil {
 		return 0, nil, err
 	}
 	var idx int64 = -1
 	var ev *string
-	err = object(dec, func(key string) error {
+	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "index":
-			return decodeCount(dec, &idx)
+			return strictjson.Count(dec, &idx)
 		case "event":
 			return dec.Decode(&ev)
 		}
@@ -284,7 +285,7 @@ func ReadNames(r io.Reader, fn func(NameEntry) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var buf []byte
 	for n := 1; ; n++ {
-		line, err := readLine(br, bundlewriter.MaxNameLine, buf[:0])
+		line, err := readLine(br, bundleformat.MaxNameLine, buf[:0])
 		if err == io.EOF {
 			return nil
 		}
@@ -318,7 +319,7 @@ func ParseNameLine(line []byte) (NameEntry, error) {
 	if _, err := provenance.ParseDocID(f[1]); err != nil {
 		return NameEntry{}, err
 	}
-	name, err := bundlewriter.DecodeName(f[2])
+	name, err := bundleformat.DecodeName(f[2])
 	if err != nil {
 		return NameEntry{}, err
 	}

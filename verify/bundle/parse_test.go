@@ -1,11 +1,11 @@
 package bundle_test
 
 import (
+	"github.com/custody-app/custody/archive/bundleformat"
 	"io"
 	"strings"
 	"testing"
 
-	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/verify/bundle"
 )
 
@@ -70,7 +70,7 @@ func TestReadEventsBounds(t *testing.T) {
 	}
 	// A line longer than the limit ends in an error, without reading the
 	// rest into memory.
-	long := io.MultiReader(strings.NewReader(`{"index":0,"event":"`), io.LimitReader(endless{}, bundlewriter.MaxEventLine+10))
+	long := io.MultiReader(strings.NewReader(`{"index":0,"event":"`), io.LimitReader(endless{}, bundleformat.MaxEventLine+10))
 	err = bundle.ReadEvents(long, func(int, int64, []byte) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "longer than the limit") {
 		t.Fatalf("long line: %v", err)
@@ -171,7 +171,7 @@ func TestParseNameLine(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"plain", "100%", "a\tb\nc\rd", "\xff\xfe", "é%25"} {
-		got, err := bundlewriter.DecodeName(bundlewriter.EncodeName(name))
+		got, err := bundleformat.DecodeName(bundleformat.EncodeName(name))
 		if err != nil || got != name {
 			t.Errorf("%q: round trip gives %q %v", name, got, err)
 		}

@@ -5,11 +5,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/bundleformat"
 	"io"
 	"io/fs"
 	"strings"
 
-	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
@@ -163,10 +163,10 @@ func readCapped(fsys fs.FS, name string, max int64) ([]byte, error) {
 // signature: first under the keys the receiving archive trusts (its trust
 // store and its own key), then under the bundle's own keys.
 func (p *prover) checkSignature() {
-	if kb, ok := p.readFile(bundlewriter.FileKeys, bundlewriter.MaxKeysFile, true); ok {
+	if kb, ok := p.readFile(bundleformat.FileKeys, bundleformat.MaxKeysFile, true); ok {
 		p.readKeys(kb)
 	}
-	b, ok := p.readFile(bundlewriter.FileCheckpoint, provenance.MaxCheckpointSize, true)
+	b, ok := p.readFile(bundleformat.FileCheckpoint, provenance.MaxCheckpointSize, true)
 	if !ok {
 		p.sigDetail = "not checked: the checkpoint could not be read"
 		return
@@ -175,7 +175,7 @@ func (p *prover) checkSignature() {
 	_, err := provenance.ParseCheckpoint(b, note.VerifierList())
 	var unknown *provenance.SignerUnknownError
 	if !errors.As(err, &unknown) {
-		p.add(report.Finding{Code: CheckpointMalformed, Path: bundlewriter.FileCheckpoint, Message: err.Error()})
+		p.add(report.Finding{Code: CheckpointMalformed, Path: bundleformat.FileCheckpoint, Message: err.Error()})
 		p.sigDetail = "not checked: the checkpoint is malformed"
 		return
 	}
@@ -185,7 +185,7 @@ func (p *prover) checkSignature() {
 		return
 	}
 	if len(p.bundleVs) == 0 {
-		p.add(report.Finding{Code: SignatureInvalid, Path: bundlewriter.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
+		p.add(report.Finding{Code: SignatureInvalid, Path: bundleformat.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
 			Found: strings.Join(unknown.Signers, ", "), Message: "custody/keys.txt holds no usable key, so the checkpoint's signature cannot be checked"})
 		p.sigDetail = "not checked: no usable key"
 		return
@@ -209,18 +209,18 @@ func (p *prover) checkSignature() {
 func (p *prover) readKeys(b []byte) {
 	lines, err := ParseKeys(b)
 	if err != nil {
-		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileKeys, Message: "custody/keys.txt: " + err.Error()})
+		p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileKeys, Message: "custody/keys.txt: " + err.Error()})
 		return
 	}
 	for i, l := range lines {
 		v, info, err := keys.ParseVerifierKey(l)
 		if err != nil {
-			p.add(report.Finding{Code: KeyMalformed, Path: bundlewriter.FileKeys, Found: quote.Clip(l),
+			p.add(report.Finding{Code: KeyMalformed, Path: bundleformat.FileKeys, Found: quote.Clip(l),
 				Message: fmt.Sprintf("key on line %d is not used: %v", i+1, err)})
 			continue
 		}
 		if p.bundleKey[info.Name] != nil {
-			p.add(report.Finding{Code: KeyMalformed, Path: bundlewriter.FileKeys, Found: quote.Clip(l),
+			p.add(report.Finding{Code: KeyMalformed, Path: bundleformat.FileKeys, Found: quote.Clip(l),
 				Message: fmt.Sprintf("key on line %d has the same name as an earlier one; it is not used", i+1)})
 			continue
 		}
@@ -236,7 +236,7 @@ func (p *prover) checkTrusted() bool {
 	if a == nil {
 		return false
 	}
-	list, err := keys.TrustList(a.DB())
+	list, err := a.TrustList()
 	if err != nil {
 		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's trust store could not be read: " + err.Error()})
 		list = nil
@@ -286,10 +286,10 @@ func (p *prover) signatureFailed(err error, signers []string) {
 	}
 	var unknown *provenance.SignerUnknownError
 	if errors.As(err, &unknown) {
-		p.add(report.Finding{Code: SignatureInvalid, Path: bundlewriter.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
+		p.add(report.Finding{Code: SignatureInvalid, Path: bundleformat.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
 			Found: found, Message: "the checkpoint is not signed by any key the bundle carries; it was re-signed or its keys.txt replaced"})
 	} else {
-		p.add(report.Finding{Code: SignatureInvalid, Path: bundlewriter.FileCheckpoint, Expected: "a valid signature", Found: found,
+		p.add(report.Finding{Code: SignatureInvalid, Path: bundleformat.FileCheckpoint, Expected: "a valid signature", Found: found,
 			Message: "the checkpoint's signature does not match its text: it was altered or forged (" + err.Error() + ")"})
 	}
 	p.sigDetail = "INVALID"
@@ -309,7 +309,7 @@ func (p *prover) verified(cp *provenance.Checkpoint, info *keys.KeyInfo, trusted
 	p.sigDetail = fmt.Sprintf("valid: signed by %s (fingerprint %s); log %s at size %d", info.Name, info.Fingerprint, cp.Origin, cp.Size)
 	if rest, ok := strings.CutPrefix(cp.Origin, "custody.app/"); ok {
 		if fp, _, _ := strings.Cut(rest, "/"); fp != info.Fingerprint {
-			p.add(report.Finding{Code: OriginKeyMismatch, Path: bundlewriter.FileCheckpoint,
+			p.add(report.Finding{Code: OriginKeyMismatch, Path: bundleformat.FileCheckpoint,
 				Expected: "custody.app/" + info.Fingerprint + "/…", Found: cp.Origin,
 				Message: "the checkpoint names the log of another key than the one that signed it: it was re-signed by someone else"})
 		}
@@ -321,23 +321,23 @@ func (p *prover) checkEvents() {
 	if p.cp == nil {
 		return
 	}
-	b, ok := p.readFile(bundlewriter.FileProofs, bundlewriter.MaxProofsFile, true)
+	b, ok := p.readFile(bundleformat.FileProofs, bundleformat.MaxProofsFile, true)
 	if ok {
 		ps, err := ParseProofs(b)
 		switch {
 		case err != nil:
-			p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileProofs, Message: "custody/proofs.json: " + err.Error()})
+			p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileProofs, Message: "custody/proofs.json: " + err.Error()})
 		case ps.CheckpointSize != p.cp.Size:
-			p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileProofs,
+			p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileProofs,
 				Expected: fmt.Sprintf("proofs for the checkpoint of size %d", p.cp.Size), Found: fmt.Sprintf("proofs for size %d", ps.CheckpointSize),
 				Message: "custody/proofs.json is for another checkpoint than custody/checkpoint (incomplete proof material)"})
 		default:
 			p.proofs = ps
 		}
 	}
-	f, err := p.fsys.Open(bundlewriter.FileEvents)
+	f, err := p.fsys.Open(bundleformat.FileEvents)
 	if err != nil {
-		p.readFile(bundlewriter.FileEvents, 0, true) // reports it missing or unreadable
+		p.readFile(bundleformat.FileEvents, 0, true) // reports it missing or unreadable
 		return
 	}
 	defer f.Close()
@@ -357,16 +357,16 @@ func (p *prover) checkEvents() {
 	case p.ctx.Err() != nil:
 		return
 	case err != nil:
-		p.add(report.Finding{Code: FileMalformed, Path: bundlewriter.FileEvents, Message: "custody/events.jsonl: " + err.Error()})
+		p.add(report.Finding{Code: FileMalformed, Path: bundleformat.FileEvents, Message: "custody/events.jsonl: " + err.Error()})
 		return
 	}
 	p.eventsRead = true
 	if n := len(p.proofs.Order) - len(used); n > 0 {
-		p.add(report.Finding{Code: ProofUnused, Severity: report.Warning, Path: bundlewriter.FileProofs,
+		p.add(report.Finding{Code: ProofUnused, Severity: report.Warning, Path: bundleformat.FileProofs,
 			Message: fmt.Sprintf("%d proofs are for events that are not in custody/events.jsonl", n)})
 	}
 	if p.notSigner > 0 && p.res.Signer != nil {
-		p.add(report.Finding{Code: ActorNotSigner, Severity: report.Warning, Path: bundlewriter.FileEvents, Expected: p.res.Signer.KeyName,
+		p.add(report.Finding{Code: ActorNotSigner, Severity: report.Warning, Path: bundleformat.FileEvents, Expected: p.res.Signer.KeyName,
 			Message: fmt.Sprintf("%d events name another actor than the key that signed the checkpoint", p.notSigner)})
 	}
 }
@@ -378,14 +378,14 @@ func (p *prover) checkEvent(line int, idx int64, ev []byte, used map[int64]bool)
 		if idx >= p.cp.Size {
 			why = fmt.Sprintf("its index is outside the checkpoint's tree of size %d", p.cp.Size)
 		}
-		p.add(report.Finding{Code: ProofMissing, Path: bundlewriter.FileEvents, Expected: fmt.Sprintf("an inclusion proof for event %d", idx),
+		p.add(report.Finding{Code: ProofMissing, Path: bundleformat.FileEvents, Expected: fmt.Sprintf("an inclusion proof for event %d", idx),
 			Found: "none", Message: fmt.Sprintf("line %d, event %d: %s (incomplete proof material)", line, idx, why)})
 		return
 	}
 	used[idx] = true
 	if err := provenance.CheckEvent(p.cp, idx, ev, proof); err != nil {
 		leaf := tlog.RecordHash(ev)
-		p.add(report.Finding{Code: EventNotInLog, Path: bundlewriter.FileEvents,
+		p.add(report.Finding{Code: EventNotInLog, Path: bundleformat.FileEvents,
 			Expected: fmt.Sprintf("event %d of the log signed at size %d", idx, p.cp.Size),
 			Found:    fmt.Sprintf("line %d: bytes with leaf hash %s, not in that log", line, base64.StdEncoding.EncodeToString(leaf[:])),
 			Message:  fmt.Sprintf("event %d (line %d) is not the event the sender signed: it was changed, swapped or moved", idx, line)})
@@ -393,7 +393,7 @@ func (p *prover) checkEvent(line int, idx int64, ev []byte, used map[int64]bool)
 	}
 	e, err := provenance.ParseEvent(ev)
 	if err != nil {
-		p.add(report.Finding{Code: EventMalformed, Path: bundlewriter.FileEvents, Message: fmt.Sprintf("event %d (line %d): %v", idx, line, err)})
+		p.add(report.Finding{Code: EventMalformed, Path: bundleformat.FileEvents, Message: fmt.Sprintf("event %d (line %d): %v", idx, line, err)})
 		return
 	}
 	for _, d := range e.Introduces() {

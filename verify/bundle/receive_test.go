@@ -23,13 +23,13 @@ import (
 // events returns the parsed events of doc's chain in a's log.
 func events(t *testing.T, a *archive.Archive, doc [32]byte) []*provenance.Event {
 	t.Helper()
-	idx, err := provenance.Chain(a.DB(), doc)
+	idx, err := a.Chain(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []*provenance.Event
 	for _, i := range idx {
-		b, err := provenance.ReadEvent(a.DB(), i)
+		b, err := a.LogEvent(i)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,14 +100,14 @@ func TestReceiveTampered(t *testing.T) {
 	edit(t, dir, "data/leak/a.txt", "first", "First")
 	for _, path := range []string{dir, zipDir(t, dir)} {
 		recv := newArchive(t)
-		got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{})
+		got, err := receiveBundle(ctx, recv, path, receiveOptions{})
 		if !errors.Is(err, bundle.ErrRefused) || got.Verify.Report.Verdict != report.Tampered || got.Import != nil {
 			t.Fatalf("%s: a tampered bundle was not refused: %v %+v", path, err, got)
 		}
 		if recs, _ := recv.Records(); len(recs) != 0 {
 			t.Fatalf("a refused bundle left %d documents", len(recs))
 		}
-		got, err = bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true, Note: "court order"})
+		got, err = receiveBundle(ctx, recv, path, receiveOptions{Force: true, Note: "court order"})
 		if err != nil || !got.Forced || got.Remembered || got.Import.Added != 3 {
 			t.Fatalf("forced receive: %v %+v", err, got)
 		}
@@ -142,10 +142,10 @@ func TestReceiveZipChecksum(t *testing.T) {
 	res := bundle.Verify(ctx, path, bundle.Options{})
 	expect(t, res, report.Tampered, bag.ZipChecksum, "data/leak/a.txt")
 	recv := newArchive(t)
-	if _, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
+	if _, err := receiveBundle(ctx, recv, path, receiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
 		t.Fatalf("receive: %v", err)
 	}
-	got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true})
+	got, err := receiveBundle(ctx, recv, path, receiveOptions{Force: true})
 	if err != nil || got.Import.Added != 2 || len(got.Import.Skipped) != 1 || got.Import.Skipped[0].Path != "data/leak/a.txt" {
 		t.Fatalf("forced receive of a bad zip entry: %v %+v", err, got.Import)
 	}
@@ -157,7 +157,7 @@ func TestReceivePlainBag(t *testing.T) {
 	dir := conformanceDir(t)
 	for _, name := range []string{"v1.0/valid/basicBag", "v0.97/valid/bag-with-space"} {
 		recv := newArchive(t)
-		got, err := bundle.Receive(ctx, recv, filepath.Join(dir, name), bundle.ReceiveOptions{})
+		got, err := receiveBundle(ctx, recv, filepath.Join(dir, name), receiveOptions{})
 		if err != nil || got.Provenance || got.Verify.Report.Verdict != report.NoProvenance || got.Import.Added == 0 {
 			t.Fatalf("%s: %v %+v", name, err, got)
 		}
@@ -224,7 +224,7 @@ func TestProgress(t *testing.T) {
 	path := s.bundle(t, "b.zip")
 	var mu sync.Mutex
 	var verifying, importing []progress.Progress
-	got, err := bundle.Receive(ctx, newArchive(t), path, bundle.ReceiveOptions{
+	got, err := receiveBundle(ctx, newArchive(t), path, receiveOptions{
 		Verifying: func(p progress.Progress) { mu.Lock(); verifying = append(verifying, p); mu.Unlock() },
 		Importing: func(p progress.Progress) { mu.Lock(); importing = append(importing, p); mu.Unlock() },
 	})
@@ -261,7 +261,7 @@ func TestReceiveHostileZip(t *testing.T) {
 		zw.Close()
 		f.Close()
 		recv := newArchive(t)
-		got, err := bundle.Receive(ctx, recv, path, bundle.ReceiveOptions{Force: true})
+		got, err := receiveBundle(ctx, recv, path, receiveOptions{Force: true})
 		if !errors.Is(err, bundle.ErrRefused) || got.Verify.Report.Verdict != report.Invalid || got.Import != nil {
 			t.Errorf("%s: %v %+v", name, err, got.Verify.Report.Findings)
 		}

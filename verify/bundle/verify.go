@@ -26,6 +26,10 @@
 // the failing proof as evidence a third party can check. Without an
 // archive there is no trust store and no memory, and the report says so.
 //
+// Verifying only reads. Receiving a bundle (importing its documents and
+// remembering its checkpoint) is the archive's (archive.ReceiveBundle),
+// given the Incoming description that Admit makes of a verified bundle.
+//
 // Every problem is listed, not only the first, each with a stable code
 // (codes.go), the file or event concerned, and what was expected and
 // found.
@@ -36,18 +40,41 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/report"
+	tlog "golang.org/x/mod/sumdb/tlog"
 )
+
+// Knowledge is what the verifier's own archive knows that a bundle check
+// consults, read only: the keys it trusts, its own key and log, and the
+// newest checkpoint it remembers from each origin. *archive.Archive
+// provides it; the checker needs nothing else of the archive, so a
+// recipient's check links no store.
+type Knowledge interface {
+	// TrustList returns the trusted keys.
+	TrustList() ([]keys.Trusted, error)
+	// Public returns the archive's own key, nil when it has none.
+	Public() *keys.Public
+	// SeenCheckpoint returns the newest checkpoint remembered from
+	// origin, nil when none was ever accepted from it.
+	SeenCheckpoint(origin string) (*provenance.Seen, error)
+	// LogSize, LatestCheckpoint, LogTreeHash and LogConsistencyProof
+	// read the archive's own log, to check a bundle it made itself.
+	LogSize() (int64, error)
+	LatestCheckpoint() (*provenance.Checkpoint, error)
+	LogTreeHash(n int64) (tlog.Hash, error)
+	LogConsistencyProof(from, to int64) (tlog.TreeProof, error)
+}
 
 // Options tune Verify. The zero value verifies without an archive.
 type Options struct {
-	// Archive is the receiving archive: its trust store and remembered
-	// checkpoints are consulted (read only). Nil verifies the bundle alone.
-	Archive *archive.Archive
+	// Archive is what the receiving archive knows: its trust store and
+	// remembered checkpoints are consulted (read only). Nil verifies the
+	// bundle alone.
+	Archive Knowledge
 	// Workers is how many files are hashed at once; 0 means one per CPU.
 	Workers int
 	// Progress, if set, receives snapshots while files are hashed.
@@ -77,8 +104,9 @@ type Result struct {
 	Fork *provenance.ForkError
 	// Remember is the checkpoint a receive may remember for its origin:
 	// set only when it verified and is newer than, and consistent with,
-	// what the archive remembers.
-	Remember *archive.Seen
+	// what the archive remembers. Verify never writes it; the archive
+	// does, when it receives the bundle.
+	Remember *provenance.Seen
 }
 
 // Signer describes the key that signed a bundle's checkpoint.

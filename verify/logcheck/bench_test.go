@@ -7,7 +7,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -19,7 +19,7 @@ func BenchmarkCheck(b *testing.B) {
 	for start := 0; start < n; start += 500 {
 		err := db.Update(func(txn *badger.Txn) error {
 			for i := start; i < start+500; i++ {
-				if _, err := provenance.Append(txn, event(b, i)); err != nil {
+				if _, err := logstore.Append(txn, event(b, i)); err != nil {
 					return err
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	tlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -101,7 +102,7 @@ func newLog(t testing.TB) *testLog {
 }
 
 func (l *testLog) sign(t testing.TB) *provenance.Checkpoint {
-	cp, err := provenance.SignCheckpoint(l.db, l.key.signer, origin)
+	cp, err := logstore.SignCheckpoint(l.db, l.key.signer, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func (l *testLog) sign(t testing.TB) *provenance.Checkpoint {
 func appendEvents(t testing.TB, db *badger.DB, events ...[]byte) {
 	err := db.Update(func(txn *badger.Txn) error {
 		for _, b := range events {
-			if _, err := provenance.Append(txn, b); err != nil {
+			if _, err := logstore.Append(txn, b); err != nil {
 				return err
 			}
 		}
@@ -122,27 +123,27 @@ func appendEvents(t testing.TB, db *badger.DB, events ...[]byte) {
 	}
 }
 
-// appendRaw appends bytes the way provenance.Append does, without checking
+// appendRaw appends bytes the way logstore.Append does, without checking
 // that they are a readable event: what a damaged or hostile writer leaves.
 func appendRaw(t testing.TB, db *badger.DB, b []byte) {
 	err := db.Update(func(txn *badger.Txn) error {
-		n, err := provenance.SizeTxn(txn)
+		n, err := logstore.SizeTxn(txn)
 		if err != nil {
 			return err
 		}
-		hs, err := tlog.StoredHashes(n, b, provenance.HashReader(txn))
+		hs, err := tlog.StoredHashes(n, b, logstore.HashReader(txn))
 		if err != nil {
 			return err
 		}
 		for k, h := range hs {
-			if err := txn.Set(provenance.HashKey(tlog.StoredHashIndex(0, n)+int64(k)), h[:]); err != nil {
+			if err := txn.Set(logstore.HashKey(tlog.StoredHashIndex(0, n)+int64(k)), h[:]); err != nil {
 				return err
 			}
 		}
-		if err := txn.Set(provenance.EventKey(n), b); err != nil {
+		if err := txn.Set(logstore.EventKey(n), b); err != nil {
 			return err
 		}
-		return txn.Set(provenance.SizeKey, be(n+1))
+		return txn.Set(logstore.SizeKey, be(n+1))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	tlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -20,7 +21,7 @@ func (c *checker) event(i int64, ev *provenance.Event) {
 		c.introduced[d] = true
 	}
 	for _, d := range ev.DocIDs() {
-		if _, err := c.evTxn.Get(provenance.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
+		if _, err := c.evTxn.Get(logstore.DocKey(d, i)); errors.Is(err, badger.ErrKeyNotFound) {
 			c.add(report.Finding{Code: DocIndexMissing, Path: eventPath(i), Doc: hex.EncodeToString(d[:]),
 				Message: fmt.Sprintf("event %d is not indexed under a document it names, so that document's provenance would miss it", i)})
 		}
@@ -107,15 +108,15 @@ func (c *checker) judgeCheckpoints() {
 func (c *checker) checkStrayHashes() error {
 	from := tlog.StoredHashCount(c.next)
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = provenance.HashPrefix
+	opt.Prefix = logstore.HashPrefix
 	opt.PrefetchValues = false
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
-	it.Seek(provenance.HashKey(from))
+	it.Seek(logstore.HashKey(from))
 	if !it.Valid() {
 		return nil
 	}
-	idx, _ := provenance.KeyInt(it.Item().Key(), provenance.HashPrefix)
+	idx, _ := logstore.KeyInt(it.Item().Key(), logstore.HashPrefix)
 	c.add(report.Finding{Code: RolledBack, Path: hashPath(idx), Expected: fmt.Sprintf("fewer than %d hashes", from),
 		Message: fmt.Sprintf("tree hashes are stored for events past the log's end (%d events): events were removed", c.next)})
 	return nil

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	tlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -48,7 +49,7 @@ func TestTampering(t *testing.T) {
 				b := readEvent(t, l.db, 7)
 				i := strings.Index(string(b), `"archivist"`)
 				b[i+9] = 'T'
-				return txn.Set(provenance.EventKey(7), b)
+				return txn.Set(logstore.EventKey(7), b)
 			})
 		},
 		want: []string{
@@ -60,7 +61,7 @@ func TestTampering(t *testing.T) {
 	}, {
 		name: "an event deleted",
 		mutate: func(t *testing.T, l *testLog) {
-			l.update(t, func(txn *badger.Txn) error { return txn.Delete(provenance.EventKey(5)) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Delete(logstore.EventKey(5)) })
 		},
 		want: []string{"LOG_DOC_WITHOUT_EVENT log doc-5", "LOG_EVENT_MISSING log/event/5"},
 	}, {
@@ -68,10 +69,10 @@ func TestTampering(t *testing.T) {
 		mutate: func(t *testing.T, l *testLog) {
 			a, b := readEvent(t, l.db, 3), readEvent(t, l.db, 4)
 			l.update(t, func(txn *badger.Txn) error {
-				if err := txn.Set(provenance.EventKey(3), b); err != nil {
+				if err := txn.Set(logstore.EventKey(3), b); err != nil {
 					return err
 				}
-				return txn.Set(provenance.EventKey(4), a)
+				return txn.Set(logstore.EventKey(4), a)
 			})
 		},
 		want: []string{
@@ -89,19 +90,19 @@ func TestTampering(t *testing.T) {
 	}, {
 		name: "a checkpoint re-signed by another key",
 		mutate: func(t *testing.T, l *testLog) {
-			cps, _ := provenance.Checkpoints(l.db)
+			cps, _ := logstore.Checkpoints(l.db)
 			body := string(cps[1].Note[:strings.Index(string(cps[1].Note), "\n\n")+1])
 			signed, err := note.Sign(&note.Note{Text: body}, newKey(t, "archivist").signer)
 			if err != nil {
 				t.Fatal(err)
 			}
-			l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.CheckpointKey(20), signed) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.CheckpointKey(20), signed) })
 		},
 		want: []string{"LOG_CHECKPOINT_SIGNATURE log/checkpoint/20"},
 	}, {
 		name: "a checkpoint's signature bit flipped",
 		mutate: func(t *testing.T, l *testLog) {
-			cps, _ := provenance.Checkpoints(l.db)
+			cps, _ := logstore.Checkpoints(l.db)
 			b := cps[0].Note
 			sp := strings.LastIndexByte(string(b[:len(b)-1]), ' ')
 			sig, err := base64.StdEncoding.DecodeString(string(b[sp+1 : len(b)-1]))
@@ -110,13 +111,13 @@ func TestTampering(t *testing.T) {
 			}
 			sig[20] ^= 0x10
 			flipped := append(append([]byte{}, b[:sp+1]...), base64.StdEncoding.EncodeToString(sig)+"\n"...)
-			l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.CheckpointKey(10), flipped) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.CheckpointKey(10), flipped) })
 		},
 		want: []string{"LOG_CHECKPOINT_SIGNATURE log/checkpoint/10"},
 	}, {
 		name: "size lowered",
 		mutate: func(t *testing.T, l *testLog) {
-			l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.SizeKey, be(15)) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.SizeKey, be(15)) })
 		},
 		want: []string{
 			"LOG_EVENT_PAST_SIZE log/event/15",
@@ -128,16 +129,16 @@ func TestTampering(t *testing.T) {
 		mutate: func(t *testing.T, l *testLog) {
 			l.update(t, func(txn *badger.Txn) error {
 				for i := int64(30); i < 40; i++ {
-					if err := txn.Delete(provenance.EventKey(i)); err != nil {
+					if err := txn.Delete(logstore.EventKey(i)); err != nil {
 						return err
 					}
 				}
 				for h := tlog.StoredHashCount(30); h < tlog.StoredHashCount(40); h++ {
-					if err := txn.Delete(provenance.HashKey(h)); err != nil {
+					if err := txn.Delete(logstore.HashKey(h)); err != nil {
 						return err
 					}
 				}
-				return txn.Set(provenance.SizeKey, be(30))
+				return txn.Set(logstore.SizeKey, be(30))
 			})
 			for i := 30; i < 40; i++ {
 				delete(l.docs, doc(i))
@@ -149,7 +150,7 @@ func TestTampering(t *testing.T) {
 		mutate: func(t *testing.T, l *testLog) {
 			l.update(t, func(txn *badger.Txn) error {
 				for i := int64(37); i < 40; i++ {
-					if err := txn.Delete(provenance.EventKey(i)); err != nil {
+					if err := txn.Delete(logstore.EventKey(i)); err != nil {
 						return err
 					}
 				}
@@ -165,11 +166,11 @@ func TestTampering(t *testing.T) {
 		mutate: func(t *testing.T, l *testLog) {
 			l.update(t, func(txn *badger.Txn) error {
 				for i := int64(35); i < 40; i++ {
-					if err := txn.Delete(provenance.EventKey(i)); err != nil {
+					if err := txn.Delete(logstore.EventKey(i)); err != nil {
 						return err
 					}
 				}
-				return txn.Set(provenance.SizeKey, be(35))
+				return txn.Set(logstore.SizeKey, be(35))
 			})
 			for i := 35; i < 40; i++ {
 				delete(l.docs, doc(i))
@@ -180,13 +181,13 @@ func TestTampering(t *testing.T) {
 		name: "a stored interior hash changed",
 		mutate: func(t *testing.T, l *testLog) {
 			idx := tlog.StoredHashIndex(1, 2) // over events 4 and 5
-			l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.HashKey(idx), make([]byte, 32)) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.HashKey(idx), make([]byte, 32)) })
 		},
 		want: []string{"LOG_STORED_HASH_MISMATCH log/hash/" + strconv.FormatInt(tlog.StoredHashIndex(1, 2), 10)},
 	}, {
 		name: "a document index entry removed",
 		mutate: func(t *testing.T, l *testLog) {
-			l.update(t, func(txn *badger.Txn) error { return txn.Delete(provenance.DocKey(doc(3), 7)) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Delete(logstore.DocKey(doc(3), 7)) })
 		},
 		want: []string{"LOG_DOC_INDEX_MISSING log/event/7 doc-3"},
 	}, {
@@ -200,7 +201,7 @@ func TestTampering(t *testing.T) {
 	}, {
 		name: "the size key damaged",
 		mutate: func(t *testing.T, l *testLog) {
-			l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.SizeKey, []byte{1, 2, 3}) })
+			l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.SizeKey, []byte{1, 2, 3}) })
 		},
 		want: []string{"LOG_SIZE_DAMAGED log/size"},
 	}} {
@@ -216,7 +217,7 @@ func TestTampering(t *testing.T) {
 }
 
 func readEvent(t *testing.T, db *badger.DB, i int64) []byte {
-	b, err := provenance.ReadEvent(db, i)
+	b, err := logstore.ReadEvent(db, i)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestHistoryRewrittenAndResigned(t *testing.T) {
 	events[3] = readEvent(t, other.db, 3)
 	rewritten := openDB(t)
 	appendEvents(t, rewritten, events...)
-	cp, err := provenance.SignCheckpoint(rewritten, l.key.signer, origin)
+	cp, err := logstore.SignCheckpoint(rewritten, l.key.signer, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func TestHistoryRewrittenAndResigned(t *testing.T) {
 		for i := range idx {
 			idx[i] = int64(i)
 		}
-		hashes, err = provenance.HashReader(txn).ReadHashes(idx)
+		hashes, err = logstore.HashReader(txn).ReadHashes(idx)
 		return err
 	})
 	if err != nil {
@@ -255,16 +256,16 @@ func TestHistoryRewrittenAndResigned(t *testing.T) {
 	}
 	l.update(t, func(txn *badger.Txn) error {
 		for i, b := range events {
-			if err := txn.Set(provenance.EventKey(int64(i)), b); err != nil {
+			if err := txn.Set(logstore.EventKey(int64(i)), b); err != nil {
 				return err
 			}
 		}
 		for i, h := range hashes {
-			if err := txn.Set(provenance.HashKey(int64(i)), h[:]); err != nil {
+			if err := txn.Set(logstore.HashKey(int64(i)), h[:]); err != nil {
 				return err
 			}
 		}
-		return txn.Set(provenance.CheckpointKey(40), cp.Note)
+		return txn.Set(logstore.CheckpointKey(40), cp.Note)
 	})
 	rep := l.check(t, l.options())
 	want := []string{
@@ -305,7 +306,7 @@ func TestUnsignedEventsAndRecover(t *testing.T) {
 	if got := codes(rep); !slices.Equal(got, []string{"LOG_UNSIGNED_EVENTS log"}) || rep.HasProblems() {
 		t.Fatalf("findings:\n%s", dump(rep))
 	}
-	if _, err := provenance.Recover(l.db, l.key.signer, origin); err != nil {
+	if _, err := logstore.Recover(l.db, l.key.signer, origin); err != nil {
 		t.Fatal(err)
 	}
 	if got := codes(l.check(t, l.options())); len(got) != 0 {
@@ -362,7 +363,7 @@ func TestCancelled(t *testing.T) {
 func TestManyFindingsAreCapped(t *testing.T) {
 	db := openDB(t)
 	l := buildLog(t, db, newKey(t, "archivist"), 1)
-	l.update(t, func(txn *badger.Txn) error { return txn.Set(provenance.SizeKey, be(maxPerCode+50)) })
+	l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.SizeKey, be(maxPerCode+50)) })
 	rep := l.check(t, l.options())
 	n := 0
 	for _, f := range rep.Findings {

@@ -9,14 +9,15 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	tlog "golang.org/x/mod/sumdb/tlog"
 
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/report"
 )
 
 func (c *checker) readSize() {
-	n, err := provenance.SizeTxn(c.txn)
+	n, err := logstore.SizeTxn(c.txn)
 	if err != nil {
-		item, _ := c.txn.Get(provenance.SizeKey)
+		item, _ := c.txn.Get(logstore.SizeKey)
 		found := ""
 		if item != nil {
 			v, _ := item.ValueCopy(nil)
@@ -35,13 +36,13 @@ func (c *checker) readCheckpoints() error {
 		vs = note.VerifierList(c.opt.Verifier)
 	}
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = provenance.CheckpointPrefix
+	opt.Prefix = logstore.CheckpointPrefix
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		size, ok := provenance.KeyInt(it.Item().Key(), provenance.CheckpointPrefix)
+		size, ok := logstore.KeyInt(it.Item().Key(), logstore.CheckpointPrefix)
 		if !ok {
-			c.add(report.Finding{Code: CheckpointMalformed, Path: fmt.Sprintf("log/cp/%x", it.Item().Key()[len(provenance.CheckpointPrefix):]),
+			c.add(report.Finding{Code: CheckpointMalformed, Path: fmt.Sprintf("log/cp/%x", it.Item().Key()[len(logstore.CheckpointPrefix):]),
 				Message: "a key under log/cp/ is not a checkpoint size"})
 			continue
 		}
@@ -140,7 +141,7 @@ const eventBatch = 256
 func (c *checker) scanTree() error {
 	c.rootsAt(0)
 	opt := badger.DefaultIteratorOptions
-	opt.Prefix = provenance.EventPrefix
+	opt.Prefix = logstore.EventPrefix
 	it := c.txn.NewIterator(opt)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -150,9 +151,9 @@ func (c *checker) scanTree() error {
 			}
 		}
 		key := it.Item().Key()
-		i, ok := provenance.KeyInt(key, provenance.EventPrefix)
+		i, ok := logstore.KeyInt(key, logstore.EventPrefix)
 		if !ok || i < c.next {
-			c.add(report.Finding{Code: EventMalformed, Path: fmt.Sprintf("log/e/%x", key[len(provenance.EventPrefix):]),
+			c.add(report.Finding{Code: EventMalformed, Path: fmt.Sprintf("log/e/%x", key[len(logstore.EventPrefix):]),
 				Message: "a key under log/e/ is not an event index"})
 			continue
 		}
@@ -288,7 +289,7 @@ func (c *checker) rootsAt(n int64) {
 
 func (c *checker) storedHash(idx int64) (tlog.Hash, bool, error) {
 	var h tlog.Hash
-	item, err := c.txn.Get(provenance.HashKey(idx))
+	item, err := c.txn.Get(logstore.HashKey(idx))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return h, false, nil
 	}

@@ -1,6 +1,8 @@
-// Package prooffile reads the files a proof check is given, for both front
-// ends: proofs and checkpoints with a size cap (they come from strangers),
-// documents streamed through SHA-256 (they can be any size).
+// Package prooffile checks a proof file for both front ends (Check): it
+// reads the files a proof check is given, proofs and checkpoints with a
+// size cap (they come from strangers), documents streamed through SHA-256
+// (they can be any size), and checks the proof with archive/provenance,
+// which links no store: a recipient needs no archive.
 package prooffile
 
 import (

@@ -1,7 +1,8 @@
-package provenance
+package logstore
 
 import (
 	"errors"
+	"github.com/custody-app/custody/archive/provenance"
 	"strconv"
 	"testing"
 	"time"
@@ -13,8 +14,8 @@ import (
 func TestChain(t *testing.T) {
 	db := openDB(t)
 	d := hexID(docID("d"))
-	export := mustMarshal(t, &Event{Type: Export, Bundle: "b1", Docs: []string{d, hexID(docID("x"))}, CheckpointSize: 6})
-	receive := mustMarshal(t, &Event{Type: Receive, Bundle: "b0", Origin: "other", Checkpoint: "other\n1\nx\n", Docs: []string{hexID(docID("r"))}})
+	export := mustMarshal(t, &provenance.Event{Type: provenance.Export, Bundle: "b1", Docs: []string{d, hexID(docID("x"))}, CheckpointSize: 6})
+	receive := mustMarshal(t, &provenance.Event{Type: provenance.Receive, Bundle: "b0", Origin: "other", Checkpoint: "other\n1\nx\n", Docs: []string{hexID(docID("r"))}})
 	appendAll(t, db,
 		ingest(t, "a"),            // 0
 		ingest(t, "b"),            // 1
@@ -103,16 +104,16 @@ func TestChainIsBounded(t *testing.T) {
 func TestAppendPrepared(t *testing.T) {
 	db := openDB(t)
 	appendAll(t, db, ingest(t, "a"))
-	ev := &Event{Type: Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
+	ev := &provenance.Event{Type: provenance.Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
 	var n int64
 	var b []byte
 	err := db.Update(func(txn *badger.Txn) error {
-		p, err := Prepare(ev, time.Now())
+		p, err := provenance.Prepare(ev, time.Now())
 		if err != nil {
 			return err
 		}
 		b = p.Bytes()
-		n, err = p.Append(txn)
+		n, err = AppendPrepared(txn, p)
 		return err
 	})
 	if err != nil {
@@ -125,7 +126,7 @@ func TestAppendPrepared(t *testing.T) {
 	if err != nil || string(stored) != string(b) {
 		t.Fatalf("stored %q (%v), returned %q", stored, err, b)
 	}
-	got, err := ParseEvent(stored)
+	got, err := provenance.ParseEvent(stored)
 	if err != nil || got.Doc != ev.Doc || got.Path != "x/b.txt" || got.Size != 7 || got.Salt == "" {
 		t.Fatalf("parsed back %+v (%v)", got, err)
 	}

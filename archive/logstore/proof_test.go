@@ -1,10 +1,11 @@
-package provenance
+package logstore
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/provenance"
 	"strings"
 	"testing"
 
@@ -17,11 +18,11 @@ import (
 type forkPair struct {
 	db, fork *badger.DB
 	key      testKey
-	cps      map[int64]*Checkpoint // checkpoints of db
+	cps      map[int64]*provenance.Checkpoint // checkpoints of db
 }
 
 func buildForkPair(t *testing.T) *forkPair {
-	f := &forkPair{db: openDB(t), fork: openDB(t), key: newKey(t, "archivist"), cps: map[int64]*Checkpoint{}}
+	f := &forkPair{db: openDB(t), fork: openDB(t), key: newKey(t, "archivist"), cps: map[int64]*provenance.Checkpoint{}}
 	for i := 0; i < 12; i++ {
 		appendAll(t, f.db, genEvent(t, i))
 		if i == 4 || i == 9 || i == 11 {
@@ -48,13 +49,13 @@ func (f *forkPair) forkCheckpoint(t *testing.T, size int) []byte {
 	return cp.Note
 }
 
-func (f *forkPair) proof(t *testing.T, doc string, size int64) *Proof {
+func (f *forkPair) proof(t *testing.T, doc string, size int64) *provenance.Proof {
 	t.Helper()
 	b, err := Prove(f.db, docID(doc), f.cps[size], f.key.vkey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ParseProof(b)
+	p, err := provenance.ParseProof(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +71,14 @@ func TestCheckProofPublished(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		published []byte
-		want      Published
+		want      provenance.Published
 	}{
-		"none":           {nil, PublishedNone},
-		"same":           {f.cps[10].Note, PublishedSame},
-		"older, prefix":  {f.cps[5].Note, PublishedExtended},
-		"newer, unknown": {f.cps[12].Note, PublishedNewer},
+		"none":           {nil, provenance.PublishedNone},
+		"same":           {f.cps[10].Note, provenance.PublishedSame},
+		"older, prefix":  {f.cps[5].Note, provenance.PublishedExtended},
+		"newer, unknown": {f.cps[12].Note, provenance.PublishedNewer},
 	} {
-		res, err := CheckProof(p, docID(doc), f.key.verifier, tc.published)
+		res, err := provenance.CheckProof(p, docID(doc), f.key.verifier, tc.published)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -87,29 +88,29 @@ func TestCheckProofPublished(t *testing.T) {
 	}
 	// A forked history signed by the same key.
 	older := f.forkCheckpoint(t, 5)
-	_, err := CheckProof(p, docID(doc), f.key.verifier, older)
-	var fork *ForkError
-	if !errors.As(err, &fork) || !errors.Is(err, ErrForked) || !bytes.Equal(fork.Old, older) || !bytes.Equal(fork.New, f.cps[10].Note) {
+	_, err := provenance.CheckProof(p, docID(doc), f.key.verifier, older)
+	var fork *provenance.ForkError
+	if !errors.As(err, &fork) || !errors.Is(err, provenance.ErrForked) || !bytes.Equal(fork.Old, older) || !bytes.Equal(fork.New, f.cps[10].Note) {
 		t.Fatalf("forked older checkpoint: %v", err)
 	}
 	if ev := fork.Evidence(); !strings.Contains(ev, string(older)) || !strings.Contains(ev, string(f.cps[10].Note)) {
 		t.Fatalf("evidence lacks the notes:\n%s", ev)
 	}
 	noProof := f.forkCheckpoint(t, 7)
-	if _, err := CheckProof(p, docID(doc), f.key.verifier, noProof); !errors.Is(err, ErrNoContinuity) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, noProof); !errors.Is(err, provenance.ErrNoContinuity) {
 		t.Fatalf("older checkpoint without a consistency proof: %v", err)
 	}
 	same := f.forkCheckpoint(t, 10)
-	if _, err := CheckProof(p, docID(doc), f.key.verifier, same); !errors.Is(err, ErrForked) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, same); !errors.Is(err, provenance.ErrForked) {
 		t.Fatalf("same size, other root: %v", err)
 	}
 	// The same key under another origin is another log.
 	otherOrigin := signText(t, f.key, "elsewhere\n5\n"+testRoot+"\n")
-	if _, err := CheckProof(p, docID(doc), f.key.verifier, otherOrigin); !errors.Is(err, ErrOriginMismatch) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, otherOrigin); !errors.Is(err, provenance.ErrOriginMismatch) {
 		t.Fatalf("other origin: %v", err)
 	}
 	stranger := newKey(t, "archivist")
-	if _, err := CheckProof(p, docID(doc), f.key.verifier, signText(t, stranger, "x\n1\n"+testRoot+"\n")); err == nil {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, signText(t, stranger, "x\n1\n"+testRoot+"\n")); err == nil {
 		t.Fatal("a published checkpoint by another key was accepted")
 	}
 }
@@ -119,12 +120,12 @@ func TestCheckProofSigner(t *testing.T) {
 	p := f.proof(t, genDoc(3), 5)
 	stranger := newKey(t, "stranger")
 	for name, v := range map[string]*testKey{"nil": nil, "stranger": &stranger} {
-		var res *ProofResult
+		var res *provenance.ProofResult
 		var err error
 		if v == nil {
-			res, err = CheckProof(p, docID(genDoc(3)), nil, nil)
+			res, err = provenance.CheckProof(p, docID(genDoc(3)), nil, nil)
 		} else {
-			res, err = CheckProof(p, docID(genDoc(3)), v.verifier, nil)
+			res, err = provenance.CheckProof(p, docID(genDoc(3)), v.verifier, nil)
 		}
 		if err != nil || res.Trusted {
 			t.Errorf("verifier %s: %v, trusted %v; want intact, signer unknown", name, err, res != nil && res.Trusted)
@@ -132,7 +133,7 @@ func TestCheckProofSigner(t *testing.T) {
 	}
 	// A proof naming the stranger's key cannot verify the archivist's checkpoint.
 	p.Key = stranger.vkey
-	if _, err := CheckProof(p, docID(genDoc(3)), nil, nil); err == nil {
+	if _, err := provenance.CheckProof(p, docID(genDoc(3)), nil, nil); err == nil {
 		t.Fatal("checkpoint verified under a key that did not sign it")
 	}
 }
@@ -142,36 +143,36 @@ func TestCheckProofTampered(t *testing.T) {
 	doc := genDoc(7)
 	good := f.proof(t, doc, 10)
 	for name, tc := range map[string]struct {
-		edit func(p *Proof)
+		edit func(p *provenance.Proof)
 		want error
 	}{
-		"event byte changed": {func(p *Proof) {
+		"event byte changed": {func(p *provenance.Proof) {
 			p.Events[0].Event = bytes.Replace(p.Events[0].Event, []byte(`"archivist"`), []byte(`"archivisT"`), 1)
-		}, ErrTampered},
-		"events swapped": {func(p *Proof) {
+		}, provenance.ErrTampered},
+		"events swapped": {func(p *provenance.Proof) {
 			p.Events[0].Event, p.Events[1].Event = p.Events[1].Event, p.Events[0].Event
-		}, ErrTampered},
-		"index moved":    {func(p *Proof) { p.Events[0].Index++ }, ErrTampered},
-		"hash flipped":   {func(p *Proof) { p.Events[2].Proof[0][5] ^= 4 }, ErrTampered},
-		"hash dropped":   {func(p *Proof) { p.Events[2].Proof = p.Events[2].Proof[1:] }, ErrTampered},
-		"parent removed": {func(p *Proof) { p.Events = p.Events[1:] }, ErrIncomplete},
-		"origin removed": {func(p *Proof) { p.Events = p.Events[:2] }, ErrIncomplete},
-		"checkpoint altered": {func(p *Proof) {
+		}, provenance.ErrTampered},
+		"index moved":    {func(p *provenance.Proof) { p.Events[0].Index++ }, provenance.ErrTampered},
+		"hash flipped":   {func(p *provenance.Proof) { p.Events[2].Proof[0][5] ^= 4 }, provenance.ErrTampered},
+		"hash dropped":   {func(p *provenance.Proof) { p.Events[2].Proof = p.Events[2].Proof[1:] }, provenance.ErrTampered},
+		"parent removed": {func(p *provenance.Proof) { p.Events = p.Events[1:] }, provenance.ErrIncomplete},
+		"origin removed": {func(p *provenance.Proof) { p.Events = p.Events[:2] }, provenance.ErrIncomplete},
+		"checkpoint altered": {func(p *provenance.Proof) {
 			p.Checkpoint = bytes.Replace(p.Checkpoint, []byte("\n10\n"), []byte("\n11\n"), 1)
-		}, ErrBadSignature},
+		}, provenance.ErrBadSignature},
 	} {
 		p := cloneProof(t, good)
 		tc.edit(p)
-		if _, err := CheckProof(p, docID(doc), f.key.verifier, nil); !errors.Is(err, tc.want) {
+		if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, nil); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
-	if _, err := CheckProof(good, docID("another"), f.key.verifier, nil); !errors.Is(err, ErrWrongDocument) {
+	if _, err := provenance.CheckProof(good, docID("another"), f.key.verifier, nil); !errors.Is(err, provenance.ErrWrongDocument) {
 		t.Errorf("wrong document: %v", err)
 	}
 }
 
-func cloneProof(t *testing.T, p *Proof) *Proof {
+func cloneProof(t *testing.T, p *provenance.Proof) *provenance.Proof {
 	c := *p
 	c.Checkpoint = bytes.Clone(p.Checkpoint)
 	c.Events = nil
@@ -221,7 +222,7 @@ func TestParseProofMalformed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ParseProof(good); err != nil {
+	if _, err := provenance.ParseProof(good); err != nil {
 		t.Fatal(err)
 	}
 	event := func(m map[string]any, i int) map[string]any { return m["events"].([]any)[i].(map[string]any) }
@@ -255,14 +256,14 @@ func TestParseProofMalformed(t *testing.T) {
 		},
 	}
 	for name, edit := range edits {
-		if _, err := ParseProof(proofVariant(t, good, edit)); !errors.Is(err, ErrMalformedProof) {
+		if _, err := provenance.ParseProof(proofVariant(t, good, edit)); !errors.Is(err, provenance.ErrMalformedProof) {
 			t.Errorf("%s: %v, want ErrMalformedProof", name, err)
 		}
 	}
 	dup := bytes.Replace(good, []byte(`"format":`), []byte(`"doc": "x", "format":`), 1)
-	big := append(bytes.Clone(good), bytes.Repeat([]byte(" "), MaxProofSize)...)
+	big := append(bytes.Clone(good), bytes.Repeat([]byte(" "), provenance.MaxProofSize)...)
 	for name, b := range map[string][]byte{"duplicate key": dup, "too large": big, "not UTF-8": append(bytes.Clone(good[:len(good)-2]), 0xff, '}'), "trailing": append(bytes.Clone(good), "{}"...)} {
-		if _, err := ParseProof(b); !errors.Is(err, ErrMalformedProof) {
+		if _, err := provenance.ParseProof(b); !errors.Is(err, provenance.ErrMalformedProof) {
 			t.Errorf("%s: %v, want ErrMalformedProof", name, err)
 		}
 	}

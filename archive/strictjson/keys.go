@@ -1,4 +1,4 @@
-package provenance
+package strictjson
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 	"strings"
 )
 
-// maxJSONDepth bounds nesting in any JSON this package reads; the formats
-// it defines never go deeper than three levels.
-const maxJSONDepth = 8
+// MaxDepth bounds nesting in JSON that CheckKeys accepts; Custody's
+// formats never go deeper than three levels.
+const MaxDepth = 8
 
-// checkKeys checks that b is one JSON object and rejects what
+// CheckKeys checks that b is one JSON object and rejects what
 // encoding/json would silently accept but another reader might read
 // differently: a key given twice (also when the two differ only in letter
 // case, which encoding/json folds together), keys the format does not
@@ -22,13 +22,13 @@ const maxJSONDepth = 8
 // for the top object; elements of an array take the array's key). top,
 // when not nil, is called for each key of the top object, with whether
 // its value is null.
-func checkKeys(b []byte, allowed func(container, key string) bool, top func(key string, null bool)) error {
+func CheckKeys(b []byte, allowed func(container, key string) bool, top func(key string, null bool)) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return errors.New("empty input")
 	}
 	if !json.Valid(b) {
 		var v any
-		return jsonSyntaxError(json.Unmarshal(b, &v))
+		return ExplainSyntax(json.Unmarshal(b, &v))
 	}
 	// From here b is known to be well-formed JSON, so a plain scan that
 	// skips over strings sees its structure exactly.
@@ -47,7 +47,7 @@ func checkKeys(b []byte, allowed func(container, key string) bool, top func(key 
 	for i := start; i < len(b); i++ {
 		switch c := b[i]; c {
 		case '{', '[':
-			if len(stack) >= maxJSONDepth {
+			if len(stack) >= MaxDepth {
 				return errors.New("JSON nested too deeply")
 			}
 			name := pending
@@ -112,7 +112,7 @@ func unquote(raw []byte) (string, error) {
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", jsonSyntaxError(err)
+		return "", ExplainSyntax(err)
 	}
 	return s, nil
 }
@@ -126,8 +126,8 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// jsonSyntaxError turns encoding/json's messages into plain ones.
-func jsonSyntaxError(err error) error {
+// ExplainSyntax turns encoding/json's messages into plain ones.
+func ExplainSyntax(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end"), errors.Is(err, io.ErrUnexpectedEOF):
@@ -140,11 +140,11 @@ func jsonSyntaxError(err error) error {
 	return fmt.Errorf("not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// jsonTypeError turns an unmarshal error into a plain one naming the field.
-func jsonTypeError(err error) error {
+// ExplainType turns an unmarshal error into a plain one naming the field.
+func ExplainType(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return fmt.Errorf("field %q has the wrong type (a JSON %s where a %s belongs)", te.Field, te.Value, te.Type)
 	}
-	return jsonSyntaxError(err)
+	return ExplainSyntax(err)
 }

@@ -1,4 +1,4 @@
-package provenance
+package logstore
 
 import (
 	"encoding/hex"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -72,7 +73,7 @@ type chainWalker struct {
 }
 
 type manyEvent struct {
-	ev   *Event
+	ev   *provenance.Event
 	docs map[string]bool
 }
 
@@ -82,7 +83,7 @@ func newChainWalker(txn *badger.Txn) *chainWalker {
 
 // event returns event i and, for an event naming several documents, the
 // set of their IDs.
-func (w *chainWalker) event(i int64) (*Event, map[string]bool, error) {
+func (w *chainWalker) event(i int64) (*provenance.Event, map[string]bool, error) {
 	if m, ok := w.many[i]; ok {
 		return m.ev, m.docs, nil
 	}
@@ -90,7 +91,7 @@ func (w *chainWalker) event(i int64) (*Event, map[string]bool, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ev, err := ParseEvent(b)
+	ev, err := provenance.ParseEvent(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("log: event %d: %w", i, err)
 	}
@@ -132,11 +133,11 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 			if len(events) > MaxChainEvents {
 				return nil, fmt.Errorf("log: document %x has more than %d provenance events: %w", doc, MaxChainEvents, ErrChainTooLong)
 			}
-			if ev.Type != Derive || ev.Doc != hexID {
+			if ev.Type != provenance.Derive || ev.Doc != hexID {
 				continue
 			}
 			for _, p := range ev.Parents {
-				pid, _ := ParseDocID(p)
+				pid, _ := provenance.ParseDocID(p)
 				if visited[pid] {
 					continue
 				}
@@ -159,7 +160,7 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 // inChain says whether ev belongs to the chain of the document with hex ID
 // id; self is true for the document the chain was asked for.
 // docs, when not nil, is ev.Docs as a set.
-func inChain(ev *Event, docs map[string]bool, id string, self bool) bool {
+func inChain(ev *provenance.Event, docs map[string]bool, id string, self bool) bool {
 	named := func() bool {
 		if docs != nil {
 			return docs[id]
@@ -167,13 +168,13 @@ func inChain(ev *Event, docs map[string]bool, id string, self bool) bool {
 		return slices.Contains(ev.Docs, id)
 	}
 	switch ev.Type {
-	case Ingest, Derive:
+	case provenance.Ingest, provenance.Derive:
 		return ev.Doc == id
-	case Receive:
+	case provenance.Receive:
 		return named()
-	case Annotate:
+	case provenance.Annotate:
 		return self && ev.Doc == id
-	case Export:
+	case provenance.Export:
 		return self && named()
 	}
 	return false

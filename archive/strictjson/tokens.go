@@ -1,7 +1,6 @@
-package bundle
+package strictjson
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -11,49 +10,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
 
-// Strict reading helpers shared by the custody/ file parsers: bounded
-// lines, and JSON read token by token so that a key given twice, a number
-// written as a string or with a fraction, or anything after the value is
-// refused rather than silently resolved one way.
+// The token reader: JSON read token by token, for files too large to hold
+// as a value (custody/proofs.json) or read a line at a time (events.jsonl),
+// so that a key given twice, a number written as a string or with a
+// fraction, or anything after the value is refused rather than silently
+// resolved one way.
 
-// readLine returns the next line without its LF, refusing lines longer
-// than max, a CR before the LF, and a last line without an LF.
-func readLine(br *bufio.Reader, max int, buf []byte) ([]byte, error) {
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(buf)+len(frag) > max+1 {
-			return nil, fmt.Errorf("longer than the limit of %d bytes", max)
-		}
-		buf = append(buf, frag...)
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF && len(buf) == 0:
-			return nil, io.EOF
-		case err == io.EOF:
-			return nil, errors.New("the last line does not end with a line feed")
-		case err != nil:
-			return nil, err
-		}
-		buf = buf[:len(buf)-1]
-		if len(buf) == 0 {
-			return nil, errors.New("empty line")
-		}
-		if buf[len(buf)-1] == '\r' {
-			return nil, errors.New("it ends with CR LF; lines end with LF alone")
-		}
-		return buf, nil
-	}
-}
-
-// newDecoder returns a decoder over b, which must be valid UTF-8 (the
+// NewDecoder returns a decoder over b, which must be valid UTF-8 (the
 // decoder would otherwise replace bad bytes silently).
-func newDecoder(b []byte) (*json.Decoder, error) {
+func NewDecoder(b []byte) (*json.Decoder, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
@@ -62,10 +31,10 @@ func newDecoder(b []byte) (*json.Decoder, error) {
 	return dec, nil
 }
 
-// object reads one JSON object, calling fn for each key to decode its
+// Object reads one JSON object, calling fn for each key to decode its
 // value; a key given twice is an error. At the top level (depth 0) it
 // also refuses anything after the object.
-func object(dec *json.Decoder, fn func(key string) error) error {
+func Object(dec *json.Decoder, fn func(key string) error) error {
 	top := dec.InputOffset() == 0
 	if err := delim(dec, '{'); err != nil {
 		return err
@@ -96,8 +65,8 @@ func object(dec *json.Decoder, fn func(key string) error) error {
 	return nil
 }
 
-// array reads one JSON array, calling fn for each element.
-func array(dec *json.Decoder, fn func(i int) error) error {
+// Array reads one JSON array, calling fn for each element.
+func Array(dec *json.Decoder, fn func(i int) error) error {
 	if err := delim(dec, '['); err != nil {
 		return err
 	}
@@ -120,9 +89,9 @@ func delim(dec *json.Decoder, want json.Delim) error {
 	return nil
 }
 
-// decodeCount reads a whole number from 0 to 2⁶², written without a sign,
+// Count reads a whole number from 0 to 2⁶², written without a sign,
 // fraction or exponent.
-func decodeCount(dec *json.Decoder, n *int64) error {
+func Count(dec *json.Decoder, n *int64) error {
 	t, err := dec.Token()
 	if err != nil {
 		return syntax(err)
@@ -143,13 +112,13 @@ func decodeCount(dec *json.Decoder, n *int64) error {
 	return nil
 }
 
-// decodeHashes reads a proof: at most provenance.MaxProofHashes hashes, each 32
-// bytes in standard base64.
-func decodeHashes(dec *json.Decoder, out *[]tlog.Hash) error {
+// Hashes reads a proof: at most max hashes, each 32 bytes in standard
+// base64.
+func Hashes(dec *json.Decoder, max int, out *[]tlog.Hash) error {
 	var list []string
-	err := array(dec, func(i int) error {
-		if i >= provenance.MaxProofHashes {
-			return fmt.Errorf("a proof has more than %d hashes", provenance.MaxProofHashes)
+	err := Array(dec, func(i int) error {
+		if i >= max {
+			return fmt.Errorf("a proof has more than %d hashes", max)
 		}
 		var s string
 		if err := dec.Decode(&s); err != nil {

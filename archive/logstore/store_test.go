@@ -1,8 +1,9 @@
-package provenance
+package logstore
 
 import (
 	"bytes"
 	"errors"
+	"github.com/custody-app/custody/archive/provenance"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -27,11 +28,11 @@ type sizedLog struct {
 	key    testKey
 	ref    refTree
 	events [][]byte
-	cps    map[int64]*Checkpoint
+	cps    map[int64]*provenance.Checkpoint
 }
 
 func buildSizedLog(t *testing.T) *sizedLog {
-	l := &sizedLog{db: openDB(t), key: newKey(t, "archivist"), cps: map[int64]*Checkpoint{}}
+	l := &sizedLog{db: openDB(t), key: newKey(t, "archivist"), cps: map[int64]*provenance.Checkpoint{}}
 	next := int64(0)
 	for _, size := range proofSizes() {
 		var batch [][]byte
@@ -87,11 +88,11 @@ func TestProofsAtEverySize(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Prove at size %d: %v", n, err)
 		}
-		p, err := ParseProof(b)
+		p, err := provenance.ParseProof(b)
 		if err != nil {
 			t.Fatalf("ParseProof at size %d: %v", n, err)
 		}
-		res, err := CheckProof(p, doc, l.key.verifier, nil)
+		res, err := provenance.CheckProof(p, doc, l.key.verifier, nil)
 		if err != nil {
 			t.Fatalf("CheckProof at size %d: %v\n%s", n, err, b)
 		}

@@ -1,121 +1,44 @@
-package provenance
+package logstore
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/tlog"
 )
-
-// Key prefixes of the log in the archive's Badger store.
-var (
-	SizeKey          = []byte("log/size")
-	EventPrefix      = []byte("log/e/")
-	HashPrefix       = []byte("log/h/")
-	CheckpointPrefix = []byte("log/cp/")
-	DocPrefix        = []byte("log/doc/")
-)
-
-// EventKey is the key of the event at index i.
-func EventKey(i int64) []byte { return withInt(EventPrefix, i) }
-
-// HashKey is the key of the hash at stored-hash index i (tlog.StoredHashIndex).
-func HashKey(i int64) []byte { return withInt(HashPrefix, i) }
-
-// CheckpointKey is the key of the signed checkpoint of the tree of size n.
-func CheckpointKey(n int64) []byte { return withInt(CheckpointPrefix, n) }
-
-// DocKey is the index entry saying that event i names document doc.
-func DocKey(doc [32]byte, i int64) []byte {
-	k := make([]byte, 0, len(DocPrefix)+32+8)
-	k = append(k, DocPrefix...)
-	k = append(k, doc[:]...)
-	return binary.BigEndian.AppendUint64(k, uint64(i))
-}
-
-// KeyInt returns the 8-byte big-endian number after prefix in key, or
-// false when key does not have that shape.
-func KeyInt(key, prefix []byte) (int64, bool) {
-	if len(key) != len(prefix)+8 || !bytes.HasPrefix(key, prefix) {
-		return 0, false
-	}
-	v := binary.BigEndian.Uint64(key[len(prefix):])
-	if v > 1<<62 {
-		return 0, false
-	}
-	return int64(v), true
-}
-
-func withInt(prefix []byte, i int64) []byte {
-	k := make([]byte, 0, len(prefix)+8)
-	k = append(k, prefix...)
-	return binary.BigEndian.AppendUint64(k, uint64(i))
-}
 
 // ErrMissing is wrapped by errors about log records that should exist but
 // do not (a damaged or rolled-back store).
 var ErrMissing = errors.New("log record missing")
 
 // Append adds event (exactly these bytes) as the next entry of the log
-// inside txn and returns its index. The event is checked with ParseEvent
-// first and indexed under every document it names, plus any extra docs.
+// inside txn and returns its index. The event is checked with
+// provenance.ParseEvent first and indexed under every document it names,
+// plus any extra docs.
 //
 // Appends must be serialised by the caller: one writer at a time. Several
 // events may be appended in one transaction; each sees the ones before it.
 // The caller commits txn; nothing is written until then. A checkpoint is
 // signed afterwards with SignCheckpoint.
 func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
-	ev, err := ParseEvent(event)
+	ev, err := provenance.ParseEvent(event)
 	if err != nil {
 		return 0, fmt.Errorf("log: refusing to append an unreadable event: %w", err)
 	}
 	return appendParsed(txn, event, ev, docs)
 }
 
-// Prepared is an event marshalled and checked, ready to append: the bytes
-// are parsed once (Marshal's check) rather than again in Append. Preparing
-// is most of an append's work and needs no transaction, so an importer
-// prepares events on its workers and its single committer only appends.
-type Prepared struct {
-	bytes  []byte
-	parsed *Event
-	ev     Event // as given, to prepare again at another time
+// AppendPrepared appends the prepared event inside txn, as Append does,
+// and returns its index.
+func AppendPrepared(txn *badger.Txn, p *provenance.Prepared, docs ...[32]byte) (int64, error) {
+	return appendParsed(txn, p.Bytes(), p.Parsed(), docs)
 }
 
-// Prepare marshals ev as Marshal does (now is its time, unless set) and
-// checks that the bytes parse back.
-func Prepare(ev *Event, now time.Time) (*Prepared, error) {
-	b, parsed, err := marshalChecked(ev, now)
-	if err != nil {
-		return nil, err
-	}
-	return &Prepared{b, parsed, *ev}, nil
-}
-
-// Bytes are the event's exact bytes, as they will be stored and hashed.
-func (p *Prepared) Bytes() []byte { return p.bytes }
-
-// Time is the event's time, in TimeLayout (which sorts as text).
-func (p *Prepared) Time() string { return p.parsed.Time }
-
-// At prepares the same event again with time now (for an event prepared
-// earlier that must not claim a time before the log's last event).
-func (p *Prepared) At(now time.Time) (*Prepared, error) {
-	ev := p.ev
-	return Prepare(&ev, now)
-}
-
-// Append appends the prepared event inside txn, as Append does, and
-// returns its index.
-func (p *Prepared) Append(txn *badger.Txn, docs ...[32]byte) (int64, error) {
-	return appendParsed(txn, p.bytes, p.parsed, docs)
-}
-
-func appendParsed(txn *badger.Txn, event []byte, ev *Event, docs [][32]byte) (int64, error) {
+func appendParsed(txn *badger.Txn, event []byte, ev *provenance.Event, docs [][32]byte) (int64, error) {
 	n, err := sizeTxn(txn)
 	if err != nil {
 		return 0, err

@@ -1,0 +1,96 @@
+package prooffile
+
+import (
+	"errors"
+
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/verify/report"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Verdicts of a proof check.
+const (
+	Proven              report.Verdict = "PROVEN"
+	ProvenSignerUnknown report.Verdict = "PROVEN, SIGNER UNKNOWN"
+	NotProven           report.Verdict = "NOT PROVEN"
+	NotProvenByThatKey  report.Verdict = "NOT PROVEN BY THAT KEY"
+	// NotChecked means an input could not be read or a key given could
+	// not be parsed: nothing was checked.
+	NotChecked report.Verdict = "NOT CHECKED"
+)
+
+// Input names what a proof check is given: the proof file, the
+// document's file, optionally a checkpoint the archivist published
+// earlier (a file) and the archivist's verifier key as the checker
+// obtained it (never the one inside the proof).
+type Input struct {
+	Proof, Doc, Published, Key string
+}
+
+// Result is what Check found; each front end words it its own way.
+type Result struct {
+	Verdict report.Verdict
+	// Err says why the verdict is NotChecked or NotProven.
+	Err error
+	// Malformed is true when the proof file is not a readable proof
+	// (NotProven before anything was checked).
+	Malformed bool
+	// Doc is the SHA-256 of the document's file, once read.
+	Doc [32]byte
+	// Proof is the check's result, set for Proven, ProvenSignerUnknown
+	// and NotProvenByThatKey.
+	Proof *provenance.ProofResult
+	// Fork is the evidence when the proof and the published checkpoint
+	// show a forked log.
+	Fork *provenance.ForkError
+	// Key is the key that was given, parsed (nil when none was).
+	Key *keys.KeyInfo
+}
+
+// Check checks a proof file with no archive at all, as "custody
+// check-proof" and the window's Check a proof do: it reads the files
+// within bounds, hashes the document, and checks that every event of its
+// chain is in the signed checkpoint, that the chain is whole, and how the
+// checkpoint relates to the published one. A proof that verifies only
+// under the key inside it is ProvenSignerUnknown when no key was given,
+// NotProvenByThatKey when another key was.
+func Check(in Input) *Result {
+	raw, err := ReadLimited(in.Proof, provenance.MaxProofSize)
+	if err != nil {
+		return &Result{Verdict: NotChecked, Err: err}
+	}
+	p, err := provenance.ParseProof(raw)
+	if err != nil {
+		return &Result{Verdict: NotProven, Err: err, Malformed: true}
+	}
+	res := &Result{}
+	if res.Doc, err = SHA256(in.Doc); err != nil {
+		return &Result{Verdict: NotChecked, Err: err}
+	}
+	var verifier note.Verifier
+	if in.Key != "" {
+		if verifier, res.Key, err = keys.ParseVerifierKey(in.Key); err != nil {
+			return &Result{Verdict: NotChecked, Err: err}
+		}
+	}
+	var pub []byte
+	if in.Published != "" {
+		if pub, err = ReadLimited(in.Published, provenance.MaxCheckpointSize); err != nil {
+			return &Result{Verdict: NotChecked, Err: err}
+		}
+	}
+	res.Proof, err = provenance.CheckProof(p, res.Doc, verifier, pub)
+	switch {
+	case err != nil:
+		res.Verdict, res.Err, res.Proof = NotProven, err, nil
+		errors.As(err, &res.Fork)
+	case res.Proof.Trusted:
+		res.Verdict = Proven
+	case res.Key != nil:
+		res.Verdict = NotProvenByThatKey
+	default:
+		res.Verdict = ProvenSignerUnknown
+	}
+	return res
+}
