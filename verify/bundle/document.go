@@ -3,7 +3,7 @@ package bundle
 import (
 	"encoding/base64"
 
-	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -20,7 +20,7 @@ func (r *Result) Document(archiveDir string) *report.Document {
 		d.Checkpoint = &report.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:])}
 	}
 	for _, f := range r.Files {
-		d.Files = append(d.Files, report.File{Path: f.Path, Name: catalog.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified})
+		d.Files = append(d.Files, report.File{Path: f.Path, Name: quote.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified})
 	}
 	if r.Fork != nil {
 		d.Evidence = r.Fork.Evidence()
