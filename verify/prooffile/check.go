@@ -9,15 +9,15 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// Verdicts of a proof check.
+// Verdicts of a proof check: the ones verify/report words.
 const (
-	Proven              report.Verdict = "PROVEN"
-	ProvenSignerUnknown report.Verdict = "PROVEN, SIGNER UNKNOWN"
-	NotProven           report.Verdict = "NOT PROVEN"
-	NotProvenByThatKey  report.Verdict = "NOT PROVEN BY THAT KEY"
+	Proven              = report.Proven
+	ProvenSignerUnknown = report.ProvenSignerUnknown
+	NotProven           = report.NotProven
+	NotProvenByThatKey  = report.NotProvenByThatKey
 	// NotChecked means an input could not be read or a key given could
 	// not be parsed: nothing was checked.
-	NotChecked report.Verdict = "NOT CHECKED"
+	NotChecked = report.NotChecked
 )
 
 // Input names what a proof check is given: the proof file, the
