@@ -2,10 +2,11 @@ package logstore
 
 import (
 	"errors"
-	"github.com/custody-app/custody/archive/provenance"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/custody-app/custody/archive/provenance"
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/tlog"

@@ -12,13 +12,13 @@ func FuzzParseProof(f *testing.F) {
 	for i := 0; i < 9; i++ {
 		appendAll(f, db, genEvent(f, i))
 		if i == 3 || i == 8 {
-			if _, err := SignCheckpoint(db, k.signer, testOrigin); err != nil {
+			if _, err := SignCheckpoint(db, k.Signer, testOrigin); err != nil {
 				f.Fatal(err)
 			}
 		}
 	}
 	for _, d := range []string{genDoc(7), genDoc(2)} {
-		b, err := Prove(db, docID(d), nil, k.vkey)
+		b, err := Prove(db, docID(d), nil, k.VKey)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func FuzzParseProof(f *testing.F) {
 			}
 		}
 		// Checking must not panic whatever the proof says.
-		provenance.CheckProof(p, p.Doc, k.verifier, nil)
+		provenance.CheckProof(p, p.Doc, k.Verifier, nil)
 		provenance.CheckProof(p, p.Doc, nil, p.Checkpoint)
 	})
 }

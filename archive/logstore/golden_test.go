@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"flag"
-	"github.com/custody-app/custody/archive/provenance"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/custody-app/custody/archive/provenance"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -31,12 +32,12 @@ func TestProofGolden(t *testing.T) {
 		ev.Actor = "archivist"
 		appendAll(t, db, mustMarshal(t, ev))
 		if i == 1 || i == 3 {
-			if _, err := SignCheckpoint(db, k.signer, testOrigin); err != nil {
+			if _, err := SignCheckpoint(db, k.Signer, testOrigin); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	got, err := Prove(db, docID("c"), nil, k.vkey)
+	got, err := Prove(db, docID("c"), nil, k.VKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestProofGolden(t *testing.T) {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(filepath.Dir(golden), "key.txt"), []byte(k.vkey+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(golden), "key.txt"), []byte(k.VKey+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,7 +64,7 @@ func TestProofGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := provenance.CheckProof(p, docID("c"), k.verifier, nil)
+	res, err := provenance.CheckProof(p, docID("c"), k.Verifier, nil)
 	if err != nil || !res.Trusted || len(res.Events) != 4 || len(p.Consistency) != 1 {
 		t.Fatalf("golden proof: %v %+v", err, res)
 	}

@@ -1,23 +1,31 @@
 package logstore
 
 import (
-	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"github.com/custody-app/custody/archive/provenance"
 	"testing"
-	"time"
+
+	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/provenance/provtest"
 
 	"github.com/dgraph-io/badger/v4"
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-const testOrigin = "custody.example/archive/test-0001"
+// The keys, IDs and clock the provenance tests share (archive/provenance/provtest).
+type testKey = provtest.Key
 
-var testClock = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
+var (
+	testClock = provtest.Clock
+	newKey    = provtest.NewKey
+	fuzzKey   = provtest.FixedKey
+	signText  = provtest.SignText
+	docID     = provtest.DocID
+	hexID     = provtest.HexID
+)
+
+const testRoot = provtest.EmptyRoot
+
+const testOrigin = "custody.example/archive/test-0001"
 
 func openDB(t testing.TB) *badger.DB {
 	t.Helper()
@@ -28,33 +36,6 @@ func openDB(t testing.TB) *badger.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
-
-type testKey struct {
-	signer   note.Signer
-	verifier note.Verifier
-	vkey     string
-}
-
-func newKey(t testing.TB, name string) testKey {
-	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testKey{s, v, vkey}
-}
-
-func docID(s string) [32]byte { return sha256.Sum256([]byte(s)) }
-
-func hexID(d [32]byte) string { return hex.EncodeToString(d[:]) }
 
 func mustMarshal(t testing.TB, ev *provenance.Event) []byte {
 	t.Helper()
@@ -153,27 +134,4 @@ func (r *refTree) root(t testing.TB, n int64) tlog.Hash {
 		t.Fatal(err)
 	}
 	return h
-}
-
-// fuzzKey is a fixed key, so proofs made from fixed inputs stay the same
-// from run to run.
-func fuzzKey(t testing.TB) testKey {
-	skey, vkey, err := note.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 32)), "archivist")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := note.NewSigner(skey)
-	v, _ := note.NewVerifier(vkey)
-	return testKey{s, v, vkey}
-}
-
-const testRoot = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
-
-func signText(t *testing.T, k testKey, text string) []byte {
-	t.Helper()
-	b, err := note.Sign(&note.Note{Text: text}, k.signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/custody-app/custody/archive/provenance"
 	"strings"
 	"testing"
+
+	"github.com/custody-app/custody/archive/provenance"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -26,7 +27,7 @@ func buildForkPair(t *testing.T) *forkPair {
 	for i := 0; i < 12; i++ {
 		appendAll(t, f.db, genEvent(t, i))
 		if i == 4 || i == 9 || i == 11 {
-			cp, err := SignCheckpoint(f.db, f.key.signer, testOrigin)
+			cp, err := SignCheckpoint(f.db, f.key.Signer, testOrigin)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,7 +43,7 @@ func (f *forkPair) forkCheckpoint(t *testing.T, size int) []byte {
 	for i := int(n); i < size; i++ {
 		appendAll(t, f.fork, ingest(t, fmt.Sprintf("fork-%d", i)))
 	}
-	cp, err := SignCheckpoint(f.fork, f.key.signer, testOrigin)
+	cp, err := SignCheckpoint(f.fork, f.key.Signer, testOrigin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func (f *forkPair) forkCheckpoint(t *testing.T, size int) []byte {
 
 func (f *forkPair) proof(t *testing.T, doc string, size int64) *provenance.Proof {
 	t.Helper()
-	b, err := Prove(f.db, docID(doc), f.cps[size], f.key.vkey)
+	b, err := Prove(f.db, docID(doc), f.cps[size], f.key.VKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestCheckProofPublished(t *testing.T) {
 		"older, prefix":  {f.cps[5].Note, provenance.PublishedExtended},
 		"newer, unknown": {f.cps[12].Note, provenance.PublishedNewer},
 	} {
-		res, err := provenance.CheckProof(p, docID(doc), f.key.verifier, tc.published)
+		res, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, tc.published)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -88,7 +89,7 @@ func TestCheckProofPublished(t *testing.T) {
 	}
 	// A forked history signed by the same key.
 	older := f.forkCheckpoint(t, 5)
-	_, err := provenance.CheckProof(p, docID(doc), f.key.verifier, older)
+	_, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, older)
 	var fork *provenance.ForkError
 	if !errors.As(err, &fork) || !errors.Is(err, provenance.ErrForked) || !bytes.Equal(fork.Old, older) || !bytes.Equal(fork.New, f.cps[10].Note) {
 		t.Fatalf("forked older checkpoint: %v", err)
@@ -97,20 +98,20 @@ func TestCheckProofPublished(t *testing.T) {
 		t.Fatalf("evidence lacks the notes:\n%s", ev)
 	}
 	noProof := f.forkCheckpoint(t, 7)
-	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, noProof); !errors.Is(err, provenance.ErrNoContinuity) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, noProof); !errors.Is(err, provenance.ErrNoContinuity) {
 		t.Fatalf("older checkpoint without a consistency proof: %v", err)
 	}
 	same := f.forkCheckpoint(t, 10)
-	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, same); !errors.Is(err, provenance.ErrForked) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, same); !errors.Is(err, provenance.ErrForked) {
 		t.Fatalf("same size, other root: %v", err)
 	}
 	// The same key under another origin is another log.
 	otherOrigin := signText(t, f.key, "elsewhere\n5\n"+testRoot+"\n")
-	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, otherOrigin); !errors.Is(err, provenance.ErrOriginMismatch) {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, otherOrigin); !errors.Is(err, provenance.ErrOriginMismatch) {
 		t.Fatalf("other origin: %v", err)
 	}
 	stranger := newKey(t, "archivist")
-	if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, signText(t, stranger, "x\n1\n"+testRoot+"\n")); err == nil {
+	if _, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, signText(t, stranger, "x\n1\n"+testRoot+"\n")); err == nil {
 		t.Fatal("a published checkpoint by another key was accepted")
 	}
 }
@@ -125,14 +126,14 @@ func TestCheckProofSigner(t *testing.T) {
 		if v == nil {
 			res, err = provenance.CheckProof(p, docID(genDoc(3)), nil, nil)
 		} else {
-			res, err = provenance.CheckProof(p, docID(genDoc(3)), v.verifier, nil)
+			res, err = provenance.CheckProof(p, docID(genDoc(3)), v.Verifier, nil)
 		}
 		if err != nil || res.Trusted {
 			t.Errorf("verifier %s: %v, trusted %v; want intact, signer unknown", name, err, res != nil && res.Trusted)
 		}
 	}
 	// A proof naming the stranger's key cannot verify the archivist's checkpoint.
-	p.Key = stranger.vkey
+	p.Key = stranger.VKey
 	if _, err := provenance.CheckProof(p, docID(genDoc(3)), nil, nil); err == nil {
 		t.Fatal("checkpoint verified under a key that did not sign it")
 	}
@@ -163,11 +164,11 @@ func TestCheckProofTampered(t *testing.T) {
 	} {
 		p := cloneProof(t, good)
 		tc.edit(p)
-		if _, err := provenance.CheckProof(p, docID(doc), f.key.verifier, nil); !errors.Is(err, tc.want) {
+		if _, err := provenance.CheckProof(p, docID(doc), f.key.Verifier, nil); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
-	if _, err := provenance.CheckProof(good, docID("another"), f.key.verifier, nil); !errors.Is(err, provenance.ErrWrongDocument) {
+	if _, err := provenance.CheckProof(good, docID("another"), f.key.Verifier, nil); !errors.Is(err, provenance.ErrWrongDocument) {
 		t.Errorf("wrong document: %v", err)
 	}
 }
@@ -186,18 +187,18 @@ func cloneProof(t *testing.T, p *provenance.Proof) *provenance.Proof {
 
 func TestProveRefuses(t *testing.T) {
 	f := buildForkPair(t)
-	if _, err := Prove(f.db, docID(genDoc(8)), f.cps[5], f.key.vkey); err == nil {
+	if _, err := Prove(f.db, docID(genDoc(8)), f.cps[5], f.key.VKey); err == nil {
 		t.Error("proved a document against a checkpoint older than its ingest")
 	}
-	if _, err := Prove(f.db, docID("never"), nil, f.key.vkey); err == nil {
+	if _, err := Prove(f.db, docID("never"), nil, f.key.VKey); err == nil {
 		t.Error("proved a document the log never saw")
 	}
 	forged := *f.cps[10]
 	forged.Root[0] ^= 1
-	if _, err := Prove(f.db, docID(genDoc(3)), &forged, f.key.vkey); err == nil {
+	if _, err := Prove(f.db, docID(genDoc(3)), &forged, f.key.VKey); err == nil {
 		t.Error("proved against a checkpoint the archive did not sign")
 	}
-	if _, err := Prove(openDB(t), docID("a"), nil, f.key.vkey); err == nil {
+	if _, err := Prove(openDB(t), docID("a"), nil, f.key.VKey); err == nil {
 		t.Error("proved in a log without checkpoints")
 	}
 }
@@ -218,7 +219,7 @@ func proofVariant(t *testing.T, good []byte, edit func(m map[string]any)) []byte
 
 func TestParseProofMalformed(t *testing.T) {
 	f := buildForkPair(t)
-	good, err := Prove(f.db, docID(genDoc(7)), f.cps[10], f.key.vkey)
+	good, err := Prove(f.db, docID(genDoc(7)), f.cps[10], f.key.VKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,9 @@ package logstore
 import (
 	"bytes"
 	"errors"
-	"github.com/custody-app/custody/archive/provenance"
 	"testing"
+
+	"github.com/custody-app/custody/archive/provenance"
 
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/tlog"
@@ -43,7 +44,7 @@ func buildSizedLog(t *testing.T) *sizedLog {
 			batch = append(batch, ev)
 		}
 		appendAll(t, l.db, batch...)
-		cp, err := SignCheckpoint(l.db, l.key.signer, testOrigin)
+		cp, err := SignCheckpoint(l.db, l.key.Signer, testOrigin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +85,7 @@ func TestProofsAtEverySize(t *testing.T) {
 		}
 		// The whole proof file for the newest document at this size.
 		doc := docID(genDoc(int(n - 1)))
-		b, err := Prove(l.db, doc, l.cps[n], l.key.vkey)
+		b, err := Prove(l.db, doc, l.cps[n], l.key.VKey)
 		if err != nil {
 			t.Fatalf("Prove at size %d: %v", n, err)
 		}
@@ -92,7 +93,7 @@ func TestProofsAtEverySize(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseProof at size %d: %v", n, err)
 		}
-		res, err := provenance.CheckProof(p, doc, l.key.verifier, nil)
+		res, err := provenance.CheckProof(p, doc, l.key.Verifier, nil)
 		if err != nil {
 			t.Fatalf("CheckProof at size %d: %v\n%s", n, err, b)
 		}

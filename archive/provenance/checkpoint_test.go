@@ -11,20 +11,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-const testRoot = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
-
-func signText(t *testing.T, k testKey, text string) []byte {
-	t.Helper()
-	b, err := note.Sign(&note.Note{Text: text}, k.signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestParseCheckpointMalformed(t *testing.T) {
 	k := newKey(t, "archivist")
-	vs := note.VerifierList(k.verifier)
+	vs := note.VerifierList(k.Verifier)
 	signedBodies := map[string]string{
 		"missing root line": "o\n5\n",
 		"empty origin":      "\n5\n" + testRoot + "\n",
@@ -73,7 +62,7 @@ func TestParseCheckpointMalformed(t *testing.T) {
 func TestParseCheckpointSignatures(t *testing.T) {
 	k := newKey(t, "archivist")
 	other := newKey(t, "stranger")
-	vs := note.VerifierList(k.verifier)
+	vs := note.VerifierList(k.Verifier)
 	body := "custody.example/a\n5\n" + testRoot + "\nextension: kept\n"
 	good := signText(t, k, body)
 	cp, err := ParseCheckpoint(good, vs)

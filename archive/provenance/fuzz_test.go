@@ -37,17 +37,6 @@ func FuzzParseEvent(f *testing.F) {
 	})
 }
 
-// fuzzKey is a fixed key, so the corpus stays valid from run to run.
-func fuzzKey(t testing.TB) testKey {
-	skey, vkey, err := note.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 32)), "archivist")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := note.NewSigner(skey)
-	v, _ := note.NewVerifier(vkey)
-	return testKey{s, v, vkey}
-}
-
 func FuzzParseCheckpoint(f *testing.F) {
 	k := fuzzKey(f)
 	for _, body := range []string{
@@ -56,7 +45,7 @@ func FuzzParseCheckpoint(f *testing.F) {
 		"o\n-1\n" + testRoot + "\n",
 		"o\n5\nAAAA\n",
 	} {
-		b, err := note.Sign(&note.Note{Text: body}, k.signer)
+		b, err := note.Sign(&note.Note{Text: body}, k.Signer)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -64,7 +53,7 @@ func FuzzParseCheckpoint(f *testing.F) {
 		f.Add(bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
 	}
 	f.Add([]byte("o\n5\n" + testRoot + "\n\n— x AAAAAAAA\n"))
-	vs := note.VerifierList(k.verifier)
+	vs := note.VerifierList(k.Verifier)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cp, err := ParseCheckpoint(b, vs)
 		if err != nil {

@@ -1,40 +1,19 @@
 package provenance
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"testing"
-	"time"
-
-	"golang.org/x/mod/sumdb/note"
+	"github.com/custody-app/custody/archive/provenance/provtest"
 )
 
-var testClock = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
+// The keys, IDs and clock the provenance tests share (archive/provenance/provtest).
+type testKey = provtest.Key
 
-type testKey struct {
-	signer   note.Signer
-	verifier note.Verifier
-	vkey     string
-}
+var (
+	testClock = provtest.Clock
+	newKey    = provtest.NewKey
+	fuzzKey   = provtest.FixedKey
+	signText  = provtest.SignText
+	docID     = provtest.DocID
+	hexID     = provtest.HexID
+)
 
-func newKey(t testing.TB, name string) testKey {
-	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testKey{s, v, vkey}
-}
-
-func docID(s string) [32]byte { return sha256.Sum256([]byte(s)) }
-
-func hexID(d [32]byte) string { return hex.EncodeToString(d[:]) }
+const testRoot = provtest.EmptyRoot
