@@ -5,7 +5,6 @@ import (
 )
 
 // The keys, IDs and clock the provenance tests share (archive/provenance/provtest).
-type testKey = provtest.Key
 
 var (
 	testClock = provtest.Clock
