@@ -111,10 +111,18 @@ func TestParseVerifierKeyAcceptsRealKeys(t *testing.T) {
 }
 
 func TestParseVerifierKeyRefuses(t *testing.T) {
-	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	good := rawKey(t, pub)
-	name, rest, _ := strings.Cut(good, "+")
-	hash, key64, _ := strings.Cut(rest, "+")
+	// A key whose 8-digit hash holds a letter, so that the upper-case case
+	// differs from it (about 1 key in 40 has a hash of digits only).
+	var good, name, rest, hash, key64 string
+	for {
+		pub, _, _ := ed25519.GenerateKey(rand.Reader)
+		good = rawKey(t, pub)
+		name, rest, _ = strings.Cut(good, "+")
+		hash, key64, _ = strings.Cut(rest, "+")
+		if strings.ToUpper(hash) != hash {
+			break
+		}
+	}
 	raw, _ := base64.StdEncoding.DecodeString(key64)
 	b64 := func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 	withAlg := func(alg byte) string { return b64(append([]byte{alg}, raw[1:]...)) }
