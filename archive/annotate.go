@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -29,11 +30,17 @@ func (a *Archive) Derive(ctx context.Context, path string, parents [][32]byte, k
 		return nil, errors.New("a derived document needs at least one parent document")
 	}
 	var parentIDs []string
+	var parentEvents []int64
 	for _, p := range parents {
 		if _, err := a.Record(p); err != nil {
 			return nil, fmt.Errorf("parent %x: %w", p[:6], err)
 		}
+		at, err := logstore.IntroducedAt(a.db, p)
+		if err != nil {
+			return nil, fmt.Errorf("parent %x: %w", p[:6], err)
+		}
 		parentIDs = append(parentIDs, hex.EncodeToString(p[:]))
+		parentEvents = append(parentEvents, at)
 	}
 	var out *catalog.Record
 	opt := ImportOptions{Note: note}
@@ -46,7 +53,7 @@ func (a *Archive) Derive(ctx context.Context, path string, parents [][32]byte, k
 		}
 		out = rec
 		return &provenance.Event{Type: provenance.Derive, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path),
-			Parents: parentIDs, Kind: kind, Note: note}, nil
+			Parents: parentIDs, ParentEvents: parentEvents, Kind: kind, Note: note}, nil
 	}
 	res, err := a.Import(ctx, []string{path}, opt)
 	if err != nil {

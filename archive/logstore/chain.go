@@ -29,7 +29,7 @@ func Chain(db *badger.DB, doc [32]byte) ([]int64, error) {
 	var out []int64
 	err := db.View(func(txn *badger.Txn) error {
 		var err error
-		out, err = newChainWalker(txn).chain(doc)
+		out, _, err = newChainWalker(txn).chain(doc, true)
 		return err
 	})
 	return out, err
@@ -39,16 +39,43 @@ func Chain(db *badger.DB, doc [32]byte) ([]int64, error) {
 // docs. Each event naming many documents (an export or a receive of a
 // whole bundle) is parsed once for all of them, not once per document.
 func ChainUnion(db *badger.DB, docs [][32]byte) ([]int64, error) {
+	sel, err := Select(db, docs, true)
+	if err != nil {
+		return nil, err
+	}
+	return sel.Events, nil
+}
+
+// Selection is what leaves the archive with some documents: the events of
+// their chains and the documents whose records are shown (the chosen
+// ones, and their ancestors when those go too).
+type Selection struct {
+	Events []int64 // sorted
+	Shown  map[string]bool
+}
+
+// Select returns the union of docs' chains. With ancestors, each chain
+// goes on through the parents of every derivation, as Chain does, and the
+// ancestors are shown. Without, a version 2 derivation's parents are
+// represented only by the events that introduced them (at its
+// parent_events), which go sealed: "derived from a document recorded at
+// index N", nothing more. (A version 1 derivation names its parents in
+// the open, so their chains go as before.)
+func Select(db *badger.DB, docs [][32]byte, ancestors bool) (*Selection, error) {
 	set := map[int64]bool{}
+	sel := &Selection{Shown: map[string]bool{}}
 	err := db.View(func(txn *badger.Txn) error {
 		w := newChainWalker(txn)
 		for _, d := range docs {
-			idx, err := w.chain(d)
+			idx, shown, err := w.chain(d, ancestors)
 			if err != nil {
 				return fmt.Errorf("%w (document %x)", err, d[:6])
 			}
 			for _, i := range idx {
 				set[i] = true
+			}
+			for s := range shown {
+				sel.Shown[hex.EncodeToString(s[:])] = true
 			}
 		}
 		return nil
@@ -56,12 +83,12 @@ func ChainUnion(db *badger.DB, docs [][32]byte) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int64, 0, len(set))
+	sel.Events = make([]int64, 0, len(set))
 	for i := range set {
-		out = append(out, i)
+		sel.Events = append(sel.Events, i)
 	}
-	slices.Sort(out)
-	return out, nil
+	slices.Sort(sel.Events)
+	return sel, nil
 }
 
 // chainWalker walks chains in one transaction and keeps the events that
@@ -106,7 +133,9 @@ func (w *chainWalker) event(i int64) (*provenance.Event, map[string]bool, error)
 	return ev, docs, nil
 }
 
-func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
+// chain returns the events of doc's chain (see Select for ancestors) and
+// the documents it shows.
+func (w *chainWalker) chain(doc [32]byte, ancestors bool) ([]int64, map[[32]byte]bool, error) {
 	visited := map[[32]byte]bool{doc: true}
 	queue := [][32]byte{doc}
 	events := map[int64]bool{}
@@ -115,7 +144,7 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 		queue = queue[1:]
 		idx, err := docEventsTxn(w.txn, d)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		hexID := hex.EncodeToString(d[:])
 		for _, i := range idx {
@@ -124,16 +153,22 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 			}
 			ev, docs, err := w.event(i)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if !inChain(ev, docs, hexID, d == doc) {
 				continue
 			}
 			events[i] = true
 			if len(events) > MaxChainEvents {
-				return nil, fmt.Errorf("log: document %x has more than %d provenance events: %w", doc, MaxChainEvents, ErrChainTooLong)
+				return nil, nil, fmt.Errorf("log: document %x has more than %d provenance events: %w", doc, MaxChainEvents, ErrChainTooLong)
 			}
 			if ev.Type != provenance.Derive || ev.Doc != hexID {
+				continue
+			}
+			if !ancestors && ev.V >= 2 {
+				for _, pe := range ev.ParentEvents {
+					events[pe] = true
+				}
 				continue
 			}
 			for _, p := range ev.Parents {
@@ -143,7 +178,7 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 				}
 				visited[pid] = true
 				if len(visited) > MaxChainDocs {
-					return nil, fmt.Errorf("log: document %x has more than %d ancestors: %w", doc, MaxChainDocs, ErrChainTooLong)
+					return nil, nil, fmt.Errorf("log: document %x has more than %d ancestors: %w", doc, MaxChainDocs, ErrChainTooLong)
 				}
 				queue = append(queue, pid)
 			}
@@ -154,7 +189,7 @@ func (w *chainWalker) chain(doc [32]byte) ([]int64, error) {
 		out = append(out, i)
 	}
 	slices.Sort(out)
-	return out, nil
+	return out, visited, nil
 }
 
 // inChain says whether ev belongs to the chain of the document with hex ID
@@ -178,4 +213,31 @@ func inChain(ev *provenance.Event, docs map[string]bool, id string, self bool) b
 		return self && named()
 	}
 	return false
+}
+
+// IntroducedAt returns the index of the first event that introduced doc
+// (its ingest, derive or receive): what a version 2 derivation records
+// in parent_events for each parent.
+func IntroducedAt(db *badger.DB, doc [32]byte) (int64, error) {
+	at := int64(-1)
+	err := db.View(func(txn *badger.Txn) error {
+		idx, err := docEventsTxn(txn, doc)
+		if err != nil {
+			return err
+		}
+		w := newChainWalker(txn)
+		id := hex.EncodeToString(doc[:])
+		for _, i := range idx {
+			ev, docs, err := w.event(i)
+			if err != nil {
+				return err
+			}
+			if ev.Type != provenance.Annotate && ev.Type != provenance.Export && inChain(ev, docs, id, false) {
+				at = i
+				return nil
+			}
+		}
+		return fmt.Errorf("log: no event introduces document %x: %w", doc[:6], ErrMissing)
+	})
+	return at, err
 }

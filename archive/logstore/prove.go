@@ -10,11 +10,25 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
+// ProofOptions say what a proof discloses: fields beyond the document's
+// own record (Choices), and whether its ancestors' records go too (a
+// redaction's original is otherwise only "a document recorded at index N").
+type ProofOptions struct {
+	Choices   provenance.Choices
+	Ancestors bool
+}
+
 // Prove writes the proof file (provenance.ProofFormat) for doc against
 // checkpoint cp (the latest when nil), naming vkey as the signer's
-// verifier key. Events of doc's chain appended after cp are left out; cp
-// must already cover the event that introduced doc.
+// verifier key, disclosing the default (ProofOptions' zero value).
 func Prove(db *badger.DB, doc [32]byte, cp *provenance.Checkpoint, vkey string) ([]byte, error) {
+	return ProveWith(db, doc, cp, vkey, ProofOptions{})
+}
+
+// ProveWith is Prove disclosing what opt says. Events of doc's chain
+// appended after cp are left out; cp must already cover the event that
+// introduced doc.
+func ProveWith(db *badger.DB, doc [32]byte, cp *provenance.Checkpoint, vkey string, opt ProofOptions) ([]byte, error) {
 	p := &provenance.Proof{Doc: doc, Key: vkey}
 	err := db.View(func(txn *badger.Txn) error {
 		stored, err := checkpointFor(txn, cp)
@@ -31,9 +45,13 @@ func Prove(db *badger.DB, doc [32]byte, cp *provenance.Checkpoint, vkey string) 
 		if root != cp.Root {
 			return fmt.Errorf("log: the stored tree no longer matches its checkpoint of size %d; run verify", cp.Size)
 		}
-		chain, err := newChainWalker(txn).chain(doc)
+		chain, shownIDs, err := newChainWalker(txn).chain(doc, opt.Ancestors)
 		if err != nil {
 			return err
+		}
+		shown := func(id string) bool {
+			d, err := provenance.ParseDocID(id)
+			return err == nil && shownIDs[d]
 		}
 		introduced := false
 		for _, i := range chain {
@@ -48,10 +66,19 @@ func Prove(db *badger.DB, doc [32]byte, cp *provenance.Checkpoint, vkey string) 
 			if err != nil {
 				return err
 			}
-			if ev, err := provenance.ParseEvent(b); err == nil && slices.Contains(ev.Introduces(), doc) {
+			ev, err := provenance.ParseEvent(b)
+			if err != nil {
+				return fmt.Errorf("log: event %d: %w", i, err)
+			}
+			if slices.Contains(ev.Introduces(), doc) {
 				introduced = true
 			}
-			p.Events = append(p.Events, provenance.ProvenEvent{Index: i, Event: b, Proof: rp})
+			pe, err := Disclosed(ev, b, opt.Choices.For(ev, shown))
+			if err != nil {
+				return fmt.Errorf("log: event %d: %w", i, err)
+			}
+			pe.Index, pe.Proof = i, rp
+			p.Events = append(p.Events, pe)
 		}
 		if !introduced {
 			return fmt.Errorf("log: document %x has no ingest, derive or receive event covered by the checkpoint of size %d", doc, cp.Size)
@@ -128,4 +155,18 @@ func consistencyFor(txn *badger.Txn, size int64) ([]provenance.Consistency, erro
 		out = append(out, provenance.Consistency{From: from, Proof: tp})
 	}
 	return out, nil
+}
+
+// Disclosed returns event ev (stored bytes b) as it leaves the archive:
+// its leaf bytes and the openings choose accepts.
+func Disclosed(ev *provenance.Event, b []byte, choose provenance.Disclosure) (provenance.ProvenEvent, error) {
+	if ev.V == 1 {
+		return provenance.ProvenEvent{Event: b}, nil
+	}
+	leaf, err := ev.Seal()
+	if err != nil {
+		return provenance.ProvenEvent{}, err
+	}
+	open, err := ev.Openings(choose)
+	return provenance.ProvenEvent{Event: leaf, Open: open}, err
 }

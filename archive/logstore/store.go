@@ -29,21 +29,29 @@ func Append(txn *badger.Txn, event []byte, docs ...[32]byte) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("log: refusing to append an unreadable event: %w", err)
 	}
-	return appendParsed(txn, event, ev, docs)
+	leaf := event
+	if ev.V != 1 {
+		if leaf, err = ev.Seal(); err != nil {
+			return 0, fmt.Errorf("log: refusing to append an event that cannot be sealed: %w", err)
+		}
+	}
+	return appendParsed(txn, event, leaf, ev, docs)
 }
 
 // AppendPrepared appends the prepared event inside txn, as Append does,
 // and returns its index.
 func AppendPrepared(txn *badger.Txn, p *provenance.Prepared, docs ...[32]byte) (int64, error) {
-	return appendParsed(txn, p.Bytes(), p.Parsed(), docs)
+	return appendParsed(txn, p.Bytes(), p.Leaf(), p.Parsed(), docs)
 }
 
-func appendParsed(txn *badger.Txn, event []byte, ev *provenance.Event, docs [][32]byte) (int64, error) {
+// appendParsed stores event (its open form) and the hashes of leaf (what
+// the tree covers: see provenance.LeafData).
+func appendParsed(txn *badger.Txn, event, leaf []byte, ev *provenance.Event, docs [][32]byte) (int64, error) {
 	n, err := sizeTxn(txn)
 	if err != nil {
 		return 0, err
 	}
-	hashes, err := tlog.StoredHashes(n, event, txnHashes{txn})
+	hashes, err := tlog.StoredHashes(n, leaf, txnHashes{txn})
 	if err != nil {
 		return 0, fmt.Errorf("log: appending event %d: %w", n, err)
 	}

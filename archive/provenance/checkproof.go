@@ -65,7 +65,7 @@ type ProofResult struct {
 	// caller gave. When false it verified only under the key the proof
 	// carries: the history is intact but the signer is unknown.
 	Trusted   bool
-	Events    []*Event // parsed, in the proof's order
+	Events    []*View // as disclosed, in the proof's order
 	Published Published
 }
 
@@ -166,13 +166,20 @@ func CheckProof(p *Proof, docSHA256 [32]byte, verifier note.Verifier, published 
 		if err := CheckEvent(cp, e.Index, e.Event, e.Proof); err != nil {
 			return nil, err
 		}
-		ev, err := ParseEvent(e.Event)
+		ev, err := OpenEvent(e.Event, e.Open)
 		if err != nil {
+			if errors.Is(err, ErrOpeningMismatch) {
+				return nil, fmt.Errorf("%w: log event %d: %w", ErrTampered, e.Index, err)
+			}
 			return nil, fmt.Errorf("log event %d: %w", e.Index, err)
 		}
 		res.Events = append(res.Events, ev)
 	}
-	if err := checkChain(hex.EncodeToString(docSHA256[:]), res.Events); err != nil {
+	indexes := make([]int64, len(p.Events))
+	for i, e := range p.Events {
+		indexes[i] = e.Index
+	}
+	if err := CheckChain(hex.EncodeToString(docSHA256[:]), indexes, res.Events); err != nil {
 		return nil, err
 	}
 	if published == nil {
@@ -239,26 +246,44 @@ func verifyCheckpoint(p *Proof, verifier note.Verifier, res *ProofResult) (*Chec
 	return cp, vs, nil
 }
 
-// checkChain checks that events introduce doc and every derivation's parents.
-func checkChain(doc string, events []*Event) error {
+// CheckChain checks that events (at the log indexes given) introduce doc
+// and every derivation's parents: a disclosed parent must be introduced by
+// a disclosed event; a withheld one by the event at its parent_events
+// index, which must be among events and introduce something.
+func CheckChain(doc string, indexes []int64, events []*View) error {
 	introduced := map[string]bool{}
-	for _, ev := range events {
+	introducer := map[int64]bool{}
+	for k, ev := range events {
 		for _, d := range ev.Introduces() {
 			introduced[hex.EncodeToString(d[:])] = true
+		}
+		switch ev.Type {
+		case Ingest, Derive, Receive:
+			introducer[indexes[k]] = true
 		}
 	}
 	if !introduced[doc] {
 		return fmt.Errorf("%w: no event records where document %s came from", ErrIncomplete, doc)
 	}
-	for _, ev := range events {
+	for k, ev := range events {
 		if ev.Type != Derive {
 			continue
 		}
-		for _, parent := range ev.Parents {
-			if !introduced[parent] {
+		for i, parent := range ev.ParentIDs {
+			switch {
+			case parent != "" && !introduced[parent]:
 				return fmt.Errorf("%w: %s is derived from %s, but no event records where that came from", ErrIncomplete, ev.Doc, parent)
+			case parent == "" && (i >= len(ev.ParentEvents) || !introducer[ev.ParentEvents[i]]):
+				return fmt.Errorf("%w: event %d names a withheld parent recorded at index %d, but that event is not included", ErrIncomplete, indexes[k], ev.parentEvent(i))
 			}
 		}
 	}
 	return nil
+}
+
+func (v *View) parentEvent(i int) int64 {
+	if i < len(v.ParentEvents) {
+		return v.ParentEvents[i]
+	}
+	return -1
 }

@@ -14,8 +14,12 @@ import (
 	"unicode/utf8"
 )
 
-// Version is the event format this package writes and reads.
-const Version = 1
+// Version is the event format this package writes. It reads versions 1
+// and 2: version 2 added field commitments (seal.go) and parent_events.
+const Version = 2
+
+// readable says which versions ParseEvent interprets.
+func readable(v int64) bool { return v == 1 || v == 2 }
 
 // MaxEventSize bounds one event's bytes. An export or receive event lists
 // its documents, 67 bytes each, so one event names at most about 60,000;
@@ -63,7 +67,11 @@ type Event struct {
 	Source string `json:"source,omitempty"` // ingest: source label
 
 	Parents []string `json:"parents,omitempty"` // derive
-	Kind    string   `json:"kind,omitempty"`    // derive
+	// ParentEvents holds, for each parent, the index of the event of this
+	// log that introduced it (version 2): public, so a redaction can say
+	// which recorded document it came from without naming it.
+	ParentEvents []int64 `json:"parent_events,omitempty"`
+	Kind         string  `json:"kind,omitempty"` // derive
 	Tags    []string `json:"tags,omitempty"`    // annotate
 
 	Bundle         string   `json:"bundle,omitempty"`          // export, receive
@@ -92,6 +100,7 @@ type wire struct {
 	Path           string          `json:"path,omitempty"`
 	Source         string          `json:"source,omitempty"`
 	Parents        []string        `json:"parents,omitempty"`
+	ParentEvents   []int64         `json:"parent_events,omitempty"`
 	Kind           string          `json:"kind,omitempty"`
 	Tags           []string        `json:"tags,omitempty"`
 	Bundle         string          `json:"bundle,omitempty"`
@@ -110,7 +119,7 @@ type wire struct {
 // v, type, time, actor and salt.
 var fieldsOf = map[string]map[string]bool{
 	Ingest:   set("doc", "size", "name", "path", "source", "note"),
-	Derive:   set("doc", "size", "name", "parents", "kind", "note"),
+	Derive:   set("doc", "size", "name", "parents", "parent_events", "kind", "note"),
 	Annotate: set("doc", "tags", "note"),
 	Export:   set("bundle", "docs", "checkpoint_size", "note"),
 	Receive:  set("bundle", "origin", "checkpoint", "docs", "forced", "note"),
@@ -147,7 +156,7 @@ func marshalChecked(ev *Event, now time.Time) ([]byte, *Event, error) {
 	w := wire{
 		Type: ev.Type, Time: ev.Time, Actor: ev.Actor, Salt: ev.Salt,
 		Doc: ev.Doc, Name: ev.Name, Path: ev.Path, Source: ev.Source,
-		Parents: ev.Parents, Kind: ev.Kind, Tags: ev.Tags,
+		Parents: ev.Parents, ParentEvents: ev.ParentEvents, Kind: ev.Kind, Tags: ev.Tags,
 		Bundle: ev.Bundle, Origin: ev.Origin, Checkpoint: ev.Checkpoint,
 		Docs: ev.Docs, Forced: ev.Forced, What: ev.What, Verdict: ev.Verdict, Note: ev.Note,
 	}
@@ -160,11 +169,11 @@ func marshalChecked(ev *Event, now time.Time) ([]byte, *Event, error) {
 		w.Time = now.UTC().Format(TimeLayout)
 	}
 	if w.Salt == "" {
-		var salt [16]byte
-		if _, err := rand.Read(salt[:]); err != nil {
+		salt := make([]byte, saltSize(int64(v)))
+		if _, err := rand.Read(salt); err != nil {
 			return nil, nil, fmt.Errorf("event: cannot make a random salt: %w", err)
 		}
-		w.Salt = base64.StdEncoding.EncodeToString(salt[:])
+		w.Salt = base64.StdEncoding.EncodeToString(salt)
 	}
 	switch ev.Type {
 	case Ingest, Derive:
@@ -251,8 +260,8 @@ func parseEvent(b []byte) (*Event, error) {
 	if err := strictjson.CheckKeys(b, allKnown, func(k string, null bool) { present[k] = null }); err != nil {
 		// A newer version may add fields: say that rather than "unknown field".
 		var head struct{ V int64 }
-		if json.Unmarshal(b, &head) == nil && head.V != 0 && head.V != Version {
-			return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", head.V, Version, ErrVersion)
+		if json.Unmarshal(b, &head) == nil && head.V != 0 && !readable(head.V) {
+			return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads versions 1 and 2; a newer Custody may): %w", head.V, ErrVersion)
 		}
 		return nil, err
 	}
@@ -267,19 +276,19 @@ func parseEvent(b []byte) (*Event, error) {
 	if err := json.Unmarshal(w.V, &v); err != nil {
 		return nil, fmt.Errorf(`field "v" is %s, not a whole number`, quote.Clip(string(w.V)))
 	}
-	if v != Version {
-		return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads version %d; a newer Custody may): %w", v, Version, ErrVersion)
+	if !readable(v) {
+		return nil, fmt.Errorf("cannot interpret version %d events (this Custody reads versions 1 and 2; a newer Custody may): %w", v, ErrVersion)
 	}
 	if uerr != nil {
 		return nil, strictjson.ExplainType(uerr)
 	}
-	if err := checkWire(&w, present); err != nil {
+	if err := checkWire(&w, present, v); err != nil {
 		return nil, err
 	}
 	ev := &Event{
-		V: Version, Type: w.Type, Time: w.Time, Actor: w.Actor, Salt: w.Salt,
+		V: int(v), Type: w.Type, Time: w.Time, Actor: w.Actor, Salt: w.Salt,
 		Doc: w.Doc, Name: w.Name, Path: w.Path, Source: w.Source,
-		Parents: w.Parents, Kind: w.Kind, Tags: w.Tags,
+		Parents: w.Parents, ParentEvents: w.ParentEvents, Kind: w.Kind, Tags: w.Tags,
 		Bundle: w.Bundle, Origin: w.Origin, Checkpoint: w.Checkpoint,
 		Docs: w.Docs, Forced: w.Forced, What: w.What, Verdict: w.Verdict, Note: w.Note,
 	}

@@ -9,6 +9,7 @@ import "time"
 // (archive/logstore's AppendPrepared).
 type Prepared struct {
 	bytes  []byte
+	leaf   []byte // what the leaf hash covers: the sealed form (version 2)
 	parsed *Event
 	ev     Event // as given, to prepare again at another time
 }
@@ -20,8 +21,18 @@ func Prepare(ev *Event, now time.Time) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{b, parsed, *ev}, nil
+	leaf := b
+	if parsed.V != 1 {
+		if leaf, err = parsed.Seal(); err != nil {
+			return nil, err
+		}
+	}
+	return &Prepared{b, leaf, parsed, *ev}, nil
 }
+
+// Leaf is what the event's leaf hash covers: its sealed form (version 2),
+// or its bytes (version 1).
+func (p *Prepared) Leaf() []byte { return p.leaf }
 
 // Bytes are the event's exact bytes, as they will be stored and hashed.
 func (p *Prepared) Bytes() []byte { return p.bytes }

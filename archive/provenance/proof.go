@@ -19,25 +19,30 @@ import (
 // archive/logstore's Prove):
 //
 //	{
-//	  "format": "custody-proof-v1",
+//	  "format": "custody-proof-v2",
 //	  "doc": "<64 hex: the document's SHA-256>",
 //	  "checkpoint": "<the signed checkpoint note>",
 //	  "key": "<the signer's verifier key, name+hash+base64>",
 //	  "events": [
-//	    {"index": N, "event": "<the event's exact bytes, as a JSON string>",
+//	    {"index": N, "event": "<the event's leaf bytes, as a JSON string>",
+//	     "open": [{"field": F, "i": I, "salt": "<base64>", "value": V}, ...],
 //	     "proof": ["<base64 hash>", ...]}
 //	  ],
 //	  "consistency": [{"from": M, "proof": ["<base64 hash>", ...]}]
 //	}
 //
 // events holds the document's provenance chain (see archive/logstore's
-// Chain), each with its
-// inclusion proof in the checkpoint's tree, oldest first. consistency holds,
+// Chain), each as its leaf bytes (the sealed form of a version 2 event)
+// with the openings of the fields it discloses and its inclusion proof in
+// the checkpoint's tree, oldest first. consistency holds,
 // for every earlier checkpoint the archive signed, the proof that this
 // checkpoint's tree extends the tree of size M, so a verifier who already
 // holds an earlier published checkpoint can tell continuation from a fork.
 // The key is informative only: it never makes a signer trusted.
-const ProofFormat = "custody-proof-v1"
+const ProofFormat = "custody-proof-v2"
+
+// ProofFormatV1 is the format before field commitments; it is still read.
+const ProofFormatV1 = "custody-proof-v1"
 
 // Bounds on a proof file, so reading one costs bounded memory and time.
 const (
@@ -63,7 +68,8 @@ type Proof struct {
 // ProvenEvent is one event of a proof with its inclusion proof.
 type ProvenEvent struct {
 	Index int64
-	Event []byte // exact bytes
+	Event []byte // exact leaf bytes: a version 1 event, or a sealed one
+	Open  []Opening
 	Proof tlog.RecordProof
 }
 
@@ -83,9 +89,10 @@ type proofWire struct {
 }
 
 type proofEventWire struct {
-	Index int64    `json:"index"`
-	Event string   `json:"event"`
-	Proof []string `json:"proof"`
+	Index int64     `json:"index"`
+	Event string    `json:"event"`
+	Open  []Opening `json:"open,omitempty"`
+	Proof []string  `json:"proof"`
 }
 
 type consistencyWire struct {
@@ -95,7 +102,8 @@ type consistencyWire struct {
 
 var proofFields = map[string]map[string]bool{
 	"":            set("format", "doc", "checkpoint", "key", "events", "consistency"),
-	"events":      set("index", "event", "proof"),
+	"events":      set("index", "event", "open", "proof"),
+	"open":        set("field", "i", "salt", "value"),
 	"consistency": set("from", "proof"),
 }
 
@@ -105,7 +113,7 @@ var proofFields = map[string]map[string]bool{
 func MarshalProof(p *Proof) ([]byte, error) {
 	w := proofWire{Format: ProofFormat, Doc: hex.EncodeToString(p.Doc[:]), Checkpoint: string(p.Checkpoint), Key: p.Key}
 	for _, e := range p.Events {
-		w.Events = append(w.Events, proofEventWire{Index: e.Index, Event: string(e.Event), Proof: hashStrings(e.Proof)})
+		w.Events = append(w.Events, proofEventWire{Index: e.Index, Event: string(e.Event), Open: e.Open, Proof: hashStrings(e.Proof)})
 	}
 	for _, c := range p.Consistency {
 		w.Consistency = append(w.Consistency, consistencyWire{From: c.From, Proof: hashStrings(c.Proof)})
@@ -154,7 +162,7 @@ func parseProof(b []byte) (*Proof, error) {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return nil, strictjson.ExplainType(err)
 	}
-	if w.Format != ProofFormat {
+	if w.Format != ProofFormat && w.Format != ProofFormatV1 {
 		return nil, fmt.Errorf("format %q is not %q", quote.Clip(w.Format), ProofFormat)
 	}
 	p := &Proof{Checkpoint: []byte(w.Checkpoint), Key: w.Key}
@@ -185,7 +193,10 @@ func parseProof(b []byte) (*Proof, error) {
 		if err != nil {
 			return nil, fmt.Errorf("event %d: %w", e.Index, err)
 		}
-		p.Events = append(p.Events, ProvenEvent{Index: e.Index, Event: []byte(e.Event), Proof: rp})
+		if w.Format == ProofFormatV1 && e.Open != nil {
+			return nil, fmt.Errorf("event %d: a %s file has no openings", e.Index, ProofFormatV1)
+		}
+		p.Events = append(p.Events, ProvenEvent{Index: e.Index, Event: []byte(e.Event), Open: e.Open, Proof: rp})
 	}
 	if len(w.Consistency) > MaxProofEvents {
 		return nil, fmt.Errorf("has %d consistency proofs; at most %d are read", len(w.Consistency), MaxProofEvents)

@@ -12,7 +12,7 @@ import (
 
 // checkWire checks the decoded fields of an event against its type.
 // present holds every key the JSON object had, and whether it was null.
-func checkWire(w *wire, present map[string]bool) error {
+func checkWire(w *wire, present map[string]bool, v int64) error {
 	keys := make([]string, 0, len(present))
 	for k := range present {
 		keys = append(keys, k)
@@ -41,7 +41,7 @@ func checkWire(w *wire, present map[string]bool) error {
 	if w.Actor == "" {
 		return errors.New(`missing field "actor"`)
 	}
-	if err := checkSalt(w.Salt); err != nil {
+	if err := checkSalt(w.Salt, v); err != nil {
 		return err
 	}
 	switch w.Type {
@@ -56,7 +56,7 @@ func checkWire(w *wire, present map[string]bool) error {
 			return fmt.Errorf(`field "size" is negative (%d)`, *w.Size)
 		}
 		if w.Type == Derive {
-			return checkDerive(w)
+			return checkDerive(w, v)
 		}
 	case Annotate:
 		if err := checkDocField("doc", w.Doc); err != nil {
@@ -103,8 +103,11 @@ func checkWire(w *wire, present map[string]bool) error {
 	return nil
 }
 
-func checkDerive(w *wire) error {
+func checkDerive(w *wire, v int64) error {
 	if err := checkDocList("parents", w.Parents); err != nil {
+		return err
+	}
+	if err := checkParentEvents(w.ParentEvents, len(w.Parents), v); err != nil {
 		return err
 	}
 	for _, p := range w.Parents {
@@ -132,13 +135,42 @@ func checkTime(s string) error {
 	return nil
 }
 
-func checkSalt(s string) error {
+// saltSize is the length of an event's salt: 16 bytes in version 1; in
+// version 2 the 32-byte seed every field's commitment salt comes from.
+func saltSize(v int64) int {
+	if v == 1 {
+		return 16
+	}
+	return 32
+}
+
+func checkSalt(s string, v int64) error {
 	if s == "" {
 		return errors.New(`missing field "salt"`)
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil || len(b) != 16 || base64.StdEncoding.EncodeToString(b) != s {
-		return errors.New(`field "salt" must be 16 random bytes in standard base64`)
+	if err != nil || len(b) != saltSize(v) || base64.StdEncoding.EncodeToString(b) != s {
+		return fmt.Errorf(`field "salt" must be %d random bytes in standard base64`, saltSize(v))
+	}
+	return nil
+}
+
+// checkParentEvents checks a derive's parent_events: absent in version 1;
+// in version 2 one log index per parent, each at least 0.
+func checkParentEvents(pe []int64, parents int, v int64) error {
+	if v == 1 {
+		if pe != nil {
+			return errors.New(`field "parent_events" does not belong in version 1 events`)
+		}
+		return nil
+	}
+	if len(pe) != parents {
+		return fmt.Errorf(`field "parent_events" has %d entries for %d parents`, len(pe), parents)
+	}
+	for _, i := range pe {
+		if i < 0 {
+			return fmt.Errorf(`field "parent_events" holds a negative index (%d)`, i)
+		}
 	}
 	return nil
 }

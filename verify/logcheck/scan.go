@@ -191,7 +191,7 @@ func (c *checker) step(i int64, b []byte) error {
 	if err != nil {
 		return err
 	}
-	leaf := tlog.RecordHash(b)
+	leaf := leafHash(b)
 	if found && stored != leaf {
 		c.add(report.Finding{Code: EventHashMismatch, Path: eventPath(i), Expected: hexHash(stored), Found: hexHash(leaf),
 			Message: fmt.Sprintf("event %d does not hash to the hash stored when it was appended: its bytes changed, or it was moved", i)})
@@ -312,3 +312,13 @@ func (c *checker) storedHash(idx int64) (tlog.Hash, bool, error) {
 func hexHash(h tlog.Hash) string { return fmt.Sprintf("%x", h[:]) }
 
 func b64(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+
+// leafHash is the leaf hash of stored event bytes: of their sealed form
+// for a version 2 event (provenance.LeafData). Bytes that do not parse are
+// hashed as they are; the parse workers report them.
+func leafHash(b []byte) tlog.Hash {
+	if data, err := provenance.LeafData(b); err == nil {
+		return tlog.RecordHash(data)
+	}
+	return tlog.RecordHash(b)
+}
