@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -164,4 +166,48 @@ func TestBundleReceivePlainBag(t *testing.T) {
 	if !strings.Contains(out, `"type":"ingest"`) || !strings.Contains(out, `"path":"note.txt"`) || !strings.Contains(out, `"source":"bag plain"`) {
 		t.Fatalf("log: %s", out)
 	}
+}
+
+// TestBundleDisclosure: --dry-run lists what the receiver will read and
+// writes nothing; by default sources stay recorded but undisclosed, and
+// --disclose sources sends them; prove follows the same choices.
+func TestBundleDisclosure(t *testing.T) {
+	sender := bundleSetup(t)
+	out := filepath.Join(t.TempDir(), "b")
+	stdout, e, code := run(t, sender, "bundle", "create", "--dry-run", "--out", out, "--all")
+	if code != 0 || !strings.Contains(stdout, "would let the receiver read") || !strings.Contains(stdout, "recorded, not disclosed: source") ||
+		!strings.Contains(stdout, "leak/mail/1.eml") || !strings.Contains(stdout, "Nothing was written.") {
+		t.Fatalf("dry-run: %d %q %q", code, stdout, e)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("dry-run wrote %s: %v", out, err)
+	}
+	stdout, _, _ = run(t, sender, "bundle", "create", "--dry-run", "--disclose", "sources", "--all")
+	if !strings.Contains(stdout, "source: tip") || strings.Contains(stdout, "not disclosed: source") {
+		t.Fatalf("dry-run --disclose sources: %q", stdout)
+	}
+	if _, e, code := run(t, sender, "bundle", "create", "--dry-run", "--disclose", "secrets", "--all"); code != 2 || !strings.Contains(e, `cannot disclose "secrets"`) {
+		t.Fatalf("--disclose secrets: %d %q", code, e)
+	}
+	if _, e, code := run(t, sender, "bundle", "create", "--out", out, "--all"); code != 0 {
+		t.Fatalf("create: %s", e)
+	}
+	events, _ := os.ReadFile(filepath.Join(out, "custody", "events.jsonl"))
+	if strings.Contains(string(events), `"tip"`) || !strings.Contains(string(events), `"value":"leak/mail/1.eml"`) {
+		t.Fatalf("events.jsonl by default: %s", events)
+	}
+	doc := sha256hex("Subject: one\r\n\r\nbody\r\n")
+	stdout, e, _ = run(t, sender, "prove", doc)
+	if strings.Contains(stdout, `"tip"`) || !strings.Contains(stdout, "custody-proof-v2") {
+		t.Fatalf("prove by default: %s %s", stdout, e)
+	}
+	stdout, _, _ = run(t, sender, "prove", "--disclose", "sources", doc)
+	if !strings.Contains(stdout, `"value": "tip"`) {
+		t.Fatalf("prove --disclose sources: %s", stdout)
+	}
+}
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
