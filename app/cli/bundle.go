@@ -292,8 +292,14 @@ func runBundleVerify(env *Env, args []string) error {
 func printBundle(w io.Writer, res *bundle.Result, dir string) {
 	printReport(w, res.Report)
 	fmt.Fprintln(w)
-	if s := res.Document(dir).Signer; s != nil {
+	doc := res.Document(dir)
+	if s := doc.Signer; s != nil {
 		fmt.Fprintf(w, "Signed by %s: fingerprint %s\n  log %s\n", s.Who(), s.Fingerprint, s.Origin)
+	}
+	for _, f := range doc.Files {
+		for _, m := range f.MadeFrom {
+			fmt.Fprintf(w, "%s is %s\n", f.Path, m)
+		}
 	}
 	switch {
 	case dir == "":

@@ -211,3 +211,36 @@ func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestBundleRedactionAlone: a redaction's bundle carries nothing of its
+// original, and verify says what it is a redaction of.
+func TestBundleRedactionAlone(t *testing.T) {
+	sender := bundleSetup(t)
+	red := filepath.Join(t.TempDir(), "1-redacted.eml")
+	os.WriteFile(red, []byte("Subject: one\r\n\r\n[removed]\r\n"), 0o644)
+	orig := sha256hex("Subject: one\r\n\r\nbody\r\n")
+	if _, e, code := run(t, sender, "derive", "--from", orig[:12], "--kind", "redaction", red); code != 0 {
+		t.Fatalf("derive: %s", e)
+	}
+	out := filepath.Join(t.TempDir(), "b")
+	if _, e, code := run(t, sender, "bundle", "create", "--out", out, sha256hex("Subject: one\r\n\r\n[removed]\r\n")); code != 0 {
+		t.Fatalf("create: %s", e)
+	}
+	var all strings.Builder
+	filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			b, _ := os.ReadFile(p)
+			all.Write(b)
+			all.WriteString(p)
+		}
+		return nil
+	})
+	if strings.Contains(all.String(), orig) || strings.Contains(all.String(), "1.eml\"") || strings.Contains(all.String(), "body") {
+		t.Fatalf("the redaction's bundle carries its original")
+	}
+	stdout, _, code := run(t, sender, "bundle", "verify", out)
+	if code != 0 || !strings.Contains(stdout, "data/1-redacted.eml is a redaction of a document the signer recorded at log index 0") ||
+		!strings.Contains(stdout, "(not disclosed)") {
+		t.Fatalf("verify: %d %s", code, stdout)
+	}
+}

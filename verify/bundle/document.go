@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"encoding/base64"
+	"fmt"
 
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
@@ -20,7 +21,11 @@ func (r *Result) Document(archiveDir string) *report.Document {
 		d.Checkpoint = &report.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:])}
 	}
 	for _, f := range r.Files {
-		d.Files = append(d.Files, report.File{Path: f.Path, Name: quote.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified})
+		rf := report.File{Path: f.Path, Name: quote.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified}
+		for _, dv := range f.Derivations {
+			rf.MadeFrom = append(rf.MadeFrom, fmt.Sprintf("a %s of %s (event %d)", dv.Kind, dv.From, dv.Event))
+		}
+		d.Files = append(d.Files, rf)
 	}
 	if r.Fork != nil {
 		d.Evidence = r.Fork.Evidence()

@@ -89,4 +89,8 @@ type File struct {
 	Doc      string // its SHA-256 from the manifest
 	Size     int64
 	Verified bool // every manifest checksum matched
+	// MadeFrom says, per derivation, what the document was made from as
+	// far as the bundle discloses ("redaction of a document the signer
+	// recorded at log index 0 at … (not disclosed)").
+	MadeFrom []string
 }
