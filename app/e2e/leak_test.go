@@ -30,7 +30,7 @@ import (
 
 // leakDoc is one document of the audit archive and every marker of it.
 type leakDoc struct {
-	id                                  [32]byte
+	id                                   [32]byte
 	name, dir, source, inote, tag, anote string
 }
 
