@@ -32,6 +32,20 @@ func TestExportBundleDialog(t *testing.T) {
 	if !strings.HasPrefix(f.what.Selected, fromMarked+" (2)") {
 		t.Errorf("the dialog proposes %q, not the 2 marked documents", f.what.Selected)
 	}
+	// Originals, sources, notes and tags stay home unless chosen; ticking
+	// the originals shows a warning.
+	if f.ancestors.Checked || f.sources.Checked || f.notes.Checked || f.tags.Checked || f.warn.Visible() {
+		t.Errorf("the dialog discloses by default: ancestors %v sources %v notes %v tags %v warning %v",
+			f.ancestors.Checked, f.sources.Checked, f.notes.Checked, f.tags.Checked, f.warn.Visible())
+	}
+	act(u, func() { f.ancestors.SetChecked(true) })
+	if !f.warn.Visible() {
+		t.Error("ticking the originals shows no warning")
+	}
+	act(u, func() { f.ancestors.SetChecked(false) })
+	tap(t, u, "What will the receiver see?")
+	mustContain(t, "the preview", overlayTexts(u), "What the receiver will be able to read", "recorded, not disclosed: source")
+	tap(t, u, "Close")
 	out := t.TempDir()
 	f.format.SetSelected(".zip file")
 	f.dir.SetText(out)
