@@ -176,7 +176,24 @@ func (a *Archive) ChainSteps(doc [32]byte) ([]provenance.Step, error) {
 }
 
 // Prove writes a proof file of doc's provenance against the latest
-// checkpoint, naming this archive's verifier key.
+// checkpoint, naming this archive's verifier key, and remembers that
+// checkpoint as published (RecordPublished), so that every later bundle
+// proves it extends it. An archive open read-only cannot remember it.
 func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
-	return logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
+	b, err := logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
+	if err != nil || a.cfg.ReadOnly {
+		return b, err
+	}
+	p, err := provenance.ParseProof(b)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := provenance.ParseUnverified(p.Checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RecordPublished(cp.Size, "proof"); err != nil {
+		return nil, fmt.Errorf("the proof's checkpoint could not be remembered as published: %w", err)
+	}
+	return b, nil
 }
