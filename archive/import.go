@@ -34,7 +34,8 @@ type ImportOptions struct {
 	Progress progress.Func
 
 	// event, when set, replaces the ingest event (derive, receive): it may
-	// also fill the new record's fields.
+	// also fill the new record's fields. A nil event with a nil error
+	// records nothing (the document was received before).
 	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error)
 	// noLog skips the provenance log; only the log-overhead benchmark sets it.
 	noLog bool
@@ -56,6 +57,9 @@ type ImportResult struct {
 	Files      []Imported `json:"files"`
 	Skipped    []Skipped  `json:"skipped"`
 	Warnings   []Skipped  `json:"warnings"`
+	// AlreadyReceived counts, for a receive, the documents that this
+	// bundle had brought before: nothing new was recorded for them.
+	AlreadyReceived int `json:"already_received,omitempty"`
 }
 
 // ready is a hashed document waiting to be committed.
@@ -634,7 +638,9 @@ func (im *importer) commit(batch []*ready) error {
 				if err := catalog.Put(txn, rec); err != nil {
 					return err
 				}
-				if _, err := a.appendEvent(txn, ev, rec.Sum()); err != nil {
+				if ev == nil {
+					// a retry: this document's event is already in the log
+				} else if _, err := a.appendEvent(txn, ev, rec.Sum()); err != nil {
 					return err
 				}
 			}

@@ -176,13 +176,30 @@ func (a *Archive) ChainSteps(doc [32]byte) ([]provenance.Step, error) {
 }
 
 // Prove writes a proof file of doc's provenance against the latest
-// checkpoint, naming this archive's verifier key.
+// checkpoint, naming this archive's verifier key, and remembers that
+// checkpoint as published (RecordPublished), so that every later bundle
+// proves it extends it. An archive open read-only cannot remember it.
 func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
-	return logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
+	return a.ProveWith(doc, logstore.ProofOptions{})
 }
 
 // ProveWith is Prove disclosing what opt says (fields beyond the
 // document's names; its ancestors' records).
 func (a *Archive) ProveWith(doc [32]byte, opt logstore.ProofOptions) ([]byte, error) {
-	return logstore.ProveWith(a.db, doc, nil, a.pub.VerifierKey, opt)
+	b, err := logstore.ProveWith(a.db, doc, nil, a.pub.VerifierKey, opt)
+	if err != nil || a.cfg.ReadOnly {
+		return b, err
+	}
+	p, err := provenance.ParseProof(b)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := provenance.ParseUnverified(p.Checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.RecordPublished(cp.Size, "proof"); err != nil {
+		return nil, fmt.Errorf("the proof's checkpoint could not be remembered as published: %w", err)
+	}
+	return b, nil
 }

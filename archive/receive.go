@@ -111,7 +111,24 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 			return nil, errcode.New(errcode.ChecksumUnverified, f.Path+" has no verified checksum")
 		}
 	}
+	seen := &receivedBefore{a: a, opt: opt}
+	res, err := a.receive(ctx, bag, dir, files, opt, seen)
+	if res != nil {
+		res.AlreadyReceived = seen.count(res)
+	}
+	return res, err
+}
+
+// receive is Receive once its arguments are checked.
+func (a *Archive) receive(ctx context.Context, bag fs.FS, dir string, files []ReceiveFile, opt ReceiveOptions, seen *receivedBefore) (*ImportResult, error) {
 	if dir != "" {
+		// The import lists the folder by its absolute path: so must
+		// the paths it reports be matched against the verified list.
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		dir = abs
 		byJob := map[string]*ReceiveFile{}
 		for i := range files {
 			byJob[files[i].Path] = &files[i]
@@ -121,7 +138,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 				return nil, err
 			}
 		}
-		res, err := a.Import(ctx, []string{filepath.Join(dir, "data")}, a.receiveOptions(opt, byJob, opt.Progress))
+		res, err := a.Import(ctx, []string{filepath.Join(dir, "data")}, a.receiveOptions(opt, byJob, seen, opt.Progress))
 		if res != nil {
 			for i := range res.Files {
 				if rel, err := filepath.Rel(dir, res.Files[i].Path); err == nil {
@@ -134,7 +151,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		}
 		return res, allReceived(res, files, opt.Forced)
 	}
-	res, err := a.receiveStaged(ctx, bag, files, opt)
+	res, err := a.receiveStaged(ctx, bag, files, opt, seen)
 	if err != nil {
 		return res, err
 	}
@@ -179,12 +196,16 @@ func allReceived(res *ImportResult, files []ReceiveFile, forced bool) error {
 		more = fmt.Sprintf(" and %d more", len(missing)-3)
 		missing = missing[:3]
 	}
-	return fmt.Errorf("%d of the verified files were not received (%s%s); the others were", n, strings.Join(missing, ", "), more)
+	return fmt.Errorf("%d of the verified files were not received (%s%s); the other %d were, each with its event, "+
+		"and the sender's checkpoint was not remembered: receive the bundle again to finish (what arrived is not recorded twice)",
+		n, strings.Join(missing, ", "), more, len(files)-n)
 }
 
 // receiveOptions builds the import options whose event hook checks each
-// document against the verified list and records where it came from.
-func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFile, fn progress.Func) ImportOptions {
+// document against the verified list and records where it came from,
+// unless it was already received from this bundle: then it records
+// nothing, so that a retry never duplicates events.
+func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFile, seen *receivedBefore, fn progress.Func) ImportOptions {
 	imp := ImportOptions{Source: opt.Source, Note: opt.Note, Progress: fn}
 	imp.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error) {
 		job := name.Bytes()
@@ -196,6 +217,16 @@ func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFi
 			f = &ReceiveFile{Path: job, Name: trimData(job)}
 		case f.SHA256 != "" && f.SHA256 != rec.ID:
 			return nil, fmt.Errorf("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, rec.ID, f.SHA256)
+		}
+		if !isNew {
+			again, err := seen.check(rec, f)
+			if err != nil {
+				return nil, fmt.Errorf("could not read the log of %s: %w", f.Path, err)
+			}
+			if again {
+				renameReceived(rec, name, f.Name)
+				return nil, nil
+			}
 		}
 		renameReceived(rec, name, f.Name)
 		if opt.Origin == "" {
@@ -228,7 +259,7 @@ func trimData(p string) string {
 
 // receiveStaged copies a zipped bag's files into tmp/ in batches, checks
 // each one's SHA-256 as it is copied, and imports each batch.
-func (a *Archive) receiveStaged(ctx context.Context, bag fs.FS, files []ReceiveFile, opt ReceiveOptions) (*ImportResult, error) {
+func (a *Archive) receiveStaged(ctx context.Context, bag fs.FS, files []ReceiveFile, opt ReceiveOptions, seen *receivedBefore) (*ImportResult, error) {
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	stage := filepath.Join(a.dir, TempDir, "receive-"+hex.EncodeToString(rnd[:]))
@@ -274,7 +305,7 @@ func (a *Archive) receiveStaged(ctx context.Context, bag fs.FS, files []ReceiveF
 			ctr.AddFile()
 			byJob[job] = f
 		}
-		res, err := a.Import(ctx, []string{bdir}, a.receiveOptions(opt, byJob, nil))
+		res, err := a.Import(ctx, []string{bdir}, a.receiveOptions(opt, byJob, seen, nil))
 		if res != nil {
 			for _, im := range res.Files {
 				if rel, rerr := filepath.Rel(stage, im.Path); rerr == nil {

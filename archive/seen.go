@@ -2,8 +2,8 @@ package archive
 
 // Checkpoints that crossed the archive's border: the newest checkpoint
 // accepted from each other archive (under seen/<origin>), and the sizes of
-// this archive's own checkpoints that went out in bundles (under
-// exported/<size>).
+// this archive's own checkpoints that went out in bundles and proofs
+// (under exported/<size>).
 //
 // A log alone cannot show that it was not forked: two copies of one
 // archive, each used on its own, are each internally consistent. A
@@ -153,8 +153,31 @@ func exportedKey(size int64) []byte {
 	return binary.BigEndian.AppendUint64(append([]byte{}, exportedPrefix...), uint64(size))
 }
 
+// RecordPublished remembers that this archive's checkpoint of size went
+// out (what says how: "proof"), so that every later bundle carries the
+// proof that its checkpoint extends it. A size already remembered keeps
+// what it was remembered with (the bundle id).
+func (a *Archive) RecordPublished(size int64, what string) error {
+	if a.cfg.ReadOnly {
+		return errors.New("the archive is open read-only")
+	}
+	if size < 1 {
+		return nil
+	}
+	a.wmu.Lock()
+	defer a.wmu.Unlock()
+	return a.db.Update(func(txn *badger.Txn) error {
+		if _, err := txn.Get(exportedKey(size)); err == nil {
+			return nil
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		return txn.Set(exportedKey(size), []byte(what))
+	})
+}
+
 // ExportedSizes returns, smallest first, the sizes of the checkpoints
-// that went out in bundles.
+// that went out: in bundles, and in proofs (RecordPublished).
 func (a *Archive) ExportedSizes() ([]int64, error) {
 	var out []int64
 	err := a.db.View(func(txn *badger.Txn) error {

@@ -375,7 +375,14 @@ func printReceived(env *Env, got *receive.Received) {
 	for _, s := range res.Skipped {
 		fmt.Fprintf(w, "  skipped %s: %s\n", catalog.EscapeInvalid(s.Path), s.Reason)
 	}
+	switch n := res.AlreadyReceived; {
+	case n > 0 && n == len(res.Files):
+		fmt.Fprintf(w, "This bundle was already received (%s): nothing new was recorded.\n", plural(n, "document"))
+	case n > 0:
+		fmt.Fprintf(w, "%s already received from this bundle before: nothing new was recorded for them.\n", plural(n, "document"))
+	}
 	switch {
+	case res.AlreadyReceived == len(res.Files):
 	case got.Provenance:
 		fmt.Fprintln(w, "Each document was recorded with a receive event naming the sender's log and checkpoint, so its provenance continues here.")
 	default:

@@ -217,7 +217,9 @@ func runProve(env *Env, args []string) error {
 	if len(pos) != 1 {
 		return &exitError{ExitFailed, errors.New("use: custody prove DOC > proof.json")}
 	}
-	a, err := env.open(readOnly)
+	// Read-write: the proof's checkpoint is remembered as published, so
+	// that every later bundle proves it extends it.
+	a, err := env.open(readWrite)
 	if err != nil {
 		return err
 	}

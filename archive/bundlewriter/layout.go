@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/custody-app/custody/archive"
@@ -12,7 +13,8 @@ import (
 )
 
 // assignPaths gives each record its payload path: "data/" and its export
-// name (its first name, each part made legal on every desktop system).
+// name (its first name, each part made legal on every desktop system and
+// readable by every BagIt tool, see manifestSafe).
 // Clashes get " (2)", " (3)"… before the extension, so that no two paths
 // are the same file on a case-insensitive, normalising file system (APFS,
 // NTFS) and no path is both a file and a folder.
@@ -22,6 +24,9 @@ func assignPaths(recs []*catalog.Record) []string {
 	out := make([]string, len(recs))
 	for i, r := range recs {
 		parts := strings.Split(archive.ExportName(r), "/")
+		for k := range parts {
+			parts[k] = manifestSafe(parts[k])
+		}
 		// A folder part that is already a file is renamed.
 		for k := 0; k < len(parts)-1; k++ {
 			orig := parts[k]
@@ -45,6 +50,25 @@ func assignPaths(recs []*catalog.Record) []string {
 		out[i] = "data/" + name
 	}
 	return out
+}
+
+// manifestSafe maps one path element to a name that every BagIt tool
+// reads back from a manifest as written. RFC 8493 asks a manifest to
+// percent-encode "%", CR and LF, but tools decode differently (bagit-python
+// 1.9 decodes only %0D and %0A, so "100%25 draft.txt" names a file it
+// cannot find), and they trim white space at the end of a line. So a
+// payload name never needs the encoding: "%" becomes "_" (CR and LF
+// already did, with the other control characters), and so does white
+// space at the end of an element (a no-break or ideographic space as
+// well as a plain one). The original name is kept in custody/names.tsv
+// and restored on receipt.
+func manifestSafe(el string) string {
+	el = strings.ReplaceAll(el, "%", "_")
+	trimmed := strings.TrimRightFunc(el, unicode.IsSpace)
+	if n := utf8.RuneCountInString(el[len(trimmed):]); n > 0 {
+		el = trimmed + strings.Repeat("_", n)
+	}
+	return el
 }
 
 // numbered returns name with " (n)" added before its extension (files) or

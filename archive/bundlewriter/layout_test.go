@@ -31,6 +31,8 @@ func TestAssignPaths(t *testing.T) {
 		{[]string{"../../etc/passwd", "/abs/path", "a//b"}, []string{"data/etc/passwd", "data/abs/path", "data/a/b"}},
 		{[]string{""}, []string{"data/" + strings.Repeat("0", 64)}},
 		{[]string{"a.txt", "a.txt", "a.txt"}, []string{"data/a.txt", "data/a (2).txt", "data/a (3).txt"}},
+		{[]string{"100% draft.txt", "100_ draft.txt", "50%/%0A.txt"}, []string{"data/100_ draft.txt", "data/100_ draft (2).txt", "data/50_/_0A.txt"}},
+		{[]string{"line\nbreak.txt", "cr\rname.txt", "nbsp\u00a0", "wide\u3000 \u00a0/x"}, []string{"data/line_break.txt", "data/cr_name.txt", "data/nbsp_", "data/wide___/x"}},
 	}
 	for _, c := range cases {
 		var recs []*catalog.Record

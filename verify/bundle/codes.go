@@ -69,10 +69,13 @@ const (
 	ArchiveUnreadable = "BUNDLE_ARCHIVE_UNREADABLE"
 
 	// ContinuityUnproven: a checkpoint was remembered for this origin but
-	// the bundle carries no proof linking the two (warning).
+	// nothing proves that the bundle's checkpoint extends it (or, for an
+	// older bundle, is a prefix of it): the verdict is HISTORY NOT PROVEN.
+	// (A warning before the copies of one archive that diverged at
+	// different sizes were found to pass with exit 0.)
 	ContinuityUnproven = "BUNDLE_CONTINUITY_UNPROVEN"
 	// OlderThanSeen: the checkpoint is older than the one remembered, and
-	// a prefix of it (warning).
+	// proven a prefix of it (warning: it is consistent).
 	OlderThanSeen = "BUNDLE_OLDER_THAN_SEEN"
 	// ProofUnused: proofs.json holds proofs for events that are not in
 	// events.jsonl (warning).
@@ -98,6 +101,7 @@ const (
 	classInvalid class = iota
 	classTampered
 	classForked
+	classUnproven
 	classIO
 )
 
@@ -120,6 +124,7 @@ var codeClass = map[string]class{
 	ConsistencyInvalid:  classTampered,
 	SignerChanged:       classTampered,
 	Forked:              classForked,
+	ContinuityUnproven:  classUnproven,
 	ArchiveUnreadable:   classIO,
 	ReadFailed:          classIO,
 }

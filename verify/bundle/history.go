@@ -109,11 +109,11 @@ func (p *prover) checkHistory() {
 			}
 		}
 		if !found {
-			p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundleformat.FileConsistency,
+			p.add(report.Finding{Code: ContinuityUnproven, Path: bundleformat.FileConsistency,
 				Expected: fmt.Sprintf("a consistency proof from the remembered size %d", old.Size), Found: "none",
-				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: cannot prove continuity. "+
-					"Custody always includes that proof, so the sender's archive may have been copied or restored from a backup, or the proof removed. The remembered checkpoint is kept", old.Size)})
-			p.history(false, fmt.Sprintf("cannot prove continuity with the checkpoint %s (size %d)", when, old.Size))
+				Message: fmt.Sprintf("a checkpoint of size %d was seen from this sender before, and this bundle carries no proof that its log extends it: history not proven. "+
+					"Custody always includes that proof, so the sender's archive may have been copied and used twice, or restored from a backup, or the proof was removed. The remembered checkpoint is kept", old.Size)})
+			p.history(false, fmt.Sprintf("history not proven: nothing shows this bundle's log (size %d) extends the checkpoint %s (size %d)", p.cp.Size, when, old.Size))
 			return
 		}
 		if err := provenance.CheckConsistency(old, p.cp, proof); err != nil {
@@ -148,10 +148,11 @@ func (p *prover) checkOlder(seen *provenance.Seen, old *provenance.Checkpoint, w
 		p.history(true, fmt.Sprintf("older than the checkpoint %s (size %d), and a proven prefix of it", when, old.Size))
 		return
 	}
-	p.add(report.Finding{Code: ContinuityUnproven, Severity: report.Warning, Path: bundleformat.FileCheckpoint,
-		Expected: fmt.Sprintf("size %d or more", old.Size), Found: fmt.Sprintf("size %d", p.cp.Size),
-		Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d), and nothing proves it is a prefix of it: cannot prove continuity", old.Size)})
-	p.history(false, fmt.Sprintf("older than the checkpoint %s (size %d); cannot prove it is a prefix", when, old.Size))
+	p.add(report.Finding{Code: ContinuityUnproven, Path: bundleformat.FileCheckpoint,
+		Expected: fmt.Sprintf("a proof, remembered with the checkpoint of size %d, that size %d is a prefix of it", old.Size, p.cp.Size), Found: "none",
+		Message: fmt.Sprintf("this bundle is older than the newest seen from this sender (size %d), and nothing proves it is a prefix of it: history not proven. "+
+			"Every later Custody bundle carries that proof, so the sender's archive may have been copied and used twice, or restored from a backup", old.Size)})
+	p.history(false, fmt.Sprintf("history not proven: older than the checkpoint %s (size %d), and nothing shows it is a prefix of it", when, old.Size))
 }
 
 // checkOwn checks a bundle made by this archive against its own log: the

@@ -135,15 +135,19 @@ func TestContinuity(t *testing.T) {
 	receive(t, recv, first)
 	size := seenSize(t, recv, s.a.Public().Origin)
 
-	// Without consistency.json the link cannot be proven (C4).
+	// Without consistency.json the link cannot be proven (C4): a problem,
+	// never a warning, and receive refuses the bundle.
 	noProof := filepath.Join(t.TempDir(), "noproof")
 	copyDir(t, second, noProof)
 	os.Remove(filepath.Join(noProof, "custody", "consistency.json"))
 	rehashTags(t, noProof)
 	res := bundle.Verify(ctx, noProof, bundle.Options{Archive: recv})
-	expect(t, res, report.SignerUnknown, bundle.ContinuityUnproven, "custody/consistency.json")
-	if res.Remember != nil {
-		t.Error("an unproven checkpoint would be remembered")
+	expect(t, res, report.HistoryUnproven, bundle.ContinuityUnproven, "custody/consistency.json")
+	if res.Remember != nil || res.Report.ExitCode(false) != 1 {
+		t.Errorf("an unproven checkpoint: remember %v, exit %d", res.Remember, res.Report.ExitCode(false))
+	}
+	if _, err := receiveBundle(ctx, recv, noProof, receiveOptions{}); !errors.Is(err, bundle.ErrRefused) {
+		t.Fatalf("a bundle whose history is not proven was received: %v", err)
 	}
 
 	// An altered consistency proof: the bundle is inconsistent with itself

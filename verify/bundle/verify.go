@@ -243,6 +243,7 @@ func payloadFiles(b *bag.Bag) []File {
 // verdict sums up the bag's verdict and the provenance findings.
 func (p *prover) verdict(bagVerdict report.Verdict) report.Verdict {
 	forked, invalid, tampered, ioErr := false, bagVerdict == report.Invalid, bagVerdict == report.Tampered, bagVerdict == report.Unreadable
+	unproven := false
 	for _, f := range p.rep.Findings {
 		c, ok := codeClass[f.Code]
 		if !ok {
@@ -255,6 +256,8 @@ func (p *prover) verdict(bagVerdict report.Verdict) report.Verdict {
 			invalid = true
 		case classTampered:
 			tampered = true
+		case classUnproven:
+			unproven = true
 		case classIO:
 			ioErr = true
 		}
@@ -268,6 +271,8 @@ func (p *prover) verdict(bagVerdict report.Verdict) report.Verdict {
 		return report.Invalid
 	case tampered:
 		return report.Tampered
+	case unproven:
+		return report.HistoryUnproven
 	case ioErr:
 		return report.Unreadable
 	case p.res.Signer != nil && p.res.Signer.Trusted:

@@ -21,7 +21,12 @@ const (
 	NoProvenance  Verdict = "NO PROVENANCE"
 	Tampered      Verdict = "TAMPERED"
 	Forked        Verdict = "FORKED"
-	Invalid       Verdict = "INVALID"
+	// HistoryUnproven: the sender's signed history may be sound, but
+	// nothing proves it continues the one this archive saw from the same
+	// sender before (a copy of an archive used on its own, or a restored
+	// backup, looks like this).
+	HistoryUnproven Verdict = "HISTORY NOT PROVEN"
+	Invalid         Verdict = "INVALID"
 	// Corrupt is the archive's own verdict when stored bytes are wrong.
 	Corrupt Verdict = "CORRUPT"
 	// Unreadable means the check could not read something (an I/O error),

@@ -100,6 +100,8 @@ var meaning = map[Verdict]string{
 	Tampered:     "Something differs from what was signed or listed. Each difference is listed below.",
 	Forked: "The sender's history disagrees with what this archive saw from the same sender before: two different histories were signed with one key. " +
 		"The evidence at the end of this report proves it to anyone; keep it.",
+	HistoryUnproven: "Every file is as it was signed, but nothing proves that the sender's history continues the one this archive saw from the same sender before: " +
+		"the sender's archive may have been copied and used twice, or restored from an older backup. Ask the sender for a bundle that proves it; until then, treat the two histories as possibly different.",
 	Invalid:    "This is not a readable bag, or the proof that should come with it is incomplete. Each reason is listed below.",
 	Corrupt:    "Some stored bytes are not what was imported (damage to the disk or the files). Each affected document is listed below; Custody will not hand out its bytes.",
 	Unreadable: "Some files could not be read (a disk or permission problem). This says nothing yet about whether they are right; try again.",

@@ -10,7 +10,7 @@ import (
 func TestEveryVerdictHasWords(t *testing.T) {
 	can := map[Kind][]Verdict{
 		ArchiveCheck: {Intact, Tampered, Corrupt, Unreadable, Cancelled},
-		BundleCheck:  {Intact, SignerUnknown, NoProvenance, Tampered, Forked, Invalid, Unreadable, Cancelled},
+		BundleCheck:  {Intact, SignerUnknown, NoProvenance, Tampered, Forked, HistoryUnproven, Invalid, Unreadable, Cancelled},
 		ProofCheck:   {Proven, ProvenSignerUnknown, NotProven, NotProvenByThatKey, NotChecked},
 	}
 	for k, vs := range can {
@@ -33,7 +33,7 @@ func TestTone(t *testing.T) {
 		Intact: Good, Proven: Good,
 		SignerUnknown: Caution, NoProvenance: Caution, ProvenSignerUnknown: Caution,
 		Unreadable: Inconclusive, Cancelled: Inconclusive,
-		Tampered: Bad, Forked: Bad, Invalid: Bad, Corrupt: Bad, NotProven: Bad, NotProvenByThatKey: Bad, NotChecked: Bad,
+		Tampered: Bad, Forked: Bad, HistoryUnproven: Bad, Invalid: Bad, Corrupt: Bad, NotProven: Bad, NotProvenByThatKey: Bad, NotChecked: Bad,
 	} {
 		if got := v.Tone(); got != want {
 			t.Errorf("%s: tone %d, want %d", v, got, want)
