@@ -121,7 +121,7 @@ func runLs(env *Env, args []string) error {
 			return nil
 		}
 		// One line per document, whatever its name holds.
-		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, quote.Safe(r.FirstName()))
+		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
 		return err
 	}, func(id [32]byte, err error) {
 		bad++
@@ -197,7 +197,7 @@ func runShow(env *Env, args []string) error {
 		if n.Source != "" {
 			src = "  (source: " + quote.Safe(n.Source) + ")"
 		}
-		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), quote.Safe(n.Path), src)
+		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), n.Shown(), src)
 	}
 	return nil
 }

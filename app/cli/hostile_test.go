@@ -77,7 +77,7 @@ func TestHostileNamesCLI(t *testing.T) {
 		t.Fatalf("ls: exit %d, %d lines for %d documents:\n%s", code, len(lines), len(hostileNames), out)
 	}
 	for _, want := range []string{`x\x1b[2J\x1b[H\x1b[32mINTACT`, `b\x0aOK: all documents verified`, `cr\x0dINTACT.txt`,
-		`invoice\u202efdp.exe`, `c1\u009b31m\u2066.txt`} {
+		`invoice\u202efdp.exe`, `c1\u009b31m\u2066.txt`, `/bad\xff\xfe.txt`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ls does not show %s:\n%s", want, out)
 		}

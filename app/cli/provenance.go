@@ -42,7 +42,7 @@ func runDerive(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s  %s (%s of %d document(s))\n", rec.ID, quote.Safe(rec.FirstName()), quote.Safe(*kind), len(parents))
+	fmt.Fprintf(env.Stdout, "%s  %s (%s of %d document(s))\n", rec.ID, rec.ShownName(), quote.Safe(*kind), len(parents))
 	return nil
 }
 

@@ -59,8 +59,8 @@ func (u *ui) showDocument(r *catalog.Record) {
 
 // displayName is a document's first name, made safe to show.
 func displayName(r *catalog.Record) string {
-	if n := r.FirstName(); n != "" {
-		return quote.Safe(n)
+	if n := r.ShownName(); n != "" {
+		return n
 	}
 	return shortID(r.ID)
 }
@@ -104,7 +104,7 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 
 	names := container.NewVBox()
 	for _, n := range r.Names {
-		line := quote.Safe(n.Path)
+		line := n.Shown()
 		var extra []string
 		if n.Source != "" {
 			extra = append(extra, "from "+quote.Safe(n.Source))

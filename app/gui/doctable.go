@@ -264,8 +264,8 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 func cellText(r *catalog.Record, kind string, col int) string {
 	switch col {
 	case colName:
-		if n := r.FirstName(); n != "" {
-			return quote.Safe(n)
+		if n := r.ShownName(); n != "" {
+			return n
 		}
 		return "(no name)"
 	case colType:

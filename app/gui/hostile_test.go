@@ -70,7 +70,7 @@ func TestHostileNamesWindow(t *testing.T) {
 	act(u, u.reload)
 	page := texts(u.win.Canvas().Content())
 	assertNoRaw(t, "the document table", page)
-	mustContain(t, "the document table", page, `x\x1b[2J\x1b[H\x1b[32mINTACT`, `invoice\u202efdp.exe`, `tip\x1b[31m line\u202e`)
+	mustContain(t, "the document table", page, `x\x1b[2J\x1b[H\x1b[32mINTACT`, `invoice\u202efdp.exe`, `tip\x1b[31m line\u202e`, "\n"+`bad\xff\xfe.txt`)
 	for _, r := range u.main.docs.ix.recs {
 		for col := 0; col < numCols; col++ {
 			if s := cellText(r, "", col); strings.Contains(s, "\n") || strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x202e) {

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -206,7 +205,7 @@ func (u *ui) showFinding(r reportRow) {
 // document ID is hex, which quote.Safe leaves as it is.
 func (u *ui) docName(doc string) string {
 	if r := u.recordByHex(doc); r != nil {
-		return quote.Safe(r.FirstName())
+		return r.ShownName()
 	}
 	return ""
 }
