@@ -182,6 +182,24 @@ func TestHostileNamesCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "PROVEN") {
 		t.Errorf("check-proof: %d %s %s", code, out, e)
 	}
+	// Given another key, the key inside the proof is named as unknown.
+	var own struct {
+		VerifierKey string `json:"verifier_key"`
+		Fingerprint string `json:"fingerprint"`
+		Name        string `json:"name"`
+	}
+	js, _, _ = run(t, recv, "keys", "show", "--json")
+	json.Unmarshal([]byte(js), &own)
+	var sender struct {
+		Fingerprint string `json:"fingerprint"`
+	}
+	js, _, _ = run(t, dir, "keys", "show", "--json")
+	json.Unmarshal([]byte(js), &sender)
+	out, e, code = run(t, "", "check-proof", "--doc", doc, "--key", own.VerifierKey, proof)
+	want := "UNKNOWN KEY " + sender.Fingerprint + ` (calls itself "custody-` + sender.Fingerprint + `", unverified)`
+	if code != 1 || !strings.Contains(out, "NOT PROVEN BY THAT KEY") || !strings.Contains(out, want) {
+		t.Errorf("check-proof with another key: %d %s %s", code, out, e)
+	}
 
 	// Bundles: the names travel to a receiver, whose ls, show and log
 	// show them safely too.

@@ -144,17 +144,18 @@ func (p *prover) summarize() {
 		}
 	}()
 	s := p.res.Signer
+	var w report.Signer
+	if s != nil {
+		w = s.words()
+	}
 	switch {
 	case s == nil:
 		p.rep.AddCheck(CheckSigner, false, "unknown: no valid signature")
 	case s.Trusted:
-		w := s.words()
 		p.rep.AddCheck(CheckSigner, true, fmt.Sprintf("trusted: %s (%s)", w.Who(), s.How))
 	case p.opt.Archive == nil:
-		w := s.words()
 		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("%s: verified without an archive, so there is no trust store to consult; confirm the fingerprint with the sender", w.Who()))
 	default:
-		w := s.words()
 		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("%s is not in your trust store. Confirm its fingerprint with the sender (read it aloud), then run: custody keys trust NAME %s", w.Who(), s.VerifierKey))
 	}
 }
