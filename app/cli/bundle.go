@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"slices"
 
@@ -92,13 +93,13 @@ func runBundleCreate(env *Env, args []string) error {
 	if res.Zip {
 		kind = "zip"
 	}
-	fmt.Fprintf(env.Stdout, "Wrote the bundle %s (%s): %s, %s, %s.\n", res.Path, kind,
+	fmt.Fprintf(env.Stdout, "Wrote the bundle %s (%s): %s, %s, %s.\n", quote.Safe(res.Path), kind,
 		plural(len(res.Files), "document"), humanBytes(res.Bytes), plural(res.Events, "provenance event"))
 	fmt.Fprintf(env.Stdout, "Bundle id:   %s\nCheckpoint:  %s, size %d\nFingerprint: %s (the receiver confirms it with you)\n",
 		res.ID, a.Public().Origin, res.CheckpointSize, a.Public().Fingerprint)
 	for _, f := range res.Files {
 		if f.Path != "data/"+f.Name {
-			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", f.Path, f.Name)
+			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", quote.Safe(f.Path), quote.Safe(f.Name))
 		}
 	}
 	return nil
@@ -290,13 +291,14 @@ func runBundleVerify(env *Env, args []string) error {
 
 // printBundle writes a bundle's report for people.
 func printBundle(w io.Writer, res *bundle.Result, dir string) {
-	printReport(w, res.Report)
+	d := res.Document(dir)
+	printReport(w, d)
 	fmt.Fprintln(w)
-	doc := res.Document(dir)
-	if s := doc.Signer; s != nil {
-		fmt.Fprintf(w, "Signed by %s: fingerprint %s\n  log %s\n", s.Who(), s.Fingerprint, s.Origin)
+
+	if s := d.Signer; s != nil {
+		fmt.Fprintf(w, "Signed by %s\n  log %s\n", s.Who(), s.Origin)
 	}
-	for _, f := range doc.Files {
+	for _, f := range d.Files {
 		for _, m := range f.MadeFrom {
 			fmt.Fprintf(w, "%s is %s\n", f.Path, m)
 		}
@@ -305,10 +307,10 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 	case dir == "":
 		fmt.Fprintln(w, "Checked without an archive: no trusted keys and no memory of earlier checkpoints were used, so the signer is unknown at best.")
 	default:
-		fmt.Fprintf(w, "Checked against the archive in %s (trusted keys, checkpoints seen before).\n", dir)
+		fmt.Fprintf(w, "Checked against the archive in %s (trusted keys, checkpoints seen before).\n", d.Archive)
 	}
 	if res.Fork != nil {
-		fmt.Fprintf(w, "\nEvidence of the fork (hand this on; anyone with the signer's key can check it):\n%s", res.Fork.Evidence())
+		fmt.Fprintf(w, "\nEvidence of the fork (hand this on; anyone with the signer's key can check it):\n%s", d.Evidence)
 	}
 	if res.Report.Verdict == report.NoProvenance {
 		fmt.Fprintln(w, "This bag carries no provenance: its files match its manifests, but nothing says where they came from.")
@@ -373,7 +375,7 @@ func printReceived(env *Env, got *receive.Received) {
 	fmt.Fprintf(w, "\nReceived %s (%s), %s already present, %s skipped.\n",
 		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "document"), plural(len(res.Skipped), "file"))
 	for _, s := range res.Skipped {
-		fmt.Fprintf(w, "  skipped %s: %s\n", catalog.EscapeInvalid(s.Path), s.Reason)
+		fmt.Fprintf(w, "  skipped %s: %s\n", quote.Safe(s.Path), quote.Safe(s.Reason))
 	}
 	switch n := res.AlreadyReceived; {
 	case n > 0 && n == len(res.Files):
@@ -392,6 +394,6 @@ func printReceived(env *Env, got *receive.Received) {
 		fmt.Fprintf(w, "Received with --force despite the verdict %s; each document's event records that.\n", got.Verify.Report.Verdict)
 	}
 	if got.Remembered {
-		fmt.Fprintf(w, "The sender's checkpoint (size %d) is now the newest remembered from %s.\n", got.Verify.Checkpoint.Size, got.Verify.Checkpoint.Origin)
+		fmt.Fprintf(w, "The sender's checkpoint (size %d) is now the newest remembered from %s.\n", got.Verify.Checkpoint.Size, quote.Safe(got.Verify.Checkpoint.Origin))
 	}
 }

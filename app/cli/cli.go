@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"os"
 	"os/signal"
@@ -90,7 +91,7 @@ func Run(env *Env, args []string) int {
 	global.StringVar(&env.Archive, "archive", env.Archive, "archive folder")
 	global.StringVar(&env.PassphraseFile, "passphrase-file", env.PassphraseFile, "read the passphrase from this file")
 	if err := global.Parse(args); err != nil {
-		fmt.Fprintf(env.Stderr, "custody: %v\n\n", err)
+		fmt.Fprintf(env.Stderr, "custody: %s\n\n", quote.Safe(err.Error()))
 		usage(env.Stderr)
 		return ExitFailed
 	}
@@ -104,7 +105,7 @@ func Run(env *Env, args []string) int {
 			return finish(env, c.name, c.run(env, args[1:]))
 		}
 	}
-	fmt.Fprintf(env.Stderr, "custody: unknown command %q\n\n", args[0])
+	fmt.Fprintf(env.Stderr, "custody: unknown command \"%s\"\n\n", quote.Safe(args[0]))
 	usage(env.Stderr)
 	return ExitFailed
 }
@@ -124,7 +125,7 @@ func finish(env *Env, name string, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "custody %s: %v\n", name, hinted(err))
+	fmt.Fprintf(env.Stderr, "custody %s: %s\n", name, quote.Safe(hinted(err).Error()))
 	return code
 }
 

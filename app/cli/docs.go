@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/custody-app/custody/archive"
@@ -36,7 +38,7 @@ func runInit(env *Env, args []string) error {
 		enc = "not encrypted"
 	}
 	fmt.Fprintf(env.Stdout, "Created an archive in %s (store %s)\nArchivist: %s\nFingerprint: %s\nVerifier key: %s\n",
-		a.Dir(), enc, pub.Name, pub.Fingerprint, pub.VerifierKey)
+		quote.Safe(a.Dir()), enc, quote.Safe(pub.Name), pub.Fingerprint, quote.Safe(pub.VerifierKey))
 	return nil
 }
 
@@ -83,10 +85,10 @@ func printImport(env *Env, res *archive.ImportResult) {
 	fmt.Fprintf(env.Stdout, "Imported %s (%s), %s already present, %s skipped.\n",
 		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "file"), plural(len(res.Skipped), "path"))
 	for _, s := range res.Skipped {
-		fmt.Fprintf(env.Stdout, "  skipped %s: %s\n", catalog.EscapeInvalid(s.Path), s.Reason)
+		fmt.Fprintf(env.Stdout, "  skipped %s: %s\n", quote.Safe(s.Path), quote.Safe(s.Reason))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(env.Stdout, "  warning %s: %s\n", catalog.EscapeInvalid(w.Path), w.Reason)
+		fmt.Fprintf(env.Stdout, "  warning %s: %s\n", quote.Safe(w.Path), quote.Safe(w.Reason))
 	}
 }
 
@@ -118,11 +120,12 @@ func runLs(env *Env, args []string) error {
 			out = append(out, listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported})
 			return nil
 		}
-		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.FirstName())
+		// One line per document, whatever its name holds.
+		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
 		return err
 	}, func(id [32]byte, err error) {
 		bad++
-		fmt.Fprintf(env.Stderr, "custody ls: %v\n", err)
+		fmt.Fprintf(env.Stderr, "custody ls: %s\n", quote.Safe(err.Error()))
 	})
 	if err != nil {
 		return err
@@ -172,29 +175,29 @@ func runShow(env *Env, args []string) error {
 		size += " (" + humanBytes(r.Size) + ")"
 	}
 	fmt.Fprintf(w, "ID:        %s\nSize:      %s\nType:      %s\nImported:  %s\n",
-		r.ID, size, r.MediaType, r.Imported.Format(time.RFC3339))
+		r.ID, size, quote.Safe(r.MediaType), r.Imported.Format(time.RFC3339))
 	if r.Source != "" {
-		fmt.Fprintf(w, "Source:    %s\n", r.Source)
+		fmt.Fprintf(w, "Source:    %s\n", quote.Safe(r.Source))
 	}
 	if r.Note != "" {
-		fmt.Fprintf(w, "Note:      %s\n", r.Note)
+		fmt.Fprintf(w, "Note:      %s\n", quote.Safe(r.Note))
 	}
 	if r.Kind != "" {
-		fmt.Fprintf(w, "Derived:   %s of %v\n", r.Kind, r.Parents)
+		fmt.Fprintf(w, "Derived:   %s of %s\n", quote.Safe(r.Kind), quote.Safe(fmt.Sprint(r.Parents)))
 	}
 	if len(r.Tags) > 0 {
-		fmt.Fprintf(w, "Tags:      %v\n", r.Tags)
+		fmt.Fprintf(w, "Tags:      %s\n", shownList(r.Tags))
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(w, "Note:      %s\n", n)
+		fmt.Fprintf(w, "Note:      %s\n", quote.Safe(n))
 	}
 	fmt.Fprintf(w, "Names:\n")
 	for _, n := range r.Names {
 		src := ""
 		if n.Source != "" {
-			src = "  (source: " + n.Source + ")"
+			src = "  (source: " + quote.Safe(n.Source) + ")"
 		}
-		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), n.Path, src)
+		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), n.Shown(), src)
 	}
 	return nil
 }
@@ -258,11 +261,21 @@ func runExport(env *Env, args []string) error {
 		return err
 	}
 	done, err := a.Export(env.ctx, ids, *to, env.bar("Exporting"))
-	fmt.Fprintf(env.Stdout, "Exported %s to %s\n", plural(len(done), "document"), *to)
+	fmt.Fprintf(env.Stdout, "Exported %s to %s\n", plural(len(done), "document"), quote.Safe(*to))
 	if err != nil {
 		return docReadError([32]byte{}, err)
 	}
 	return nil
+}
+
+// shownList shows a list of outside strings (tags) as [a, b], each
+// through quote.Safe.
+func shownList(items []string) string {
+	shown := make([]string, len(items))
+	for i, s := range items {
+		shown[i] = quote.Safe(s)
+	}
+	return "[" + strings.Join(shown, ", ") + "]"
 }
 
 func writeJSON(w io.Writer, v any) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
@@ -31,7 +32,7 @@ func runKeys(env *Env, args []string) error {
 			return nil
 		}
 		fmt.Fprintf(env.Stdout, "Archivist:    %s\nOrganisation: %s\nFingerprint:  %s\nVerifier key: %s\nLog origin:   %s\n",
-			pub.Name, pub.Organisation, pub.Fingerprint, pub.VerifierKey, pub.Origin)
+			quote.Safe(pub.Name), quote.Safe(pub.Organisation), pub.Fingerprint, quote.Safe(pub.VerifierKey), quote.Safe(pub.Origin))
 		fmt.Fprintln(env.Stdout, "\nGive the verifier key to people who check your bundles; read the fingerprint aloud to confirm it.")
 		return nil
 	case pos[0] == "list" && len(pos) == 1:
@@ -55,7 +56,7 @@ func runKeys(env *Env, args []string) error {
 			fmt.Fprintln(env.Stdout, "No trusted keys yet. Add one with: custody keys trust NAME KEY")
 		}
 		for _, t := range list {
-			fmt.Fprintf(env.Stdout, "%-24s %s  %s  (%s, %s)\n", t.Name, t.Fingerprint, t.VerifierKey, t.How, t.Added.Format("2006-01-02"))
+			fmt.Fprintf(env.Stdout, "%-24s %s  %s  (%s, %s)\n", quote.Safe(t.Name), t.Fingerprint, quote.Safe(t.VerifierKey), quote.Safe(t.How), t.Added.Format("2006-01-02"))
 		}
 		return nil
 	case pos[0] == "trust" && len(pos) == 3:
@@ -71,7 +72,7 @@ func runKeys(env *Env, args []string) error {
 		if err := a.Trust(pos[1], pos[2], *how); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Trusted %s, fingerprint %s.\n", pos[1], info.Fingerprint)
+		fmt.Fprintf(env.Stdout, "Trusted %s, fingerprint %s.\n", quote.Safe(pos[1]), info.Fingerprint)
 		return nil
 	case pos[0] == "untrust" && len(pos) == 2:
 		a, err := env.open(readWrite)
@@ -82,7 +83,7 @@ func runKeys(env *Env, args []string) error {
 		if err := a.Untrust(pos[1]); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Removed %s from the trusted keys.\n", pos[1])
+		fmt.Fprintf(env.Stdout, "Removed %s from the trusted keys.\n", quote.Safe(pos[1]))
 		return nil
 	}
 	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME")}

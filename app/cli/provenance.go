@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/logstore"
+	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/verify/report"
 	"strings"
 
 	"github.com/custody-app/custody/archive"
@@ -41,7 +43,7 @@ func runDerive(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s  %s (%s of %d document(s))\n", rec.ID, rec.FirstName(), *kind, len(parents))
+	fmt.Fprintf(env.Stdout, "%s  %s (%s of %d document(s))\n", rec.ID, rec.ShownName(), quote.Safe(*kind), len(parents))
 	return nil
 }
 
@@ -59,7 +61,7 @@ func annotate(env *Env, ref string, tags []string, text string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s  tags: %s  notes: %d\n", rec.ID, strings.Join(rec.Tags, ", "), len(rec.Notes))
+	fmt.Fprintf(env.Stdout, "%s  tags: %s  notes: %d\n", rec.ID, shownList(rec.Tags), len(rec.Notes))
 	return nil
 }
 
@@ -150,11 +152,13 @@ func runLog(env *Env, args []string) error {
 	return nil
 }
 
-// describeEvent writes one event as a line for people.
+// describeEvent writes one event as a line for people. Every field can
+// come from outside (a received bundle's names, origins, notes), so the
+// line is shown through quote.Safe: one event, one line.
 func describeEvent(i int64, raw []byte) string {
 	ev, err := provenance.ParseEvent(raw)
 	if err != nil {
-		return fmt.Sprintf("%6d  (unreadable event: %v)", i, err)
+		return fmt.Sprintf("%6d  (unreadable event: %s)", i, quote.Safe(err.Error()))
 	}
 	short := func(id string) string {
 		if len(id) > 12 {
@@ -173,13 +177,16 @@ func describeEvent(i int64, raw []byte) string {
 		}
 		what = fmt.Sprintf("%s  %s of %s  %s", short(ev.Doc), ev.Kind, strings.Join(ps, ","), ev.Name)
 	case provenance.Annotate:
-		what = fmt.Sprintf("%s  tags %v  %s", short(ev.Doc), ev.Tags, ev.Note)
+		what = fmt.Sprintf("%s  tags %s  %s", short(ev.Doc), shownList(ev.Tags), quote.Safe(ev.Note))
 	case provenance.Export, provenance.Receive:
 		what = fmt.Sprintf("bundle %s  %d document(s)  %s", ev.Bundle, len(ev.Docs), ev.Origin)
 	case provenance.Verify:
 		what = fmt.Sprintf("%s: %s", ev.What, ev.Verdict)
 	}
-	return fmt.Sprintf("%6d  %s  %-8s  %s", i, ev.Time, ev.Type, what)
+	if ev.Type != provenance.Annotate {
+		what = quote.Safe(what)
+	}
+	return fmt.Sprintf("%6d  %s  %-8s  %s", i, quote.Safe(ev.Time), quote.Safe(ev.Type), what)
 }
 
 func runCheckpoint(env *Env, args []string) error {
@@ -256,21 +263,21 @@ func runCheckProof(env *Env, args []string) error {
 		if c.Malformed {
 			return problem("%v", c.Err)
 		}
-		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %v\n", c.Err)
+		fmt.Fprintf(env.Stdout, "NOT PROVEN\n  %s\n", quote.Safe(c.Err.Error()))
 		if c.Fork != nil {
-			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", c.Fork.Evidence())
+			fmt.Fprintf(env.Stdout, "\nEvidence (hand this on):\n%s\n", report.ShownLines(c.Fork.Evidence()))
 		}
 		return exitCode(ExitProblem)
 	case prooffile.NotProvenByThatKey:
-		fmt.Fprintf(env.Stdout, "NOT PROVEN BY THAT KEY\n  the checkpoint is not signed by the key you gave (fingerprint %s);\n  it verifies only under the key inside the proof (%s)\n",
-			c.Key.Fingerprint, strings.Join(c.Proof.Checkpoint.Signers, ", "))
+		fmt.Fprintf(env.Stdout, "NOT PROVEN BY THAT KEY\n  the checkpoint is not signed by the key you gave (fingerprint %s);\n  it verifies only under the key inside the proof: %s\n",
+			c.Key.Fingerprint, quote.Safe(c.ProofSigner().Who()))
 		return exitCode(ExitProblem)
 	}
 	res, sum := c.Proof, c.Doc
 	fmt.Fprintf(env.Stdout, "%s\n  document %x\n  %d event(s) included in checkpoint %s #%d\n  %s\n",
-		c.Verdict, sum, len(res.Events), res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
+		c.Verdict, sum, len(res.Events), quote.Safe(res.Checkpoint.Origin), res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
-		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", ev.Time, ev.Type, ev.Doc, ev.Name)
+		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(ev.Doc), quote.Safe(ev.Name))
 	}
 	if !res.Trusted && *key == "" {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")

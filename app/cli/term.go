@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func drawBar(w io.Writer, verb string, p progress.Progress) {
 		left := time.Duration(float64(p.Elapsed) * (1 - frac) / frac).Round(time.Second)
 		eta = " ETA " + left.String()
 	}
-	cur := p.Current
+	cur := quote.Safe(p.Current) // a name from a bundle can hold escapes
 	if utf8.RuneCountInString(cur) > 30 {
 		r := []rune(cur)
 		cur = "…" + string(r[len(r)-29:])

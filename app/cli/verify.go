@@ -23,14 +23,15 @@ func runVerify(env *Env, args []string) error {
 	if *asJSON {
 		writeJSON(env.Stdout, rep)
 	} else {
-		printReport(env.Stdout, rep)
+		printReport(env.Stdout, report.NewDocument(report.ArchiveCheck, rep))
 	}
 	return exitCode(rep.ExitCode(false))
 }
 
 // printReport writes a report for people: the verdict first, then each
-// check, then every finding with its code.
-func printReport(w io.Writer, rep *report.Report) {
+// check, then every finding with its code. It shows a Document, whose
+// text has passed through quote.Safe, never a raw Report.
+func printReport(w io.Writer, rep *report.Document) {
 	fmt.Fprintf(w, "%s\n", rep.Verdict.Headline())
 	if rep.Subject != "" {
 		fmt.Fprintf(w, "  %s\n", rep.Subject)

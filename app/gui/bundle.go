@@ -229,7 +229,7 @@ func (u *ui) writeBundle(opt bundlewriter.Options) {
 		res, err := bundlewriter.Create(ctx, a, opt)
 		return func() {
 			if err != nil {
-				dialog.ShowError(hinted(fmt.Errorf("the bundle was not written: %w", err)), u.win)
+				dialog.ShowError(shownErr(hinted(fmt.Errorf("the bundle was not written: %w", err))), u.win)
 				return
 			}
 			u.reload()
@@ -248,7 +248,7 @@ func (u *ui) bundleWritten(res *bundlewriter.Result) {
 		d.Hide()
 		u.verifyBundle(res.Path)
 	})
-	body := container.NewVBox(para("The bundle was written to:"), mono(displayPath(res.Path)),
+	body := container.NewVBox(para("The bundle was written to:"), mono(shownPath(res.Path)),
 		container.NewHBox(u.copyButton("Copy the path", func() string { return res.Path }), verify), para(text))
 	d = dialog.NewCustom("Bundle written", "Close", body, u.win)
 	d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 0))

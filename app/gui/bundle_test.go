@@ -116,7 +116,7 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 		t.Error("SIGNER UNKNOWN is not amber")
 	}
 	page := texts(u.win.Canvas().Content())
-	mustContain(t, "the report", page, "INTACT, SIGNER UNKNOWN", bo.Fingerprint, "a key you have not trusted",
+	mustContain(t, "the report", page, "INTACT, SIGNER UNKNOWN", bo.Fingerprint, "UNKNOWN KEY "+bo.Fingerprint+` (calls itself "`+bo.KeyName+`", unverified)`,
 		"[Receive into archive]", "[Trust this signer…]")
 
 	tap(t, u, "Trust this signer…")
@@ -135,7 +135,7 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 	if v := u.main.report.rep.Verdict; v != report.Intact {
 		t.Fatalf("after trusting the signer: %s", v)
 	}
-	mustContain(t, "the report", texts(u.win.Canvas().Content()), `"Bo Lind", whom you trust`)
+	mustContain(t, "the report", texts(u.win.Canvas().Content()), `"Bo Lind" (fingerprint `+bo.Fingerprint+`), whom you trust`)
 
 	tap(t, u, "Receive into archive")
 	mustContain(t, "the summary", u.lastSummary, "Received 4 new documents", "provenance continues here")

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/prooffile"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -83,23 +84,23 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 	c := prooffile.Check(prooffile.Input{Proof: proofPath, Doc: docPath, Published: publishedPath, Key: key})
 	switch c.Verdict {
 	case prooffile.NotChecked:
-		return string(c.Verdict), c.Err.Error()
+		return string(c.Verdict), quote.Safe(c.Err.Error())
 	case prooffile.NotProven:
-		text = c.Err.Error()
+		text = quote.Safe(c.Err.Error())
 		if c.Fork != nil {
-			text += "\n\nEvidence (hand this on):\n" + c.Fork.Evidence()
+			text += "\n\nEvidence (hand this on):\n" + report.ShownLines(c.Fork.Evidence())
 		}
 		return string(c.Verdict), text
 	case prooffile.NotProvenByThatKey:
 		return string(c.Verdict), fmt.Sprintf("The checkpoint is not signed by the key you gave (fingerprint %s); "+
-			"it verifies only under the key inside the proof (%s).", c.Key.Fingerprint, strings.Join(c.Proof.Checkpoint.Signers, ", "))
+			"it verifies only under the key inside the proof: %s.", c.Key.Fingerprint, quote.Safe(c.ProofSigner().Who()))
 	}
 	res := c.Proof
 	var b strings.Builder
 	fmt.Fprintf(&b, "Document %x\n%d event(s) included in checkpoint %s #%d\n%s\n", c.Doc, len(res.Events),
-		res.Checkpoint.Origin, res.Checkpoint.Size, res.Published)
+		quote.Safe(res.Checkpoint.Origin), res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
-		fmt.Fprintf(&b, "%s  %-8s %s %s\n", ev.Time, ev.Type, shortID(ev.Doc), ev.Name)
+		fmt.Fprintf(&b, "%s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(shortID(ev.Doc)), quote.Safe(ev.Name))
 	}
 	if !res.Trusted {
 		b.WriteString("The checkpoint verifies under the key inside the proof; give the archivist's key, obtained from them, to know who signed it.")

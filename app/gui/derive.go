@@ -115,7 +115,7 @@ func (u *ui) submitDerive(f *deriveForm) {
 		rec, err := a.Derive(ctx, path, ids, kind, note)
 		return func() {
 			if err != nil {
-				dialog.ShowError(err, u.win)
+				dialog.ShowError(shownErr(err), u.win)
 				return
 			}
 			u.reload()

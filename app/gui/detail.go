@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // detailPage shows one document: what it is, every name it arrived
@@ -56,8 +57,9 @@ func (u *ui) showDocument(r *catalog.Record) {
 	u.loadChain(p)
 }
 
+// displayName is a document's first name, made safe to show.
 func displayName(r *catalog.Record) string {
-	if n := r.FirstName(); n != "" {
+	if n := r.ShownName(); n != "" {
 		return n
 	}
 	return shortID(r.ID)
@@ -71,14 +73,14 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 	items := []*widget.FormItem{
 		widget.NewFormItem("SHA-256", container.NewBorder(nil, nil, nil, copyID, id)),
 		widget.NewFormItem("Size", para(sizeText(r.Size))),
-		widget.NewFormItem("Type", para(r.MediaType)),
+		widget.NewFormItem("Type", para(quote.Safe(r.MediaType))),
 		widget.NewFormItem("Imported", para(longTime(r.Imported))),
 	}
 	if r.Source != "" {
-		items = append(items, widget.NewFormItem("Source", para(r.Source)))
+		items = append(items, widget.NewFormItem("Source", para(quote.Safe(r.Source))))
 	}
 	if r.Note != "" {
-		items = append(items, widget.NewFormItem("Note", para(r.Note)))
+		items = append(items, widget.NewFormItem("Note", para(quote.Safe(r.Note))))
 	}
 	if len(r.Parents) > 0 {
 		parents := container.NewVBox()
@@ -96,16 +98,16 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 			b.Alignment = widget.ButtonAlignLeading
 			parents.Add(b)
 		}
-		items = append(items, widget.NewFormItem(kindTitle(r.Kind)+" of", parents))
+		items = append(items, widget.NewFormItem(quote.Safe(kindTitle(r.Kind))+" of", parents))
 	}
 	form := widget.NewForm(items...)
 
 	names := container.NewVBox()
 	for _, n := range r.Names {
-		line := n.Path
+		line := n.Shown()
 		var extra []string
 		if n.Source != "" {
-			extra = append(extra, "from "+n.Source)
+			extra = append(extra, "from "+quote.Safe(n.Source))
 		}
 		if !n.Time.IsZero() {
 			extra = append(extra, shortTime(n.Time))
@@ -114,7 +116,7 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 			line += "   — " + strings.Join(extra, ", ")
 		}
 		if n.Note != "" {
-			line += "\n   " + n.Note
+			line += "\n   " + quote.Safe(n.Note)
 		}
 		l := para(line)
 		l.Wrapping = fyne.TextWrapBreak
@@ -173,12 +175,12 @@ func (p *detailPage) showAnnotations() {
 	if len(p.rec.Tags) == 0 {
 		p.tags.SetText("No tags.")
 	} else {
-		p.tags.SetText(strings.Join(p.rec.Tags, "  ·  "))
+		p.tags.SetText(strings.Join(shownAll(p.rec.Tags), "  ·  "))
 	}
 	if len(p.rec.Notes) == 0 {
 		p.notes.SetText("No notes.")
 	} else {
-		p.notes.SetText("• " + strings.Join(p.rec.Notes, "\n• "))
+		p.notes.SetText("• " + strings.Join(shownAll(p.rec.Notes), "\n• "))
 	}
 }
 

@@ -35,7 +35,7 @@ func (u *ui) exportFile(r *catalog.Record, dir string) {
 		out, err := a.Export(ctx, [][32]byte{r.Sum()}, dir, p)
 		return func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("not exported: %w", err), u.win)
+				dialog.ShowError(shownErr(fmt.Errorf("not exported: %w", err)), u.win)
 				return
 			}
 			where := dir
@@ -43,7 +43,7 @@ func (u *ui) exportFile(r *catalog.Record, dir string) {
 				where = filepath.Join(dir, filepath.FromSlash(out[0].Path))
 			}
 			u.lastSummary = "Exported to " + where
-			dialog.ShowInformation("Exported", "The document's bytes were checked against its SHA-256 and written to\n"+displayPath(where), u.win)
+			dialog.ShowInformation("Exported", "The document's bytes were checked against its SHA-256 and written to\n"+shownPath(where), u.win)
 		}
 	})
 }
@@ -75,11 +75,11 @@ func (u *ui) saveProof(r *catalog.Record, path string) {
 		}
 		u.do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("no proof was saved: %w", err), u.win)
+				dialog.ShowError(shownErr(fmt.Errorf("no proof was saved: %w", err)), u.win)
 				return
 			}
 			u.lastSummary = "Proof saved to " + path
-			dialog.ShowInformation("Proof saved", displayPath(path)+"\n\nAnyone can check it against the document's file, "+
+			dialog.ShowInformation("Proof saved", shownPath(path)+"\n\nAnyone can check it against the document's file, "+
 				"with Custody (Verify → Check a proof) or with \"custody check-proof\".", u.win)
 		})
 	})

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // docList is the documents page: the search row and the table. The table
@@ -22,6 +23,9 @@ type docList struct {
 	q      query
 	gen    int // bumps on every search, so a slow one cannot overwrite a newer one
 	marked map[string]bool
+	// rawOf maps a tag or source as the filters show it (quote.Safe) to
+	// its value; quote.Safe gives distinct values distinct texts.
+	rawOf map[string]string
 
 	search            *widget.Entry
 	kind, tag, source *widget.Select
@@ -47,9 +51,9 @@ func newDocList(u *ui) *docList {
 	d.search.OnChanged = func(s string) { d.q.text = s; d.refilter() }
 	d.kind = widget.NewSelect(append([]string{anyChoice}, typeNames...), func(s string) { d.q.kind = choice(s); d.refilter() })
 	d.kind.PlaceHolder = "Type"
-	d.tag = widget.NewSelect(nil, func(s string) { d.q.tag = choice(s); d.refilter() })
+	d.tag = widget.NewSelect(nil, func(s string) { d.q.tag = d.rawOf[choice(s)]; d.refilter() })
 	d.tag.PlaceHolder = "Tag"
-	d.source = widget.NewSelect(nil, func(s string) { d.q.source = choice(s); d.refilter() })
+	d.source = widget.NewSelect(nil, func(s string) { d.q.source = d.rawOf[choice(s)]; d.refilter() })
 	d.source.PlaceHolder = "Source"
 	d.info = widget.NewLabel("")
 	d.info.Truncation = fyne.TextTruncateEllipsis
@@ -108,8 +112,12 @@ func choice(s string) string {
 // setIndex shows a newly loaded index, keeping the search and marks.
 func (d *docList) setIndex(ix *docIndex) {
 	d.ix = ix
-	d.tag.Options = append([]string{anyChoice}, ix.tags...)
-	d.source.Options = append([]string{anyChoice}, ix.sources...)
+	d.rawOf = map[string]string{}
+	for _, v := range append(append([]string(nil), ix.tags...), ix.sources...) {
+		d.rawOf[quote.Safe(v)] = v
+	}
+	d.tag.Options = append([]string{anyChoice}, shownAll(ix.tags)...)
+	d.source.Options = append([]string{anyChoice}, shownAll(ix.sources)...)
 	d.tag.Refresh()
 	d.source.Refresh()
 	if len(ix.recs) == 0 {
@@ -256,21 +264,21 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 func cellText(r *catalog.Record, kind string, col int) string {
 	switch col {
 	case colName:
-		if n := r.FirstName(); n != "" {
+		if n := r.ShownName(); n != "" {
 			return n
 		}
 		return "(no name)"
 	case colType:
-		return kind
+		return quote.Safe(kind)
 	case colSize:
 		return humanBytes(r.Size)
 	case colImported:
 		return shortTime(r.Imported)
 	case colSource:
 		if r.Source == "" && r.Kind != "" {
-			return "(" + r.Kind + ")"
+			return "(" + quote.Safe(r.Kind) + ")"
 		}
-		return r.Source
+		return quote.Safe(r.Source)
 	case colID:
 		return shortID(r.ID)
 	}

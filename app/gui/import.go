@@ -14,6 +14,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // prefSource remembers the last source label, to offer it again.
@@ -124,7 +125,7 @@ func (f *importForm) showPaths() {
 			fmt.Fprintf(&b, "…and %d more", len(f.paths)-5)
 			break
 		}
-		b.WriteString(displayPath(p))
+		b.WriteString(shownPath(p))
 		b.WriteByte('\n')
 	}
 	f.list.SetText(strings.TrimRight(b.String(), "\n"))
@@ -158,7 +159,7 @@ func (u *ui) importDone(res *archive.ImportResult, err error) {
 		lines = append(lines, "Every document counted here was imported completely; nothing half-imported was kept.")
 	case err != nil:
 		head = "Import stopped"
-		lines = append(lines, err.Error(), "Everything imported before it stopped was kept.")
+		lines = append(lines, quote.Safe(err.Error()), "Everything imported before it stopped was kept.")
 	}
 	form := widget.NewForm()
 	add := func(label, text string) {
@@ -186,10 +187,10 @@ func (u *ui) importDone(res *archive.ImportResult, err error) {
 	}
 	var details []string
 	for _, s := range res.Skipped {
-		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n"+displayPath(s.Path))
+		details = append(details, quote.Safe(filepath.Base(s.Path))+": "+quote.Safe(s.Reason)+"\n"+shownPath(s.Path))
 	}
 	for _, s := range res.Warnings {
-		details = append(details, filepath.Base(s.Path)+": "+s.Reason+"\n"+displayPath(s.Path))
+		details = append(details, quote.Safe(filepath.Base(s.Path))+": "+quote.Safe(s.Reason)+"\n"+shownPath(s.Path))
 	}
 	if len(details) > 0 {
 		list := widget.NewList(func() int { return len(details) },

@@ -2,6 +2,8 @@ package gui
 
 import (
 	"fmt"
+	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/verify/report"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -36,13 +38,13 @@ func (u *ui) showKeys() {
 		org = "—"
 	}
 	who := widget.NewForm(
-		widget.NewFormItem("Name", para(pub.Name)),
-		widget.NewFormItem("Organisation", para(org)),
+		widget.NewFormItem("Name", para(quote.Safe(pub.Name))),
+		widget.NewFormItem("Organisation", para(quote.Safe(org))),
 		widget.NewFormItem("Created", para(longTime(pub.Created))),
 		widget.NewFormItem("Fingerprint", fp),
 		widget.NewFormItem("Verifier key", container.NewBorder(nil, nil, nil,
-			u.copyButton("Copy", func() string { return pub.VerifierKey }), mono(pub.VerifierKey))),
-		widget.NewFormItem("Log origin", mono(pub.Origin)),
+			u.copyButton("Copy", func() string { return pub.VerifierKey }), mono(quote.Safe(pub.VerifierKey)))),
+		widget.NewFormItem("Log origin", mono(quote.Safe(pub.Origin))),
 	)
 	checkpoint := u.checkpointBox()
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.showDocuments)
@@ -77,7 +79,7 @@ func (u *ui) checkpointBox() fyne.CanvasObject {
 	cp, err := u.arc.LatestCheckpoint()
 	switch {
 	case err != nil:
-		return para("The checkpoint could not be read: " + err.Error())
+		return para("The checkpoint could not be read: " + quote.Safe(err.Error()))
 	case cp == nil:
 		return para("None yet: the archive signs one when something is imported.")
 	}
@@ -85,7 +87,7 @@ func (u *ui) checkpointBox() fyne.CanvasObject {
 	return container.NewVBox(
 		para(fmt.Sprintf("Signed over the first %s events of the log. Publish it (a website, a newspaper) "+
 			"so that anyone can later prove your history was not rewritten.", count(cp.Size))),
-		mono(strings.TrimRight(text, "\n")),
+		mono(report.ShownLines(strings.TrimRight(text, "\n"))),
 		container.NewHBox(u.copyButton("Copy checkpoint", func() string { return text })),
 	)
 }
@@ -105,7 +107,7 @@ func (u *ui) refreshTrusted() {
 	for _, t := range list {
 		t := t
 		rm := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() {
-			dialog.ShowConfirm("Remove "+t.Name+"?",
+			dialog.ShowConfirm("Remove "+quote.Safe(t.Name)+"?",
 				"Bundles signed by "+t.Fingerprint+" will show as SIGNER UNKNOWN until you trust the key again.",
 				func(ok bool) {
 					if ok {
@@ -116,7 +118,7 @@ func (u *ui) refreshTrusted() {
 		if u.readOnly {
 			rm.Disable()
 		}
-		info := para(fmt.Sprintf("%s\n%s · confirmed: %s · added %s", t.Name, t.Fingerprint, t.How, t.Added.Local().Format("2 Jan 2006")))
+		info := para(fmt.Sprintf("%s\n%s · confirmed: %s · added %s", quote.Safe(t.Name), t.Fingerprint, quote.Safe(t.How), t.Added.Local().Format("2 Jan 2006")))
 		p.trusted.Add(container.NewBorder(nil, nil, nil, rm, info))
 	}
 	p.trusted.Refresh()
@@ -158,7 +160,7 @@ func (u *ui) trustKeyDialog(name, key string) {
 		case strings.TrimSpace(s) == "":
 			f.fp.SetText("")
 		case err != nil:
-			f.fp.SetText("Not a valid key: " + err.Error())
+			f.fp.SetText("Not a valid key: " + quote.Safe(err.Error()))
 		default:
 			f.fp.SetText("Fingerprint: " + info.Fingerprint + "\nRead it aloud with its owner before trusting it.")
 		}
@@ -179,7 +181,7 @@ func (u *ui) trustKeyDialog(name, key string) {
 		u.trustForm = nil
 		err := u.arc.Trust(strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
 		if err != nil {
-			dialog.ShowError(fmt.Errorf("not trusted: %w", err), u.win)
+			dialog.ShowError(shownErr(fmt.Errorf("not trusted: %w", err)), u.win)
 			return
 		}
 		if u.main.current == pageKeys {

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // columnLayout centres one object horizontally, at most max wide, at the
@@ -92,6 +94,7 @@ func errorText() *widget.Label {
 }
 
 func showError(l *widget.Label, text string) {
+	text = quote.Safe(text) // errors quote names from outside
 	l.SetText(text)
 	if text == "" {
 		l.Hide()

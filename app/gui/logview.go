@@ -12,6 +12,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // showLog lists the provenance log's events, newest first. The list is
@@ -25,7 +26,7 @@ func (u *ui) showLog() {
 	info := fmt.Sprintf("%s in the log. Each is signed into a checkpoint; none can be changed or removed without the verification noticing.",
 		plural(int(size), "event", "events"))
 	if err != nil {
-		info = "The log's size could not be read: " + err.Error()
+		info = "The log's size could not be read: " + quote.Safe(err.Error())
 	}
 	list := widget.NewList(func() int { return int(size) },
 		func() fyne.CanvasObject {
@@ -70,11 +71,11 @@ func logLine(a *archive.Archive, idx int64) (string, string) {
 
 func describeEvent(idx int64, raw []byte, err error) (string, string) {
 	if err != nil {
-		return fmt.Sprintf("#%s  unreadable", count(idx)), err.Error()
+		return fmt.Sprintf("#%s  unreadable", count(idx)), quote.Safe(err.Error())
 	}
 	ev, err := provenance.ParseEvent(raw)
 	if err != nil {
-		return fmt.Sprintf("#%s  unreadable", count(idx)), err.Error()
+		return fmt.Sprintf("#%s  unreadable", count(idx)), quote.Safe(err.Error())
 	}
 	when := ev.Time
 	if t, err := time.Parse(provenance.TimeLayout, ev.Time); err == nil {
@@ -107,5 +108,6 @@ func describeEvent(idx int64, raw []byte, err error) (string, string) {
 			kept = append(kept, p)
 		}
 	}
-	return head, strings.Join(kept, " · ")
+	// One event, one head and one line of detail, whatever its fields hold.
+	return quote.Safe(head), quote.Safe(strings.Join(kept, " · "))
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // mainView is the window while an archive is open: toolbar, one page,
@@ -50,7 +51,7 @@ func (u *ui) showMain() {
 	pub := u.arc.Public()
 	m.key.SetText("Your key " + pub.Fingerprint)
 	m.key.TextStyle = fyne.TextStyle{Monospace: true}
-	title := displayPath(u.arc.Dir())
+	title := shownPath(u.arc.Dir())
 	if u.readOnly {
 		title += " (read-only)"
 	}
@@ -146,7 +147,7 @@ func (u *ui) reload() {
 				s += fmt.Sprintf(" · %d damaged record(s): verify the archive", bad)
 			}
 			if err != nil {
-				s += " · could not read every record: " + err.Error()
+				s += " · could not read every record: " + quote.Safe(err.Error())
 			}
 			if u.readOnly {
 				s += " · read-only"

@@ -70,7 +70,7 @@ func (u *ui) openFailed(dir string, readOnly bool, err error) {
 	buttons := container.NewGridWithColumns(3, retry, other, create)
 	box := container.NewVBox(
 		banner(what, why, colRed, colWhite),
-		mono(displayPath(dir)),
+		mono(shownPath(dir)),
 		heading("What Custody was told"),
 		para(hinted(err).Error()),
 		buttons,

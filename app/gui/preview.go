@@ -21,6 +21,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // Preview bounds. Leaked material may be hostile: text is shown as plain
@@ -69,17 +70,17 @@ func makePreview(a *archive.Archive, r *catalog.Record) preview {
 		}
 		b, err := a.ReadRange(r.Sum(), 0, r.Size)
 		if err != nil {
-			return preview{none: "The document could not be read: " + err.Error()}
+			return preview{none: "The document could not be read: " + quote.Safe(err.Error())}
 		}
 		img, err := decodeImage(mt, b)
 		if err != nil {
-			return preview{none: "No preview: " + err.Error()}
+			return preview{none: "No preview: " + quote.Safe(err.Error())}
 		}
 		return preview{img: img}
 	case strings.HasPrefix(mt, "text/") || mt == "message/rfc822" || mt == "application/json":
 		b, err := a.ReadRange(r.Sum(), 0, previewText)
 		if err != nil {
-			return preview{none: "The document could not be read: " + err.Error()}
+			return preview{none: "The document could not be read: " + quote.Safe(err.Error())}
 		}
 		pv := preview{text: safeText(b)}
 		if int64(len(b)) < r.Size {

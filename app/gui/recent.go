@@ -45,11 +45,11 @@ func (u *ui) recentList(skip string) fyne.CanvasObject {
 		label := filepath.Base(filepath.Dir(dir)) + string(filepath.Separator) + filepath.Base(dir)
 		b := widget.NewButtonWithIcon(label, theme.FolderOpenIcon(), func() { u.choose(dir) })
 		b.Alignment = widget.ButtonAlignLeading
-		where := widget.NewLabel(displayPath(dir))
+		where := widget.NewLabel(shownPath(dir))
 		where.Truncation = fyne.TextTruncateEllipsis
 		if !archive.Exists(dir) {
 			b.Disable()
-			where.SetText(displayPath(dir) + " (not found)")
+			where.SetText(shownPath(dir) + " (not found)")
 		}
 		box.Add(container.NewBorder(nil, nil, b, nil, where))
 	}

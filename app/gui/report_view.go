@@ -39,7 +39,7 @@ type reportRow struct {
 
 // affected names the documents or files the problems are about, for the
 // banner: "memo.eml (3f2a9c01d2e4), …".
-func affected(rep *report.Report, names func(doc string) string) string {
+func affected(rep *report.Document, names func(doc string) string) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range rep.Findings {
@@ -69,8 +69,10 @@ func affected(rep *report.Report, names func(doc string) string) string {
 // showReport shows rep, the report of a check of kind k, on its own page,
 // with the actions given (Save report is always there). The banner's
 // words are the verdict's, from the report package.
-func (u *ui) showReport(what string, rep *report.Report, k report.Kind, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
-	p := &reportPage{rep: rep}
+func (u *ui) showReport(what string, raw *report.Report, k report.Kind, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
+	p := &reportPage{rep: raw}
+	// Shown from its Document (every outside text made safe); saved raw.
+	rep := report.NewDocument(k, raw)
 	if extra == nil {
 		extra = container.NewVBox()
 	}
@@ -112,12 +114,12 @@ func (u *ui) showReport(what string, rep *report.Report, k report.Kind, extra fy
 		p.list.Unselect(i)
 		u.showFinding(p.rows[i])
 	}
-	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(rep) })
+	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(raw) })
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.showDocuments)
 	p.actions = container.NewHBox(append([]fyne.CanvasObject{save}, actions...)...)
 	counts := fmt.Sprintf("%s, %s, %s", plural(len(rep.Findings), "problem", "problems"),
 		plural(len(rep.Warnings), "warning", "warnings"), plural(len(rep.Checks), "check", "checks"))
-	subject := widget.NewLabelWithStyle(displayPath(rep.Subject), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	subject := widget.NewLabelWithStyle(shownPath(raw.Subject), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	subject.Truncation = fyne.TextTruncateEllipsis
 	head := container.NewVBox(
 		container.NewBorder(nil, nil, back, nil, container.NewGridWithColumns(2, title(what), subject)),
@@ -198,10 +200,12 @@ func (u *ui) showFinding(r reportRow) {
 	d.Show()
 }
 
-// docName is a document's first name, when the archive holds it.
+// docName is a document's first name, when the archive holds it, made
+// safe to show. doc is a finding's document, already made safe: a real
+// document ID is hex, which quote.Safe leaves as it is.
 func (u *ui) docName(doc string) string {
 	if r := u.recordByHex(doc); r != nil {
-		return r.FirstName()
+		return r.ShownName()
 	}
 	return ""
 }
@@ -215,10 +219,10 @@ func (u *ui) saveReportDialog(rep *report.Report) {
 		path := w.URI().Path()
 		w.Close()
 		if err := saveReport(rep, path); err != nil {
-			dialog.ShowError(err, u.win)
+			dialog.ShowError(shownErr(err), u.win)
 			return
 		}
-		dialog.ShowInformation("Report saved", displayPath(path), u.win)
+		dialog.ShowInformation("Report saved", shownPath(path), u.win)
 	}, u.win)
 	d.SetFileName("custody-report.json")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // start shows the first page: the archive named by $CUSTODY_ARCHIVE (or
@@ -91,7 +92,7 @@ func (u *ui) showWelcome(dir string) {
 		title("Welcome to Custody"),
 		para("Custody keeps your documents and proves, years later and to anyone, that nobody changed "+
 			"them and where they came from. Everything stays in one archive folder on this computer."),
-		para("There is no archive in "+displayPath(dir)+" yet."),
+		para("There is no archive in "+shownPath(dir)+" yet."),
 		container.NewGridWithColumns(2, create, open),
 	)
 	if r := u.recentList(""); r != nil {
@@ -107,7 +108,7 @@ func (u *ui) showUnlock(dir string) { u.showUnlockMode(dir, false) }
 // showUnlockMode asks for the passphrase; with ro, the archive is opened
 // read-only (to check a damaged archive without changing it).
 func (u *ui) showUnlockMode(dir string, ro bool) {
-	u.setTitle(displayPath(dir))
+	u.setTitle(shownPath(dir))
 	who := widget.NewLabel("")
 	who.Wrapping = fyne.TextWrapWord
 	needs := true
@@ -116,10 +117,10 @@ func (u *ui) showUnlockMode(dir string, ro bool) {
 		if pub.Organisation != "" {
 			org = " (" + pub.Organisation + ")"
 		}
-		who.SetText(fmt.Sprintf("Archivist: %s%s\nKey fingerprint: %s", pub.Name, org, pub.Fingerprint))
+		who.SetText(fmt.Sprintf("Archivist: %s%s\nKey fingerprint: %s", quote.Safe(pub.Name), quote.Safe(org), pub.Fingerprint))
 		needs = pub.StoreEncrypted
 	} else {
-		who.SetText("The archive's identity could not be read: " + err.Error())
+		who.SetText("The archive's identity could not be read: " + quote.Safe(err.Error()))
 	}
 	pass := widget.NewPasswordEntry()
 	pass.SetPlaceHolder("Passphrase")
@@ -146,7 +147,7 @@ func (u *ui) showUnlockMode(dir string, ro bool) {
 	}
 	box := container.NewVBox(
 		title(head),
-		mono(displayPath(dir)),
+		mono(shownPath(dir)),
 		who,
 		pass,
 		unlock,

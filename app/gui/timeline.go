@@ -15,6 +15,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // chainStep is one event of a document's provenance chain, with the
@@ -48,7 +49,7 @@ func (u *ui) timelineView(r *catalog.Record, steps []chainStep, err error) fyne.
 	box := container.NewVBox(para("Every step is an event in the archive's signed log. \"Checkpoint N\" is the first " +
 		"signed checkpoint that covers it: anyone holding that checkpoint can check the step with a proof."))
 	if err != nil {
-		box.Add(para("The provenance chain could not be read: " + err.Error()))
+		box.Add(para("The provenance chain could not be read: " + quote.Safe(err.Error())))
 		return box
 	}
 	if len(steps) == 0 {
@@ -99,7 +100,7 @@ func (u *ui) timelineRow(r *catalog.Record, s chainStep) fyne.CanvasObject {
 func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 	ev := s.Event
 	if ev == nil {
-		return "Unreadable event", s.Bad
+		return "Unreadable event", quote.Safe(s.Bad)
 	}
 	when := ""
 	if t, err := time.Parse(provenance.TimeLayout, ev.Time); err == nil {
@@ -153,9 +154,12 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 		what += " · " + when
 	}
 	if ev.Actor != "" {
-		parts = append(parts, "signed by "+ev.Actor)
+		// The actor is the key's own name for itself, a claim of the event.
+		parts = append(parts, "by key "+ev.Actor)
 	}
-	return what, strings.Join(parts, "\n")
+	// Each part on its own line, each made safe: an event's fields cannot
+	// add lines or turn around.
+	return quote.Safe(what), strings.Join(shownAll(parts), "\n")
 }
 
 func stepColor(s chainStep) color.Color {

@@ -109,9 +109,12 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 	}
 	info := container.NewVBox()
 	if s := res.Document("").Signer; s != nil {
-		who := "Signed by " + s.Who() + ", fingerprint"
+		// Named by this archive's trust store, or as an unknown key with
+		// its own name quoted as unverified (report.Signer), never by the
+		// name the key gives itself.
+		who := "Signed by " + s.Who()
 		if s.Trusted {
-			who = "Signed by " + s.Who() + " (" + s.How + "), fingerprint"
+			who += " (" + s.How + ")"
 		}
 		fp := widget.NewLabelWithStyle(s.Fingerprint, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
 		fp.SizeName = theme.SizeNameSubHeadingText

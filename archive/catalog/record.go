@@ -96,6 +96,20 @@ func (r *Record) FirstName() string {
 	return r.Names[0].Path
 }
 
+// Shown is the name as a person reads it: its exact bytes through
+// quote.Safe, so a byte that is not UTF-8 shows as \xNN and a name that
+// really holds the characters \xNN shows as \\xNN.
+func (n Name) Shown() string { return quote.Safe(n.Bytes()) }
+
+// ShownName is the first name as a person reads it (see Name.Shown), or
+// "" when the record has none.
+func (r *Record) ShownName() string {
+	if len(r.Names) == 0 {
+		return ""
+	}
+	return r.Names[0].Shown()
+}
+
 // HasName reports whether the record already holds a name with these bytes.
 func (r *Record) HasName(path string) bool {
 	for _, n := range r.Names {

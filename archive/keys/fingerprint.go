@@ -24,9 +24,21 @@ func FingerprintOf(pub ed25519.PublicKey) string {
 	return s[0:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
 }
 
+// keyNamePrefix begins the name of every key Custody makes.
+const keyNamePrefix = "custody-"
+
 // keyNameFor is the name an identity signs notes with.
 func keyNameFor(pub ed25519.PublicKey) string {
-	return "custody-" + FingerprintOf(pub)
+	return keyNamePrefix + FingerprintOf(pub)
+}
+
+// FingerprintInKeyName returns the fingerprint a Custody key name
+// ("custody-MFRG-GZDF-MZTW-Q2LK", an event's actor) claims, and whether
+// the name has that form at all. The claim is only a name: compare it
+// with the fingerprint of the key that actually signed.
+func FingerprintInKeyName(name string) (string, bool) {
+	fp, ok := strings.CutPrefix(name, keyNamePrefix)
+	return fp, ok && len(fp) == 19
 }
 
 // originFor is the checkpoint origin line of one archive.

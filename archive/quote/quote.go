@@ -1,8 +1,17 @@
-// Package quote shortens untrusted text before a message quotes it. A
+// Package quote makes untrusted text fit to show. Everything a stranger
+// hands over (a bundle's names, manifests and tag files, a document's
+// source and notes, a key's self-chosen name) is written by someone who
+// may want to fool the reader.
+//
+// Safe is the one function every front end (command line, window, HTML
+// report) shows such text through: control characters, bidi controls and
+// invalid UTF-8 become visible escapes, so a name cannot clear the
+// terminal, paint a false verdict, forge a line of output or reorder
+// itself on screen. Clip shortens text before a message quotes it: a
 // manifest line, a checkpoint or a file name read from a bundle can be
-// megabytes long; an error that repeats it whole is unreadable and can
-// flood a report. Every parser of untrusted input quotes through Clip;
-// EscapeInvalid shows a name that is not valid UTF-8.
+// megabytes long, and an error that repeats it whole is unreadable and
+// can flood a report. EscapeInvalid shows only the bytes that are not
+// valid UTF-8 (for records kept as text, not for the screen).
 package quote
 
 import (

@@ -198,14 +198,18 @@ func (p *prover) summarize() {
 		}
 	}()
 	s := p.res.Signer
+	var w report.Signer
+	if s != nil {
+		w = s.words()
+	}
 	switch {
 	case s == nil:
 		p.rep.AddCheck(CheckSigner, false, "unknown: no valid signature")
 	case s.Trusted:
-		p.rep.AddCheck(CheckSigner, true, fmt.Sprintf("trusted as %q (fingerprint %s; %s)", s.TrustedAs, s.Fingerprint, s.How))
+		p.rep.AddCheck(CheckSigner, true, fmt.Sprintf("trusted: %s (%s)", w.Who(), s.How))
 	case p.opt.Archive == nil:
-		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("unknown: verified without an archive, so there is no trust store to consult. Fingerprint %s; confirm it with the sender", s.Fingerprint))
+		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("%s: verified without an archive, so there is no trust store to consult; confirm the fingerprint with the sender", w.Who()))
 	default:
-		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("not in your trust store: fingerprint %s. Confirm it with the sender (read it aloud), then run: custody keys trust NAME %s", s.Fingerprint, s.VerifierKey))
+		p.rep.AddCheck(CheckSigner, false, fmt.Sprintf("%s is not in your trust store. Confirm its fingerprint with the sender (read it aloud), then run: custody keys trust NAME %s", w.Who(), s.VerifierKey))
 	}
 }

@@ -10,25 +10,33 @@ import (
 
 // Document is the result as the front ends and the report renderers show
 // it. archiveDir is the archive the bundle was checked against ("" for
-// none). Original names are made printable (invalid UTF-8 escaped).
+// none). Every text the sender chose (names, paths, the origin, the key's
+// own name) is shown through quote.Safe; the signer is named by the
+// receiver's trust store, never by the key (see report.Signer).
 func (r *Result) Document(archiveDir string) *report.Document {
 	d := report.NewDocument(report.BundleCheck, r.Report)
-	d.BundleID, d.Archive = r.BundleID, archiveDir
+	d.BundleID, d.Archive = quote.Safe(r.BundleID), quote.Safe(archiveDir)
 	if s := r.Signer; s != nil {
-		d.Signer = &report.Signer{Fingerprint: s.Fingerprint, Origin: s.Origin, Trusted: s.Trusted, Name: s.TrustedAs, How: s.How}
+		d.Signer = report.ShownSigner(s.words())
 	}
 	if cp := r.Checkpoint; cp != nil {
-		d.Checkpoint = &report.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:])}
+		d.Checkpoint = &report.Checkpoint{Origin: quote.Safe(cp.Origin), Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:])}
 	}
 	for _, f := range r.Files {
-		rf := report.File{Path: f.Path, Name: quote.EscapeInvalid(f.Name), Doc: f.Doc, Size: f.Size, Verified: f.Verified}
+		rf := report.File{Path: quote.Safe(f.Path), Name: quote.Safe(f.Name), Doc: quote.Safe(f.Doc), Size: f.Size, Verified: f.Verified}
 		for _, dv := range f.Derivations {
-			rf.MadeFrom = append(rf.MadeFrom, fmt.Sprintf("a %s of %s (event %d)", dv.Kind, dv.From, dv.Event))
+			rf.MadeFrom = append(rf.MadeFrom, quote.Safe(fmt.Sprintf("a %s of %s (event %d)", dv.Kind, dv.From, dv.Event)))
 		}
 		d.Files = append(d.Files, rf)
 	}
 	if r.Fork != nil {
-		d.Evidence = r.Fork.Evidence()
+		d.Evidence = report.ShownLines(r.Fork.Evidence())
 	}
 	return d
+}
+
+// words is the signer as the report words it (raw: a Document passes it
+// through quote.Safe).
+func (s *Signer) words() report.Signer {
+	return report.Signer{Fingerprint: s.Fingerprint, Origin: s.Origin, Trusted: s.Trusted, Name: s.TrustedAs, How: s.How, KeyName: s.KeyName}
 }

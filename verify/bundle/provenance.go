@@ -54,6 +54,7 @@ type prover struct {
 	// disclose for it: only these may be recorded on receipt.
 	signedNames map[string][]string
 	notSigner   int
+	otherActor  string // the first actor that is not the signer
 	earlier     *ConsistencySet
 
 	historyOK     bool
@@ -195,7 +196,7 @@ func (p *prover) checkSignature() {
 	}
 	if len(p.bundleVs) == 0 {
 		p.add(report.Finding{Code: SignatureInvalid, Path: bundleformat.FileCheckpoint, Expected: "a signature by a key in custody/keys.txt",
-			Found: strings.Join(unknown.Signers, ", "), Message: "custody/keys.txt holds no usable key, so the checkpoint's signature cannot be checked"})
+			Found: "signature lines by keys that call themselves " + selfNames(unknown.Signers) + " (unverified)", Message: "custody/keys.txt holds no usable key, so the checkpoint's signature cannot be checked"})
 		p.sigDetail = "not checked: no usable key"
 		return
 	}
@@ -254,29 +255,37 @@ func (p *prover) checkTrusted() bool {
 		list = append(list, keys.Trusted{Name: "this archive (your own key)", VerifierKey: pub.VerifierKey,
 			Fingerprint: pub.Fingerprint, How: "it is this archive's key"})
 	}
+	// A key is matched by the signature it verifies, never by its name:
+	// two keys can carry the same name, and anyone can name a key
+	// "alice". Each trusted key whose name is on a signature line is
+	// tried alone, so the one that verifies is the one recorded.
+	type candidate struct {
+		v note.Verifier
+		t keys.Trusted
+	}
+	var cands []candidate
 	var vs []note.Verifier
-	byName := map[string]keys.Trusted{}
 	seen := map[string]bool{}
 	for _, t := range list {
-		v, info, err := keys.ParseVerifierKey(t.VerifierKey)
+		v, _, err := keys.ParseVerifierKey(t.VerifierKey)
 		if err != nil || seen[t.VerifierKey] {
 			continue
 		}
 		seen[t.VerifierKey] = true
 		vs = append(vs, v)
-		byName[info.Name] = t
+		cands = append(cands, candidate{v, t})
 	}
 	if len(vs) == 0 {
 		return false
 	}
-	cp, err := provenance.ParseCheckpoint(p.note, note.VerifierList(vs...))
+	_, err = provenance.ParseCheckpoint(p.note, note.VerifierList(vs...))
 	var unknown *provenance.SignerUnknownError
 	switch {
 	case err == nil:
-		for _, name := range cp.Signers {
-			if t, ok := byName[name]; ok {
-				_, info, _ := keys.ParseVerifierKey(t.VerifierKey)
-				p.verified(cp, info, t)
+		for _, c := range cands {
+			if cp, err := provenance.ParseCheckpoint(p.note, note.VerifierList(c.v)); err == nil {
+				_, info, _ := keys.ParseVerifierKey(c.t.VerifierKey)
+				p.verified(cp, info, c.t)
 				return true
 			}
 		}
@@ -291,7 +300,7 @@ func (p *prover) checkTrusted() bool {
 func (p *prover) signatureFailed(err error, signers []string) {
 	found := err.Error()
 	if len(signers) > 0 {
-		found = "signed by " + strings.Join(signers, ", ")
+		found = "signature lines by keys that call themselves " + selfNames(signers) + " (unverified)"
 	}
 	var unknown *provenance.SignerUnknownError
 	if errors.As(err, &unknown) {
@@ -315,7 +324,8 @@ func (p *prover) verified(cp *provenance.Checkpoint, info *keys.KeyInfo, trusted
 		s.Trusted, s.TrustedAs, s.How = true, trusted.Name, trusted.How
 	}
 	p.res.Signer = s
-	p.sigDetail = fmt.Sprintf("valid: signed by %s (fingerprint %s); log %s at size %d", info.Name, info.Fingerprint, cp.Origin, cp.Size)
+	w := s.words()
+	p.sigDetail = fmt.Sprintf("valid: signed by %s; log %s at size %d", w.Who(), cp.Origin, cp.Size)
 	if rest, ok := strings.CutPrefix(cp.Origin, "custody.app/"); ok {
 		if fp, _, _ := strings.Cut(rest, "/"); fp != info.Fingerprint {
 			p.add(report.Finding{Code: OriginKeyMismatch, Path: bundleformat.FileCheckpoint,
@@ -375,8 +385,9 @@ func (p *prover) checkEvents() {
 			Message: fmt.Sprintf("%d proofs are for events that are not in custody/events.jsonl", n)})
 	}
 	if p.notSigner > 0 && p.res.Signer != nil {
-		p.add(report.Finding{Code: ActorNotSigner, Severity: report.Warning, Path: bundleformat.FileEvents, Expected: p.res.Signer.KeyName,
-			Message: fmt.Sprintf("%d events name another actor than the key that signed the checkpoint", p.notSigner)})
+		p.add(report.Finding{Code: ActorNotSigner, Severity: report.Warning, Path: bundleformat.FileEvents,
+			Expected: "events by the key with fingerprint " + p.res.Signer.Fingerprint, Found: "an event by " + quote.Clip(p.otherActor),
+			Message: fmt.Sprintf("%d events name another actor than the key that signed the checkpoint (their fingerprints differ)", p.notSigner)})
 	}
 }
 
@@ -444,7 +455,25 @@ func (p *prover) noteEvent(idx int64, e *provenance.View) {
 	if e.Type == provenance.Derive {
 		p.derives = append(p.derives, derivation{index: idx, doc: e.Doc, kind: e.Kind, parents: e.ParentIDs, parentEvents: e.ParentEvents})
 	}
-	if p.res.Signer != nil && e.Actor != p.res.Signer.KeyName {
-		p.notSigner++
+	// The actor is compared by the fingerprint its name carries, not by
+	// name: a key can call itself anything, including the name of the
+	// key whose events it re-signs.
+	if p.res.Signer != nil {
+		if fp, ok := keys.FingerprintInKeyName(e.Actor); !ok || fp != p.res.Signer.Fingerprint {
+			if p.notSigner == 0 {
+				p.otherActor = e.Actor
+			}
+			p.notSigner++
+		}
 	}
+}
+
+// selfNames quotes the names signature lines give their keys: names
+// anyone can choose, shown only as claims.
+func selfNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = `"` + quote.Clip(n) + `"`
+	}
+	return strings.Join(q, ", ")
 }

@@ -46,6 +46,19 @@ type Result struct {
 	Fork *provenance.ForkError
 	// Key is the key that was given, parsed (nil when none was).
 	Key *keys.KeyInfo
+	// ProofKey is the key the proof carries, parsed (nil when it is not
+	// a readable key). Anyone can make a proof with a key of any name.
+	ProofKey *keys.KeyInfo
+}
+
+// ProofSigner names the key inside the proof as a signer the checker
+// has not confirmed: UNKNOWN KEY, its fingerprint and its own name
+// quoted as unverified (raw text: show it through quote.Safe).
+func (r *Result) ProofSigner() *report.Signer {
+	if r.ProofKey == nil {
+		return &report.Signer{Fingerprint: "(unreadable key)"}
+	}
+	return &report.Signer{Fingerprint: r.ProofKey.Fingerprint, KeyName: r.ProofKey.Name}
 }
 
 // Check checks a proof file with no archive at all, as "custody
@@ -65,6 +78,7 @@ func Check(in Input) *Result {
 		return &Result{Verdict: NotProven, Err: err, Malformed: true}
 	}
 	res := &Result{}
+	_, res.ProofKey, _ = keys.ParseVerifierKey(p.Key)
 	if res.Doc, err = SHA256(in.Doc); err != nil {
 		return &Result{Verdict: NotChecked, Err: err}
 	}

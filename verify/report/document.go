@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"time"
+
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // Document is everything a rendering of one check shows, in one struct:
@@ -10,6 +12,13 @@ import (
 // format (HTML today) are made from a Document, so they cannot disagree.
 // A Report is what a check collects while it runs; a Document adds the
 // words and, for a bundle, who signed it and what it holds.
+//
+// A Document is text as shown: every string in it that came from outside
+// (names, paths, origins, findings' details) has passed through
+// quote.Safe once, when the Document was made. A renderer shows its
+// strings as they are, escaping only for its medium (HTML); it never
+// shows a raw Report's strings. --json output is made from the Report
+// and keeps the raw values.
 type Document struct {
 	Kind    Kind
 	Subject string // the folder, file or bundle that was checked
@@ -43,36 +52,60 @@ type Document struct {
 // NewDocument makes the document of a finished check of kind k; a
 // bundle's signer, checkpoint and files are added by the bundle check.
 func NewDocument(k Kind, r *Report) *Document {
-	return &Document{Kind: k, Subject: r.Subject, Verdict: r.Verdict,
+	return &Document{Kind: k, Subject: quote.Safe(r.Subject), Verdict: r.Verdict,
 		Headline: r.Verdict.Headline(), Meaning: r.Verdict.Meaning(k), Tone: r.Verdict.Tone(),
-		Checks: r.Checks, Findings: r.Findings, Warnings: r.Warnings, Generated: time.Now().UTC()}
+		Checks: shownChecks(r.Checks), Findings: shownFindings(r.Findings), Warnings: shownFindings(r.Warnings),
+		Generated: time.Now().UTC()}
 }
 
-// Signer is the key that signed a checkpoint, as the reader knows it.
+// Signer is the key that signed a checkpoint, named by the reader: by
+// the name the reader's own trust store gives it, or as an unknown key.
+// The name a key gives itself is chosen by whoever made the key (anyone
+// can call a key "alice"), so it is only ever shown quoted and marked
+// unverified, never as who signed.
 type Signer struct {
 	Fingerprint string
 	Origin      string // the log the key signs
 	Trusted     bool
 	Name        string // the name the trust store gives the key, when trusted
 	How         string // how the key was confirmed, when trusted
+	KeyName     string // the name the key gives itself: unverified
 }
 
-// Who names the signer in a sentence ("Signed by …"): `"Bo Lind", whom
-// you trust` or "a key you have not trusted".
+// UnknownKey is how an untrusted signer is named.
+const UnknownKey = "UNKNOWN KEY"
+
+// Who names the signer in a sentence ("Signed by …"): `"Bo Lind"
+// (fingerprint ABCD-…), whom you trust`, or `UNKNOWN KEY ABCD-…
+// (calls itself "alice", unverified)`.
 func (s *Signer) Who() string {
 	if s.Trusted {
-		return fmt.Sprintf("%q, whom you trust", s.Name)
+		return fmt.Sprintf(`"%s" (fingerprint %s), whom you trust`, s.Name, s.Fingerprint)
 	}
-	return "a key you have not trusted"
+	return UnknownKey + " " + s.Fingerprint + s.selfNamed()
 }
 
-// Label names the signer in a table cell: "Bo Lind (trusted)" or "an
-// unknown key".
+// Label names the signer in a table cell beside its fingerprint: "Bo
+// Lind (trusted)" or `UNKNOWN KEY (calls itself "alice", unverified)`.
 func (s *Signer) Label() string {
 	if s.Trusted {
 		return s.Name + " (trusted)"
 	}
-	return "an unknown key"
+	return UnknownKey + s.selfNamed()
+}
+
+func (s *Signer) selfNamed() string {
+	if s.KeyName == "" {
+		return ""
+	}
+	return ` (calls itself "` + s.KeyName + `", unverified)`
+}
+
+// ShownSigner is s with every name through quote.Safe, for a Document.
+func ShownSigner(s Signer) *Signer {
+	s.Fingerprint, s.Origin = quote.Safe(s.Fingerprint), quote.Safe(s.Origin)
+	s.Name, s.How, s.KeyName = quote.Safe(s.Name), quote.Safe(s.How), quote.Safe(s.KeyName)
+	return &s
 }
 
 // Checkpoint is the signed checkpoint a bundle carries.

@@ -41,20 +41,6 @@ func TestTone(t *testing.T) {
 	}
 }
 
-func TestSignerWords(t *testing.T) {
-	trusted := &Signer{Trusted: true, Name: "Bo Lind"}
-	if got := trusted.Who(); got != `"Bo Lind", whom you trust` {
-		t.Errorf("Who: %s", got)
-	}
-	if got := trusted.Label(); got != "Bo Lind (trusted)" {
-		t.Errorf("Label: %s", got)
-	}
-	unknown := &Signer{}
-	if unknown.Who() != "a key you have not trusted" || unknown.Label() != "an unknown key" {
-		t.Errorf("unknown signer: %q, %q", unknown.Who(), unknown.Label())
-	}
-}
-
 func TestNewDocument(t *testing.T) {
 	r := &Report{Subject: "b.zip", Verdict: SignerUnknown}
 	r.AddCheck("bag", true, "")

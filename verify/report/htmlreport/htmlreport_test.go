@@ -32,7 +32,7 @@ func documents() map[string]*report.Document {
 	intact.Checkpoint = &report.Checkpoint{Origin: "custody.example/log", Size: 42}
 	intact.Files = []report.File{{Path: "data/a.txt", Name: `a\xff.txt`, Doc: "abcd", Size: 5, Verified: true}, {Path: "data/b.txt", Name: "b.txt", Size: 1}}
 	unknown := doc(report.SignerUnknown)
-	unknown.Signer = &report.Signer{Fingerprint: "SHA256:def"}
+	unknown.Signer = &report.Signer{Fingerprint: "SHA256:def", KeyName: `alice"<b>`}
 	tampered := doc(report.Tampered)
 	tampered.Findings = []report.Finding{{Code: "PAYLOAD_HASH_MISMATCH", Severity: report.Problem, Path: "data/a&b.txt", Doc: "ab12", Expected: "x", Found: "y", Message: "bytes <differ>"}}
 	tampered.Warnings = []report.Finding{{Code: "W1", Severity: report.Warning, Path: "data/w.txt", Message: "odd"}}
@@ -119,5 +119,32 @@ func TestArchiveDocument(t *testing.T) {
 	}
 	if strings.Contains(page, "Checked against") {
 		t.Error("an archive's page says what it was checked against")
+	}
+}
+
+// TestHostileText: a sender's control characters, bidi controls and
+// invalid bytes reach the page as visible escapes (the Document made them
+// so), and its markup stays text.
+func TestHostileText(t *testing.T) {
+	r := &report.Report{Subject: "b.zip", Verdict: report.Invalid}
+	r.Add(report.Finding{Code: "PAYLOAD_HASH_MISMATCH", Path: "data/x\x1b[2J\x1b[H\x1b[32mINTACT <b>", Message: "bytes differ \u202eexe.txt",
+		Expected: "e\r", Found: "f\xff"})
+	d := report.NewDocument(report.BundleCheck, r)
+	d.Signer = report.ShownSigner(report.Signer{Fingerprint: "WXYZ", KeyName: "alice\u2066"})
+	var buf bytes.Buffer
+	if err := Write(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, r := range page {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) || r == 0x202e || r == 0x2066 || r == 0xfffd {
+			t.Fatalf("the page holds %U", r)
+		}
+	}
+	for _, want := range []string{`data/x\x1b[2J\x1b[H\x1b[32mINTACT &lt;b&gt;`, `bytes differ \u202eexe.txt`, `e\x0d`, `f\xff`,
+		`UNKNOWN KEY (calls itself &#34;alice\u2066&#34;, unverified)`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
 	}
 }
