@@ -452,7 +452,10 @@ func (p *prover) noteEvent(idx int64, e *provenance.View) {
 			}
 		}
 	}
-	if e.Type == provenance.Derive {
+	// A derive whose document is withheld stands only for "a document
+	// recorded at index N" (a withheld original); its own parents are not
+	// part of what the bundle claims.
+	if e.Type == provenance.Derive && e.Doc != "" {
 		p.derives = append(p.derives, derivation{index: idx, doc: e.Doc, kind: e.Kind, parents: e.ParentIDs, parentEvents: e.ParentEvents})
 	}
 	// The actor is compared by the fingerprint its name carries, not by
