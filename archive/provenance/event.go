@@ -70,9 +70,9 @@ type Event struct {
 	// ParentEvents holds, for each parent, the index of the event of this
 	// log that introduced it (version 2): public, so a redaction can say
 	// which recorded document it came from without naming it.
-	ParentEvents []int64 `json:"parent_events,omitempty"`
-	Kind         string  `json:"kind,omitempty"` // derive
-	Tags    []string `json:"tags,omitempty"`    // annotate
+	ParentEvents []int64  `json:"parent_events,omitempty"`
+	Kind         string   `json:"kind,omitempty"` // derive
+	Tags         []string `json:"tags,omitempty"` // annotate
 
 	Bundle         string   `json:"bundle,omitempty"`          // export, receive
 	Docs           []string `json:"docs,omitempty"`            // export, receive
