@@ -50,6 +50,16 @@ var invalidEvents = map[string]string{
 	"version_99":           "cannot interpret version 99",
 	"version_float":        `field "v" is 1.5, not a whole number`,
 	"version_missing":      `missing field "v"`,
+
+	"version_3":                  "cannot interpret version 3",
+	"v1_parent_events":           `field "parent_events" does not belong in version 1 events`,
+	"v2_salt_short":              `field "salt" must be 32 random bytes`,
+	"v2_derive_no_parent_events": `field "parent_events" has 0 entries for 2 parents`,
+	"v2_parent_events_count":     `field "parent_events" has 1 entries for 2 parents`,
+	"v2_parent_events_negative":  `field "parent_events" holds a negative index (-1)`,
+	"v2_parent_events_string":    `field "parent_events" has the wrong type`,
+	"v2_parent_events_ingest":    `field "parent_events" does not belong in ingest events`,
+	"v2_sealed_form":             `unknown field "sealed"`,
 }
 
 func TestParseEventGolden(t *testing.T) {
@@ -62,8 +72,14 @@ func TestParseEventGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ParseEvent(b); err != nil {
+		ev, err := ParseEvent(b)
+		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		// Version 1 vectors are still read as version 1.
+		if want := map[bool]int{true: 2, false: 1}[strings.HasPrefix(filepath.Base(f), "v2_")]; ev.V != want {
+			t.Errorf("%s: read as version %d, want %d", filepath.Base(f), ev.V, want)
 		}
 	}
 	invalid, _ := filepath.Glob("testdata/events/invalid/*.json")
