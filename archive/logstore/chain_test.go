@@ -3,6 +3,7 @@ package logstore
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -76,6 +77,48 @@ func TestChain(t *testing.T) {
 		}
 		if !equalInts(got, tc.want) {
 			t.Errorf("ChainUnion(%v) = %v, want %v", tc.docs, got, tc.want)
+		}
+	}
+
+	// Without ancestors, a version 2 derivation's parents are represented
+	// by the events that introduced them, and only the documents asked
+	// for are shown; a version 1 derivation names its parents in the open,
+	// so their chains go as before.
+	for _, tc := range []struct {
+		docs      []string
+		ancestors bool
+		want      []int64
+		shown     []string
+	}{
+		{[]string{"d"}, false, []int64{2, 4, 5, 6, 7}, []string{"d"}},
+		{[]string{"d"}, true, []int64{0, 1, 2, 4, 5, 6, 7}, []string{"a", "b", "c", "d", "r"}},
+		{[]string{"e"}, false, []int64{4, 8}, []string{"e"}},
+		{[]string{"e", "c"}, false, []int64{0, 1, 2, 4, 8}, []string{"c", "e"}},
+		{[]string{"y"}, false, []int64{2, 4, 5, 13}, []string{"d", "y"}},
+		{[]string{"z"}, false, []int64{12}, []string{"missing", "z"}},
+		{[]string{"p"}, false, []int64{10, 11}, []string{"p"}},
+	} {
+		var ids [][32]byte
+		for _, d := range tc.docs {
+			ids = append(ids, docID(d))
+		}
+		sel, err := Select(db, ids, tc.ancestors)
+		if err != nil {
+			t.Fatalf("Select(%v, %v): %v", tc.docs, tc.ancestors, err)
+		}
+		var shown []string
+		for _, name := range []string{"a", "b", "c", "d", "e", "missing", "p", "q", "r", "x", "y", "z"} {
+			if sel.Shown[hexID(docID(name))] {
+				shown = append(shown, name)
+			}
+		}
+		if !equalInts(sel.Events, tc.want) || len(shown) != len(sel.Shown) || fmt.Sprint(shown) != fmt.Sprint(tc.shown) {
+			t.Errorf("Select(%v, ancestors %v) = %v showing %v, want %v showing %v", tc.docs, tc.ancestors, sel.Events, shown, tc.want, tc.shown)
+		}
+	}
+	for doc, want := range map[string]int64{"a": 0, "c": 2, "d": 4, "r": 5, "z": 12} {
+		if at, err := IntroducedAt(db, docID(doc)); err != nil || at != want {
+			t.Errorf("IntroducedAt(%s) = %d, %v; want %d", doc, at, err, want)
 		}
 	}
 }
