@@ -180,3 +180,9 @@ func (a *Archive) ChainSteps(doc [32]byte) ([]provenance.Step, error) {
 func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
 	return logstore.Prove(a.db, doc, nil, a.pub.VerifierKey)
 }
+
+// ProveWith is Prove disclosing what opt says (fields beyond the
+// document's names; its ancestors' records).
+func (a *Archive) ProveWith(doc [32]byte, opt logstore.ProofOptions) ([]byte, error) {
+	return logstore.ProveWith(a.db, doc, nil, a.pub.VerifierKey, opt)
+}

@@ -203,7 +203,7 @@ func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFi
 				Source: opt.Source, Note: opt.Note}, nil
 		}
 		return &provenance.Event{Type: provenance.Receive, Bundle: opt.Bundle, Origin: opt.Origin, Checkpoint: string(opt.Checkpoint),
-			Docs: []string{rec.ID}, Forced: opt.Forced, Note: opt.Note}, nil
+			Docs: []string{rec.ID}, Names: []string{catalog.EscapeInvalid(f.Name)}, Forced: opt.Forced, Note: opt.Note}, nil
 	}
 	return imp
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -35,13 +36,22 @@ func runBundleCreate(env *Env, args []string) error {
 	out := fs.String("out", "", "the bundle to write: a folder, or a file ending in .zip")
 	all := fs.Bool("all", false, "bundle every document")
 	tag := fs.String("tag", "", "bundle the documents with this tag")
-	ancestors := fs.Bool("with-ancestors", false, "add the documents that derived ones were made from")
+	ancestors := fs.Bool("with-ancestors", false, "also send the documents that derived ones were made from, with their records (a redaction's original!)")
+	disclose := fs.String("disclose", "", "also disclose these recorded fields: sources,notes,tags (none by default)")
+	dryRun := fs.Bool("dry-run", false, "list what the receiver will be able to read, and write nothing")
 	sha512 := fs.Bool("sha512", false, "add SHA-512 manifests")
 	note := fs.String("note", "", "a note recorded in the export event")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	refs, err := flags(fs, env, args)
 	if err != nil {
 		return err
+	}
+	choices, err := provenance.ParseChoices(*disclose)
+	if err != nil {
+		return &exitError{ExitFailed, err}
+	}
+	if *dryRun {
+		return runBundlePreview(env, *all, *tag, refs, bundlewriter.Options{WithAncestors: *ancestors, Disclose: choices}, *asJSON)
 	}
 	ways := 0
 	for _, set := range []bool{*all, *tag != "", len(refs) > 0} {
@@ -67,7 +77,7 @@ func runBundleCreate(env *Env, args []string) error {
 		return err
 	}
 	res, err := bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
-		SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+		Disclose: choices, SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
 	if err != nil {
 		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
 			return problem("%v", err)
@@ -91,6 +101,58 @@ func runBundleCreate(env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", f.Path, f.Name)
 		}
 	}
+	return nil
+}
+
+// runBundlePreview prints what a bundle made with opt would let its
+// receiver read, per document and event, and writes nothing.
+func runBundlePreview(env *Env, all bool, tag string, refs []string, opt bundlewriter.Options, asJSON bool) error {
+	if !all && tag == "" && len(refs) == 0 {
+		return &exitError{ExitFailed, errors.New("use one of --all, --tag TAG or some documents with --dry-run")}
+	}
+	a, err := env.open(readOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if opt.Docs, err = chooseDocs(a, all, tag, refs); err != nil {
+		return err
+	}
+	p, err := bundlewriter.Plan(a, opt)
+	if err != nil {
+		return err
+	}
+	var lines []report.DisclosedEvent
+	for _, e := range p.Events {
+		lines = append(lines, report.Describe(e.Index, e.View))
+	}
+	if asJSON {
+		writeJSON(env.Stdout, struct {
+			Files    []bundlewriter.File     `json:"files"`
+			Events   []report.DisclosedEvent `json:"events"`
+			Disclose string                  `json:"disclose"`
+		}{p.Files, lines, p.Disclose.String()})
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "A bundle of %s (%s) would let the receiver read:\n", plural(len(p.Files), "document"), humanBytes(p.Bytes))
+	for _, f := range p.Files {
+		fmt.Fprintf(env.Stdout, "  %s  %s  %s\n", f.Doc[:12], humanBytes(f.Size), f.Name)
+	}
+	fmt.Fprintf(env.Stdout, "and these %s of your log (checkpoint size %d):\n", plural(len(lines), "event"), p.CheckpointSize)
+	for _, l := range lines {
+		fmt.Fprintf(env.Stdout, "  %s\n", l.Line())
+	}
+	what := p.Disclose.String()
+	if what == "" {
+		what = "none"
+	}
+	fmt.Fprintf(env.Stdout, "Disclosed beyond names: %s. ", what)
+	if p.WithAncestors {
+		fmt.Fprintln(env.Stdout, "Originals of derived documents go too (--with-ancestors).")
+	} else {
+		fmt.Fprintln(env.Stdout, "Originals of derived documents stay withheld.")
+	}
+	fmt.Fprintln(env.Stdout, "Nothing was written.")
 	return nil
 }
 

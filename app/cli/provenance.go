@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive/logstore"
 	"strings"
 
 	"github.com/custody-app/custody/archive"
@@ -202,9 +203,16 @@ func runCheckpoint(env *Env, args []string) error {
 }
 
 func runProve(env *Env, args []string) error {
-	pos, err := flags(newFlags("prove"), env, args)
+	fs := newFlags("prove")
+	ancestors := fs.Bool("with-ancestors", false, "also disclose the records of the documents it was made from (a redaction's original!)")
+	disclose := fs.String("disclose", "", "also disclose these recorded fields: sources,notes,tags (none by default)")
+	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
+	}
+	choices, err := provenance.ParseChoices(*disclose)
+	if err != nil {
+		return &exitError{ExitFailed, err}
 	}
 	if len(pos) != 1 {
 		return &exitError{ExitFailed, errors.New("use: custody prove DOC > proof.json")}
@@ -218,7 +226,7 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.Prove(id)
+	b, err := a.ProveWith(id, logstore.ProofOptions{Choices: choices, Ancestors: *ancestors})
 	if err != nil {
 		return err
 	}

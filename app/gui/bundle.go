@@ -17,6 +17,9 @@ import (
 
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/verify/report"
 )
 
 // Choices of what goes into a bundle.
@@ -32,6 +35,10 @@ type bundleForm struct {
 	what      *widget.RadioGroup
 	tag       *widget.Select
 	ancestors *widget.Check
+	warn      *widget.Label // shown while ancestors is ticked
+	sources   *widget.Check
+	notes     *widget.Check
+	tags      *widget.Check
 	format    *widget.RadioGroup
 	dir, name *widget.Entry
 	note      *widget.Entry
@@ -69,8 +76,26 @@ func (u *ui) exportBundleDialog() {
 	default:
 		f.what.SetSelected(labels[3])
 	}
-	f.ancestors = widget.NewCheck("Include the documents they were derived from", nil)
-	f.ancestors.SetChecked(true)
+	f.warn = widget.NewLabel("The originals go too, with their names and records: an unredacted original reaches the receiver.")
+	f.warn.Wrapping = fyne.TextWrapWord
+	f.warn.Importance = widget.DangerImportance
+	f.warn.Hide()
+	f.ancestors = widget.NewCheck("Also send the originals they were derived from", func(on bool) {
+		if on {
+			f.warn.Show()
+		} else {
+			f.warn.Hide()
+		}
+	})
+	f.sources = widget.NewCheck("Sources", nil)
+	f.notes = widget.NewCheck("Notes", nil)
+	f.tags = widget.NewCheck("Tags", nil)
+	preview := widget.NewButtonWithIcon("What will the receiver see?", theme.VisibilityIcon(), func() {
+		opt, ok := u.bundleOptions(f, counts)
+		if ok {
+			u.previewBundle(opt)
+		}
+	})
 	f.format = widget.NewRadioGroup([]string{"Folder", ".zip file"}, nil)
 	f.format.Horizontal = true
 	f.format.SetSelected("Folder")
@@ -90,7 +115,9 @@ func (u *ui) exportBundleDialog() {
 		fd.Show()
 	})
 	form := widget.NewForm(
-		widget.NewFormItem("Documents", container.NewVBox(f.what, f.tag, f.ancestors)),
+		widget.NewFormItem("Documents", container.NewVBox(f.what, f.tag, f.ancestors, f.warn)),
+		widget.NewFormItem("Also disclose", container.NewVBox(container.NewHBox(f.sources, f.notes, f.tags),
+			para("Names always go. Sources, notes and tags stay recorded but undisclosed unless ticked."), preview)),
 		widget.NewFormItem("As", f.format),
 		widget.NewFormItem("Save in", container.NewBorder(nil, nil, nil, choose, f.dir)),
 		widget.NewFormItem("Name", f.name),
@@ -110,6 +137,26 @@ func (u *ui) exportBundleDialog() {
 
 // submitBundle resolves the choice into documents and writes the bundle.
 func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
+	opt, ok := u.bundleOptions(f, counts)
+	if !ok {
+		return
+	}
+	name := strings.TrimSpace(f.name.Text)
+	if name == "" {
+		name = "bundle"
+	}
+	zip := f.format.Selected == ".zip file"
+	if zip && !strings.EqualFold(filepath.Ext(name), ".zip") {
+		name += ".zip"
+	}
+	opt.Out = freeName(filepath.Join(expandPath(strings.TrimSpace(f.dir.Text)), name))
+	opt.Note = strings.TrimSpace(f.note.Text)
+	u.writeBundle(opt)
+}
+
+// bundleOptions resolves the form's choices into the documents and what
+// to disclose; false (after saying why) when the choice holds nothing.
+func (u *ui) bundleOptions(f *bundleForm, counts map[string]string) (bundlewriter.Options, bool) {
 	d := u.main.docs
 	var ids [][32]byte
 	switch f.what.Selected {
@@ -131,18 +178,46 @@ func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
 	if len(ids) == 0 {
 		dialog.ShowInformation("Nothing to export", "The choice holds no documents. Mark some in the list, "+
 			"search for them, choose a tag, or export every document.", u.win)
-		return
+		return bundlewriter.Options{}, false
 	}
-	name := strings.TrimSpace(f.name.Text)
-	if name == "" {
-		name = "bundle"
+	return bundlewriter.Options{Docs: ids, WithAncestors: f.ancestors.Checked,
+		Disclose: provenance.Choices{Sources: f.sources.Checked, Notes: f.notes.Checked, Tags: f.tags.Checked}}, true
+}
+
+// previewBundle shows, without writing anything, what a bundle made with
+// opt would let its receiver read.
+func (u *ui) previewBundle(opt bundlewriter.Options) {
+	a := u.arc
+	u.runTask("Working out what the receiver will see", func(ctx context.Context, _ progress.Func) func() {
+		p, err := bundlewriter.Plan(a, opt)
+		return func() {
+			if err != nil {
+				dialog.ShowError(hinted(err), u.win)
+				return
+			}
+			u.showPreview(p)
+		}
+	})
+}
+
+// showPreview lists a preview's documents and events.
+func (u *ui) showPreview(p *bundlewriter.Preview) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s):\n", plural(len(p.Files), "document", "documents"), humanBytes(p.Bytes))
+	for _, f := range p.Files {
+		fmt.Fprintf(&b, "  %s  %s\n", f.Doc[:12], quote.EscapeInvalid(f.Name))
 	}
-	zip := f.format.Selected == ".zip file"
-	if zip && !strings.EqualFold(filepath.Ext(name), ".zip") {
-		name += ".zip"
+	fmt.Fprintf(&b, "\n%s of your log:\n", plural(len(p.Events), "event", "events"))
+	for _, e := range p.Events {
+		fmt.Fprintf(&b, "  %s\n", report.Describe(e.Index, e.View).Line())
 	}
-	out := freeName(filepath.Join(expandPath(strings.TrimSpace(f.dir.Text)), name))
-	u.writeBundle(bundlewriter.Options{Out: out, Docs: ids, WithAncestors: f.ancestors.Checked, Note: strings.TrimSpace(f.note.Text)})
+	text := widget.NewLabel(b.String())
+	text.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(560, 360))
+	d := dialog.NewCustom("What the receiver will be able to read", "Close", scroll, u.win)
+	d.Resize(fyne.NewSize(min(700, u.win.Canvas().Size().Width-40), 0))
+	d.Show()
 }
 
 // writeBundle writes a bundle with a progress dialog and says where it

@@ -29,8 +29,13 @@ type Options struct {
 	// Docs are the documents to bundle.
 	Docs [][32]byte
 	// WithAncestors adds the documents that derived ones were made from
-	// (recursively), when the archive holds them.
+	// (recursively), when the archive holds them, with their records.
+	// Without it a redaction's original goes only as "a document recorded
+	// at index N at time T": no bytes, ID, names, source or note.
 	WithAncestors bool
+	// Disclose chooses what goes beyond each document's ID, size and
+	// names: sources, notes, tags (none by default).
+	Disclose provenance.Choices
 	// SHA512 adds manifest-sha512.txt and tagmanifest-sha512.txt.
 	SHA512 bool
 	// Note is recorded in the export event.
@@ -86,7 +91,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	if cp == nil {
 		return nil, errors.New("the archive's log is empty; there is nothing to prove")
 	}
-	events, err := chainEvents(a, recs, cp)
+	events, err := chainEvents(a, recs, cp, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +171,7 @@ func watchUnlock(ctx context.Context, a *archive.Archive) (_ context.Context, st
 
 // write writes every file of the bundle into w's sink.
 func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string,
-	events []int64, from []int64, cp *provenance.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
+	events []provenance.ProvenEvent, from []int64, cp *provenance.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
 	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, bundleformat.BagitTxt); return err }); err != nil {
 		return err
 	}
@@ -189,7 +194,7 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		{bundleformat.FileCheckpoint, func(out io.Writer) error { _, err := out.Write(cp.Note); return err }},
 		{bundleformat.FileKeys, func(out io.Writer) error { _, err := io.WriteString(out, a.Public().VerifierKey+"\n"); return err }},
 		{bundleformat.FileProofs, func(out io.Writer) error { return writeProofs(ctx, out, a, events, cp) }},
-		{bundleformat.FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, a, events) }},
+		{bundleformat.FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, events) }},
 		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
 	for _, st := range steps {
@@ -286,16 +291,26 @@ func compareStrings(a, b string) int {
 // chainEvents returns, sorted, the indexes of the events of every
 // record's provenance chain that the checkpoint covers, and checks that
 // the bundle stays within the limits a reader applies.
-func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *provenance.Checkpoint) ([]int64, error) {
+func chainEvents(a *archive.Archive, recs []*catalog.Record, cp *provenance.Checkpoint, opt Options) ([]provenance.ProvenEvent, error) {
 	docs := make([][32]byte, len(recs))
 	for i, r := range recs {
 		docs[i] = r.Sum()
 	}
-	all, err := logstore.ChainUnion(a.DB(), docs)
+	sel, err := logstore.Select(a.DB(), docs, opt.WithAncestors)
 	if err != nil {
 		return nil, fmt.Errorf("reading the documents' provenance: %w", err)
 	}
-	out := slices.DeleteFunc(all, func(i int64) bool { return i >= cp.Size })
+	// Only the documents that go are shown; with ancestors, those are
+	// the ones the archive holds.
+	shown := map[string]bool{}
+	for _, r := range recs {
+		shown[r.ID] = true
+	}
+	idx := slices.DeleteFunc(sel.Events, func(i int64) bool { return i >= cp.Size })
+	out, err := discloseEvents(a, idx, opt.Disclose, func(id string) bool { return shown[id] })
+	if err != nil {
+		return nil, fmt.Errorf("reading the documents' provenance: %w", err)
+	}
 	if len(out) > bundleformat.MaxEvents {
 		return nil, fmt.Errorf("these documents have more than %d provenance events, more than one bundle may carry; bundle fewer documents at a time", bundleformat.MaxEvents)
 	}

@@ -200,24 +200,46 @@ func oneLine(s string) string {
 
 // eventLine is one line of events.jsonl.
 type eventLine struct {
-	Index int64  `json:"index"`
-	Event string `json:"event"`
+	Index int64                `json:"index"`
+	Event string               `json:"event"`
+	Open  []provenance.Opening `json:"open,omitempty"`
 }
 
-// writeEvents writes custody/events.jsonl: one {"index":N,"event":"…"}
-// per line, by increasing index, the event's exact bytes as a JSON string.
-func writeEvents(ctx context.Context, out io.Writer, a *archive.Archive, events []int64) error {
+// discloseEvents reads the events at idx and returns each as it leaves:
+// its leaf bytes and the openings of what choices and shown disclose.
+func discloseEvents(a *archive.Archive, idx []int64, choices provenance.Choices, shown func(string) bool) ([]provenance.ProvenEvent, error) {
+	out := make([]provenance.ProvenEvent, 0, len(idx))
+	for _, i := range idx {
+		b, err := logstore.ReadEvent(a.DB(), i)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := provenance.ParseEvent(b)
+		if err != nil {
+			return nil, errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("event %d of the archive's log cannot be read", i))
+		}
+		pe, err := logstore.Disclosed(ev, b, choices.For(ev, shown))
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", i, err)
+		}
+		pe.Index = i
+		out = append(out, pe)
+	}
+	return out, nil
+}
+
+// writeEvents writes custody/events.jsonl: one
+// {"index":N,"event":"…","open":[…]} per line, by increasing index: the
+// event's leaf bytes as a JSON string, and the openings of its disclosed
+// fields.
+func writeEvents(ctx context.Context, out io.Writer, events []provenance.ProvenEvent) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	for _, i := range events {
+	for _, e := range events {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := logstore.ReadEvent(a.DB(), i)
-		if err != nil {
-			return err
-		}
-		if err := enc.Encode(eventLine{i, string(b)}); err != nil {
+		if err := enc.Encode(eventLine{e.Index, string(e.Event), e.Open}); err != nil {
 			return err
 		}
 	}
@@ -232,7 +254,7 @@ type proofLine struct {
 // writeProofs writes custody/proofs.json with an inclusion proof per
 // event, checking each against the checkpoint first: a damaged log must
 // not go out looking tampered.
-func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events []int64, cp *provenance.Checkpoint) error {
+func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events []provenance.ProvenEvent, cp *provenance.Checkpoint) error {
 	if _, err := fmt.Fprintf(out, "{\"format\":%q,\"checkpoint_size\":%d,\"proofs\":[", bundleformat.ProofsFormat, cp.Size); err != nil {
 		return err
 	}
@@ -241,19 +263,16 @@ func writeProofs(ctx context.Context, out io.Writer, a *archive.Archive, events 
 		return err
 	}
 	defer prover.Close()
-	for k, i := range events {
+	for k, e := range events {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := prover.Event(i)
-		if err != nil {
-			return err
-		}
+		i := e.Index
 		p, err := prover.Prove(i)
 		if err != nil {
 			return err
 		}
-		if err := provenance.CheckEvent(cp, i, b, p); err != nil {
+		if err := provenance.CheckEvent(cp, i, e.Event, p); err != nil {
 			return errcode.Wrap(errcode.ArchiveDamaged, err, fmt.Sprintf("the archive's log does not match its own checkpoint at event %d", i))
 		}
 		line, _ := json.Marshal(proofLine{i, hashes(p)})

@@ -64,6 +64,9 @@ type View struct {
 	Total map[string]int
 	// ParentIDs is Parents aligned with ParentEvents: "" where withheld.
 	ParentIDs []string
+	// DocNames maps each disclosed document of a receive to the name
+	// recorded for it, when that was disclosed too.
+	DocNames map[string]string
 }
 
 // Disclosed says whether field (any element of it) was opened.
@@ -279,6 +282,9 @@ func checkSealedShape(w *sealedWire, commits map[string][][32]byte) error {
 		}
 		return need("bundle", "docs")
 	case Receive:
+		if n := len(commits["names"]); n > 0 && n != len(commits["docs"]) {
+			return fmt.Errorf(`field "names" has %d entries for %d documents`, n, len(commits["docs"]))
+		}
 		return need("bundle", "origin", "checkpoint", "docs")
 	case Verify:
 		return need("what", "verdict")
@@ -314,6 +320,14 @@ func buildView(w *sealedWire, commits map[string][][32]byte, values map[string][
 		}
 		if err := v.set(f, disclosed); err != nil {
 			return nil, err
+		}
+	}
+	if v.Type == Receive && len(commits["names"]) > 0 {
+		v.DocNames = map[string]string{}
+		for i := range commits["docs"] {
+			if opened["docs"][i] && i < len(opened["names"]) && opened["names"][i] {
+				v.DocNames[values["docs"][i]] = values["names"][i]
+			}
 		}
 	}
 	if v.Type == Derive {
@@ -372,6 +386,8 @@ func (v *View) set(field string, vals []string) error {
 	case "docs":
 		v.Docs = vals
 		return checkDocList("docs", vals)
+	case "names":
+		v.Names = vals
 	case "what":
 		v.What = vals[0]
 	case "verdict":

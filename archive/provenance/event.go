@@ -74,8 +74,11 @@ type Event struct {
 	Kind         string   `json:"kind,omitempty"` // derive
 	Tags         []string `json:"tags,omitempty"` // annotate
 
-	Bundle         string   `json:"bundle,omitempty"`          // export, receive
-	Docs           []string `json:"docs,omitempty"`            // export, receive
+	Bundle string   `json:"bundle,omitempty"` // export, receive
+	Docs   []string `json:"docs,omitempty"`   // export, receive
+	// Names are, for a receive (version 2), the name each of Docs was
+	// recorded under, so the next hop's names are signed too.
+	Names          []string `json:"names,omitempty"`
 	CheckpointSize int64    `json:"checkpoint_size,omitempty"` // export (always written for it)
 	Origin         string   `json:"origin,omitempty"`          // receive: sender's log origin
 	Checkpoint     string   `json:"checkpoint,omitempty"`      // receive: sender's signed note
@@ -108,6 +111,7 @@ type wire struct {
 	Checkpoint     string          `json:"checkpoint,omitempty"`
 	CheckpointSize *int64          `json:"checkpoint_size,omitempty"`
 	Docs           []string        `json:"docs,omitempty"`
+	Names          []string        `json:"names,omitempty"`
 	Forced         bool            `json:"forced,omitempty"`
 	What           string          `json:"what,omitempty"`
 	Verdict        string          `json:"verdict,omitempty"`
@@ -122,7 +126,7 @@ var fieldsOf = map[string]map[string]bool{
 	Derive:   set("doc", "size", "name", "parents", "parent_events", "kind", "note"),
 	Annotate: set("doc", "tags", "note"),
 	Export:   set("bundle", "docs", "checkpoint_size", "note"),
-	Receive:  set("bundle", "origin", "checkpoint", "docs", "forced", "note"),
+	Receive:  set("bundle", "origin", "checkpoint", "docs", "names", "forced", "note"),
 	Verify:   set("what", "verdict"),
 }
 
@@ -158,7 +162,7 @@ func marshalChecked(ev *Event, now time.Time) ([]byte, *Event, error) {
 		Doc: ev.Doc, Name: ev.Name, Path: ev.Path, Source: ev.Source,
 		Parents: ev.Parents, ParentEvents: ev.ParentEvents, Kind: ev.Kind, Tags: ev.Tags,
 		Bundle: ev.Bundle, Origin: ev.Origin, Checkpoint: ev.Checkpoint,
-		Docs: ev.Docs, Forced: ev.Forced, What: ev.What, Verdict: ev.Verdict, Note: ev.Note,
+		Docs: ev.Docs, Names: ev.Names, Forced: ev.Forced, What: ev.What, Verdict: ev.Verdict, Note: ev.Note,
 	}
 	v := ev.V
 	if v == 0 {
@@ -217,6 +221,11 @@ func checkStrings(ev *Event) error {
 	for _, s := range ev.Tags {
 		if !utf8.ValidString(s) {
 			return errors.New(`event: a tag is not valid UTF-8; escape it before recording it`)
+		}
+	}
+	for _, s := range ev.Names {
+		if !utf8.ValidString(s) {
+			return errors.New(`event: a name is not valid UTF-8; escape it before recording it`)
 		}
 	}
 	return nil
@@ -290,7 +299,7 @@ func parseEvent(b []byte) (*Event, error) {
 		Doc: w.Doc, Name: w.Name, Path: w.Path, Source: w.Source,
 		Parents: w.Parents, ParentEvents: w.ParentEvents, Kind: w.Kind, Tags: w.Tags,
 		Bundle: w.Bundle, Origin: w.Origin, Checkpoint: w.Checkpoint,
-		Docs: w.Docs, Forced: w.Forced, What: w.What, Verdict: w.Verdict, Note: w.Note,
+		Docs: w.Docs, Names: w.Names, Forced: w.Forced, What: w.What, Verdict: w.Verdict, Note: w.Note,
 	}
 	if w.Size != nil {
 		ev.Size = *w.Size

@@ -87,6 +87,8 @@ func (c Choices) For(ev *Event, shown func(doc string) bool) Disclosure {
 			return (own || named) && c.Notes
 		case "docs":
 			return shown(value)
+		case "names":
+			return i < len(ev.Docs) && shown(ev.Docs[i])
 		case "bundle", "origin", "checkpoint":
 			// Where a received document came from: the next hop needs it
 			// to find the sender's signed history.

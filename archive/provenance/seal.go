@@ -39,9 +39,9 @@ const CommitSaltSize = 16
 // values are committed to rather than shown; listFields are committed one
 // element at a time.
 var privateFields = []string{"doc", "size", "name", "path", "source", "parents", "tags",
-	"bundle", "origin", "checkpoint", "docs", "what", "verdict", "note"}
+	"bundle", "origin", "checkpoint", "docs", "names", "what", "verdict", "note"}
 
-var listFields = set("parents", "tags", "docs")
+var listFields = set("parents", "tags", "docs", "names")
 
 var privateSet = set(privateFields...)
 
@@ -104,6 +104,8 @@ func (ev *Event) fieldValues(field string) []string {
 		return one(ev.Checkpoint)
 	case "docs":
 		return ev.Docs
+	case "names":
+		return ev.Names
 	case "what":
 		return one(ev.What)
 	case "verdict":

@@ -92,6 +92,9 @@ func checkWire(w *wire, present map[string]bool, v int64) error {
 		if w.Checkpoint == "" {
 			return errors.New(`missing field "checkpoint"`)
 		}
+		if err := checkNames(w.Names, len(w.Docs), v); err != nil {
+			return err
+		}
 	case Verify:
 		if w.What == "" {
 			return errors.New(`missing field "what"`)
@@ -265,4 +268,24 @@ func (ev *Event) Introduces() [][32]byte {
 		}
 	}
 	return out
+}
+
+// checkNames checks a receive's names: absent in version 1; in version 2,
+// when present, one non-empty name per document.
+func checkNames(names []string, docs int, v int64) error {
+	if names == nil {
+		return nil
+	}
+	if v == 1 {
+		return errors.New(`field "names" does not belong in version 1 events`)
+	}
+	if len(names) != docs {
+		return fmt.Errorf(`field "names" has %d entries for %d documents`, len(names), docs)
+	}
+	for _, n := range names {
+		if n == "" {
+			return errors.New(`field "names" has an empty name`)
+		}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/quote"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/custody-app/custody/verify/report"
 )
@@ -39,12 +41,52 @@ func (p *prover) checkDocs() {
 		f.Event = &idx
 	}
 	for _, d := range p.derives {
-		for _, parent := range d.parents {
+		for i, parent := range d.parents {
+			if parent == "" {
+				// Withheld: the event that introduced it must be here, sealed.
+				if i >= len(d.parentEvents) || p.introducer[d.parentEvents[i]] == "" {
+					at := int64(-1)
+					if i < len(d.parentEvents) {
+						at = d.parentEvents[i]
+					}
+					p.add(report.Finding{Code: ChainIncomplete, Path: bundleformat.FileEvents, Doc: d.doc,
+						Expected: fmt.Sprintf("the event at index %d that recorded the original", at), Found: "none",
+						Message: fmt.Sprintf("event %d derives %s from a withheld document recorded at index %d, but that event is not proven here (an event was removed)", d.index, short(d.doc), at)})
+				}
+				continue
+			}
 			if _, ok := p.introduced[parent]; !ok {
 				p.add(report.Finding{Code: ChainIncomplete, Path: bundleformat.FileEvents, Doc: d.doc,
 					Expected: "an event introducing the parent document " + parent, Found: "none",
 					Message: fmt.Sprintf("event %d derives %s from %s, but no proven event says where that parent came from (an event was removed)", d.index, short(d.doc), short(parent))})
 			}
+		}
+	}
+	p.describeDerivations()
+}
+
+// describeDerivations tells, for each payload file made from others, what
+// it was made from as far as the bundle discloses: a withheld original is
+// "a document recorded at index N at time T".
+func (p *prover) describeDerivations() {
+	byDoc := map[string][]derivation{}
+	for _, d := range p.derives {
+		byDoc[d.doc] = append(byDoc[d.doc], d)
+	}
+	for i := range p.res.Files {
+		f := &p.res.Files[i]
+		for _, d := range byDoc[f.Doc] {
+			var from []string
+			for k, parent := range d.parents {
+				switch {
+				case parent != "":
+					from = append(from, "document "+short(parent)+" (included)")
+				case k < len(d.parentEvents):
+					at := d.parentEvents[k]
+					from = append(from, fmt.Sprintf("a document the signer recorded at log index %d at %s (not disclosed)", at, p.introducer[at]))
+				}
+			}
+			f.Derivations = append(f.Derivations, Derivation{Kind: d.kind, Event: d.index, From: strings.Join(from, "; ")})
 		}
 	}
 }
@@ -54,7 +96,14 @@ func (p *prover) checkDocs() {
 func (p *prover) checkNames() {
 	f, err := p.fsys.Open(bundleformat.FileNames)
 	if err != nil {
-		return // optional: other tools need not write it
+		// Optional: other tools need not write it. Each document is then
+		// received under the first name the signed events give it.
+		for i := range p.res.Files {
+			if n := p.signedNames[p.res.Files[i].Doc]; len(n) > 0 {
+				p.res.Files[i].Name = n[0]
+			}
+		}
+		return
 	}
 	defer f.Close()
 	names := map[string]NameEntry{}
@@ -84,6 +133,11 @@ func (p *prover) checkNames() {
 		case f.Doc != "" && e.Doc != f.Doc:
 			p.add(report.Finding{Code: NamesMismatch, Path: f.Path, Expected: e.Doc, Found: f.Doc,
 				Message: "custody/names.tsv gives this file another document than the manifest"})
+		case p.eventsRead && f.Doc != "" && len(p.signedNames[f.Doc]) > 0 && !slices.Contains(p.signedNames[f.Doc], quote.EscapeInvalid(e.Name)):
+			p.add(report.Finding{Code: NameUnsigned, Path: f.Path, Doc: f.Doc, Expected: quote.Clip(quote.EscapeInvalid(p.signedNames[f.Doc][0])),
+				Found:   quote.Clip(quote.EscapeInvalid(e.Name)),
+				Message: "custody/names.tsv gives this document a name the sender's signed events do not: the name was rewritten after the bundle was made"})
+			f.Name = p.signedNames[f.Doc][0]
 		default:
 			f.Name = e.Name
 		}

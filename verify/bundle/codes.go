@@ -44,6 +44,12 @@ const (
 	ChainIncomplete = "BUNDLE_CHAIN_INCOMPLETE"
 	// NamesMismatch: custody/names.tsv disagrees with the payload.
 	NamesMismatch = "BUNDLE_NAMES_MISMATCH"
+	// NameUnsigned: custody/names.tsv gives a document a name that no
+	// proven event discloses for it: the name was rewritten.
+	NameUnsigned = "BUNDLE_NAME_UNSIGNED"
+	// DisclosureMismatch: a disclosed field of an event does not open the
+	// commitment the sender signed.
+	DisclosureMismatch = "BUNDLE_DISCLOSURE_MISMATCH"
 	// ConsistencyInvalid: a proof in custody/consistency.json does not show
 	// that the checkpoint extends the sender's earlier one, or that earlier
 	// checkpoint is not the sender's.
@@ -109,6 +115,8 @@ var codeClass = map[string]class{
 	DocWithoutEvent:     classTampered,
 	ChainIncomplete:     classTampered,
 	NamesMismatch:       classTampered,
+	NameUnsigned:        classTampered,
+	DisclosureMismatch:  classTampered,
 	ConsistencyInvalid:  classTampered,
 	SignerChanged:       classTampered,
 	Forked:              classForked,

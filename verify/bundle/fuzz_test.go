@@ -18,7 +18,7 @@ func FuzzEventLine(f *testing.F) {
 	f.Add([]byte(`{"index":1,"event":"x","index":2}`))
 	f.Add([]byte("{\"index\":1,\"event\":\"\\ud800\"}"))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		idx, ev, err := bundle.ParseEventLine(line)
+		idx, ev, _, err := bundle.ParseEventLine(line)
 		if err == nil && (idx < 0 || len(ev) == 0 || len(ev) > provenance.MaxEventSize) {
 			t.Fatalf("accepted index %d, %d bytes", idx, len(ev))
 		}
@@ -31,7 +31,7 @@ func FuzzReadEvents(f *testing.F) {
 	f.Add([]byte(`{"index":0,"event":"a"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		last := int64(-1)
-		bundle.ReadEvents(bytes.NewReader(data), func(_ int, idx int64, _ []byte) error {
+		bundle.ReadEvents(bytes.NewReader(data), func(_ int, idx int64, _ []byte, _ []provenance.Opening) error {
 			if idx <= last {
 				t.Fatalf("index %d after %d", idx, last)
 			}

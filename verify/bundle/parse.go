@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/bundleformat"
@@ -215,7 +216,7 @@ func ParseKeys(b []byte) ([]string, error) {
 // ReadEvents reads custody/events.jsonl line by line, calling fn with each
 // event's index and exact bytes. It stops at the first malformed line and
 // at fn's first error.
-func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error) error {
+func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte, open []provenance.Opening) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var buf []byte
 	last := int64(-1)
@@ -231,7 +232,7 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 		if n > bundleformat.MaxEvents {
 			return fmt.Errorf("line %d: more than %d events", n, bundleformat.MaxEvents)
 		}
-		idx, ev, err := ParseEventLine(line)
+		idx, ev, open, err := ParseEventLine(line)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
@@ -239,43 +240,57 @@ func ReadEvents(r io.Reader, fn func(line int, index int64, event []byte) error)
 			return fmt.Errorf("line %d: index %d is not above the previous line's %d", n, idx, last)
 		}
 		last = idx
-		if err := fn(n, idx, ev); err != nil {
+		if err := fn(n, idx, ev, open); err != nil {
 			return err
 		}
 	}
 }
 
 // ParseEventLine reads one line of events.jsonl (without its LF):
-// {"index":N,"event":"<exact event bytes>"}.
-func ParseEventLine(line []byte) (int64, []byte, error) {
+// {"index":N,"event":"<exact leaf bytes>","open":[…]}, "open" optional
+// (the openings of a sealed event's disclosed fields).
+func ParseEventLine(line []byte) (int64, []byte, []provenance.Opening, error) {
 	if !utf8.Valid(line) {
-		return 0, nil, errors.New("not valid UTF-8")
+		return 0, nil, nil, errors.New("not valid UTF-8")
 	}
 	dec, err := strictjson.NewDecoder(line)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	var idx int64 = -1
 	var ev *string
+	var open []provenance.Opening
+	seenOpen := false
 	err = strictjson.Object(dec, func(key string) error {
 		switch key {
 		case "index":
 			return strictjson.Count(dec, &idx)
 		case "event":
 			return dec.Decode(&ev)
+		case "open":
+			if seenOpen {
+				return errors.New(`"open" is given twice`)
+			}
+			seenOpen = true
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			open, err = provenance.ParseOpenings(raw)
+			return err
 		}
 		return fmt.Errorf("unknown field %q", key)
 	})
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	if idx < 0 || ev == nil {
-		return 0, nil, errors.New(`a line needs "index" and "event"`)
+		return 0, nil, nil, errors.New(`a line needs "index" and "event"`)
 	}
 	if len(*ev) == 0 || len(*ev) > provenance.MaxEventSize {
-		return 0, nil, fmt.Errorf("event %d is empty or longer than %d bytes", idx, provenance.MaxEventSize)
+		return 0, nil, nil, fmt.Errorf("event %d is empty or longer than %d bytes", idx, provenance.MaxEventSize)
 	}
-	return idx, []byte(*ev), nil
+	return idx, []byte(*ev), open, nil
 }
 
 // ReadNames reads custody/names.tsv, calling fn per line: the payload

@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"github.com/custody-app/custody/archive/bundleformat"
+	"github.com/custody-app/custody/archive/provenance"
 	"io"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestParseEventLine(t *testing.T) {
 		{`{"index":99999999999999999999,"event":"x"}`, "", "", 0},
 	}
 	for _, c := range cases {
-		idx, ev, err := bundle.ParseEventLine([]byte(c.line))
+		idx, ev, _, err := bundle.ParseEventLine([]byte(c.line))
 		if c.event != "" {
 			if err != nil || idx != c.index || string(ev) != c.event {
 				t.Errorf("%s: %d %q %v", c.line, idx, ev, err)
@@ -50,7 +51,7 @@ func TestParseEventLine(t *testing.T) {
 
 func TestReadEventsBounds(t *testing.T) {
 	count := 0
-	err := bundle.ReadEvents(strings.NewReader(`{"index":0,"event":"a"}`+"\n"+`{"index":2,"event":"b"}`+"\n"), func(int, int64, []byte) error {
+	err := bundle.ReadEvents(strings.NewReader(`{"index":0,"event":"a"}`+"\n"+`{"index":2,"event":"b"}`+"\n"), func(int, int64, []byte, []provenance.Opening) error {
 		count++
 		return nil
 	})
@@ -63,7 +64,7 @@ func TestReadEventsBounds(t *testing.T) {
 		`{"index":0,"event":"a"}` + "\r\n": "CR LF",
 		"\n":                               "empty line",
 	} {
-		err := bundle.ReadEvents(strings.NewReader(input), func(int, int64, []byte) error { return nil })
+		err := bundle.ReadEvents(strings.NewReader(input), func(int, int64, []byte, []provenance.Opening) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", input, err, want)
 		}
@@ -71,7 +72,7 @@ func TestReadEventsBounds(t *testing.T) {
 	// A line longer than the limit ends in an error, without reading the
 	// rest into memory.
 	long := io.MultiReader(strings.NewReader(`{"index":0,"event":"`), io.LimitReader(endless{}, bundleformat.MaxEventLine+10))
-	err = bundle.ReadEvents(long, func(int, int64, []byte) error { return nil })
+	err = bundle.ReadEvents(long, func(int, int64, []byte, []provenance.Opening) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "longer than the limit") {
 		t.Fatalf("long line: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/custody-app/custody/archive/bundleformat"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/custody-app/custody/archive/keys"
@@ -47,24 +48,31 @@ type prover struct {
 	eventsRead bool // events.jsonl was read to its end against valid proofs
 	events     int
 	introduced map[string]int64
+	introducer map[int64]string // index → time, of every proven introducing event
 	derives    []derivation
-	notSigner  int
-	earlier    *ConsistencySet
+	// signedNames holds, per document, the names the proven events
+	// disclose for it: only these may be recorded on receipt.
+	signedNames map[string][]string
+	notSigner   int
+	earlier     *ConsistencySet
 
 	historyOK     bool
 	historyDetail string
 }
 
 type derivation struct {
-	index   int64
-	doc     string
-	parents []string
+	index        int64
+	doc          string
+	kind         string
+	parents      []string // aligned with parentEvents; "" where withheld
+	parentEvents []int64
 }
 
 func newProver(ctx context.Context, fsys fs.FS, opt Options, res *Result) *prover {
 	return &prover{ctx: ctx, fsys: fsys, opt: opt, res: res, rep: res.Report,
 		perCode: map[string]int{}, dropped: map[string]int{}, failed: map[string]int{},
-		bundleKey: map[string]*keys.KeyInfo{}, introduced: map[string]int64{}}
+		bundleKey: map[string]*keys.KeyInfo{}, introduced: map[string]int64{},
+		introducer: map[int64]string{}, signedNames: map[string][]string{}}
 }
 
 // checkOf says which check a code's problems count against.
@@ -73,6 +81,7 @@ var checkOf = map[string]string{
 	KeyMalformed: CheckSignature, CheckpointMalformed: CheckSignature, SignatureInvalid: CheckSignature,
 	OriginKeyMismatch: CheckSignature,
 	EventMalformed:    CheckInclusion, ProofMissing: CheckInclusion, EventNotInLog: CheckInclusion,
+	DisclosureMismatch: CheckInclusion, NameUnsigned: CheckChains,
 	DocWithoutEvent: CheckChains, ChainIncomplete: CheckChains, NoSHA256: CheckChains, NamesMismatch: CheckChains,
 	ConsistencyInvalid: CheckHistory, SignerChanged: CheckHistory, Forked: CheckHistory, ArchiveUnreadable: CheckHistory,
 }
@@ -345,12 +354,12 @@ func (p *prover) checkEvents() {
 		return
 	}
 	used := map[int64]bool{}
-	err = ReadEvents(io.LimitReader(f, maxEventsFile), func(line int, idx int64, ev []byte) error {
+	err = ReadEvents(io.LimitReader(f, maxEventsFile), func(line int, idx int64, ev []byte, open []provenance.Opening) error {
 		if err := p.ctx.Err(); err != nil {
 			return err
 		}
 		p.events++
-		p.checkEvent(line, idx, ev, used)
+		p.checkEvent(line, idx, ev, open, used)
 		return nil
 	})
 	switch {
@@ -371,7 +380,7 @@ func (p *prover) checkEvents() {
 	}
 }
 
-func (p *prover) checkEvent(line int, idx int64, ev []byte, used map[int64]bool) {
+func (p *prover) checkEvent(line int, idx int64, ev []byte, open []provenance.Opening, used map[int64]bool) {
 	proof, ok := p.proofs.Proofs[idx]
 	if idx >= p.cp.Size || !ok {
 		why := "custody/proofs.json has no proof for it"
@@ -391,19 +400,49 @@ func (p *prover) checkEvent(line int, idx int64, ev []byte, used map[int64]bool)
 			Message:  fmt.Sprintf("event %d (line %d) is not the event the sender signed: it was changed, swapped or moved", idx, line)})
 		return
 	}
-	e, err := provenance.ParseEvent(ev)
+	e, err := provenance.OpenEvent(ev, open)
+	if errors.Is(err, provenance.ErrOpeningMismatch) {
+		p.add(report.Finding{Code: DisclosureMismatch, Path: bundleformat.FileEvents,
+			Expected: fmt.Sprintf("values that open the commitments of event %d", idx), Found: "a value that does not",
+			Message: fmt.Sprintf("event %d (line %d): %v; the bundle was altered after it was made", idx, line, err)})
+		return
+	}
 	if err != nil {
 		p.add(report.Finding{Code: EventMalformed, Path: bundleformat.FileEvents, Message: fmt.Sprintf("event %d (line %d): %v", idx, line, err)})
 		return
 	}
+	p.noteEvent(idx, e)
+}
+
+// noteEvent records what a proven event establishes: the documents it
+// introduces, their signed names, and its derivations.
+func (p *prover) noteEvent(idx int64, e *provenance.View) {
 	for _, d := range e.Introduces() {
 		id := fmt.Sprintf("%x", d)
 		if _, ok := p.introduced[id]; !ok {
 			p.introduced[id] = idx
 		}
 	}
+	switch e.Type {
+	case provenance.Ingest, provenance.Derive:
+		p.introducer[idx] = e.Time
+		if e.Doc != "" {
+			for _, n := range []string{e.Path, e.Name} {
+				if n != "" && !slices.Contains(p.signedNames[e.Doc], n) {
+					p.signedNames[e.Doc] = append(p.signedNames[e.Doc], n)
+				}
+			}
+		}
+	case provenance.Receive:
+		p.introducer[idx] = e.Time
+		for d, n := range e.DocNames {
+			if !slices.Contains(p.signedNames[d], n) {
+				p.signedNames[d] = append(p.signedNames[d], n)
+			}
+		}
+	}
 	if e.Type == provenance.Derive {
-		p.derives = append(p.derives, derivation{idx, e.Doc, e.Parents})
+		p.derives = append(p.derives, derivation{index: idx, doc: e.Doc, kind: e.Kind, parents: e.ParentIDs, parentEvents: e.ParentEvents})
 	}
 	if p.res.Signer != nil && e.Actor != p.res.Signer.KeyName {
 		p.notSigner++

@@ -104,12 +104,20 @@ func TestTampering(t *testing.T) {
 			rehashAll(t, d)
 		}, report.Tampered, bundle.NamesMismatch, "data/leak/mail/b.eml", "it was removed"},
 		{"event edited by one byte", all, func(t *testing.T, d string) {
-			edit(t, d, "custody/events.jsonl", "names removed", "names removeD")
+			edit(t, d, "custody/events.jsonl", `\"kind\":\"redaction\"`, `\"kind\":\"conversion\"`)
 			rehashTags(t, d)
 		}, report.Tampered, bundle.EventNotInLog, "custody/events.jsonl", "event 2 (line 3)"},
 		{"event edited, tag manifest left", all, func(t *testing.T, d string) {
-			edit(t, d, "custody/events.jsonl", "names removed", "names  removed")
+			edit(t, d, "custody/events.jsonl", `\"kind\":\"redaction\"`, `\"kind\":\"translation\"`)
 		}, report.Tampered, bundle.EventNotInLog, "custody/events.jsonl", "event 2"},
+		{"disclosed name edited", all, func(t *testing.T, d string) {
+			edit(t, d, "custody/events.jsonl", `"value":"a-redacted.txt"`, `"value":"a-clean.txt"`)
+			rehashTags(t, d)
+		}, report.Tampered, bundle.DisclosureMismatch, "custody/events.jsonl", "does not match what was signed"},
+		{"name rewritten in names.tsv", all, func(t *testing.T, d string) {
+			edit(t, d, "custody/names.tsv", "\ta-redacted.txt", "\t../../../etc/cron.d/evil")
+			rehashTags(t, d)
+		}, report.Tampered, bundle.NameUnsigned, "data/a-redacted.txt", "name the sender's signed events do not"},
 		{"events swapped between lines", all, func(t *testing.T, d string) {
 			l0, l1 := eventLine(t, d, `{"index":0,`), eventLine(t, d, `{"index":1,`)
 			b0, b1 := strings.TrimPrefix(l0, `{"index":0,`), strings.TrimPrefix(l1, `{"index":1,`)
@@ -128,7 +136,7 @@ func TestTampering(t *testing.T) {
 		{"parent's event removed", onlyRedacted, func(t *testing.T, d string) {
 			edit(t, d, "custody/events.jsonl", eventLine(t, d, "ingest")+"\n", "")
 			rehashTags(t, d)
-		}, report.Tampered, bundle.ChainIncomplete, "custody/events.jsonl", "no proven event says where that parent came from"},
+		}, report.Tampered, bundle.ChainIncomplete, "custody/events.jsonl", "from a withheld document recorded at index"},
 		{"checkpoint signature bit flipped", all, func(t *testing.T, d string) {
 			cp := readFile(t, filepath.Join(d, "custody", "checkpoint"))
 			i := strings.LastIndex(cp, " ") + 10

@@ -130,6 +130,17 @@ type File struct {
 	Size     int64  `json:"size"`            // bytes on disk
 	Verified bool   `json:"verified"`        // every manifest checksum matched
 	Event    *int64 `json:"event,omitempty"` // index of the event that introduced it, when proven
+	// Derivations say what the document was made from, as far as the
+	// bundle discloses (a redaction's withheld original is only "a
+	// document recorded at index N at time T").
+	Derivations []Derivation `json:"derivations,omitempty"`
+}
+
+// Derivation is one derive event of a payload document.
+type Derivation struct {
+	Kind  string `json:"kind"`  // redaction, conversion, …
+	Event int64  `json:"event"` // the derive event's index
+	From  string `json:"from"`  // what it was made from, in words
 }
 
 // Verify verifies the bundle at path: a folder or a .zip.
