@@ -135,7 +135,7 @@ func leakLog(t *testing.T) (*badger.DB, testKey) {
 		&provenance.Event{Type: provenance.Annotate, Doc: id(1), Tags: []string{"MK-TAG-1a", "MK-TAG-1b"}, Note: "MK-ANOTE-1"}, // 4
 		&provenance.Event{Type: provenance.Annotate, Doc: id(2), Tags: []string{"MK-TAG-2"}, Note: "MK-ANOTE-2"},               // 5
 		&provenance.Event{Type: provenance.Export, Bundle: "MK-BUNDLE-ALL", Docs: []string{id(1), id(2), id(3), id(4)}, CheckpointSize: 6, Note: "MK-XNOTE-ALL"},
-		&provenance.Event{Type: provenance.Receive, Bundle: "MK-RBUNDLE", Origin: "MK-ORIGIN", Checkpoint: "MK-CHECKPOINT\n1\nx\n", Docs: []string{id(5), id(1)}, Note: "MK-RNOTE"},
+		&provenance.Event{Type: provenance.Receive, Bundle: "MK-RBUNDLE", Origin: "MK-ORIGIN", Checkpoint: "MK-CHECKPOINT\n1\nx\n", Docs: []string{id(5), id(1)}, Names: []string{"MK-RNAME-5", "MK-RNAME-1"}, Note: "MK-RNOTE"},
 		&provenance.Event{Type: provenance.Derive, Doc: id(6), Size: 7770006, Name: "MK-NAME-6", Parents: []string{id(2)}, ParentEvents: []int64{1}, Kind: "redaction", Note: "MK-NOTE-6"},
 		&provenance.Event{Type: provenance.Verify, What: "MK-WHAT", Verdict: "MK-VERDICT"},
 		&provenance.Event{Type: provenance.Export, Bundle: "MK-BUNDLE-6", Docs: []string{id(6)}, CheckpointSize: 10, Note: "MK-XNOTE-6"},
@@ -167,11 +167,11 @@ func TestProofLeaks(t *testing.T) {
 		allowed []string // everything else must be absent
 	}{
 		// d1's own record and where its received copy came from.
-		{1, ProofOptions{}, []string{id(1), "MK-NAME-1", "MK-PATH-1/f", "7770001", "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT"}},
-		{1, ProofOptions{Choices: all}, []string{id(1), "MK-NAME-1", "MK-PATH-1/f", "7770001", "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT",
+		{1, ProofOptions{}, []string{id(1), "MK-NAME-1", "MK-PATH-1/f", "7770001", "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT", "MK-RNAME-1"}},
+		{1, ProofOptions{Choices: all}, []string{id(1), "MK-NAME-1", "MK-PATH-1/f", "7770001", "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT", "MK-RNAME-1",
 			"MK-SOURCE-1", "MK-NOTE-1", "MK-TAG-1a", "MK-TAG-1b", "MK-ANOTE-1", "MK-XNOTE-ALL", "MK-RNOTE"}},
 		{3, ProofOptions{}, []string{id(3), "MK-NAME-3", "MK-PATH-3/f", "7770003"}},
-		{5, ProofOptions{Choices: all}, []string{id(5), "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT", "MK-RNOTE"}},
+		{5, ProofOptions{Choices: all}, []string{id(5), "MK-RBUNDLE", "MK-ORIGIN", "MK-CHECKPOINT", "MK-RNAME-5", "MK-RNOTE"}},
 		// The redaction: nothing of d2 by default.
 		{6, ProofOptions{}, []string{id(6), "MK-NAME-6", "7770006"}},
 		{6, ProofOptions{Choices: all}, []string{id(6), "MK-NAME-6", "7770006", "MK-NOTE-6", "MK-XNOTE-6"}},

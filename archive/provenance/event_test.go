@@ -60,6 +60,8 @@ var invalidEvents = map[string]string{
 	"v2_parent_events_string":    `field "parent_events" has the wrong type`,
 	"v2_parent_events_ingest":    `field "parent_events" does not belong in ingest events`,
 	"v2_sealed_form":             `unknown field "sealed"`,
+	"v2_names_count":             `field "names" has 1 entries for 2 documents`,
+	"v1_names":                   `field "names" does not belong in version 1 events`,
 }
 
 func TestParseEventGolden(t *testing.T) {

@@ -36,7 +36,7 @@ func TestChoicesFor(t *testing.T) {
 	derive := &Event{Type: Derive, Doc: c, Size: 1, Name: "c.txt", Parents: []string{a, b}, ParentEvents: []int64{0, 1}, Kind: "redaction", Note: "n"}
 	annotate := &Event{Type: Annotate, Doc: a, Tags: []string{"t1", "t2"}, Note: "n"}
 	export := &Event{Type: Export, Bundle: "b-1", Docs: []string{a, b, c}, CheckpointSize: 3, Note: "n"}
-	receive := &Event{Type: Receive, Bundle: "b-0", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{c, b}, Note: "n"}
+	receive := &Event{Type: Receive, Bundle: "b-0", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{c, b}, Names: []string{"c.txt", "b.txt"}, Note: "n"}
 	verify := &Event{Type: Verify, What: "archive", Verdict: "INTACT"}
 	none, all := Choices{}, Choices{Sources: true, Notes: true, Tags: true}
 	for _, tc := range []struct {
@@ -66,8 +66,8 @@ func TestChoicesFor(t *testing.T) {
 		{"export of 3, notes", Choices{Notes: true}, export, []string{"b"}, "docs[1] note"},
 		{"export naming no shown document", all, export, []string{"x"}, ""},
 		// A receive opens where it came from only when it names a shown document.
-		{"receive naming a shown document", none, receive, []string{"b"}, "bundle origin checkpoint docs[1]"},
-		{"receive, notes", Choices{Notes: true}, receive, []string{"c"}, "bundle origin checkpoint docs[0] note"},
+		{"receive naming a shown document", none, receive, []string{"b"}, "bundle origin checkpoint docs[1] names[1]"},
+		{"receive, notes", Choices{Notes: true}, receive, []string{"c"}, "bundle origin checkpoint docs[0] names[0] note"},
 		{"receive naming no shown document", all, receive, []string{"a"}, ""},
 		{"verify", all, verify, []string{"a", "b", "c"}, ""},
 	} {

@@ -45,6 +45,7 @@ var invalidSealed = map[string]string{
 	"time_offset":               "not in the required format",
 	"type_unknown":              `unknown event type "delete"`,
 	"trailing":                  "unexpected data after the JSON object",
+	"names_count":               `field "names" has 1 entries for 2 documents`,
 }
 
 // TestSealedVectors: each version 2 event of testdata/events/valid seals
@@ -131,7 +132,7 @@ func fullEvents() []*Event {
 		{Type: Derive, Doc: c, Size: 3, Name: "r.txt", Parents: []string{a, b}, ParentEvents: []int64{0, 1}, Kind: "redaction", Note: "note"},
 		{Type: Annotate, Doc: a, Tags: []string{"t1", "t2"}, Note: "note"},
 		{Type: Export, Bundle: "b-1", Docs: []string{a, b, c}, CheckpointSize: 4, Note: "note"},
-		{Type: Receive, Bundle: "b-0", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{b}, Forced: true, Note: "note"},
+		{Type: Receive, Bundle: "b-0", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{b}, Names: []string{"b.txt"}, Forced: true, Note: "note"},
 		{Type: Verify, What: "archive", Verdict: "INTACT"},
 	}
 }
@@ -269,7 +270,7 @@ func TestSealedHoldsNoPrivateValue(t *testing.T) {
 		{Type: Derive, Doc: d2, Size: 987654321, Name: "MARKER-NAME", Parents: []string{d1, d3}, ParentEvents: []int64{0, 1}, Kind: "redaction", Note: "MARKER-NOTE"},
 		{Type: Annotate, Doc: d1, Tags: []string{"MARKER-TAG-1", "MARKER-TAG-2"}, Note: "MARKER-NOTE"},
 		{Type: Export, Bundle: "MARKER-BUNDLE", Docs: []string{d1, d2, d3}, CheckpointSize: 4, Note: "MARKER-NOTE"},
-		{Type: Receive, Bundle: "MARKER-BUNDLE", Origin: "MARKER-ORIGIN", Checkpoint: "MARKER-CHECKPOINT\n1\nx\n", Docs: []string{d3}, Note: "MARKER-NOTE"},
+		{Type: Receive, Bundle: "MARKER-BUNDLE", Origin: "MARKER-ORIGIN", Checkpoint: "MARKER-CHECKPOINT\n1\nx\n", Docs: []string{d3}, Names: []string{"MARKER-RNAME"}, Note: "MARKER-NOTE"},
 		{Type: Verify, What: "MARKER-WHAT", Verdict: "MARKER-VERDICT"},
 	} {
 		p, _ := marshalParsed(t, ev)
