@@ -1,7 +1,9 @@
 package logstore
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -18,19 +20,20 @@ func TestChain(t *testing.T) {
 	export := mustMarshal(t, &provenance.Event{Type: provenance.Export, Bundle: "b1", Docs: []string{d, hexID(docID("x"))}, CheckpointSize: 6})
 	receive := mustMarshal(t, &provenance.Event{Type: provenance.Receive, Bundle: "b0", Origin: "other", Checkpoint: "other\n1\nx\n", Docs: []string{hexID(docID("r"))}})
 	appendAll(t, db,
-		ingest(t, "a"),            // 0
-		ingest(t, "b"),            // 1
-		derive(t, "c", "a", "b"),  // 2
-		annotate(t, "a", "old"),   // 3: an ancestor's annotation: not in d's chain
-		derive(t, "d", "c", "r"),  // 4
-		receive,                   // 5: introduces r
-		annotate(t, "d", "sent"),  // 6
-		export,                    // 7
-		derive(t, "e", "d"),       // 8: a descendant: not in d's chain
-		ingest(t, "unrelated"),    // 9
-		derive(t, "p", "q"),       // 10: p and q derive from each other
-		derive(t, "q", "p"),       // 11
-		derive(t, "z", "missing"), // 12: parent never introduced
+		ingest(t, "a"), // 0
+		ingest(t, "b"), // 1
+		derive(t, "c", from{"a", 0}, from{"b", 1}), // 2
+		annotate(t, "a", "old"),                    // 3: an ancestor's annotation: not in d's chain
+		derive(t, "d", from{"c", 2}, from{"r", 5}), // 4
+		receive,                       // 5: introduces r
+		annotate(t, "d", "sent"),      // 6
+		export,                        // 7
+		derive(t, "e", from{"d", 4}),  // 8: a descendant: not in d's chain
+		ingest(t, "unrelated"),        // 9
+		derive(t, "p", from{"q", 11}), // 10: p and q derive from each other
+		derive(t, "q", from{"p", 10}), // 11
+		deriveV1(t, "z", "missing"),   // 12: version 1; parent never introduced
+		deriveV1(t, "y", "d"),         // 13: version 1, of a version 2 derivation
 	)
 	for _, tc := range []struct {
 		doc  string
@@ -61,6 +64,7 @@ func TestChain(t *testing.T) {
 		{[]string{"d", "x"}, []int64{0, 1, 2, 4, 5, 6, 7}},
 		{[]string{"x", "r"}, []int64{5, 7}},
 		{[]string{"a", "e", "z"}, []int64{0, 1, 2, 3, 4, 5, 8, 12}},
+		{[]string{"y"}, []int64{0, 1, 2, 4, 5, 13}},
 		{nil, []int64{}},
 	} {
 		var ids [][32]byte
@@ -75,6 +79,48 @@ func TestChain(t *testing.T) {
 			t.Errorf("ChainUnion(%v) = %v, want %v", tc.docs, got, tc.want)
 		}
 	}
+
+	// Without ancestors, a version 2 derivation's parents are represented
+	// by the events that introduced them, and only the documents asked
+	// for are shown; a version 1 derivation names its parents in the open,
+	// so their chains go as before.
+	for _, tc := range []struct {
+		docs      []string
+		ancestors bool
+		want      []int64
+		shown     []string
+	}{
+		{[]string{"d"}, false, []int64{2, 4, 5, 6, 7}, []string{"d"}},
+		{[]string{"d"}, true, []int64{0, 1, 2, 4, 5, 6, 7}, []string{"a", "b", "c", "d", "r"}},
+		{[]string{"e"}, false, []int64{4, 8}, []string{"e"}},
+		{[]string{"e", "c"}, false, []int64{0, 1, 2, 4, 8}, []string{"c", "e"}},
+		{[]string{"y"}, false, []int64{2, 4, 5, 13}, []string{"d", "y"}},
+		{[]string{"z"}, false, []int64{12}, []string{"missing", "z"}},
+		{[]string{"p"}, false, []int64{10, 11}, []string{"p"}},
+	} {
+		var ids [][32]byte
+		for _, d := range tc.docs {
+			ids = append(ids, docID(d))
+		}
+		sel, err := Select(db, ids, tc.ancestors)
+		if err != nil {
+			t.Fatalf("Select(%v, %v): %v", tc.docs, tc.ancestors, err)
+		}
+		var shown []string
+		for _, name := range []string{"a", "b", "c", "d", "e", "missing", "p", "q", "r", "x", "y", "z"} {
+			if sel.Shown[hexID(docID(name))] {
+				shown = append(shown, name)
+			}
+		}
+		if !equalInts(sel.Events, tc.want) || len(shown) != len(sel.Shown) || fmt.Sprint(shown) != fmt.Sprint(tc.shown) {
+			t.Errorf("Select(%v, ancestors %v) = %v showing %v, want %v showing %v", tc.docs, tc.ancestors, sel.Events, shown, tc.want, tc.shown)
+		}
+	}
+	for doc, want := range map[string]int64{"a": 0, "c": 2, "d": 4, "r": 5, "z": 12} {
+		if at, err := IntroducedAt(db, docID(doc)); err != nil || at != want {
+			t.Errorf("IntroducedAt(%s) = %d, %v; want %d", doc, at, err, want)
+		}
+	}
 }
 
 func TestChainIsBounded(t *testing.T) {
@@ -87,7 +133,7 @@ func TestChainIsBounded(t *testing.T) {
 	prev := "root"
 	for i := 0; i <= MaxChainDocs; i++ {
 		name := "gen-" + strconv.Itoa(i)
-		batch = append(batch, derive(t, name, prev))
+		batch = append(batch, derive(t, name, from{prev, int64(i)}))
 		prev = name
 		if len(batch) == 2000 {
 			appendAll(t, db, batch...)
@@ -107,13 +153,13 @@ func TestAppendPrepared(t *testing.T) {
 	appendAll(t, db, ingest(t, "a"))
 	ev := &provenance.Event{Type: provenance.Ingest, Doc: hexID(docID("b")), Size: 7, Name: "b.txt", Path: "x/b.txt", Actor: "archivist"}
 	var n int64
-	var b []byte
+	var b, preparedLeaf []byte
 	err := db.Update(func(txn *badger.Txn) error {
 		p, err := provenance.Prepare(ev, time.Now())
 		if err != nil {
 			return err
 		}
-		b = p.Bytes()
+		b, preparedLeaf = p.Bytes(), p.Leaf()
 		n, err = AppendPrepared(txn, p)
 		return err
 	})
@@ -140,7 +186,11 @@ func TestAppendPrepared(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, _ := ReadEvent(db, 0)
-	want := tlog.NodeHash(tlog.RecordHash(first), tlog.RecordHash(stored))
+	// The tree covers the sealed forms, and Prepare sealed this one.
+	if sealed := leaf(t, stored); !bytes.Equal(sealed, preparedLeaf) || bytes.Equal(sealed, b) {
+		t.Fatalf("Prepared.Leaf %q, LeafData of the stored event %q", preparedLeaf, sealed)
+	}
+	want := tlog.NodeHash(tlog.RecordHash(leaf(t, first)), tlog.RecordHash(leaf(t, stored)))
 	if root != want {
 		t.Fatalf("tree hash %x, want %x", root, want)
 	}

@@ -53,12 +53,40 @@ func ingest(t testing.TB, name string) []byte {
 	return mustMarshal(t, &provenance.Event{Type: provenance.Ingest, Doc: hexID(docID(name)), Size: int64(len(name)), Name: name, Path: "in/" + name, Source: "leak"})
 }
 
-func derive(t testing.TB, name string, parents ...string) []byte {
-	var ps []string
+// from names a derivation's parent and the index of the event that
+// introduced it (what a version 2 derive records in parent_events).
+type from struct {
+	name string
+	at   int64
+}
+
+func derive(t testing.TB, name string, parents ...from) []byte {
+	ev := &provenance.Event{Type: provenance.Derive, Doc: hexID(docID(name)), Size: 3, Name: name, Kind: "redaction"}
 	for _, p := range parents {
-		ps = append(ps, hexID(docID(p)))
+		ev.Parents = append(ev.Parents, hexID(docID(p.name)))
+		ev.ParentEvents = append(ev.ParentEvents, p.at)
 	}
-	return mustMarshal(t, &provenance.Event{Type: provenance.Derive, Doc: hexID(docID(name)), Size: 3, Name: name, Parents: ps, Kind: "redaction"})
+	return mustMarshal(t, ev)
+}
+
+// deriveV1 is a version 1 derivation, as logs written before version 2
+// hold: its parents are named in the open, with no parent_events.
+func deriveV1(t testing.TB, name string, parents ...string) []byte {
+	ev := &provenance.Event{V: 1, Type: provenance.Derive, Doc: hexID(docID(name)), Size: 3, Name: name, Kind: "redaction"}
+	for _, p := range parents {
+		ev.Parents = append(ev.Parents, hexID(docID(p)))
+	}
+	return mustMarshal(t, ev)
+}
+
+// leaf is the leaf data of stored event bytes: what the tree hashes.
+func leaf(t testing.TB, b []byte) []byte {
+	t.Helper()
+	data, err := provenance.LeafData(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func annotate(t testing.TB, name, note string) []byte {
@@ -91,7 +119,7 @@ func appendAll(t testing.TB, db *badger.DB, events ...[]byte) []int64 {
 func genEvent(t testing.TB, i int) []byte {
 	switch {
 	case isDerive(i):
-		return derive(t, genDoc(i), genDoc(i-1), genDoc(i/2))
+		return derive(t, genDoc(i), genParent(i-1), genParent(i/2))
 	case isAnnotate(i):
 		return annotate(t, genDoc(i-1), "checked")
 	}
@@ -102,12 +130,18 @@ func isDerive(i int) bool   { return i > 2 && i%7 == 0 }
 func isAnnotate(i int) bool { return i > 0 && i%11 == 0 && !isDerive(i) }
 
 // genDoc names the document introduced at or just before event i.
-func genDoc(i int) string {
+func genDoc(i int) string { return fmt.Sprintf("doc-%d", genIntro(i)) }
+
+// genIntro is the index of the event that introduced genDoc(i).
+func genIntro(i int) int {
 	for isAnnotate(i) {
 		i--
 	}
-	return fmt.Sprintf("doc-%d", i)
+	return i
 }
+
+// genParent is genDoc(i) as a derivation's parent.
+func genParent(i int) from { return from{genDoc(i), int64(genIntro(i))} }
 
 // refTree is an in-memory tree built with tlog alone, to check the stored one.
 type refTree struct{ hashes []tlog.Hash }
@@ -120,8 +154,9 @@ func (r *refTree) ReadHashes(idx []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-func (r *refTree) add(t testing.TB, n int64, data []byte) {
-	hs, err := tlog.StoredHashes(n, data, r)
+// add adds stored event bytes b as leaf n.
+func (r *refTree) add(t testing.TB, n int64, b []byte) {
+	hs, err := tlog.StoredHashes(n, leaf(t, b), r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -235,7 +235,9 @@ func TestParseProofMalformed(t *testing.T) {
 		return out
 	}
 	edits := map[string]func(m map[string]any){
-		"format":           func(m map[string]any) { m["format"] = "custody-proof-v2" },
+		"format":           func(m map[string]any) { m["format"] = "custody-proof-v3" },
+		"v1 with openings": func(m map[string]any) { m["format"] = "custody-proof-v1" },
+		"unknown in open":  func(m map[string]any) { event(m, 2)["open"].([]any)[0].(map[string]any)["extra"] = 1 },
 		"unknown field":    func(m map[string]any) { m["extra"] = true },
 		"unknown in event": func(m map[string]any) { event(m, 0)["leaf"] = "x" },
 		"doc":              func(m map[string]any) { m["doc"] = "abc" },

@@ -72,13 +72,13 @@ func TestProofsAtEverySize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			leaf := tlog.RecordHash(l.events[i])
-			if err := tlog.CheckRecord(p, n, root, i, leaf); err != nil {
+			lh := tlog.RecordHash(leaf(t, l.events[i]))
+			if err := tlog.CheckRecord(p, n, root, i, lh); err != nil {
 				t.Fatalf("event %d in tree %d: %v", i, n, err)
 			}
 			if len(p) > 0 {
 				p[len(p)-1][0] ^= 1
-				if tlog.CheckRecord(p, n, root, i, leaf) == nil {
+				if tlog.CheckRecord(p, n, root, i, lh) == nil {
 					t.Fatalf("event %d in tree %d: a flipped proof hash still verified", i, n)
 				}
 			}
@@ -164,7 +164,7 @@ func TestConsistencyProofsAllPairs(t *testing.T) {
 
 func TestAppendInOneTxnAndReadBack(t *testing.T) {
 	db := openDB(t)
-	a, b, c := ingest(t, "a"), ingest(t, "b"), derive(t, "c", "a", "b")
+	a, b, c := ingest(t, "a"), ingest(t, "b"), derive(t, "c", from{"a", 0}, from{"b", 1})
 	extra := docID("bundle-member")
 	var idx []int64
 	err := db.Update(func(txn *badger.Txn) error {

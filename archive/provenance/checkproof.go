@@ -247,9 +247,13 @@ func verifyCheckpoint(p *Proof, verifier note.Verifier, res *ProofResult) (*Chec
 }
 
 // CheckChain checks that events (at the log indexes given) introduce doc
-// and every derivation's parents: a disclosed parent must be introduced by
-// a disclosed event; a withheld one by the event at its parent_events
-// index, which must be among events and introduce something.
+// and the parents of every derivation whose document is disclosed: a
+// disclosed parent must be introduced by a disclosed event; a withheld one
+// by the event at its parent_events index, which must be among events and
+// be an ingest, derive or receive. A derivation whose document is withheld
+// is there only as the event that introduced a withheld parent ("a
+// document recorded at index N"): its own parents are not asked for, or
+// a proof of a redaction would have to carry its original's whole ancestry.
 func CheckChain(doc string, indexes []int64, events []*View) error {
 	introduced := map[string]bool{}
 	introducer := map[int64]bool{}
@@ -266,7 +270,7 @@ func CheckChain(doc string, indexes []int64, events []*View) error {
 		return fmt.Errorf("%w: no event records where document %s came from", ErrIncomplete, doc)
 	}
 	for k, ev := range events {
-		if ev.Type != Derive {
+		if ev.Type != Derive || ev.Doc == "" {
 			continue
 		}
 		for i, parent := range ev.ParentIDs {

@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -49,6 +50,18 @@ var invalidEvents = map[string]string{
 	"version_99":           "cannot interpret version 99",
 	"version_float":        `field "v" is 1.5, not a whole number`,
 	"version_missing":      `missing field "v"`,
+
+	"version_3":                  "cannot interpret version 3",
+	"v1_parent_events":           `field "parent_events" does not belong in version 1 events`,
+	"v2_salt_short":              `field "salt" must be 32 random bytes`,
+	"v2_derive_no_parent_events": `field "parent_events" has 0 entries for 2 parents`,
+	"v2_parent_events_count":     `field "parent_events" has 1 entries for 2 parents`,
+	"v2_parent_events_negative":  `field "parent_events" holds a negative index (-1)`,
+	"v2_parent_events_string":    `field "parent_events" has the wrong type`,
+	"v2_parent_events_ingest":    `field "parent_events" does not belong in ingest events`,
+	"v2_sealed_form":             `unknown field "sealed"`,
+	"v2_names_count":             `field "names" has 1 entries for 2 documents`,
+	"v1_names":                   `field "names" does not belong in version 1 events`,
 }
 
 func TestParseEventGolden(t *testing.T) {
@@ -61,8 +74,14 @@ func TestParseEventGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ParseEvent(b); err != nil {
+		ev, err := ParseEvent(b)
+		if err != nil {
 			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		// Version 1 vectors are still read as version 1.
+		if want := map[bool]int{true: 2, false: 1}[strings.HasPrefix(filepath.Base(f), "v2_")]; ev.V != want {
+			t.Errorf("%s: read as version %d, want %d", filepath.Base(f), ev.V, want)
 		}
 	}
 	invalid, _ := filepath.Glob("testdata/events/invalid/*.json")
@@ -108,7 +127,7 @@ func TestParseEventFields(t *testing.T) {
 	if got := ev.DocIDs(); len(got) != 3 || got[1] != docID("b") || got[2] != docID("c") {
 		t.Fatalf("DocIDs %x", got)
 	}
-	for _, b := range []string{`{"v":2,"type":"ingest"}`, `{"v":2,"type":"seal","new_field":[1]}`} {
+	for _, b := range []string{`{"v":3,"type":"ingest"}`, `{"v":3,"type":"seal","new_field":[1]}`} {
 		if _, err := ParseEvent([]byte(b)); !errors.Is(err, ErrVersion) {
 			t.Fatalf("%s: %v, want ErrVersion", b, err)
 		}
@@ -118,7 +137,7 @@ func TestParseEventFields(t *testing.T) {
 func TestMarshalRoundTrip(t *testing.T) {
 	cases := []*Event{
 		{Type: Ingest, Doc: hexID(docID("x")), Size: 0, Name: "empty.txt", Path: "a/empty.txt"},
-		{Type: Derive, Doc: hexID(docID("y")), Size: 7, Parents: []string{hexID(docID("x"))}, Kind: "conversion"},
+		{Type: Derive, Doc: hexID(docID("y")), Size: 7, Parents: []string{hexID(docID("x"))}, ParentEvents: []int64{0}, Kind: "conversion"},
 		{Type: Annotate, Doc: hexID(docID("x")), Tags: []string{"<b>&amp;"}},
 		{Type: Export, Bundle: "b-1", Docs: []string{hexID(docID("x"))}, CheckpointSize: 0},
 		{Type: Receive, Bundle: "b-1", Origin: "o", Checkpoint: "o\n1\nx\n", Docs: []string{hexID(docID("x"))}},
@@ -137,8 +156,12 @@ func TestMarshalRoundTrip(t *testing.T) {
 		if got.Time != "2030-01-02T02:04:05Z" {
 			t.Errorf("%s: time %q", ev.Type, got.Time)
 		}
-		if got.Type != ev.Type || got.Size != ev.Size || got.Salt == "" || got.V != Version {
+		if got.Type != ev.Type || got.Size != ev.Size || got.V != Version {
 			t.Errorf("%s: round trip gave %+v", ev.Type, got)
+		}
+		// A version 2 event's salt is the 32-byte seed of its commitments.
+		if seed, err := base64.StdEncoding.DecodeString(got.Salt); err != nil || len(seed) != 32 {
+			t.Errorf("%s: salt %q is not 32 bytes", ev.Type, got.Salt)
 		}
 		if bytes.Contains(b, []byte(`\u003c`)) {
 			t.Errorf("%s: HTML-escaped: %s", ev.Type, b)
@@ -148,6 +171,39 @@ func TestMarshalRoundTrip(t *testing.T) {
 	b, _ := MarshalAt(cases[0], testClock)
 	if !bytes.Contains(b, []byte(`"size":0`)) {
 		t.Fatalf("size 0 left out: %s", b)
+	}
+}
+
+// A version 1 event is still written when asked for (V: 1), with its
+// 16-byte salt, and read back as version 1; parent_events does not belong
+// in it, and a version 2 derivation needs one per parent.
+func TestMarshalVersions(t *testing.T) {
+	x, y := hexID(docID("x")), hexID(docID("y"))
+	b, err := MarshalAt(&Event{V: 1, Type: Derive, Actor: "a", Doc: y, Size: 1, Parents: []string{x}, Kind: "other"}, testClock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseEvent(b)
+	if err != nil || got.V != 1 || len(got.Salt) != 24 || got.ParentEvents != nil {
+		t.Fatalf("version 1: %+v, %v\n%s", got, err, b)
+	}
+	if !bytes.HasPrefix(b, []byte(`{"v":1,`)) {
+		t.Fatalf("version 1 event written as %s", b)
+	}
+	for name, tc := range map[string]struct {
+		ev   Event
+		want string
+	}{
+		"v1 with parent_events": {Event{V: 1, Type: Derive, Actor: "a", Doc: y, Size: 1, Parents: []string{x}, ParentEvents: []int64{0}, Kind: "other"}, `"parent_events" does not belong in version 1`},
+		"v2 without":            {Event{Type: Derive, Actor: "a", Doc: y, Size: 1, Parents: []string{x}, Kind: "other"}, `"parent_events" has 0 entries for 1 parents`},
+		"v2 too many":           {Event{Type: Derive, Actor: "a", Doc: y, Size: 1, Parents: []string{x}, ParentEvents: []int64{0, 1}, Kind: "other"}, `has 2 entries for 1 parents`},
+		"v2 negative":           {Event{Type: Derive, Actor: "a", Doc: y, Size: 1, Parents: []string{x}, ParentEvents: []int64{-1}, Kind: "other"}, `negative index`},
+		"v2 short seed":         {Event{Type: Verify, Actor: "a", What: "w", Verdict: "v", Salt: "AAECAwQFBgcICQoLDA0ODw=="}, `must be 32 random bytes`},
+		"v1 long salt":          {Event{V: 1, Type: Verify, Actor: "a", What: "w", Verdict: "v", Salt: base64.StdEncoding.EncodeToString(make([]byte, 32))}, `must be 16 random bytes`},
+	} {
+		if b, err := MarshalAt(&tc.ev, testClock); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: wrote %s (%v), want an error containing %q", name, b, err, tc.want)
+		}
 	}
 }
 
@@ -176,6 +232,15 @@ func TestSaltMakesIdenticalEventsHashDifferently(t *testing.T) {
 	}
 	if bytes.Equal(a, b) || tlog.RecordHash(a) == tlog.RecordHash(b) {
 		t.Fatalf("two identical events hash the same:\n%s\n%s", a, b)
+	}
+	// What the tree hashes, the sealed forms, differ too.
+	la, err := LeafData(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, _ := LeafData(b)
+	if bytes.Equal(la, lb) {
+		t.Fatalf("two identical events seal the same:\n%s", la)
 	}
 	pa, _ := ParseEvent(a)
 	pb, _ := ParseEvent(b)

@@ -1,6 +1,9 @@
 package provenance
 
 import (
+	"encoding/json"
+	"testing"
+
 	"github.com/custody-app/custody/archive/provenance/provtest"
 )
 
@@ -16,3 +19,19 @@ var (
 )
 
 const testRoot = provtest.EmptyRoot
+
+func mustUnmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+}
+
+func mustMarshalJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -60,7 +60,7 @@ func event(t testing.TB, i int) []byte {
 	ev := &provenance.Event{Type: provenance.Ingest, Actor: "archivist", Doc: hexDoc(i), Size: int64(i), Name: fmt.Sprintf("f%d.txt", i)}
 	switch {
 	case i > 2 && i%7 == 0:
-		ev = &provenance.Event{Type: provenance.Derive, Actor: "archivist", Doc: hexDoc(i), Size: 1, Parents: []string{hexDoc(i - 1), hexDoc(i / 2)}, Kind: "extraction"}
+		ev = &provenance.Event{Type: provenance.Derive, Actor: "archivist", Doc: hexDoc(i), Size: 1, Parents: []string{hexDoc(i - 1), hexDoc(i / 2)}, ParentEvents: []int64{int64(i - 1), int64(i / 2)}, Kind: "extraction"}
 	case i%11 == 0 && i > 0:
 		ev = &provenance.Event{Type: provenance.Annotate, Actor: "archivist", Doc: hexDoc(i - 1), Tags: []string{"seen"}}
 	}

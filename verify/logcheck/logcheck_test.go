@@ -1,6 +1,7 @@
 package logcheck
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -57,6 +58,38 @@ func TestTampering(t *testing.T) {
 			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/20",
 			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/40",
 			"LOG_EVENT_HASH_MISMATCH log/event/7",
+		},
+	}, {
+		// The tree covers the sealed form, which commits to every private
+		// value and, through the seed, to every salt.
+		name: "a private value changed (a name)",
+		mutate: func(t *testing.T, l *testLog) {
+			setEvent(t, l, 5, func(b []byte) []byte { return bytes.Replace(b, []byte(`"f5.txt"`), []byte(`"f6.txt"`), 1) })
+		},
+		want: []string{
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/10",
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/20",
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/40",
+			"LOG_EVENT_HASH_MISMATCH log/event/5",
+		},
+	}, {
+		name: "an event's seed changed",
+		mutate: func(t *testing.T, l *testLog) {
+			setEvent(t, l, 5, func(b []byte) []byte {
+				ev, err := provenance.ParseEvent(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seed, _ := base64.StdEncoding.DecodeString(ev.Salt)
+				seed[31] ^= 1
+				return bytes.Replace(b, []byte(ev.Salt), []byte(base64.StdEncoding.EncodeToString(seed)), 1)
+			})
+		},
+		want: []string{
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/10",
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/20",
+			"LOG_CHECKPOINT_ROOT_MISMATCH log/checkpoint/40",
+			"LOG_EVENT_HASH_MISMATCH log/event/5",
 		},
 	}, {
 		name: "an event deleted",
@@ -282,7 +315,7 @@ func TestHistoryRewrittenAndResigned(t *testing.T) {
 func TestMalformedEventWithValidHashes(t *testing.T) {
 	db := openDB(t)
 	l := buildLog(t, db, newKey(t, "archivist"), 5)
-	appendRaw(t, db, []byte(`{"v":2,"type":"ingest","doc":"x"}`))
+	appendRaw(t, db, []byte(`{"v":3,"type":"ingest","doc":"x"}`))
 	appendRaw(t, db, []byte("not json at all"))
 	appendEvents(t, db, event(t, 8))
 	l.docs[doc(8)] = true
@@ -292,7 +325,7 @@ func TestMalformedEventWithValidHashes(t *testing.T) {
 	if got := codes(rep); !slices.Equal(got, want) {
 		t.Fatalf("findings:\n%s\nwant %q", dump(rep), want)
 	}
-	if msg := rep.Findings[0].Message; !strings.Contains(msg, "cannot interpret version 2") {
+	if msg := rep.Findings[0].Message; !strings.Contains(msg, "cannot interpret version 3") {
 		t.Fatalf("message %q does not say the version is unknown", msg)
 	}
 }
@@ -374,4 +407,16 @@ func TestManyFindingsAreCapped(t *testing.T) {
 	if n != maxPerCode || !slices.Contains(codes(rep), "LOG_TOO_MANY_FINDINGS log") {
 		t.Fatalf("%d missing-event findings listed; findings end with:\n%s", n, dump(&report.Report{Findings: rep.Findings[len(rep.Findings)-3:]}))
 	}
+}
+
+// setEvent rewrites the stored bytes of event i with edit, which must
+// change them.
+func setEvent(t *testing.T, l *testLog, i int64, edit func([]byte) []byte) {
+	t.Helper()
+	old := readEvent(t, l.db, i)
+	b := edit(bytes.Clone(old))
+	if bytes.Equal(b, old) {
+		t.Fatalf("the edit left event %d as it was", i)
+	}
+	l.update(t, func(txn *badger.Txn) error { return txn.Set(logstore.EventKey(i), b) })
 }
