@@ -22,7 +22,8 @@ import (
 
 // docCheck is what §6 of docs/provenance.md prints.
 type docCheck struct {
-	shell       []string // the ```sh blocks, in order
+	shell       []string // the ```sh blocks, in order, but step 3b's
+	openings    string   // step 3b's block, run on the proof test vector
 	python      string   // the ```python block
 	fingerprint string   // the one-line fingerprint check of §4
 }
@@ -44,14 +45,17 @@ func readDocCheck(t *testing.T) docCheck {
 		t.Fatal("docs/provenance.md: §6 or the fingerprint check was not found")
 	}
 	for _, m := range regexp.MustCompile("(?s)\n```(sh|python)\n(.*?)\n```").FindAllStringSubmatch(page[start:end], -1) {
-		if m[1] == "sh" {
+		switch {
+		case m[1] == "sh" && strings.Contains(m[2], "custody-proof-v2.json"):
+			dc.openings = m[2]
+		case m[1] == "sh":
 			dc.shell = append(dc.shell, m[2])
-		} else {
+		default:
 			dc.python = m[2]
 		}
 	}
-	if len(dc.shell) != 4 || dc.python == "" {
-		t.Fatalf("docs/provenance.md §6 holds %d shell blocks and python %v; the test knows 4 and one", len(dc.shell), dc.python != "")
+	if len(dc.shell) != 4 || dc.python == "" || dc.openings == "" {
+		t.Fatalf("docs/provenance.md §6 holds %d shell blocks, step 3b %v and python %v; the test knows 4, one and one", len(dc.shell), dc.openings != "", dc.python != "")
 	}
 	return dc
 }
@@ -151,6 +155,20 @@ func TestIndependentCheckOnExample(t *testing.T) {
 	}
 	if fp := inDir(t, dir, dc.fingerprint); strings.TrimSpace(fp) != "MNORPQRCHNAVW3YU" {
 		t.Errorf("the fingerprint check printed %q, want MNORPQRCHNAVW3YU", fp)
+	}
+}
+
+// TestIndependentCheckOpenings runs step 3b of §6 on the proof test
+// vector: the commitment it computes from the opening must be the one the
+// sealed event holds.
+func TestIndependentCheckOpenings(t *testing.T) {
+	needTools(t)
+	dc := readDocCheck(t)
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("..", "..", "archive", "provenance", "testdata", "proof"), dir)
+	lines := strings.Split(strings.TrimSpace(inDir(t, dir, dc.openings)), "\n")
+	if len(lines) != 2 || lines[0] != lines[1] || len(lines[0]) != 44 {
+		t.Errorf("step 3b should print the same commitment twice, got %q", lines)
 	}
 }
 
