@@ -143,3 +143,47 @@ func TestMalformedLinesBounded(t *testing.T) {
 		t.Errorf("%d findings, summary %q; want %d and a count of 2000 more", n, summary, maxPerCode+1)
 	}
 }
+
+// TestFolderBagCaps: a folder bag's file count and depth, bagit.txt's and
+// bag-info.txt's sizes are capped; each cap gives its finding.
+func TestFolderBagCaps(t *testing.T) {
+	t.Run("files", func(t *testing.T) {
+		dir := smallBag(t)
+		writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), manifestOf("sha256", 1))
+		for i := range 5 {
+			writeFile(t, filepath.Join(dir, "data", fmt.Sprintf("f%d", i)), "x")
+		}
+		r := validateMax(t, dir, 4)
+		if f := find(r, LimitExceeded); f == nil || f.Expected != "4" || r.Verdict != report.Invalid {
+			t.Fatalf("want LIMIT_EXCEEDED at 4 files\n%s", dump(r))
+		}
+	})
+	t.Run("depth", func(t *testing.T) {
+		dir := smallBag(t)
+		writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), manifestOf("sha256", 1))
+		writeFile(t, filepath.Join(dir, "data", strings.Repeat("d/", defaultMaxDeep), "x"), "x")
+		r := validateMax(t, dir, 0)
+		if f := find(r, LimitExceeded); f == nil || f.Expected != fmt.Sprint(defaultMaxDeep) || r.Verdict != report.Invalid {
+			t.Fatalf("want LIMIT_EXCEEDED for depth\n%s", dump(r))
+		}
+	})
+	t.Run("bagit.txt size", func(t *testing.T) {
+		dir := smallBag(t)
+		writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), manifestOf("sha256", 1))
+		appendTo(t, filepath.Join(dir, "bagit.txt"), strings.Repeat(" ", maxBagitTxt))
+		r := validateMax(t, dir, 0)
+		if f := find(r, BagitTxtInvalid); f == nil || !strings.Contains(f.Message, "larger than") || r.Verdict != report.Invalid {
+			t.Fatalf("want BAGIT_TXT_INVALID for size\n%s", dump(r))
+		}
+	})
+	t.Run("bag-info.txt size", func(t *testing.T) {
+		dir := smallBag(t)
+		writeFile(t, filepath.Join(dir, "manifest-sha256.txt"), manifestOf("sha256", 1))
+		// 90,000 lines of 201 bytes: under the line cap, over 16 MiB.
+		writeFile(t, filepath.Join(dir, "bag-info.txt"), strings.Repeat("Note: "+strings.Repeat("x", 194)+"\n", 90_000))
+		r := validateMax(t, dir, 0)
+		if f := find(r, TagFileInvalid); f == nil || f.Path != "bag-info.txt" || !strings.Contains(f.Message, "larger than 16 MiB") || r.Verdict != report.Invalid {
+			t.Fatalf("want TAG_FILE_INVALID for size\n%s", dump(r))
+		}
+	})
+}
