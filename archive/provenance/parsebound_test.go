@@ -115,3 +115,16 @@ func TestParseProofBoundedLong(t *testing.T) {
 	}
 	checkParseBound(t, MaxProofSize, time.Second)
 }
+
+// TestParseEventBounds: an event over MaxEventSize, or nested deeper than
+// strictjson allows, is refused before it is decoded.
+func TestParseEventBounds(t *testing.T) {
+	big := []byte(`{"v":1,"type":"ingest","note":"` + strings.Repeat("x", MaxEventSize) + `"}`)
+	if _, err := ParseEvent(big); err == nil || !strings.Contains(err.Error(), "4194304") {
+		t.Errorf("an event of %d bytes: %v", len(big), err)
+	}
+	deep := []byte(`{"v":1,"type":"ingest","tags":` + strings.Repeat("[", 9) + strings.Repeat("]", 9) + `}`)
+	if _, err := ParseEvent(deep); err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Errorf("an event nested 10 deep: %v", err)
+	}
+}
