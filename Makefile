@@ -6,7 +6,7 @@ TAGS := migrated_fynedo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps bench fuzz
+.PHONY: run test test-long build deps bench fuzz
 
 deps:
 	@scripts/deps
@@ -32,6 +32,11 @@ test: deps
 	# The core again under the race detector: its import, verify and
 	# bundle code is concurrent throughout.
 	go test -race -tags $(TAGS) -count=1 ./archive/... ./verify/... ./app/cli/... ./app/e2e/...
+
+# The tests too slow for every run: the memory bound of a bag whose
+# manifest lists millions of files (CUSTODY_LONG_TESTS).
+test-long: deps
+	CUSTODY_LONG_TESTS=1 go test -tags $(TAGS) -count=1 -run 'Long' ./verify/... ./archive/...
 
 bench: deps
 	scripts/bench

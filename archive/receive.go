@@ -107,7 +107,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		return nil, errors.New("the sender's origin and checkpoint go together")
 	}
 	for _, f := range files {
-		if !f.checked() && !opt.Forced {
+		if !f.checked() {
 			return nil, errcode.New(errcode.ChecksumUnverified, f.Path+" has no verified checksum")
 		}
 	}
@@ -121,7 +121,10 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 
 // receive is Receive once its arguments are checked.
 func (a *Archive) receive(ctx context.Context, bag fs.FS, dir string, files []ReceiveFile, opt ReceiveOptions, seen *receivedBefore) (*ImportResult, error) {
-	if dir != "" {
+	// A forced receive copies each file it was given and checks its
+	// checksum as it copies, so that nothing else in the folder (a file no
+	// manifest lists) and no changed bytes get in.
+	if dir != "" && !opt.Forced {
 		// The import lists the folder by its absolute path: so must
 		// the paths it reports be matched against the verified list.
 		abs, err := filepath.Abs(dir)
@@ -387,7 +390,14 @@ func (a *Archive) ReceiveBundle(ctx context.Context, bag fs.FS, dir string, in *
 	}
 	opt := ReceiveOptions{Bundle: in.Bundle, Origin: in.Origin, Checkpoint: in.Checkpoint, Forced: in.Forced,
 		Source: in.Source, Note: in.Note, Progress: fn}
+	if len(files) == 0 && len(in.Unchecked) > 0 {
+		return &ImportResult{Skipped: unchecked(in)}, false, errcode.New(errcode.ChecksumUnverified,
+			fmt.Sprintf("none of the %d payload files is listed in a manifest with a matching checksum; nothing was received", len(in.Unchecked)))
+	}
 	res, err = a.Receive(ctx, bag, dir, files, opt)
+	if res != nil {
+		res.Skipped = append(res.Skipped, unchecked(in)...)
+	}
 	if err != nil || in.Remember == nil || in.Forced {
 		return res, false, err
 	}
@@ -396,4 +406,13 @@ func (a *Archive) ReceiveBundle(ctx context.Context, bag fs.FS, dir string, in *
 		return res, false, fmt.Errorf("the documents were received, but the sender's checkpoint could not be remembered: %w", err)
 	}
 	return res, remembered, nil
+}
+
+// unchecked lists the files a forced receive left out, as skipped.
+func unchecked(in *bundleformat.Incoming) []Skipped {
+	var out []Skipped
+	for _, u := range in.Unchecked {
+		out = append(out, Skipped{u.Path, u.Reason})
+	}
+	return out
 }

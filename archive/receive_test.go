@@ -117,19 +117,28 @@ func TestReceiveExtraFileAndForce(t *testing.T) {
 	if _, err := a.Receive(context.Background(), os.DirFS(dir), dir, files, archive.ReceiveOptions{Bundle: "B"}); err == nil || !strings.Contains(err.Error(), "not one of the verified files") {
 		t.Fatalf("an unverified file was accepted: %v", err)
 	}
-	files[0].SHA256 = ""
+	// Forced, only the listed file is received, and checked as it is
+	// copied; the planted one is never imported.
 	res, err := a.Receive(context.Background(), os.DirFS(dir), dir, files, archive.ReceiveOptions{Bundle: "B", Forced: true, Note: "forced", Source: "bag B"})
-	if err != nil || res.Added != 2 {
+	if err != nil || res.Added != 1 || len(res.Files) != 1 || res.Files[0].Path != "data/a.txt" {
 		t.Fatalf("forced: %v %+v", err, res)
 	}
-	id, _ := a.Resolve(sum([]byte("not verified")))
+	if recs, _ := a.Records(); len(recs) != 1 {
+		t.Errorf("a forced receive imported %d documents, want 1: a file no manifest lists got in", len(recs))
+	}
+	id, _ := a.Resolve(res.Files[0].ID)
 	rec, _ := a.Record(id)
 	idx, _ := logstore.DocEvents(a.DB(), id)
 	b, _ := logstore.ReadEvent(a.DB(), idx[len(idx)-1])
 	ev, _ := provenance.ParseEvent(b)
 	// Without an origin (no provenance), documents get ingest events.
-	if rec.FirstName() != "planted.txt" || ev.Type != provenance.Ingest || ev.Path != "planted.txt" || ev.Source != "bag B" || ev.Note != "forced" {
+	if rec.FirstName() != "orig/A.TXT" || ev.Type != provenance.Ingest || ev.Path != "orig/A.TXT" || ev.Source != "bag B" || ev.Note != "forced" {
 		t.Errorf("record %+v event %+v", rec, ev)
+	}
+	// Forced or not, a file without a checksum is refused.
+	files[0].SHA256 = ""
+	if _, err := a.Receive(context.Background(), os.DirFS(dir), dir, files, archive.ReceiveOptions{Bundle: "B", Forced: true}); err == nil || !strings.Contains(err.Error(), "no verified checksum") {
+		t.Errorf("a forced receive accepted a file without checksum: %v", err)
 	}
 }
 

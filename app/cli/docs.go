@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
 )
 
@@ -262,8 +263,11 @@ func runExport(env *Env, args []string) error {
 	}
 	done, err := a.Export(env.ctx, ids, *to, env.bar("Exporting"))
 	fmt.Fprintf(env.Stdout, "Exported %s to %s\n", plural(len(done), "document"), quote.Safe(*to))
-	if err != nil {
+	if err != nil && (errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing)) {
 		return docReadError([32]byte{}, err)
+	}
+	if err != nil {
+		return err // each document's error says whether reading or writing failed
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 var hints = map[string]string{
 	errcode.PassphraseNeeded:   "give it with the prompt, $CUSTODY_PASSPHRASE or --passphrase-file",
 	errcode.ArchiveDamaged:     "run custody verify for a full report",
-	errcode.ChecksumUnverified: "it can only be received with --force",
+	errcode.ChecksumUnverified: "no file without a checked checksum is received, even with --force; ask the sender for the bundle again",
 	errcode.VerdictRefused:     "use --force to receive it anyway (that is recorded)",
 }
 

@@ -22,7 +22,7 @@ func TestErrorHints(t *testing.T) {
 		{fmt.Errorf("writing bundle: %w", errcode.Wrap(errcode.ArchiveDamaged, errors.New("checksum mismatch"), "the archive's copy of a.txt is damaged")),
 			"custody x: writing bundle: the archive's copy of a.txt is damaged: checksum mismatch; run custody verify for a full report\n"},
 		{errcode.New(errcode.ChecksumUnverified, "data/a.txt has no verified checksum"),
-			"custody x: data/a.txt has no verified checksum; it can only be received with --force\n"},
+			"custody x: data/a.txt has no verified checksum; no file without a checked checksum is received, even with --force; ask the sender for the bundle again\n"},
 		{problem("%w", fmt.Errorf("bundle refused: %w", errcode.New(errcode.VerdictRefused, "the verdict is TAMPERED; nothing was imported"))),
 			"custody x: bundle refused: the verdict is TAMPERED; nothing was imported; use --force to receive it anyway (that is recorded)\n"},
 		{errors.New("no code, no hint"), "custody x: no code, no hint\n"},

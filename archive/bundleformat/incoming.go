@@ -18,9 +18,19 @@ type Incoming struct {
 	Note       string // recorded with every document
 	Forced     bool   // received although verification found a problem
 	Files      []IncomingFile
+	// Unchecked lists the payload files of a forced receive that no
+	// manifest lists or whose checksum did not match, with why: they are
+	// reported, never imported.
+	Unchecked []UncheckedFile
 	// Remember is the sender's checkpoint to remember for its origin once
 	// the documents are in; nil when there is none to remember.
 	Remember *provenance.Seen
+}
+
+// UncheckedFile is a payload file left out of a forced receive.
+type UncheckedFile struct {
+	Path   string
+	Reason string
 }
 
 // IncomingFile is one payload file of a verified bundle.
@@ -28,7 +38,8 @@ type IncomingFile struct {
 	Path string // in the bag, slash separated ("data/…")
 	Name string // the document's original relative path
 	// SHA256 and Digests (algorithm → lowercase hex) are the checksums the
-	// verified manifests give; empty when the bundle is received forced.
+	// verified manifests give, also when the bundle is received forced:
+	// the archive holds the bytes it imports to them.
 	SHA256  string
 	Digests map[string]string
 	Size    int64

@@ -154,6 +154,9 @@ func parseProof(b []byte) (*Proof, error) {
 	if !utf8.Valid(b) {
 		return nil, errors.New("not valid UTF-8")
 	}
+	if err := checkArrayLengths(b); err != nil {
+		return nil, err
+	}
 	err := strictjson.CheckKeys(b, func(container, key string) bool { return proofFields[container][key] }, nil)
 	if err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func CheckKeys(b []byte, allowed func(container, key string) bool, top func(key 
 	if b[start] != '{' {
 		return errors.New("not a JSON object")
 	}
-	var stack []*frame
+	var stack []frame // values, and a key set only once an object has a key: a file of millions of "{}" must not cost a map each
 	pending := ""
 	for i := start; i < len(b); i++ {
 		switch c := b[i]; c {
@@ -54,22 +54,25 @@ func CheckKeys(b []byte, allowed func(container, key string) bool, top func(key 
 			if n := len(stack); n > 0 && !stack[n-1].obj {
 				name = stack[n-1].name
 			}
-			stack = append(stack, &frame{obj: c == '{', name: name, keys: map[string]bool{}, expectKey: c == '{'})
+			stack = append(stack, frame{obj: c == '{', name: name, expectKey: c == '{'})
 		case '}', ']':
 			stack = stack[:len(stack)-1]
 		case ',':
-			if f := stack[len(stack)-1]; f.obj {
+			if f := &stack[len(stack)-1]; f.obj {
 				f.expectKey = true
 			}
 		case '"':
 			end := stringEnd(b, i)
-			f := stack[len(stack)-1]
+			f := &stack[len(stack)-1]
 			if f.obj && f.expectKey {
 				key, err := unquote(b[i : end+1])
 				if err != nil {
 					return err
 				}
 				folded := strings.ToLower(key)
+				if f.keys == nil {
+					f.keys = map[string]bool{}
+				}
 				if f.keys[folded] {
 					return fmt.Errorf("field %q appears twice", key)
 				}

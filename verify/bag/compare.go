@@ -33,7 +33,7 @@ func (v *validator) hashAndCompare() {
 	for _, p := range v.payload {
 		algs := map[string]bool{}
 		for _, w := range v.claims[p] {
-			for a := range w.digests {
+			for a := range digestsOf(v.manifests, w.path) {
 				algs[a] = true
 			}
 		}
@@ -44,12 +44,12 @@ func (v *validator) hashAndCompare() {
 		}
 		addJob(p, algs)
 	}
-	for _, w := range sortedWants(v.tagWants) {
+	for _, w := range v.tagWants {
 		if w.disk == "" {
 			continue
 		}
 		algs := map[string]bool{}
-		for a := range w.digests {
+		for a := range digestsOf(v.tagMans, w.path) {
 			algs[a] = true
 		}
 		if i, ok := index[w.disk]; ok {
@@ -149,27 +149,29 @@ func (v *validator) comparePayload(sums map[string]map[string]string) {
 			continue
 		}
 		for _, w := range v.claims[p] {
-			best, bad := mismatch(w.digests, got)
+			digests := digestsOf(v.manifests, w.path)
+			best, bad := mismatch(digests, got)
 			if best == "" {
 				continue
 			}
 			note := ""
-			if len(bad) < len(w.digests) {
+			if len(bad) < len(digests) {
 				note = " Other manifests agree with the file, so a manifest was edited too."
 			}
-			v.add(report.Finding{Code: PayloadHashMismatch, Path: p, Expected: w.digests[best], Found: got[best],
+			v.add(report.Finding{Code: PayloadHashMismatch, Path: p, Expected: digests[best], Found: got[best],
 				Message: fmt.Sprintf("%s has changed: its %s from %s.%s", display(p), sumWords(bad), manifestFiles("manifest-", bad), note)})
 		}
 	}
 }
 
 func (v *validator) compareTags(sums map[string]map[string]string) {
-	for _, w := range sortedWants(v.tagWants) {
+	for _, w := range v.tagWants {
 		got, ok := sums[w.disk]
 		if w.disk == "" || !ok {
 			continue
 		}
-		best, bad := mismatch(w.digests, got)
+		digests := digestsOf(v.tagMans, w.path)
+		best, bad := mismatch(digests, got)
 		if best == "" {
 			continue
 		}
@@ -177,43 +179,56 @@ func (v *validator) compareTags(sums map[string]map[string]string) {
 		if _, tag, isMan := manifestName(w.disk); isMan && !tag {
 			hint = " A manifest was edited after the bag was made."
 		}
-		v.add(report.Finding{Code: TagHashMismatch, Path: w.disk, Expected: w.digests[best], Found: got[best],
+		v.add(report.Finding{Code: TagHashMismatch, Path: w.disk, Expected: digests[best], Found: got[best],
 			Message: fmt.Sprintf("the tag file %s has changed: its %s from %s.%s", display(w.disk), sumWords(bad), manifestFiles("tagmanifest-", bad), hint)})
 	}
 }
 
 // reportMissingAndExtra reports listed files that are absent and payload
 // files that no manifest lists, pointing out renames and case changes.
+// Unlisted files are indexed by checksum and folded name first, so that
+// the work grows with the number of files, not with missing × present.
 func (v *validator) reportMissingAndExtra(sums map[string]map[string]string) {
-	sameContent := func(w *want, p string) bool {
-		got := sums[p]
-		for a, sum := range w.digests {
-			if got[a] == sum {
-				return true
-			}
-		}
-		return false
-	}
+	bySum := map[string]string{} // algorithm + ":" + checksum → first unlisted file
 	fold := map[string][]string{}
 	for _, p := range v.extra {
-		fold[pathsafe.FoldKey(p)] = append(fold[pathsafe.FoldKey(p)], p)
-	}
-	hints := map[string]string{}
-	for _, w := range v.missing {
-		hint := ""
-		for _, p := range v.extra {
-			if sameContent(w, p) {
-				hint = fmt.Sprintf(" The unlisted file %s has the same content: renamed or moved?", display(p))
-				hints[p] = fmt.Sprintf(" It has the same content as %s, which the manifest lists but is missing: renamed or moved?", display(w.path))
-				break
+		for a, s := range sums[p] {
+			if _, seen := bySum[a+":"+s]; !seen {
+				bySum[a+":"+s] = p
 			}
 		}
-		if c := fold[pathsafe.FoldKey(w.path)]; hint == "" && len(c) > 0 {
+		fold[pathsafe.FoldKey(p)] = append(fold[pathsafe.FoldKey(p)], p)
+	}
+	var payloadFold map[string][]string
+	hints := map[string]string{}
+	for _, w := range v.missing {
+		if v.perCode[PayloadMissing] >= maxPerCode {
+			v.add(report.Finding{Code: PayloadMissing, Path: w.path}) // counted, not listed
+			continue
+		}
+		hint, renamed := "", ""
+		for a, s := range digestsOf(v.manifests, w.path) {
+			if p, ok := bySum[a+":"+s]; ok && (renamed == "" || p < renamed) {
+				renamed = p
+			}
+		}
+		if renamed != "" {
+			hint = fmt.Sprintf(" The unlisted file %s has the same content: renamed or moved?", display(renamed))
+			hints[renamed] = fmt.Sprintf(" It has the same content as %s, which the manifest lists but is missing: renamed or moved?", display(w.path))
+		}
+		key := pathsafe.FoldKey(w.path)
+		if c := fold[key]; hint == "" && len(c) > 0 {
 			hint = fmt.Sprintf(" A file whose name differs only in letter case is present: %s.", display(c[0]))
 		}
 		if hint == "" {
-			for _, p := range v.payload {
-				if p != w.path && pathsafe.FoldKey(p) == pathsafe.FoldKey(w.path) {
+			if payloadFold == nil {
+				payloadFold = map[string][]string{}
+				for _, p := range v.payload {
+					payloadFold[pathsafe.FoldKey(p)] = append(payloadFold[pathsafe.FoldKey(p)], p)
+				}
+			}
+			for _, p := range payloadFold[key] {
+				if p != w.path {
 					hint = fmt.Sprintf(" Its name differs only in letter case from %s; on macOS and Windows they would be one file.", display(p))
 					break
 				}
@@ -249,7 +264,7 @@ func (v *validator) fillBag() {
 			if f.Digests == nil {
 				f.Digests = map[string]string{}
 			}
-			for a, s := range w.digests {
+			for a, s := range digestsOf(v.manifests, w.path) {
 				f.Digests[a] = s
 			}
 			if w.path != p && f.ManifestPath == "" {
@@ -260,15 +275,15 @@ func (v *validator) fillBag() {
 		v.bag.Payload[p] = f
 	}
 	tagDigests := map[string]*want{}
-	for _, w := range v.tagWants {
-		if w.disk != "" {
+	for i := range v.tagWants {
+		if w := &v.tagWants[i]; w.disk != "" {
 			tagDigests[w.disk] = w
 		}
 	}
 	for _, p := range v.tags {
 		f := &File{Path: p, Size: v.files[p]}
 		if w := tagDigests[p]; w != nil {
-			f.Digests = w.digests
+			f.Digests = digestsOf(v.tagMans, w.path)
 			if w.path != p {
 				f.ManifestPath = w.path
 			}

@@ -1,7 +1,10 @@
 package bag
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 
@@ -9,54 +12,16 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
-// want is one path the manifests list, with what they say about it.
-type want struct {
-	path    string            // in the bag, decoded
-	raw     string            // as written, when that differs
-	digests map[string]string // algorithm → checksum (conflicting ones left out)
-	disk    string            // the file it was matched to, or ""
-}
-
-// collect merges manifests into one want per listed path.
-func collect(ms []*manifest) map[string]*want {
-	out := map[string]*want{}
-	for _, m := range ms {
-		for p, sum := range m.entries {
-			w := out[p]
-			if w == nil {
-				w = &want{path: p, digests: map[string]string{}}
-				out[p] = w
-			}
-			if !m.conflict[p] {
-				w.digests[m.alg] = sum
-			}
-			if r, ok := m.raw[p]; ok && w.raw == "" {
-				w.raw = r
-			}
-		}
-	}
-	return out
-}
-
-func sortedWants(ws map[string]*want) []*want {
-	out := make([]*want, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, w)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
-	return out
-}
-
 // find matches a listed path to a file on disk: exactly; else as written
 // before percent-decoding (bags made by tools that did not encode "%");
 // else through Unicode normalisation (a bag copied through macOS). The
 // match kind is "", "literal" or "normalization".
-func (v *validator) find(w *want, candidates []string, nfc map[string][]string) (string, string) {
+func (v *validator) find(w *want, raw string, candidates []string, nfc map[string][]string) (string, string) {
 	if inSet(candidates, w.path) {
 		return w.path, ""
 	}
-	if w.raw != "" {
-		lit := w.raw
+	if raw != "" {
+		lit := raw
 		for strings.HasPrefix(lit, "./") {
 			lit = lit[2:]
 		}
@@ -87,14 +52,15 @@ func nfcIndex(paths []string) map[string][]string {
 // matchPayload pairs manifest entries with payload files, before anything
 // is hashed, and reports what is absent, extra or ambiguous.
 func (v *validator) matchPayload() {
-	v.wants = collect(v.manifests)
 	nfc := nfcIndex(v.payload)
-	for _, w := range sortedWants(v.wants) {
-		disk, how := v.find(w, v.payload, nfc)
+	for i := range v.wants {
+		w := &v.wants[i]
+		raw := rawOf(v.manifests, w.path)
+		disk, how := v.find(w, raw, v.payload, nfc)
 		switch how {
 		case "literal":
-			v.add(report.Finding{Code: PathPercentLiteral, Severity: report.Warning, Path: disk, Found: w.raw,
-				Message: fmt.Sprintf("the manifest writes %s, which decodes to %s, but the file is named %s; it was matched as written (the bag's maker did not percent-encode)", display(w.raw), display(w.path), display(disk))})
+			v.add(report.Finding{Code: PathPercentLiteral, Severity: report.Warning, Path: disk, Found: raw,
+				Message: fmt.Sprintf("the manifest writes %s, which decodes to %s, but the file is named %s; it was matched as written (the bag's maker did not percent-encode)", display(raw), display(w.path), display(disk))})
 		case "normalization":
 			v.add(report.Finding{Code: PathNormalization, Severity: report.Warning, Path: disk, Expected: w.path, Found: disk,
 				Message: fmt.Sprintf("the manifest lists %s and the file on disk is %s: the same name in another Unicode form (NFC/NFD, as macOS writes it); they were matched", display(w.path), display(disk))})
@@ -126,7 +92,7 @@ func (v *validator) matchPayload() {
 	}
 	v.manifestCollisions()
 	for p := range v.fetch {
-		if v.wants[p] == nil {
+		if findWant(v.wants, p) == nil {
 			v.add(report.Finding{Code: FetchNotInManifest, Path: p,
 				Message: fmt.Sprintf("fetch.txt lists %s, which no payload manifest lists; every fetched file must be in the manifests", display(p))})
 		}
@@ -140,24 +106,55 @@ func (v *validator) matchPayload() {
 }
 
 // manifestCollisions warns about listed paths that differ only in case or
-// normalisation and were not already matched to one file.
+// normalisation and were not already matched to one file. The wants are
+// grouped by a 64-bit hash of their folded form, so that no folded string
+// is kept per listed path; paths whose hashes agree are compared in full.
 func (v *validator) manifestCollisions() {
-	groups := map[string][]*want{}
-	for _, w := range sortedWants(v.wants) {
-		k := pathsafe.FoldKey(w.path)
-		groups[k] = append(groups[k], w)
+	type ref struct {
+		h uint64
+		i int
 	}
-	for _, g := range groups {
-		if len(g) < 2 || (g[0].disk != "" && allSameDisk(g)) {
-			continue
-		}
-		var names []string
-		for _, w := range g[1:] {
-			names = append(names, display(w.path))
-		}
-		v.add(report.Finding{Code: PathCaseCollision, Severity: report.Warning, Path: g[0].path, Found: strings.Join(names, ", "),
-			Message: fmt.Sprintf("the manifest lists %s and %s, which differ only in letter case or accents: one file on macOS and Windows, two on Linux", display(g[0].path), strings.Join(names, ", "))})
+	refs := make([]ref, len(v.wants))
+	for i := range v.wants {
+		h := fnv.New64a()
+		h.Write([]byte(pathsafe.FoldKey(v.wants[i].path)))
+		refs[i] = ref{h.Sum64(), i}
 	}
+	slices.SortFunc(refs, func(a, b ref) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	for start := 0; start < len(refs); {
+		end := start + 1
+		for end < len(refs) && refs[end].h == refs[start].h {
+			end++
+		}
+		if end-start > 1 {
+			groups := map[string][]*want{}
+			var keys []string
+			for _, r := range refs[start:end] {
+				k := pathsafe.FoldKey(v.wants[r.i].path)
+				if groups[k] == nil {
+					keys = append(keys, k)
+				}
+				groups[k] = append(groups[k], &v.wants[r.i])
+			}
+			for _, k := range keys {
+				v.collision(groups[k])
+			}
+		}
+		start = end
+	}
+}
+
+// collision reports listed paths that are one file on macOS and Windows.
+func (v *validator) collision(g []*want) {
+	if len(g) < 2 || (g[0].disk != "" && allSameDisk(g)) {
+		return
+	}
+	var names []string
+	for _, w := range g[1:] {
+		names = append(names, display(w.path))
+	}
+	v.add(report.Finding{Code: PathCaseCollision, Severity: report.Warning, Path: g[0].path, Found: strings.Join(names, ", "),
+		Message: fmt.Sprintf("the manifest lists %s and %s, which differ only in letter case or accents: one file on macOS and Windows, two on Linux", display(g[0].path), strings.Join(names, ", "))})
 }
 
 func allSameDisk(g []*want) bool {
@@ -208,8 +205,9 @@ func (v *validator) matchTags() {
 	v.tagWants = collect(v.tagMans)
 	nfc := nfcIndex(v.tags)
 	covered := map[string]bool{}
-	for _, w := range sortedWants(v.tagWants) {
-		disk, how := v.find(w, v.tags, nfc)
+	for i := range v.tagWants {
+		w := &v.tagWants[i]
+		disk, how := v.find(w, rawOf(v.tagMans, w.path), v.tags, nfc)
 		if how == "normalization" {
 			v.add(report.Finding{Code: PathNormalization, Severity: report.Warning, Path: disk, Expected: w.path, Found: disk,
 				Message: fmt.Sprintf("the tag manifest lists %s and the file is %s: the same name in another Unicode form; they were matched", display(w.path), display(disk))})

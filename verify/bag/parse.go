@@ -165,7 +165,16 @@ var nonRepeatable = []string{"Bagging-Date", "Bag-Size", "Payload-Oxum", "Bag-Gr
 func parseBagInfo(r io.Reader) ([]Field, []issue, error) {
 	var fields []Field
 	var out []issue
-	err := lines(r, func(n int, line string) {
+	var folded []string // the last field's value and its continuations
+	fold := func() {
+		if len(folded) > 0 {
+			fields[len(fields)-1].Value = strings.TrimSpace(strings.Join(folded, " "))
+		}
+		folded = folded[:0]
+	}
+	count := 0
+	err := lineBytes(r, func(n int, b []byte) bool {
+		line := string(b)
 		if n == 1 {
 			var bom bool
 			if line, bom = stripBOM(line); bom {
@@ -173,28 +182,37 @@ func parseBagInfo(r io.Reader) ([]Field, []issue, error) {
 			}
 		}
 		if strings.TrimSpace(line) == "" {
-			return
+			return true
+		}
+		if count++; count > maxInfoLines {
+			return false
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			if len(fields) == 0 {
 				out = append(out, problem(BagInfoLineMalformed, n, "line %d starts with a space but there is no field before it to continue", n))
-				return
+				return true
 			}
-			last := &fields[len(fields)-1]
-			last.Value = strings.TrimSpace(last.Value + " " + strings.TrimSpace(line))
-			return
+			folded = append(folded, strings.TrimSpace(line))
+			return true
 		}
 		label, value, ok := strings.Cut(line, ":")
 		if !ok || strings.TrimSpace(label) == "" {
 			out = append(out, problem(BagInfoLineMalformed, n, "line %d %q is not \"Label: value\"", n, quote.Clip(line)))
-			return
+			return true
 		}
 		if t := strings.TrimSpace(label); t != label {
 			out = append(out, warning(BagInfoLabelWhitespace, n, "the label %q on line %d starts or ends with a space", label, n))
 			label = t
 		}
+		fold()
 		fields = append(fields, Field{Label: label, Value: strings.TrimSpace(value)})
+		folded = append(folded[:0], strings.TrimSpace(value))
+		return true
 	})
+	fold()
+	if err == nil && count > maxInfoLines {
+		err = fmt.Errorf("%w: more than %d lines", errTooManyLines, maxInfoLines)
+	}
 	for _, name := range nonRepeatable {
 		if vals := values(fields, name); len(vals) > 1 {
 			out = append(out, warning(BagInfoFieldRepeated, 0, "%s appears %d times; it may appear once", name, len(vals)))

@@ -1,6 +1,7 @@
 package bag
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,9 @@ func (v *validator) readTag(name string, limit int64, parse func(io.Reader) erro
 	case errors.Is(err, errTooLarge):
 		v.add(report.Finding{Code: TagFileInvalid, Path: name, Expected: fmt.Sprintf("at most %d bytes", limit),
 			Message: fmt.Sprintf("%s is larger than %d MiB, the limit for this tag file; it was not read to the end", name, limit>>20)})
+	case errors.Is(err, errTooManyLines):
+		v.add(report.Finding{Code: LimitExceeded, Path: name,
+			Message: fmt.Sprintf("%s: %v, the limit for this tag file; it was not read to the end", name, err)})
 	case errors.Is(err, errLineTooLong):
 		v.add(report.Finding{Code: TagFileInvalid, Path: name,
 			Message: fmt.Sprintf("%s: %v; it was not read to the end", name, err)})
@@ -90,18 +94,30 @@ func (v *validator) readFetch() {
 	if _, ok := v.files[name]; !ok {
 		return
 	}
-	var issues []issue
+	var count int
+	if !v.readTag(name, maxManifest, func(r io.Reader) (err error) {
+		count, err = countLines(r)
+		return err
+	}) {
+		return
+	}
+	if count > v.maxFiles() {
+		v.add(report.Finding{Code: LimitExceeded, Path: name, Expected: fmt.Sprintf("at most %d lines", v.maxFiles()), Found: fmt.Sprintf("%d lines", count),
+			Message: fmt.Sprintf("%s has %d lines; the limit is %d (as many as a bag may hold files), so it was not read", name, count, v.maxFiles())})
+		return
+	}
+	addIssue := func(is issue) { v.addIssues(name, []issue{is}) }
 	v.readTag(name, maxManifest, func(r io.Reader) error {
 		return lines(r, func(n int, line string) {
 			if n == 1 {
 				line, _ = stripBOM(line)
 			}
-			if strings.TrimSpace(line) == "" {
+			if strings.TrimSpace(line) == "" || len(v.bag.Fetch) >= count {
 				return
 			}
 			e, raw, ok := parseFetchLine(line)
 			if !ok {
-				issues = append(issues, problem(FetchLineMalformed, n, "line %d %q is not \"URL LENGTH PATH\"", n, quote.Clip(line)))
+				addIssue(problem(FetchLineMalformed, n, "line %d %q is not \"URL LENGTH PATH\"", n, quote.Clip(line)))
 				return
 			}
 			p, ok := v.cleanPath(name, n, raw)
@@ -118,7 +134,6 @@ func (v *validator) readFetch() {
 			v.bag.Fetch = append(v.bag.Fetch, e)
 		})
 	})
-	v.addIssues(name, issues)
 }
 
 // parseFetchLine splits "URL LENGTH PATH"; LENGTH is digits or "-".
@@ -140,6 +155,15 @@ func parseFetchLine(line string) (FetchEntry, string, bool) {
 		e.Length = n
 	}
 	return e, raw, true
+}
+
+// cutSpaceBytes is cutSpace for a line in bytes.
+func cutSpaceBytes(s []byte) (before, after []byte, ok bool) {
+	i := bytes.IndexAny(s, " \t")
+	if i <= 0 {
+		return nil, nil, false
+	}
+	return s[:i], bytes.TrimLeft(s[i:], " \t"), true
 }
 
 // cutSpace splits s at the first run of spaces or tabs.

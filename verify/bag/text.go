@@ -24,7 +24,17 @@ const (
 	maxLineLength  = 1 << 20   // any one line of any tag file
 	defaultMaxFile = 1_000_000 // files in a bag
 	defaultMaxDeep = 64        // folder depth
+
+	// Counts of lines, each kept in memory as a record. A manifest may
+	// list at most as many paths as a bag may hold files (MaxFiles), and
+	// all manifests together four times that; fetch.txt may hold as many
+	// entries as a bag files; bag-info.txt maxInfoLines lines. Over a cap
+	// the file is not read (LIMIT_EXCEEDED), so its memory is never spent.
+	manifestsPerFileCap = 4
+	maxInfoLines        = 100_000
 )
+
+var errTooManyLines = errors.New("too many lines")
 
 var errTooLarge = errors.New("too large")
 
@@ -121,18 +131,41 @@ func splitLines(data []byte, atEOF bool) (int, []byte, error) {
 // line in memory. It returns an error for lines over maxLineLength, for
 // read errors and for errTooLarge from a limitReader.
 func lines(r io.Reader, fn func(n int, line string)) error {
+	return lineBytes(r, func(n int, line []byte) bool {
+		fn(n, string(line))
+		return true
+	})
+}
+
+// lineBytes is lines without a string per line: line is valid only during
+// the call. fn returns false to stop reading.
+func lineBytes(r io.Reader, fn func(n int, line []byte) bool) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLineLength)
 	sc.Split(splitLines)
 	n := 0
 	for sc.Scan() {
 		n++
-		fn(n, sc.Text())
+		if !fn(n, sc.Bytes()) {
+			return nil
+		}
 	}
 	if errors.Is(sc.Err(), bufio.ErrTooLong) {
 		return fmt.Errorf("%w (line %d, over %d bytes)", errLineTooLong, n+1, maxLineLength)
 	}
 	return sc.Err()
+}
+
+// countLines counts the lines of r that are not blank.
+func countLines(r io.Reader) (int, error) {
+	count := 0
+	err := lineBytes(r, func(_ int, line []byte) bool {
+		if len(bytes.TrimSpace(line)) > 0 {
+			count++
+		}
+		return true
+	})
+	return count, err
 }
 
 // stripBOM removes a leading U+FEFF and reports whether there was one.

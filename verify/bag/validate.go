@@ -28,17 +28,19 @@ type validator struct {
 	portable map[string]bool
 
 	oxum      *oxum
-	fetch     map[string]bool // fetch.txt paths
-	manifests []*manifest     // payload manifests with a supported algorithm
-	tagMans   []*manifest     // tag manifests with a supported algorithm
-	wants     map[string]*want
+	fetch     map[string]bool    // fetch.txt paths
+	manifests []*manifest        // payload manifests with a supported algorithm
+	tagMans   []*manifest        // tag manifests with a supported algorithm
+	wants     []want             // every payload path the manifests list, sorted
 	claims    map[string][]*want // payload file on disk → manifest entries
 	missing   []*want
 	extra     []string
-	tagWants  map[string]*want
-	details   map[string]string
-	perCode   map[string]int          // findings recorded per code
-	dropped   map[string]*droppedInfo // findings left out per code
+	tagWants  []want // every tag file path the tag manifests list, sorted
+
+	manifestLines int // lines of the manifests read so far
+	details       map[string]string
+	perCode       map[string]int          // findings recorded per code
+	dropped       map[string]*droppedInfo // findings left out per code
 }
 
 // maxPerCode bounds the findings kept per code, so that a hostile bag (a
@@ -70,15 +72,22 @@ func Validate(ctx context.Context, fsys fs.FS, opt Options) (*Bag, *report.Repor
 		dirs:     map[string]bool{},
 		portable: map[string]bool{},
 		fetch:    map[string]bool{},
-		wants:    map[string]*want{},
 		claims:   map[string][]*want{},
-		tagWants: map[string]*want{},
 		details:  map[string]string{},
 		perCode:  map[string]int{},
 		dropped:  map[string]*droppedInfo{},
 	}
 	v.run()
 	return v.bag, v.finish()
+}
+
+// maxFiles is the cap on the files of the bag, and on the lines of one
+// manifest.
+func (v *validator) maxFiles() int {
+	if v.opt.MaxFiles > 0 {
+		return v.opt.MaxFiles
+	}
+	return defaultMaxFile
 }
 
 func (v *validator) add(f report.Finding) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/errcode"
+	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -18,9 +19,12 @@ var ErrRefused = errors.New("bundle refused")
 // describes it for the archive that receives it (archive.ReceiveBundle):
 // each document is recorded with a receive event naming the bundle and
 // the sender's origin and checkpoint. A TAMPERED, FORKED or INVALID
-// bundle is refused (ErrRefused) unless force; forced, its checksums are
-// not held against the files and the note says so. When the verification
-// was clean, the sender's checkpoint is to be remembered for its origin.
+// bundle is refused (ErrRefused) unless force; forced, only the payload
+// files that a manifest lists and whose checksums matched are received,
+// held to those checksums again as they are copied, and the others are
+// listed in Unchecked, never imported; the note says it was forced. When
+// the verification was clean, the sender's checkpoint is to be
+// remembered for its origin.
 func (r *Result) Admit(path string, force bool, note string) (*bundleformat.Incoming, error) {
 	v := r.Report.Verdict
 	clean := v == report.Intact || v == report.SignerUnknown || v == report.NoProvenance
@@ -33,11 +37,15 @@ func (r *Result) Admit(path string, force bool, note string) (*bundleformat.Inco
 	in := &bundleformat.Incoming{Bundle: r.BundleID, Forced: !clean, Note: note}
 	in.Files = make([]bundleformat.IncomingFile, 0, len(r.Files))
 	for _, f := range r.Files {
-		rf := bundleformat.IncomingFile{Path: f.Path, Name: f.Name, Size: f.Size}
-		if !in.Forced {
-			rf.SHA256 = f.Doc
-			if bf := r.Bag.Payload[f.Path]; bf != nil {
-				rf.Digests = bf.Digests
+		rf := bundleformat.IncomingFile{Path: f.Path, Name: f.Name, Size: f.Size, SHA256: f.Doc}
+		bf := r.Bag.Payload[f.Path]
+		if bf != nil {
+			rf.Digests = bf.Digests
+		}
+		if in.Forced {
+			if reason := uncheckedReason(bf); reason != "" {
+				in.Unchecked = append(in.Unchecked, bundleformat.UncheckedFile{Path: f.Path, Reason: reason})
+				continue
 			}
 		}
 		in.Files = append(in.Files, rf)
@@ -62,6 +70,19 @@ func (r *Result) Admit(path string, force bool, note string) (*bundleformat.Inco
 		in.Remember = r.Remember
 	}
 	return in, nil
+}
+
+// uncheckedReason says why a payload file may not be received even when
+// forced: no manifest lists it, or its bytes did not match; "" when it
+// was verified.
+func uncheckedReason(f *bag.File) string {
+	switch {
+	case f == nil || len(f.Digests) == 0:
+		return "no manifest lists it, so it has no checksum to check; it was not received"
+	case !f.Verified:
+		return "its checksum did not match the manifest (or it could not be read); it was not received"
+	}
+	return ""
 }
 
 func joinNote(a, b string) string {
