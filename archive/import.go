@@ -36,6 +36,9 @@ type ImportOptions struct {
 	// event, when set, replaces the ingest event (derive, receive): it may
 	// also fill the new record's fields.
 	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error)
+	// afterEvent, when set, runs in the transaction of each event made by
+	// event, after it: a receive keeps the sender's proof material there.
+	afterEvent func(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error
 	// noLog skips the provenance log; only the log-overhead benchmark sets it.
 	noLog bool
 }
@@ -636,6 +639,11 @@ func (im *importer) commit(batch []*ready) error {
 				}
 				if _, err := a.appendEvent(txn, ev, rec.Sum()); err != nil {
 					return err
+				}
+				if im.opt.afterEvent != nil {
+					if err := im.opt.afterEvent(txn, rec, name); err != nil {
+						return err
+					}
 				}
 			}
 			files = append(files, Imported{Path: r.path, ID: rec.ID, Size: r.size, New: isNew})
