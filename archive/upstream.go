@@ -33,6 +33,8 @@ type Upstream struct {
 // discloses (View), or why it cannot be read (Bad).
 type UpstreamEvent struct {
 	Index int64
+	Leaf  []byte               // the event's leaf bytes (its sealed form), as received
+	Open  []provenance.Opening // the openings received
 	View  *provenance.View
 	Bad   string
 }
@@ -68,7 +70,7 @@ func (a *Archive) Upstream(doc [32]byte) ([]Upstream, error) {
 			}
 		}
 		for _, e := range l.Events {
-			ue := UpstreamEvent{Index: e.Index}
+			ue := UpstreamEvent{Index: e.Index, Leaf: e.Event, Open: e.Open}
 			if ue.View, err = provenance.OpenEvent(e.Event, e.Open); err != nil {
 				ue.Bad = err.Error()
 			} else if cp != nil && u.Bad == "" {

@@ -217,7 +217,7 @@ func TestHopsThree(t *testing.T) {
 	h := newHopChain(t)
 	c := newArchive(t)
 	receive(t, c, h.toC)
-	toD := bundleOf(t, c, "to-d", h.red)
+	toD := bundleOf(t, c, "to-d.zip", h.red)
 	d := newArchive(t)
 	res := bundle.Verify(ctx, toD, bundle.Options{Archive: d})
 	expect(t, res, report.SignerUnknown, "", "")
