@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/custody-app/custody/app/receive"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
-	"github.com/custody-app/custody/app/receive"
 )
 
 // TestTimelineAcrossHops: A redacts a document and bundles both to B; B
