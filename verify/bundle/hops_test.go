@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +39,19 @@ func newHopChain(t *testing.T) *hopChain {
 	t.Helper()
 	h := &hopChain{s: newSender(t)}
 	h.red, h.orig = h.s.id(t, "a-redacted.txt"), h.s.id(t, "leak/a.txt")
-	h.toB = bundleOf(t, h.s.a, "to-b", h.orig, h.red)
+	other := h.s.id(t, "leak/mail/b.eml")
+	if _, err := h.s.a.Annotate(other, []string{"secret-tag"}, "secret note"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.a.Annotate(h.red, []string{"red-tag"}, "red note"); err != nil {
+		t.Fatal(err)
+	}
+	// B is shown everything of all three documents.
+	h.toB = filepath.Join(t.TempDir(), "to-b")
+	all := provenance.Choices{Sources: true, Notes: true, Tags: true}
+	if _, err := bundlewriter.Create(ctx, h.s.a, bundlewriter.Options{Out: h.toB, Docs: [][32]byte{h.orig, h.red, other}, Disclose: all}); err != nil {
+		t.Fatal(err)
+	}
 	h.b = newArchive(t)
 	receive(t, h.b, h.toB)
 	h.toC = bundleOf(t, h.b, "to-c", h.red)
@@ -119,7 +132,9 @@ func TestHopsAtoBtoC(t *testing.T) {
 
 // TestHopsLeakNothing: C's bundle holds nothing of A's other documents:
 // not the original the redaction was made from, not b.eml, in any
-// encoding, nor names, sources or notes.
+// encoding, nor names, sources, notes or tags, although A disclosed all
+// of them to B; nor the redaction's own tags and note, which B does not
+// disclose. B can pass on what it was shown only when it chooses to.
 func TestHopsLeakNothing(t *testing.T) {
 	h := newHopChain(t)
 	other := h.s.id(t, "leak/mail/b.eml")
@@ -128,13 +143,14 @@ func TestHopsLeakNothing(t *testing.T) {
 		markers = append(markers, hex.EncodeToString(id[:]), base64.StdEncoding.EncodeToString(id[:]),
 			base64.RawStdEncoding.EncodeToString(id[:]), base64.URLEncoding.EncodeToString(id[:]), base64.RawURLEncoding.EncodeToString(id[:]))
 	}
-	markers = append(markers, "leak/a.txt", "b.eml", "leak/mail", "tip line", "names removed", "the first document")
+	markers = append(markers, "leak/a.txt", "b.eml", "leak/mail", "tip line", "the first document", "secret-tag", "secret note")
+	own := []string{"names removed", "red-tag", "red note"} // the redaction's, not disclosed by default
 	err := filepath.WalkDir(h.toC, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b := readFile(t, p)
-		for _, m := range markers {
+		for _, m := range append(slices.Clone(markers), own...) {
 			if strings.Contains(b, m) {
 				t.Errorf("%s holds %q", p, m)
 			}
@@ -144,6 +160,22 @@ func TestHopsLeakNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Disclosing tags and notes, B passes on A's of the redaction, still
+	// nothing of the others.
+	out := filepath.Join(t.TempDir(), "to-c-open")
+	if _, err := bundlewriter.Create(ctx, h.b, bundlewriter.Options{Out: out, Docs: [][32]byte{h.red}, Disclose: provenance.Choices{Notes: true, Tags: true}}); err != nil {
+		t.Fatal(err)
+	}
+	hop := readFile(t, filepath.Join(out, "custody", "hops", "1", "events.jsonl"))
+	if !strings.Contains(hop, `"value":"red-tag"`) || !strings.Contains(hop, `"value":"red note"`) {
+		t.Errorf("B disclosed tags and notes but the hop lacks A's of the redaction:\n%s", hop)
+	}
+	for _, m := range markers {
+		if strings.Contains(hop, m) {
+			t.Errorf("the hop holds %q", m)
+		}
+	}
+	expect(t, bundle.Verify(ctx, out, bundle.Options{}), report.SignerUnknown, "", "")
 }
 
 func TestHopsTampered(t *testing.T) {
