@@ -224,6 +224,60 @@ func logsOf(txn *badger.Txn, doc [32]byte) (map[[32]byte]docValue, error) {
 	return out, nil
 }
 
+// scanOver is the number of documents above which keptFor reads every
+// document's entries in one pass instead of seeking each: a bundle of
+// thousands of documents of which none or few were received.
+const scanOver = 64
+
+// keptFor returns the kept logs of each of docs that has any.
+func keptFor(txn *badger.Txn, docs [][32]byte) ([]map[[32]byte]docValue, error) {
+	var out []map[[32]byte]docValue
+	if len(docs) <= scanOver {
+		for _, d := range docs {
+			have, err := logsOf(txn, d)
+			if err != nil {
+				return nil, err
+			}
+			if len(have) > 0 {
+				out = append(out, have)
+			}
+		}
+		return out, nil
+	}
+	want := make(map[[32]byte]bool, len(docs))
+	for _, d := range docs {
+		want[d] = true
+	}
+	byDoc := map[[32]byte]map[[32]byte]docValue{}
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = docPrefix
+	opt.PrefetchValues = false
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		key := it.Item().Key()
+		if len(key) != len(docPrefix)+64 {
+			continue
+		}
+		d := [32]byte(key[len(docPrefix) : len(docPrefix)+32])
+		if !want[d] {
+			continue
+		}
+		var v docValue
+		if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &v) }); err != nil {
+			return nil, fmt.Errorf("held material of document %x: %w", d[:6], err)
+		}
+		if byDoc[d] == nil {
+			byDoc[d] = map[[32]byte]docValue{}
+		}
+		byDoc[d][[32]byte(key[len(docPrefix)+32:])] = v
+	}
+	for _, have := range byDoc {
+		out = append(out, have)
+	}
+	return out, nil
+}
+
 // ForDocs returns the kept logs of docs, each with the events of any of
 // their chains (sorted by index), the logs sorted by depth, then by
 // checkpoint hash. Nothing is filtered: the caller chooses what leaves.
@@ -235,11 +289,11 @@ func ForDocs(db *badger.DB, docs [][32]byte) ([]bundleformat.HeldLog, error) {
 			idx   []int64
 		}
 		logs := map[[32]byte]*acc{}
-		for _, d := range docs {
-			have, err := logsOf(txn, d)
-			if err != nil {
-				return err
-			}
+		kept, err := keptFor(txn, docs)
+		if err != nil {
+			return err
+		}
+		for _, have := range kept {
 			for h, v := range have {
 				a := logs[h]
 				if a == nil {

@@ -69,6 +69,14 @@ func TestKeepAndRead(t *testing.T) {
 	if len(both[0].Events) != 3 {
 		t.Errorf("A and B together: %+v", both[0].Events)
 	}
+	// Many documents are read in one pass, with the same result.
+	many := [][32]byte{docA, docB}
+	for i := range scanOver {
+		many = append(many, [32]byte{100, byte(i)})
+	}
+	if got, _ := ForDocs(db, many); len(got) != 2 || len(got[0].Events) != 3 || len(got[1].Events) != 1 {
+		t.Errorf("many documents: %+v", got)
+	}
 	if none, _ := ForDocs(db, [][32]byte{{9}}); len(none) != 0 {
 		t.Errorf("a document never received: %+v", none)
 	}
