@@ -13,7 +13,7 @@ import (
 type heldMaterial struct {
 	logs    []bundleformat.HeldLog
 	chains  map[string][]bundleformat.HeldChain // payload doc → its chains
-	derived map[string]derivation               // payload doc → a derivation whose parents are all disclosed
+	derived map[string]derivation               // payload doc → a derivation whose parents are all in the payload
 }
 
 // collectHeld gathers the material to keep, from the logs whose
@@ -73,10 +73,15 @@ func (p *prover) collectHeld() {
 		}
 		m.logs = append(m.logs, l)
 	}
+	// A derivation goes into the record when its parents came along.
+	inPayload := map[string]bool{}
+	for _, f := range p.res.Files {
+		inPayload[f.Doc] = f.Doc != ""
+	}
 	for _, d := range p.derives {
 		whole := len(d.parents) > 0
 		for _, par := range d.parents {
-			whole = whole && par != ""
+			whole = whole && inPayload[par]
 		}
 		if _, seen := m.derived[d.doc]; whole && !seen {
 			m.derived[d.doc] = d
