@@ -13,7 +13,30 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/verify/bundle"
 )
+
+// addHopLines says, below a verified bundle's signer, who signed each
+// upstream log it carries and who received from whom.
+func addHopLines(info *fyne.Container, res *bundle.Result) {
+	for _, h := range res.Hops {
+		if h.Signer == nil {
+			info.Add(para(fmt.Sprintf("Upstream log %d: no valid signature", h.N)))
+			continue
+		}
+		by := "The signer received the documents from"
+		if h.ReceivedBy > 0 {
+			by = fmt.Sprintf("Upstream log %d received them from", h.ReceivedBy)
+		} else if h.ReceivedBy < 0 {
+			by = "Not linked to the bundle:"
+		}
+		trust := "not in your trust store"
+		if h.Signer.Trusted {
+			trust = "trusted as " + h.Signer.TrustedAs
+		}
+		info.Add(para(fmt.Sprintf("%s key %s (%s), log %s at size %s", by, h.Signer.Fingerprint, trust, h.Origin, count(h.Size))))
+	}
+}
 
 // upstreamView draws, below a received document's own steps, the steps
 // other archives signed before it came here, as kept on receipt: each

@@ -63,4 +63,8 @@ func TestTimelineAcrossHops(t *testing.T) {
 	act(u, func() { p.tabs.SelectIndex(2) })
 	mustContain(t, "the provenance tab", texts(p.timeline), "Received from the archive of key "+b.Public().Fingerprint,
 		"the archive of key "+a.Public().Fingerprint, "Redaction made", "a document they recorded at log event", "Received in a bundle")
+	// Verifying C's bundle names who received from whom.
+	act(u, func() { u.verifyBundle(toC) })
+	mustContain(t, "the bundle report", texts(u.win.Canvas().Content()),
+		"The signer received the documents from key "+a.Public().Fingerprint+" (not in your trust store)")
 }
