@@ -38,6 +38,9 @@ func hopLogs(a *archive.Archive, recs []*catalog.Record, choices provenance.Choi
 		if err != nil {
 			return nil, errcode.Wrap(errcode.ArchiveDamaged, err, "a sender's checkpoint kept by the archive cannot be read")
 		}
+		if len(l.Events) > bundleformat.MaxEvents || proofsEstimate(len(l.Events), cp.Size) > bundleformat.MaxProofsFile {
+			return nil, fmt.Errorf("these documents' events in the log of %s are more than one bundle may carry; bundle fewer documents at a time", cp.Origin)
+		}
 		for i := range l.Events {
 			e := &l.Events[i]
 			if err := provenance.CheckEvent(cp, e.Index, e.Event, e.Proof); err != nil {
