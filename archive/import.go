@@ -37,6 +37,9 @@ type ImportOptions struct {
 	// also fill the new record's fields. A nil event with a nil error
 	// records nothing (the document was received before).
 	event func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error)
+	// afterEvent, when set, runs in the transaction of each event made by
+	// event, after it: a receive keeps the sender's proof material there.
+	afterEvent func(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error
 	// noLog skips the provenance log; only the log-overhead benchmark sets it.
 	noLog bool
 }
@@ -642,6 +645,11 @@ func (im *importer) commit(batch []*ready) error {
 					// a retry: this document's event is already in the log
 				} else if _, err := a.appendEvent(txn, ev, rec.Sum()); err != nil {
 					return err
+				}
+				if im.opt.afterEvent != nil {
+					if err := im.opt.afterEvent(txn, rec, name); err != nil {
+						return err
+					}
 				}
 			}
 			files = append(files, Imported{Path: r.path, ID: rec.ID, Size: r.size, New: isNew})

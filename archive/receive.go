@@ -24,6 +24,7 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/errcode"
+	"github.com/custody-app/custody/archive/heldstore"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	sha256 "github.com/minio/sha256-simd"
@@ -42,6 +43,10 @@ type ReceiveFile struct {
 	// against every one of them.
 	Digests map[string]string
 	Size    int64
+	// Held, Parents and Kind: see bundleformat.IncomingFile.
+	Held    []bundleformat.HeldChain
+	Parents []string
+	Kind    string
 }
 
 // checked reports whether the file has a checksum to hold its bytes to.
@@ -74,6 +79,9 @@ type ReceiveOptions struct {
 	Source     string // source label recorded with each name
 	Note       string
 	Progress   progress.Func
+	// Held is the sender's proof material to keep (bundleformat.Incoming).
+	Held   []bundleformat.HeldLog
+	keeper *heldstore.Keeper
 }
 
 // receiveBatchBytes bounds the bytes a zipped bag stages in tmp/ at once.
@@ -111,6 +119,7 @@ func (a *Archive) Receive(ctx context.Context, bag fs.FS, dir string, files []Re
 			return nil, errcode.New(errcode.ChecksumUnverified, f.Path+" has no verified checksum")
 		}
 	}
+	opt.keeper = heldstore.NewKeeper(opt.Held)
 	seen := &receivedBefore{a: a, opt: opt}
 	res, err := a.receive(ctx, bag, dir, files, opt, seen)
 	if res != nil {
@@ -239,6 +248,7 @@ func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFi
 		return &provenance.Event{Type: provenance.Receive, Bundle: opt.Bundle, Origin: opt.Origin, Checkpoint: string(opt.Checkpoint),
 			Docs: []string{rec.ID}, Names: []string{catalog.EscapeInvalid(f.Name)}, Forced: opt.Forced, Note: opt.Note}, nil
 	}
+	imp.afterEvent = keepHeld(opt, byJob)
 	return imp
 }
 
@@ -386,10 +396,11 @@ func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf [
 func (a *Archive) ReceiveBundle(ctx context.Context, bag fs.FS, dir string, in *bundleformat.Incoming, fn progress.Func) (res *ImportResult, remembered bool, err error) {
 	files := make([]ReceiveFile, len(in.Files))
 	for i, f := range in.Files {
-		files[i] = ReceiveFile{Path: f.Path, Name: f.Name, SHA256: f.SHA256, Digests: f.Digests, Size: f.Size}
+		files[i] = ReceiveFile{Path: f.Path, Name: f.Name, SHA256: f.SHA256, Digests: f.Digests, Size: f.Size,
+			Held: f.Held, Parents: f.Parents, Kind: f.Kind}
 	}
 	opt := ReceiveOptions{Bundle: in.Bundle, Origin: in.Origin, Checkpoint: in.Checkpoint, Forced: in.Forced,
-		Source: in.Source, Note: in.Note, Progress: fn}
+		Source: in.Source, Note: in.Note, Progress: fn, Held: in.Held}
 	if len(files) == 0 && len(in.Unchecked) > 0 {
 		return &ImportResult{Skipped: unchecked(in)}, false, errcode.New(errcode.ChecksumUnverified,
 			fmt.Sprintf("none of the %d payload files is listed in a manifest with a matching checksum; nothing was received", len(in.Unchecked)))

@@ -201,6 +201,7 @@ type bundleJSON struct {
 	Files      []bundle.File    `json:"files"`
 	Evidence   string           `json:"fork_evidence,omitempty"`
 	Archive    string           `json:"archive,omitempty"`
+	Hops       []bundle.Hop     `json:"hops,omitempty"`
 }
 
 type checkpointJSON struct {
@@ -212,7 +213,7 @@ type checkpointJSON struct {
 func toJSON(res *bundle.Result, archiveDir string) *bundleJSON {
 	r := res.Report
 	out := &bundleJSON{Subject: r.Subject, Verdict: r.Verdict, Checks: r.Checks, Findings: r.Findings, Warnings: r.Warnings,
-		BundleID: res.BundleID, Signer: res.Signer, Files: []bundle.File{}, Archive: archiveDir}
+		BundleID: res.BundleID, Signer: res.Signer, Files: []bundle.File{}, Archive: archiveDir, Hops: res.Hops}
 	if out.Checks == nil {
 		out.Checks = []report.Check{}
 	}

@@ -200,6 +200,11 @@ func runShow(env *Env, args []string) error {
 		}
 		fmt.Fprintf(w, "  %s  %s%s\n", n.Time.Format(time.RFC3339), n.Shown(), src)
 	}
+	ups, err := a.Upstream(id)
+	if err != nil {
+		return err
+	}
+	printUpstreamShort(w, ups)
 	return nil
 }
 

@@ -109,6 +109,7 @@ func runLog(env *Env, args []string) error {
 	}
 	defer a.Close()
 	var lines []logLine
+	var ups []archive.Upstream
 	emit := func(i int64, ev []byte) error {
 		lines = append(lines, logLine{i, append(json.RawMessage(nil), ev...)})
 		return nil
@@ -129,6 +130,9 @@ func runLog(env *Env, args []string) error {
 			}
 			emit(i, ev)
 		}
+		if ups, err = a.Upstream(id); err != nil {
+			return err
+		}
 	} else {
 		size, err := a.LogSize()
 		if err != nil {
@@ -144,11 +148,13 @@ func runLog(env *Env, args []string) error {
 		for _, l := range lines {
 			fmt.Fprintf(env.Stdout, "{\"index\":%d,\"event\":%s}\n", l.Index, l.Event)
 		}
+		printUpstream(env.Stdout, ups, true)
 		return nil
 	}
 	for _, l := range lines {
 		fmt.Fprintln(env.Stdout, describeEvent(l.Index, l.Event))
 	}
+	printUpstream(env.Stdout, ups, false)
 	return nil
 }
 

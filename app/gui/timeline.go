@@ -29,9 +29,10 @@ func (u *ui) loadChain(p *detailPage) {
 	a, r := u.arc, p.rec
 	u.goWork(func() {
 		steps, err := readChain(a, r)
+		ups, uerr := a.Upstream(r.Sum())
 		u.do(func() {
 			p.steps = steps
-			p.timeline.Objects = []fyne.CanvasObject{u.timelineView(r, steps, err)}
+			p.timeline.Objects = []fyne.CanvasObject{u.timelineView(r, steps, err), u.upstreamView(r, ups, uerr)}
 			p.timeline.Refresh()
 		})
 	})

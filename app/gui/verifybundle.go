@@ -123,6 +123,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		l.Truncation = fyne.TextTruncateEllipsis
 		info.Add(container.NewBorder(nil, nil, nil, fp, l))
 	}
+	addHopLines(info, res)
 	if res.Fork != nil {
 		ev := res.Fork.Evidence()
 		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),

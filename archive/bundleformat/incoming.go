@@ -25,6 +25,11 @@ type Incoming struct {
 	// Remember is the sender's checkpoint to remember for its origin once
 	// the documents are in; nil when there is none to remember.
 	Remember *provenance.Seen
+	// Held is the proof material to keep with the documents (the
+	// sender's log first, then the hops its bundle carried), so that a
+	// later bundle of them can carry it on; empty when there is none or
+	// the bundle is received forced.
+	Held []HeldLog
 }
 
 // UncheckedFile is a payload file left out of a forced receive.
@@ -43,4 +48,10 @@ type IncomingFile struct {
 	SHA256  string
 	Digests map[string]string
 	Size    int64
+	// Held lists the document's chain in each of Incoming.Held's logs.
+	Held []HeldChain
+	// Parents and Kind are the derivation the sender disclosed: the
+	// document was made (Kind: redaction, …) from Parents.
+	Parents []string
+	Kind    string
 }

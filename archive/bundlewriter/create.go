@@ -56,6 +56,9 @@ type Result struct {
 	Events         int     `json:"events"`
 	CheckpointSize int64   `json:"checkpoint_size"`
 	ConsistentFrom []int64 `json:"consistent_from"`
+	// Hops is the number of upstream logs the bundle carries
+	// (custody/hops/N): those of the documents received from others.
+	Hops int `json:"hops"`
 }
 
 // File is one payload file of a bundle.
@@ -95,12 +98,20 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	if err != nil {
 		return nil, err
 	}
+	shown := map[string]bool{}
+	for _, r := range recs {
+		shown[r.ID] = true
+	}
+	hops, err := hopLogs(a, recs, opt.Disclose, func(id string) bool { return shown[id] })
+	if err != nil {
+		return nil, err
+	}
 	from, err := consistencySizes(a, cp.Size)
 	if err != nil {
 		return nil, err
 	}
 	paths := assignPaths(recs)
-	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from}
+	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from, Hops: len(hops)}
 	for i, r := range recs {
 		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		res.Bytes += r.Size
@@ -114,7 +125,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 			removeMade(filepath.Dir(opt.Out), made)
 		}
 	}()
-	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)); err != nil {
+	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)+hopsEstimate(hops)); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
 	t := now()
@@ -125,7 +136,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	ctx, stopWatch := watchUnlock(ctx, a)
 	defer stopWatch()
 	w := &bagWriter{s: s, sha512: opt.SHA512}
-	err = w.write(ctx, a, recs, paths, events, from, cp, res, t, opt.Progress)
+	err = w.write(ctx, a, recs, paths, events, hops, from, cp, res, t, opt.Progress)
 	if err == nil {
 		err = s.finish()
 	}
@@ -171,7 +182,7 @@ func watchUnlock(ctx context.Context, a *archive.Archive) (_ context.Context, st
 
 // write writes every file of the bundle into w's sink.
 func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catalog.Record, paths []string,
-	events []provenance.ProvenEvent, from []int64, cp *provenance.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
+	events []provenance.ProvenEvent, hops []bundleformat.HeldLog, from []int64, cp *provenance.Checkpoint, res *Result, t time.Time, fn progress.Func) error {
 	if err := w.tag("bagit.txt", func(out io.Writer) error { _, err := io.WriteString(out, bundleformat.BagitTxt); return err }); err != nil {
 		return err
 	}
@@ -183,10 +194,7 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		return err
 	}
 	stop()
-	steps := []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
+	steps := []tagStep{
 		{bundleformat.FileNames, func(out io.Writer) error { return writeNames(out, recs, paths) }},
 		{"manifest-sha256.txt", func(out io.Writer) error { return w.manifest(out, "sha256") }},
 		{"manifest-sha512.txt", func(out io.Writer) error { return w.manifest(out, "sha512") }},
@@ -197,6 +205,7 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		{bundleformat.FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, events) }},
 		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
+	steps = append(steps, hopSteps(ctx, hops)...)
 	for _, st := range steps {
 		if st.name == "manifest-sha512.txt" && !w.sha512 {
 			continue
@@ -206,6 +215,27 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		}
 	}
 	return w.tagManifests()
+}
+
+// tagStep is one tag file to write, by its writer.
+type tagStep struct {
+	name string
+	fn   func(io.Writer) error
+}
+
+// hopsEstimate is the room the hops' tag files need, generously.
+func hopsEstimate(hops []bundleformat.HeldLog) uint64 {
+	var n uint64
+	for _, l := range hops {
+		n += uint64(len(l.Checkpoint)+len(l.Key)) + 1024
+		for _, e := range l.Events {
+			n += 2*uint64(len(e.Event)) + 48*uint64(len(e.Proof)) + 1024
+			for _, o := range e.Open {
+				n += uint64(len(o.Value)) + 128
+			}
+		}
+	}
+	return n
 }
 
 // scanOver is the number of documents above which selectRecords reads

@@ -68,6 +68,7 @@ func (r *Result) Admit(path string, force bool, note string) (*bundleformat.Inco
 	}
 	if !in.Forced {
 		in.Remember = r.Remember
+		r.admitHeld(in)
 	}
 	return in, nil
 }

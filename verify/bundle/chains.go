@@ -192,6 +192,9 @@ func (p *prover) summarize() {
 		p.rep.AddCheck(CheckInclusion, false, "not checked: the checkpoint, events or proofs could not be read")
 		p.rep.AddCheck(CheckChains, false, "not checked: the events could not be verified")
 	}
+	if len(p.res.Hops) > 0 {
+		p.rep.AddCheck(CheckHops, ok(CheckHops), p.hopsSummary())
+	}
 	defer func() {
 		if p.historyDetail != "" {
 			p.rep.AddCheck(CheckHistory, p.historyOK && ok(CheckHistory), p.historyDetail)

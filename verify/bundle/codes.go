@@ -58,6 +58,14 @@ const (
 	// another key.
 	SignerChanged = "BUNDLE_SIGNER_CHANGED"
 
+	// HopUnlinked: an upstream log the bundle carries (custody/hops/n)
+	// is not the checkpoint that any proven receive event of the bundle
+	// names: it was put in, or the receive event was altered.
+	HopUnlinked = "BUNDLE_HOP_UNLINKED"
+	// HopDocMissing: a receive event links an upstream log, but a payload
+	// document it received is introduced by no proven event of that log.
+	HopDocMissing = "BUNDLE_HOP_DOC_MISSING"
+
 	// Forked: the checkpoint disagrees with the one remembered for its
 	// origin (or with this archive's own log): two histories exist.
 	Forked = "BUNDLE_FORKED"
@@ -93,6 +101,7 @@ const (
 	CheckChains     = "provenance chains"
 	CheckSigner     = "signer"
 	CheckHistory    = "history"
+	CheckHops       = "upstream hops"
 )
 
 type class int
@@ -123,6 +132,8 @@ var codeClass = map[string]class{
 	DisclosureMismatch:  classTampered,
 	ConsistencyInvalid:  classTampered,
 	SignerChanged:       classTampered,
+	HopUnlinked:         classTampered,
+	HopDocMissing:       classTampered,
 	Forked:              classForked,
 	ContinuityUnproven:  classUnproven,
 	ArchiveUnreadable:   classIO,

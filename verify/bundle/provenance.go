@@ -59,6 +59,20 @@ type prover struct {
 
 	historyOK     bool
 	historyDetail string
+
+	// hop is 0 for the bundle's own log, n for custody/hops/n (whose
+	// prover reads the hop's files under the top-level names).
+	hop int
+	// proven holds every event proven against the checkpoint, in order.
+	proven []provenEvent
+	// hops are the provers of the upstream logs (top-level prover only).
+	hops []*prover
+}
+
+// provenEvent is one proven event as the bundle carried it, and read.
+type provenEvent struct {
+	pe provenance.ProvenEvent
+	v  *provenance.View
 }
 
 type derivation struct {
@@ -84,10 +98,14 @@ var checkOf = map[string]string{
 	EventMalformed:    CheckInclusion, ProofMissing: CheckInclusion, EventNotInLog: CheckInclusion,
 	DisclosureMismatch: CheckInclusion, NameUnsigned: CheckChains,
 	DocWithoutEvent: CheckChains, ChainIncomplete: CheckChains, NoSHA256: CheckChains, NamesMismatch: CheckChains,
+	HopUnlinked: CheckHops, HopDocMissing: CheckHops,
 	ConsistencyInvalid: CheckHistory, SignerChanged: CheckHistory, Forked: CheckHistory, ArchiveUnreadable: CheckHistory,
 }
 
-func (p *prover) add(f report.Finding) {
+func (p *prover) add(f report.Finding) { p.addTo(f, checkOf[f.Code]) }
+
+// addTo adds f, counting a problem against check.
+func (p *prover) addTo(f report.Finding, check string) {
 	if f.Severity == "" {
 		f.Severity = report.Problem
 		if codeClass[f.Code] == classIO {
@@ -95,7 +113,7 @@ func (p *prover) add(f report.Finding) {
 		}
 	}
 	if f.Severity != report.Warning {
-		p.failed[checkOf[f.Code]]++
+		p.failed[check]++
 	}
 	if p.perCode[f.Code]++; p.perCode[f.Code] > maxPerCode {
 		p.dropped[f.Code]++
@@ -110,15 +128,20 @@ func (p *prover) add(f report.Finding) {
 func (p *prover) checkProofs() {
 	p.checkSignature()
 	p.checkEvents()
+	if p.hop == 0 {
+		p.checkHops()
+	}
 }
 
 // checkRest checks what needs the payload's manifest and the archive's
 // memory: the documents' chains, names and history; then sums up.
 func (p *prover) checkRest() {
 	p.checkDocs()
+	p.linkHops()
 	p.checkNames()
 	p.checkConsistency()
 	p.checkHistory()
+	p.collectHeld()
 	for code, n := range p.dropped {
 		sev := report.Problem
 		if codeClass[code] == classIO {
@@ -423,6 +446,7 @@ func (p *prover) checkEvent(line int, idx int64, ev []byte, open []provenance.Op
 		return
 	}
 	p.noteEvent(idx, e)
+	p.proven = append(p.proven, provenEvent{pe: provenance.ProvenEvent{Index: idx, Event: ev, Open: open, Proof: proof}, v: e})
 }
 
 // noteEvent records what a proven event establishes: the documents it

@@ -107,6 +107,12 @@ type Result struct {
 	// what the archive remembers. Verify never writes it; the archive
 	// does, when it receives the bundle.
 	Remember *provenance.Seen
+	// Hops are the upstream logs the bundle carries (custody/hops/N):
+	// who signed each, and whose receive links it.
+	Hops []Hop
+
+	// held is the proof material a receive keeps (see Admit).
+	held *heldMaterial
 }
 
 // Signer describes the key that signed a bundle's checkpoint.
