@@ -246,3 +246,36 @@ func TestBundleRedactionAlone(t *testing.T) {
 		t.Fatalf("verify: %d %s", code, stdout)
 	}
 }
+
+// TestReceiveRefusesRewrittenNames: a names.tsv rewritten after the
+// bundle was made (and its tag manifest recomputed, as anyone can) makes
+// verify exit 1 and receive import nothing.
+func TestReceiveRefusesRewrittenNames(t *testing.T) {
+	sender := bundleSetup(t)
+	out := filepath.Join(t.TempDir(), "b")
+	if _, e, code := run(t, sender, "bundle", "create", "--out", out, "--all"); code != 0 {
+		t.Fatalf("create: %s", e)
+	}
+	names := filepath.Join(out, "custody", "names.tsv")
+	old, _ := os.ReadFile(names)
+	evil := strings.Replace(string(old), "\tleak/mail/1.eml", "\t../../../etc/cron.d/evil", 1)
+	if evil == string(old) {
+		t.Fatalf("names.tsv: %q", old)
+	}
+	os.WriteFile(names, []byte(evil), 0o644)
+	tm := filepath.Join(out, "tagmanifest-sha256.txt")
+	tb, _ := os.ReadFile(tm)
+	os.WriteFile(tm, []byte(strings.Replace(string(tb), sha256hex(string(old)), sha256hex(evil), 1)), 0o644)
+	stdout, _, code := run(t, sender, "bundle", "verify", out)
+	if code != 1 || !strings.Contains(stdout, "TAMPERED") || !strings.Contains(stdout, "BUNDLE_NAME_UNSIGNED") {
+		t.Fatalf("verify: %d %s", code, stdout)
+	}
+	receiver := filepath.Join(t.TempDir(), "receiver")
+	run(t, receiver, "init")
+	if _, _, code := run(t, receiver, "bundle", "receive", out); code != 1 {
+		t.Fatalf("receive of a rewritten names.tsv: exit %d, want 1", code)
+	}
+	if stdout, _, _ := run(t, receiver, "ls"); strings.Contains(stdout, "evil") || strings.Contains(stdout, "1.eml") {
+		t.Fatalf("something was received: %s", stdout)
+	}
+}
