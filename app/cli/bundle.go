@@ -137,11 +137,17 @@ func runBundlePreview(env *Env, all bool, tag string, refs []string, opt bundlew
 	}
 	fmt.Fprintf(env.Stdout, "A bundle of %s (%s) would let the receiver read:\n", plural(len(p.Files), "document"), humanBytes(p.Bytes))
 	for _, f := range p.Files {
-		fmt.Fprintf(env.Stdout, "  %s  %s  %s\n", f.Doc[:12], humanBytes(f.Size), f.Name)
+		fmt.Fprintf(env.Stdout, "  %s  %s  %s\n", f.Doc[:12], humanBytes(f.Size), quote.Safe(f.Name))
 	}
 	fmt.Fprintf(env.Stdout, "and these %s of your log (checkpoint size %d):\n", plural(len(lines), "event"), p.CheckpointSize)
 	for _, l := range lines {
-		fmt.Fprintf(env.Stdout, "  %s\n", l.Line())
+		fmt.Fprintf(env.Stdout, "  %s\n", quote.Safe(l.Line()))
+	}
+	for _, h := range p.Hops {
+		fmt.Fprintf(env.Stdout, "and, as received from the log %s (key %s), these %s:\n", quote.Safe(h.Origin), quote.Safe(h.Key), plural(len(h.Events), "event"))
+		for _, e := range h.Events {
+			fmt.Fprintf(env.Stdout, "  %s\n", quote.Safe(report.Describe(e.Index, e.View).Line()))
+		}
 	}
 	what := p.Disclose.String()
 	if what == "" {

@@ -205,11 +205,17 @@ func (u *ui) showPreview(p *bundlewriter.Preview) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s):\n", plural(len(p.Files), "document", "documents"), humanBytes(p.Bytes))
 	for _, f := range p.Files {
-		fmt.Fprintf(&b, "  %s  %s\n", f.Doc[:12], quote.EscapeInvalid(f.Name))
+		fmt.Fprintf(&b, "  %s  %s\n", f.Doc[:12], quote.Safe(f.Name))
 	}
 	fmt.Fprintf(&b, "\n%s of your log:\n", plural(len(p.Events), "event", "events"))
 	for _, e := range p.Events {
-		fmt.Fprintf(&b, "  %s\n", report.Describe(e.Index, e.View).Line())
+		fmt.Fprintf(&b, "  %s\n", quote.Safe(report.Describe(e.Index, e.View).Line()))
+	}
+	for _, h := range p.Hops {
+		fmt.Fprintf(&b, "\nAs received from the log %s (key %s):\n", quote.Safe(h.Origin), quote.Safe(h.Key))
+		for _, e := range h.Events {
+			fmt.Fprintf(&b, "  %s\n", quote.Safe(report.Describe(e.Index, e.View).Line()))
+		}
 	}
 	text := widget.NewLabel(b.String())
 	text.Wrapping = fyne.TextWrapWord

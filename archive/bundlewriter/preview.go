@@ -14,12 +14,22 @@ import (
 // It is made from the very openings Create would write, so "know before
 // you send" cannot differ from what is sent.
 type Preview struct {
-	Files          []File
-	Bytes          int64
-	Events         []PreviewEvent
+	Files  []File
+	Bytes  int64
+	Events []PreviewEvent
+	// Hops are the upstream logs that go too (documents received from
+	// other archives), each with its events as the receiver will see them.
+	Hops           []PreviewHop
 	CheckpointSize int64
 	Disclose       provenance.Choices
 	WithAncestors  bool
+}
+
+// PreviewHop is one upstream log of a preview.
+type PreviewHop struct {
+	Origin string // the upstream log's origin
+	Key    string // the key that signed its checkpoint
+	Events []PreviewEvent
 }
 
 // PreviewEvent is one event of a preview.
@@ -53,12 +63,38 @@ func Plan(a *archive.Archive, opt Options) (*Preview, error) {
 		p.Files = append(p.Files, File{Path: path, Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		p.Bytes += r.Size
 	}
+	if p.Events, err = previewEvents(events); err != nil {
+		return nil, err
+	}
+	shown := map[string]bool{}
+	for _, r := range recs {
+		shown[r.ID] = true
+	}
+	hops, err := hopLogs(a, recs, opt.Disclose, func(id string) bool { return shown[id] })
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hops {
+		ph := PreviewHop{Key: h.Key}
+		if cp, err := provenance.ParseUnverified(h.Checkpoint); err == nil {
+			ph.Origin = cp.Origin
+		}
+		if ph.Events, err = previewEvents(h.Events); err != nil {
+			return nil, err
+		}
+		p.Hops = append(p.Hops, ph)
+	}
+	return p, nil
+}
+
+func previewEvents(events []provenance.ProvenEvent) ([]PreviewEvent, error) {
+	var out []PreviewEvent
 	for _, e := range events {
 		v, err := provenance.OpenEvent(e.Event, e.Open)
 		if err != nil {
 			return nil, fmt.Errorf("event %d: %w", e.Index, err)
 		}
-		p.Events = append(p.Events, PreviewEvent{Index: e.Index, View: v})
+		out = append(out, PreviewEvent{Index: e.Index, View: v})
 	}
-	return p, nil
+	return out, nil
 }
