@@ -76,6 +76,14 @@ func TestHopsAtoBtoC(t *testing.T) {
 	if !strings.Contains(readFile(t, filepath.Join(h.toC, "tagmanifest-sha256.txt")), "custody/hops/1/events.jsonl") {
 		t.Error("the tag manifest does not list the hop's files")
 	}
+	// B's dry run lists A's log among what goes.
+	plan, err := bundlewriter.Plan(h.b, bundlewriter.Options{Docs: [][32]byte{h.red}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Hops) != 1 || plan.Hops[0].Origin != h.s.a.Public().Origin || len(plan.Hops[0].Events) == 0 {
+		t.Errorf("B's preview of the redaction's bundle: hops %+v", plan.Hops)
+	}
 
 	c := newArchive(t)
 	res := bundle.Verify(ctx, h.toC, bundle.Options{Archive: c})
