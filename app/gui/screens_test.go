@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"context"
+	"fyne.io/fyne/v2/widget"
 	"image"
 	"image/color"
 	"image/png"
@@ -272,6 +273,24 @@ func (s *studio) scenes() []scene {
 			u.exportBundleDialog()
 			u.bundleForm.format.SetSelected(".zip file")
 			u.bundleForm.name.SetText("for the lawyer")
+		}}},
+		{name: "export-bundle-originals", show: func(u *ui) {
+			u.main.docs.search.SetText("board")
+		}, then: []func(*ui){func(u *ui) {
+			u.main.docs.markAllShown()
+			u.exportBundleDialog()
+			u.bundleForm.ancestors.SetChecked(true)
+			u.bundleForm.sources.SetChecked(true)
+		}}},
+		{name: "export-bundle-preview", show: func(u *ui) {
+			u.main.docs.search.SetText("board")
+		}, then: []func(*ui){func(u *ui) {
+			u.main.docs.markAllShown()
+			what := widget.NewRadioGroup([]string{"m"}, nil)
+			what.SetSelected("m")
+			opt, _ := u.bundleOptions(&bundleForm{what: what, ancestors: widget.NewCheck("", nil),
+				sources: widget.NewCheck("", nil), notes: widget.NewCheck("", nil), tags: widget.NewCheck("", nil)}, map[string]string{fromMarked: "m"})
+			u.previewBundle(opt)
 		}}},
 		{name: "bundle-signer-unknown", dark: true, show: func(u *ui) { u.verifyBundle(s.fromBo) }},
 		{name: "bundle-tampered", show: func(u *ui) { u.verifyBundle(s.tamper) }},

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/custody-app/custody/archive/internal/syncdir"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -18,9 +19,14 @@ import (
 
 const checkLabel = "custody identity passphrase check\n"
 
+// deriveRuns counts key derivations, so tests can tell that a damaged
+// file was refused before the costly one ran.
+var deriveRuns atomic.Int64
+
 // derive runs scrypt once over the NFC form of the passphrase. The first
 // 32 bytes open the seal; the rest gives the passphrase check value.
 func derive(pass []byte, k kdfParams) (key, check []byte, err error) {
+	deriveRuns.Add(1)
 	p := norm.NFC.Bytes(pass)
 	out, err := scrypt.Key(p, k.salt, 1<<k.logN, k.r, k.p, 64)
 	if len(p) > 0 && &p[0] != &pass[0] {

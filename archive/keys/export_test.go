@@ -1,0 +1,4 @@
+package keys
+
+// DeriveRuns counts key derivations (see deriveRuns).
+var DeriveRuns = &deriveRuns
