@@ -73,10 +73,13 @@ func hugeManifestZip(t testing.TB, lines int) string {
 
 // peakOfValidation validates the zip at path in a child process and
 // returns its peak resident memory in bytes and its verdict and codes.
-func peakOfValidation(t *testing.T, path string) (int64, string) {
+func peakOfValidation(t *testing.T, path string, limit int64) (int64, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), memChildEnv+"="+path)
+	// A soft memory limit of half the bound makes the collector keep up
+	// on a busy machine, where it otherwise lags and the peak measures
+	// garbage; what the validation keeps alive still shows in full.
+	cmd.Env = append(os.Environ(), memChildEnv+"="+path, fmt.Sprintf("GOMEMLIMIT=%dMiB", limit>>21))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
@@ -139,7 +142,7 @@ func checkManifestMemory(t *testing.T, lines int, limit int64, wantVerdict repor
 	path := hugeManifestZip(t, lines)
 	fi, _ := os.Stat(path)
 	built := time.Since(start)
-	peak, verdict := peakOfValidation(t, path)
+	peak, verdict := peakOfValidation(t, path, limit)
 	t.Logf("%d lines, zip of %d bytes (built in %v): peak %d MiB, %s, in %v", lines, fi.Size(), built.Round(time.Millisecond), peak>>20, verdict, time.Since(start).Round(time.Millisecond))
 	if peak > limit {
 		t.Errorf("peak memory %d MiB, want at most %d MiB", peak>>20, limit>>20)
