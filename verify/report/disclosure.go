@@ -44,9 +44,9 @@ func Describe(index int64, v *provenance.View) DisclosedEvent {
 	case provenance.Annotate:
 		d.What = doc + " was annotated"
 	case provenance.Export:
-		d.What = fmt.Sprintf("%s of %d documents shown went out in an earlier bundle", countWord(len(v.Docs)), total(v, "docs"))
+		d.What = docsWords(v) + " went out in an earlier bundle" + othersWords(v)
 	case provenance.Receive:
-		d.What = fmt.Sprintf("%s of %d documents shown arrived in a bundle", countWord(len(v.Docs)), total(v, "docs"))
+		d.What = docsWords(v) + " arrived in a bundle" + othersWords(v)
 	default:
 		d.What = v.Type
 	}
@@ -93,11 +93,31 @@ func total(v *provenance.View, field string) int {
 	return len(v.Docs)
 }
 
-func countWord(n int) string {
-	if n == 0 {
-		return "none"
+// docsWords names the disclosed documents of an export or receive.
+func docsWords(v *provenance.View) string {
+	if len(v.Docs) == 0 {
+		return "no disclosed document"
 	}
-	return fmt.Sprint(n)
+	ids := make([]string, len(v.Docs))
+	for i, d := range v.Docs {
+		ids[i] = d[:12]
+	}
+	if len(ids) == 1 {
+		return "document " + ids[0]
+	}
+	return "documents " + strings.Join(ids, ", ")
+}
+
+// othersWords says how many other documents the event names, undisclosed.
+func othersWords(v *provenance.View) string {
+	switch n := total(v, "docs") - len(v.Docs); n {
+	case 0:
+		return ""
+	case 1:
+		return " with 1 other document (not disclosed)"
+	default:
+		return fmt.Sprintf(" with %d other documents (not disclosed)", n)
+	}
 }
 
 func sizeWord(v *provenance.View) string {
