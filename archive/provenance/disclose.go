@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -112,7 +113,18 @@ func openEvent(leaf []byte, openings []Opening) (*View, error) {
 	if len(leaf) > MaxEventSize {
 		return nil, fmt.Errorf("event is %d bytes, more than the limit of %d", len(leaf), MaxEventSize)
 	}
-	if err := json.Unmarshal(leaf, &head); err == nil && head.V == 1 {
+	// What this package writes starts with its version; anything else
+	// is read whole for it (the strict parse that follows refuses a
+	// second "v").
+	switch {
+	case bytes.HasPrefix(leaf, []byte(`{"v":2,`)):
+		head.V = 2
+	case bytes.HasPrefix(leaf, []byte(`{"v":1,`)):
+		head.V = 1
+	default:
+		json.Unmarshal(leaf, &head)
+	}
+	if head.V == 1 {
 		if len(openings) > 0 {
 			return nil, errors.New("a version 1 event has nothing to open")
 		}
