@@ -188,6 +188,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 		}
 	}
 	stop()
+	if err := a.Gone(); err != nil {
+		// Written into a folder that is no longer there: nothing of
+		// this import can be counted on.
+		return nil, err
+	}
 	if err := im.err(); err != nil {
 		return res, err
 	}
@@ -266,6 +271,11 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 					err = low
 				}
 				im.cancel(fmt.Errorf("could not save to the archive: %w", err))
+				return
+			}
+			if gone := im.a.Gone(); gone != nil {
+				// The archive, not the source file, failed.
+				im.cancel(gone)
 				return
 			}
 			im.skip(j.path, plainIOError(err))
