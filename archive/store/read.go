@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/custody-app/custody/archive/diskspace"
 	badger "github.com/dgraph-io/badger/v4"
@@ -64,6 +65,7 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 		db, err := openBadger(readOnlyOptions(opts))
 		switch {
 		case err == nil:
+			readPaths.direct.Add(1)
 			track(db, dir, "")
 			return db, nil
 		case needsRecovery(err) && mayWrite:
@@ -79,6 +81,7 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 			if db, err = openBadger(readOnlyOptions(opts)); err != nil {
 				return nil, classify(err, log)
 			}
+			readPaths.recovered.Add(1)
 			track(db, dir, "")
 			return db, nil
 		case needsRecovery(err), unsupported(err):
@@ -89,6 +92,10 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 	}
 	return openShadow(dir, c, log, mayWrite)
 }
+
+// readPaths counts the opens for reading by the way they went: read-only
+// as it was, read-only after recovery in place, shadow. For tests.
+var readPaths struct{ direct, recovered, shadow atomic.Int64 }
 
 func readOnlyOptions(o badger.Options) badger.Options {
 	// The archive's own lock (or read-only media) already keeps every

@@ -80,6 +80,7 @@ func openShadow(dir string, c Config, log *Log, mayLink bool) (*badger.DB, error
 	if err != nil {
 		return fail(classify(err, log))
 	}
+	readPaths.shadow.Add(1)
 	track(db, sdir, root).shadowLock = lk
 	return db, nil
 }

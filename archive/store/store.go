@@ -138,6 +138,16 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if g != nil && g.unfinished() {
+		// A crash left the newest file: Badger would cut it at its
+		// first bad entry, and the guard lets a crashed file be cut.
+		// The spacer (recover.go) keeps Badger off it instead.
+		g.drop()
+		g = nil
+		if _, err := addSpacer(dir); err != nil {
+			return nil, err
+		}
+	}
 	db, err = openBadger(opts)
 	if err != nil {
 		g.drop()
