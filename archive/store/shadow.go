@@ -22,8 +22,9 @@ import (
 //
 // What Badger may change is copied: MANIFEST, KEYREGISTRY, DISCARD and
 // the write-ahead files (.mem), which the writable open replays and trims.
-// Tables (.sst) and value-log files (.vlog) are hard-linked where the file
-// system allows (same disk, not read-only), and copied otherwise. A link
+// Tables (.sst) and value-log files (.vlog) but the newest are
+// hard-linked where the file system allows (same disk, not read-only), and
+// copied otherwise. A link
 // is safe only because Badger is kept from ever writing or deleting those
 // files in the shadow: no compaction runs (NumCompactors 0; Badger's
 // Delete truncates a file before unlinking it, which through a link
@@ -101,6 +102,13 @@ func fillShadow(dst, src string, mayLink bool) error {
 			guarded[strings.TrimSuffix(name, guardSuffix)] = true
 		}
 	}
+	// The newest value-log file is copied even where it could be
+	// linked: should the spacer ever fail to keep Badger off it, Badger
+	// trims a copy.
+	newest, err := newestVlog(src)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		name := e.Name()
 		from := filepath.Join(src, name)
@@ -117,7 +125,7 @@ func fillShadow(dst, src string, mayLink bool) error {
 		case strings.HasSuffix(name, ".sst"):
 			err = linkOrCopy(to, from, mayLink, false)
 		case strings.HasSuffix(name, ".vlog"):
-			err = linkOrCopy(to, from, mayLink, true)
+			err = linkOrCopy(to, from, mayLink && from != newest, true)
 		case strings.HasSuffix(name, ".mem"):
 			err = copyTrimmed(to, from, true)
 		case name == badger.ManifestFilename, name == badger.KeyRegistryFileName, name == "DISCARD":
