@@ -264,6 +264,11 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 				return
 			}
 			var werr *pack.WriteError
+			if gone := im.a.Gone(); gone != nil {
+				// The archive, not the source file, failed.
+				im.cancel(gone)
+				return
+			}
 			if errors.As(err, &werr) {
 				// Most likely the disk filled between two checks: say so
 				// if it did.
@@ -271,11 +276,6 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 					err = low
 				}
 				im.cancel(fmt.Errorf("could not save to the archive: %w", err))
-				return
-			}
-			if gone := im.a.Gone(); gone != nil {
-				// The archive, not the source file, failed.
-				im.cancel(gone)
 				return
 			}
 			im.skip(j.path, plainIOError(err))
