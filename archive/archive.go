@@ -65,9 +65,11 @@ type Options struct {
 	// wrong. Open itself then does not check the passphrase.
 	UnlockInBackground bool
 	// Store sets Badger sizes, the encryption key and read-only mode.
-	// Read-only opens never change a file: use them for checks, listing
-	// and reading (a read-write open lets Badger cut its newest value-log
-	// file at the first damaged entry).
+	// Read-only opens are for checks, listing and reading: they never
+	// cut or change what was committed, work on read-only media, and after
+	// a crash recover the store under the archive's lock or read a
+	// private shadow of it (store.OpenForReading; docs/architecture.md,
+	// "How the store opens").
 	Store store.Config
 	// WrapPacks, when set, wraps the storage of the pack files below their
 	// encryption (tests inject faults through it, see pack/packtest).

@@ -117,6 +117,9 @@ type crashOp struct {
 	cmds func(f cliFixture, dir string) [][]string
 }
 
+// bundles numbers the bundles the crash tests write.
+var bundles int
+
 func crashOps() []crashOp {
 	return []crashOp{
 		{"import", func(f cliFixture, dir string) [][]string {
@@ -135,7 +138,9 @@ func crashOps() []crashOp {
 			return c
 		}},
 		{"bundle create", func(f cliFixture, dir string) [][]string {
-			return [][]string{{"bundle", "create", "--out", filepath.Join(filepath.Dir(dir), "out.zip"), "--all"}}
+			// A new name each time: a bundle never replaces one.
+			bundles++
+			return [][]string{{"bundle", "create", "--out", filepath.Join(filepath.Dir(dir), fmt.Sprintf("out%d.zip", bundles)), "--all"}}
 		}},
 		{"passphrase", func(f cliFixture, dir string) [][]string {
 			return [][]string{{"passphrase"}}
@@ -224,6 +229,14 @@ func TestKillCommandsThenRead(t *testing.T) {
 					walLeft++
 				}
 				pass := checkAfterKill(t, f, dir, op.name == "passphrase")
+				// A bundle that exists is whole: it is written under a
+				// temporary name and renamed when complete.
+				zips, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "*.zip"))
+				for _, z := range zips {
+					if code, out, errs := f.run(dir, pass, "bundle", "verify", z); code != 0 {
+						t.Errorf("round %d: a bundle left by the killed command does not verify: exit %d\n%s%s", round, code, tail(out), errs)
+					}
+				}
 				if t.Failed() {
 					t.Fatalf("round %d (killed after %v, finished %v)", round, wait, finished)
 				}

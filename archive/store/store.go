@@ -16,6 +16,10 @@
 // package only adds what Badger can tell us (its logged errors, its table
 // checksums) and refuses to open a store whose index is damaged without
 // writing anything.
+//
+// How a store opens for reading, after a crash, on Windows and on
+// read-only media, is one rule: read.go. Closing has a time limit:
+// close.go.
 package store
 
 import (
