@@ -63,6 +63,11 @@ func TestReadOnlyMedia(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(mnt, "clean"), 0o700)
 	copyTree(t, work, filepath.Join(mnt, "clean"))
+	// One image without a lock file (as an archive copied by hand may
+	// be): nothing to lock there; the others lock theirs read-only.
+	if err := os.Remove(filepath.Join(mnt, "clean", archive.LockFile)); err != nil {
+		t.Fatal(err)
+	}
 	if !writeAheadLeft(filepath.Join(mnt, "crash")) {
 		t.Fatal("the crash image holds no write-ahead data; it does not test recovery")
 	}
