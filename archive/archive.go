@@ -65,9 +65,11 @@ type Options struct {
 	// wrong. Open itself then does not check the passphrase.
 	UnlockInBackground bool
 	// Store sets Badger sizes, the encryption key and read-only mode.
-	// Read-only opens never change a file: use them for checks, listing
-	// and reading (a read-write open lets Badger cut its newest value-log
-	// file at the first damaged entry).
+	// Read-only opens are for checks, listing and reading: they never
+	// cut or change what was committed, work on read-only media, and after
+	// a crash recover the store under the archive's lock or read a
+	// private shadow of it (store.OpenForReading; docs/architecture.md,
+	// "How the store opens").
 	Store store.Config
 	// WrapPacks, when set, wraps the storage of the pack files below their
 	// encryption (tests inject faults through it, see pack/packtest).
@@ -77,15 +79,16 @@ type Options struct {
 // Archive is an open archive folder. Its methods are safe for concurrent
 // use.
 type Archive struct {
-	dir string
-	lk  *lock.Lock
-	db  *badger.DB
-	pk  pack.Storage
-	log *store.Log
-	cfg store.Config
-	seq *badger.Sequence
-	id  *keys.Identity // nil when opened read-only without a passphrase
-	pub *keys.Public
+	dir    string
+	folder os.FileInfo // dir at the open, to notice it vanishing
+	lk     *lock.Lock
+	db     *badger.DB
+	pk     pack.Storage
+	log    *store.Log
+	cfg    store.Config
+	seq    *badger.Sequence
+	id     *keys.Identity // nil when opened read-only without a passphrase
+	pub    *keys.Public
 	// idDone is closed when a background unlock ended, with id or idErr
 	// set; nil when Open unlocked. Read id through identity().
 	idDone      chan struct{}
@@ -118,11 +121,15 @@ func Open(dir string, opt Options) (*Archive, error) {
 			return nil, fmt.Errorf("cannot create the archive folder: %w", err)
 		}
 	}
-	lk, err := lock.Acquire(filepath.Join(dir, LockFile))
+	lk, err := acquire(dir, opt.Store.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
+	if lk.Writable() {
+		keys.RemoveStaleTemp(dir)
+	}
 	a := &Archive{dir: dir, lk: lk, log: &store.Log{}, cfg: opt.Store}
+	a.folder, _ = os.Stat(dir)
 	if err := a.unlock(opt); err != nil {
 		lk.Release()
 		return nil, err
@@ -130,7 +137,11 @@ func Open(dir string, opt Options) (*Archive, error) {
 	if a.idDone == nil && a.id != nil {
 		a.cfg.EncryptionKey = a.id.StoreKey()
 	}
-	a.db, err = store.Open(filepath.Join(dir, StoreDir), a.cfg, a.log)
+	if a.cfg.ReadOnly {
+		a.db, err = store.OpenForReading(filepath.Join(dir, StoreDir), a.cfg, a.log, lk.Writable())
+	} else {
+		a.db, err = store.Open(filepath.Join(dir, StoreDir), a.cfg, a.log)
+	}
 	if err != nil {
 		lk.Release()
 		return nil, err

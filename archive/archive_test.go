@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/custody-app/custody/archive"
@@ -215,34 +214,6 @@ func TestOddNames(t *testing.T) {
 		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(e.Path)))
 		if err != nil || sum(data) != e.ID {
 			t.Errorf("exported %s: %v", e.Path, err)
-		}
-	}
-}
-
-func TestSkipsLinksAndSpecialFiles(t *testing.T) {
-	src := t.TempDir()
-	writeFile(t, filepath.Join(src, "in", "real.txt"), []byte("real"))
-	os.Symlink("/etc/passwd", filepath.Join(src, "in", "link-out"))
-	os.Symlink(".", filepath.Join(src, "in", "loop"))
-	if err := syscall.Mkfifo(filepath.Join(src, "in", "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	a := openTest(t, t.TempDir())
-	defer a.Close()
-	res, err := a.Import(context.Background(), []string{filepath.Join(src, "in"), filepath.Join(src, "missing")}, archive.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Added != 1 || len(res.Skipped) != 4 {
-		t.Fatalf("added %d, skipped %+v", res.Added, res.Skipped)
-	}
-	reasons := map[string]string{}
-	for _, s := range res.Skipped {
-		reasons[filepath.Base(s.Path)] = s.Reason
-	}
-	for name, want := range map[string]string{"link-out": "symbolic link", "loop": "symbolic link", "pipe": "FIFO", "missing": "no such file"} {
-		if !strings.Contains(reasons[name], want) {
-			t.Errorf("%s: reason %q, want it to mention %q", name, reasons[name], want)
 		}
 	}
 }

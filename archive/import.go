@@ -191,6 +191,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 		}
 	}
 	stop()
+	if err := a.Gone(); err != nil {
+		// Written into a folder that is no longer there: nothing of
+		// this import can be counted on.
+		return nil, err
+	}
 	if err := im.err(); err != nil {
 		return res, err
 	}
@@ -262,6 +267,11 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 				return
 			}
 			var werr *pack.WriteError
+			if gone := im.a.Gone(); gone != nil {
+				// The archive, not the source file, failed.
+				im.cancel(gone)
+				return
+			}
 			if errors.As(err, &werr) {
 				// Most likely the disk filled between two checks: say so
 				// if it did.

@@ -43,7 +43,7 @@ func runInit(env *Env, args []string) error {
 	return nil
 }
 
-func runImport(env *Env, args []string) error {
+func runImport(env *Env, args []string) (err error) {
 	fs := newFlags("import")
 	source := fs.String("source", "", "where the material came from")
 	note := fs.String("note", "", "a note kept with every document of this import")
@@ -63,7 +63,13 @@ func runImport(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer func() {
+		// A store that cannot be closed (its folder gone) did not keep
+		// what was imported: the exit code says so.
+		if cerr := a.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
 		Listing: <-scanned})
 	if res != nil {

@@ -16,6 +16,8 @@ var hints = map[string]string{
 	errcode.ArchiveDamaged:     "run custody verify for a full report",
 	errcode.ChecksumUnverified: "no file without a checked checksum is received, even with --force; ask the sender for the bundle again",
 	errcode.VerdictRefused:     "use --force to receive it anyway (that is recorded)",
+	errcode.ReadOnlyMedia:      "ls, show, cat, verify, log, checkpoint and export --to a writable folder work; to change the archive, copy its folder to a writable disk",
+	errcode.FolderGone:         "reconnect the disk (or restore the folder), then run custody verify",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.

@@ -97,18 +97,17 @@ func runPassphrase(env *Env, args []string) error {
 	if !archive.Exists(dir) {
 		return fmt.Errorf("%w: %s", archive.ErrNoArchive, dir)
 	}
-	// Hold the archive's lock while the identity file is rewritten.
-	a, err := env.open(readWrite)
+	// Only the key's wrapping changes: the store is not opened, and the
+	// archive's lock is held while identity.json is replaced.
+	old, err := env.passphrase("Current passphrase for the archive in " + dir + ": ")
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	old := env.cached // the passphrase that just unlocked it
 	newPass, err := env.newPassphraseFrom("NEW_CUSTODY_PASSPHRASE")
 	if err != nil {
 		return err
 	}
-	if err := keys.ChangePassphrase(dir, old, newPass); err != nil {
+	if err := archive.ChangePassphrase(dir, old, newPass); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Passphrase changed. The store's key and your signing key are unchanged.")

@@ -10,6 +10,8 @@ var hints = map[string]string{
 	errcode.ArchiveDamaged:     "choose Verify archive in the Verify menu for a full report",
 	errcode.ChecksumUnverified: "only “Receive anyway…” can receive it",
 	errcode.VerdictRefused:     "“Receive anyway…” receives it despite the verdict, and records that",
+	errcode.ReadOnlyMedia:      "open it read-only to list, read, verify and export its documents; to change it, copy the folder to a writable disk",
+	errcode.FolderGone:         "reconnect the disk (or restore the folder), then open the archive read-only and verify it",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.

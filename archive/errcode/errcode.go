@@ -26,12 +26,18 @@ const (
 	// VerdictRefused: a bundle was not received because of its verdict;
 	// receiving it anyway is possible, and recorded.
 	VerdictRefused = "VERDICT_REFUSED"
+	// ReadOnlyMedia: the archive is on a disk or mount that cannot be
+	// written, and this needs to write (reading works there).
+	ReadOnlyMedia = "READ_ONLY_MEDIA"
+	// FolderGone: the archive folder disappeared while in use (deleted,
+	// or its disk removed); what was done last may not have been kept.
+	FolderGone = "FOLDER_GONE"
 )
 
 // Hinted lists the codes above, for the front ends' tests: each keeps a
 // hint for every one.
 func Hinted() []string {
-	return []string{PassphraseNeeded, ArchiveDamaged, ChecksumUnverified, VerdictRefused}
+	return []string{PassphraseNeeded, ArchiveDamaged, ChecksumUnverified, VerdictRefused, ReadOnlyMedia, FolderGone}
 }
 
 // Error is an error with a stable code.

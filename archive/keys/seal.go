@@ -131,7 +131,7 @@ func random(n int) []byte {
 // archive lock, so nothing can create one in between.
 func writeFile(dir string, data []byte, create bool) (err error) {
 	final := filepath.Join(dir, FileName)
-	tmp, err := os.CreateTemp(dir, ".identity-*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("writing the identity file: %w", err)
 	}

@@ -16,14 +16,16 @@
 // package only adds what Badger can tell us (its logged errors, its table
 // checksums) and refuses to open a store whose index is damaged without
 // writing anything.
+//
+// How a store opens for reading, after a crash, on Windows and on
+// read-only media, is one rule: read.go. Closing has a time limit:
+// close.go.
 package store
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/custody-app/custody/archive/diskspace"
 	badger "github.com/dgraph-io/badger/v4"
@@ -38,6 +40,11 @@ var ErrIndexDamaged = errors.New("the archive's index file is damaged, so the ar
 // ErrWrongKey means the store's encryption key does not match.
 var ErrWrongKey = errors.New("the archive's store could not be decrypted: wrong passphrase or a damaged key file")
 
+// ErrIndexMissing means the store has no MANIFEST (the index of its
+// tables) at all.
+var ErrIndexMissing = errors.New("the archive's store has lost its index file (store/MANIFEST), so the archive cannot be opened; nothing was changed. " +
+	"Restore the archive folder from a backup, or rebuild it from bundles you exported")
+
 // Config sets the sizes that bound memory and disk use. The zero value is
 // the desktop default.
 type Config struct {
@@ -47,8 +54,12 @@ type Config struct {
 	MemTableSize int64
 	// EncryptionKey, if set (32 bytes), encrypts the store at rest.
 	EncryptionKey []byte
-	// ReadOnly opens without writing anything.
+	// ReadOnly opens without writing anything (see OpenForReading).
 	ReadOnly bool
+	// Shadow makes a read-only open read a private copy of the store
+	// (shadow.go) even where the store itself could be read: tests run
+	// the path of Windows and read-only media with it on any system.
+	Shadow bool
 }
 
 const numMemtables = 2
@@ -101,18 +112,21 @@ func (c Config) Options(dir string, log *Log) badger.Options {
 // space first (reopening on a full disk crashes Badger) and the MANIFEST's
 // checksums (so a damaged index is reported before Badger touches
 // anything).
+//
+// A read-only open is OpenForReading in a folder the caller may repair.
 func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	c = c.withDefaults()
-	if !c.ReadOnly {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
-		}
-		if err := diskspace.Require(dir, c.Reserve()); err != nil {
-			return nil, err
-		}
+	if c.ReadOnly {
+		return OpenForReading(dir, c, log, true)
 	}
-	// Even a read-only open repairs this: the residue is our own
-	// unfinished work, and Badger cannot open the store around it.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := diskspace.Require(dir, c.Reserve()); err != nil {
+		return nil, err
+	}
+	// The residue is our own unfinished work, and Badger cannot open the
+	// store around it.
 	repaired, err := clearResidue(dir)
 	for _, r := range repaired {
 		log.Warningf("repaired after an interrupted session: %s", r)
@@ -124,21 +138,24 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	if err := checkManifest(dir, opts); err != nil {
 		return nil, err
 	}
-	var g *guard
-	if !c.ReadOnly {
-		if g, err = guardNewest(dir); err != nil {
+	g, err := guardNewest(dir)
+	if err != nil {
+		return nil, err
+	}
+	if g != nil && g.unfinished() {
+		// A crash left the newest file: Badger would cut it at its
+		// first bad entry, and the guard lets a crashed file be cut.
+		// The spacer (recover.go) keeps Badger off it instead.
+		g.drop()
+		g = nil
+		if _, err := addSpacer(dir); err != nil {
 			return nil, err
 		}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("%w (%v)", ErrIndexDamaged, r)
-		}
-	}()
-	db, err = badger.Open(opts)
+	db, err = openBadger(opts)
 	if err != nil {
 		g.drop()
-		return nil, classify(err)
+		return nil, classify(err, log)
 	}
 	if g != nil {
 		if cut, valid := g.cut(); cut {
@@ -150,20 +167,8 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 		}
 		g.drop()
 	}
+	track(db, dir, "")
 	return db, nil
-}
-
-// Close closes db and, for a store opened for writing, seals its newest
-// value-log file. A seal that cannot be written only costs the next open
-// a copy.
-func Close(db *badger.DB, dir string, readOnly bool) error {
-	if err := db.Close(); err != nil {
-		return err
-	}
-	if !readOnly {
-		writeSeal(dir)
-	}
-	return nil
 }
 
 func checkManifest(dir string, opts badger.Options) error {
@@ -176,19 +181,8 @@ func checkManifest(dir string, opts badger.Options) error {
 	}
 	defer f.Close()
 	if _, _, err := badger.ReplayManifestFile(f, 0, opts); err != nil {
-		return fmt.Errorf("%w (%v)", ErrIndexDamaged, err)
+		opts.Logger.Errorf("the store's MANIFEST does not read: %v", err)
+		return &plainError{ErrIndexDamaged, err.Error()}
 	}
 	return nil
-}
-
-func classify(err error) error {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "Encryption key mismatch"), strings.Contains(msg, "key registry"):
-		return fmt.Errorf("%w (%v)", ErrWrongKey, err)
-	case strings.Contains(msg, "MANIFEST"), strings.Contains(msg, "manifest"),
-		strings.Contains(msg, "file does not exist for table"):
-		return fmt.Errorf("%w (%v)", ErrIndexDamaged, err)
-	}
-	return fmt.Errorf("could not open the archive's store: %w", err)
 }
