@@ -55,6 +55,10 @@ func runImport(env *Env, args []string) error {
 	if len(paths) == 0 {
 		return &exitError{ExitFailed, errors.New("name at least one file or folder to import")}
 	}
+	// Refused before the archive is opened (or created): nothing changes.
+	if err := archive.CheckImportPaths(archive.Locate(env.Archive), paths); err != nil {
+		return err
+	}
 	// List the sources while the archive opens; the import then starts
 	// while the passphrase is checked, and commits nothing until it is.
 	scanned := make(chan *archive.Listing, 1)
@@ -85,6 +89,12 @@ func runImport(env *Env, args []string) error {
 func printImport(env *Env, res *archive.ImportResult) {
 	fmt.Fprintf(env.Stdout, "Imported %s (%s), %s already present, %s skipped.\n",
 		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "file"), plural(len(res.Skipped), "path"))
+	if res.Unchanged > 0 {
+		fmt.Fprintf(env.Stdout, "  %s already recorded under the same name and source: nothing new was logged for them.\n", plural(res.Unchanged, "file"))
+	}
+	for _, r := range res.Repaired {
+		fmt.Fprintf(env.Stdout, "  repaired %s from %s (%s)\n", r.ID[:12], quote.Safe(r.Path), quote.Safe(r.Damage))
+	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(env.Stdout, "  skipped %s: %s\n", quote.Safe(s.Path), quote.Safe(s.Reason))
 	}

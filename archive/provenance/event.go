@@ -78,7 +78,7 @@ type Event struct {
 	Tags         []string `json:"tags,omitempty"` // annotate
 
 	Bundle string   `json:"bundle,omitempty"` // export, receive
-	Docs   []string `json:"docs,omitempty"`   // export, receive
+	Docs   []string `json:"docs,omitempty"`   // export, receive; verify: the damaged documents
 	// Names are, for a receive (version 2), the name each of Docs was
 	// recorded under, so the next hop's names are signed too.
 	Names          []string `json:"names,omitempty"`
@@ -130,7 +130,7 @@ var fieldsOf = map[string]map[string]bool{
 	Annotate: set("doc", "tags", "note"),
 	Export:   set("bundle", "docs", "checkpoint_size", "note"),
 	Receive:  set("bundle", "origin", "checkpoint", "docs", "names", "forced", "note"),
-	Verify:   set("what", "verdict"),
+	Verify:   set("what", "verdict", "docs"),
 	Repair:   set("doc", "what", "source", "note"),
 }
 

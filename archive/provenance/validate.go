@@ -115,6 +115,11 @@ func checkWire(w *wire, present map[string]bool, v int64) error {
 		if w.Verdict == "" {
 			return errors.New(`missing field "verdict"`)
 		}
+		if w.Docs != nil {
+			if err := checkDocList("docs", w.Docs); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
