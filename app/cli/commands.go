@@ -27,6 +27,6 @@ var commands = []command{
 	{"history", "[--json] [--last N]", "list the recorded checks and how recently every byte was verified", runHistory},
 	{"repair", "--from ARCHIVE [--json]", "rewrite damaged documents from another archive folder or a backup copy of this one", runRepair},
 	{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
+		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
 }
