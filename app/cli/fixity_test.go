@@ -233,3 +233,23 @@ func TestRepairFromBackup(t *testing.T) {
 		t.Fatalf("log:\n%s", out)
 	}
 }
+
+// TestReceiveRepairs: receiving a bundle that carries an intact copy of a
+// damaged document repairs it and says so in the log.
+func TestReceiveRepairs(t *testing.T) {
+	dir, _ := fixityArchive(t)
+	b := filepath.Join(t.TempDir(), "b")
+	if _, e, code := run(t, dir, "bundle", "create", "--out", b, "--all"); code != 0 {
+		t.Fatalf("bundle create: %s", e)
+	}
+	damagePacks(t, dir)
+	if out, e, code := run(t, dir, "bundle", "receive", b); code != 0 {
+		t.Fatalf("receive: %d %s %s", code, out, e)
+	}
+	if out, _, code := run(t, dir, "verify"); code != 0 {
+		t.Fatalf("verify after receive: %s", out)
+	}
+	if out, _, _ := run(t, dir, "log"); !strings.Contains(out, "repair ") || !strings.Contains(out, "from bundle") {
+		t.Fatalf("log:\n%s", out)
+	}
+}
