@@ -20,6 +20,10 @@ import (
 )
 
 func runBundle(env *Env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		printHelp(env.Stdout, "bundle", nil)
+		return nil
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "create":

@@ -7,6 +7,7 @@ import (
 	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -21,7 +22,9 @@ func runInit(env *Env, args []string) error {
 	fs.StringVar(&n.name, "name", "", "the archivist's name (default: your user name)")
 	fs.StringVar(&n.org, "org", "", "the archivist's organisation")
 	fs.BoolVar(&n.noEncrypt, "no-encrypt", false, "do not encrypt the store (the signing key stays protected)")
-	if _, err := flags(fs, env, args); err != nil {
+	if pos, err := flags(fs, env, args); err != nil {
+		return err
+	} else if err := noArgs(fs.Name(), pos); err != nil {
 		return err
 	}
 	dir := archive.Locate(env.Archive)
@@ -116,7 +119,9 @@ type listEntry struct {
 func runLs(env *Env, args []string) error {
 	fs := newFlags("ls")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := flags(fs, env, args); err != nil {
+	if pos, err := flags(fs, env, args); err != nil {
+		return err
+	} else if err := noArgs(fs.Name(), pos); err != nil {
 		return err
 	}
 	a, err := env.open(readOnly)
@@ -298,6 +303,12 @@ func shownList(items []string) string {
 }
 
 func writeJSON(w io.Writer, v any) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []struct{}{} // a nil list at the top: []
+	} else {
+		emptyArrays(rv)
+	}
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	e.Encode(v)

@@ -198,7 +198,9 @@ func describeEvent(i int64, raw []byte) string {
 }
 
 func runCheckpoint(env *Env, args []string) error {
-	if _, err := flags(newFlags("checkpoint"), env, args); err != nil {
+	if pos, err := flags(newFlags("checkpoint"), env, args); err != nil {
+		return err
+	} else if err := noArgs("checkpoint", pos); err != nil {
 		return err
 	}
 	a, err := env.open(readOnly)
