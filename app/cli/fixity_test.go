@@ -253,3 +253,56 @@ func TestReceiveRepairs(t *testing.T) {
 		t.Fatalf("log:\n%s", out)
 	}
 }
+
+// TestResumedImportLogsOnlyWhatIsNew: an import run again over a folder
+// it had partly imported (stopped by Ctrl-C, or grown since) records one
+// ingest event per new file and none for the files already there.
+func TestResumedImportLogsOnlyWhatIsNew(t *testing.T) {
+	dir, src := fixityArchive(t)
+	n := logSize(t, dir)
+	for i := 0; i < 3; i++ {
+		os.WriteFile(filepath.Join(src, "later"+strconv.Itoa(i)+".txt"), []byte("later "+strconv.Itoa(i)), 0o644)
+	}
+	if _, e, code := run(t, dir, "import", "--source", "stick", src); code != 0 {
+		t.Fatalf("import: %s", e)
+	}
+	if got := logSize(t, dir); got != n+3 {
+		t.Fatalf("the second import added %d events for 3 new files", got-n)
+	}
+	// Another source is another arrival: recorded.
+	if _, e, code := run(t, dir, "import", "--source", "second stick", src); code != 0 {
+		t.Fatalf("import: %s", e)
+	}
+	if got := logSize(t, dir); got != n+3+19 {
+		t.Fatalf("an import from another source added %d events for 19 files", got-n-3)
+	}
+}
+
+// TestHelpAndArguments: per-command help exits 0 with usage, flags and an
+// example; extra arguments are refused.
+func TestHelpAndArguments(t *testing.T) {
+	for _, args := range [][]string{{"help", "verify"}, {"verify", "--help"}, {"bundle", "--help"}, {"help", "bundle", "create"}, {"ls", "-h"}} {
+		out, e, code := run(t, t.TempDir(), args...)
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "Example:") {
+			t.Errorf("%v: %d %q %q", args, code, out, e)
+		}
+	}
+	out, _, _ := run(t, t.TempDir(), "help", "verify")
+	if !strings.Contains(out, "-rolling P%") {
+		t.Errorf("help verify lists no flags: %s", out)
+	}
+	dir, _ := fixityArchive(t)
+	for _, args := range [][]string{{"ls", "x"}, {"checkpoint", "x"}, {"history", "x"}} {
+		if _, e, code := run(t, dir, args...); code != 2 || !strings.Contains(e, `unexpected argument "x"`) {
+			t.Errorf("%v: %d %s", args, code, e)
+		}
+	}
+	// --json arrays are [], never null: on an archive with no checks
+	// and no findings.
+	for _, args := range [][]string{{"verify", "--json", "--no-record"}, {"history", "--json"}, {"import", "--json", "--source", "stick", t.TempDir()}} {
+		out, e, _ := run(t, dir, args...)
+		if strings.Contains(out, "null") {
+			t.Errorf("%v prints null: %s %s", args, out, e)
+		}
+	}
+}
