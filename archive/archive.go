@@ -57,8 +57,7 @@ type Options struct {
 	// opens always need it; read-only opens of an unencrypted store do not
 	// (they can check, list and read, but not sign).
 	Passphrase []byte
-	// UnlockInBackground, for a store that is not encrypted and is opened
-	// for writing, derives the passphrase's key (about half a second of
+	// UnlockInBackground, for a store that is not encrypted, derives the passphrase's key (about half a second of
 	// one core, by design) on another goroutine while the store opens and
 	// work starts. Everything that records or signs waits for it and fails
 	// with its error, before changing anything, if the passphrase is
@@ -71,6 +70,10 @@ type Options struct {
 	// private shadow of it (store.OpenForReading; docs/architecture.md,
 	// "How the store opens").
 	Store store.Config
+	// Unlocked, when set, is the identity an earlier open of this archive
+	// unlocked (a check that reopens the archive to record itself): it is
+	// used instead of deriving the passphrase's key again.
+	Unlocked *keys.Identity
 	// WrapPacks, when set, wraps the storage of the pack files below their
 	// encryption (tests inject faults through it, see pack/packtest).
 	WrapPacks func(pack.Storage) pack.Storage

@@ -32,13 +32,17 @@ func (a *Archive) unlock(opt Options) error {
 		return err
 	}
 	a.pub = pub
+	if u := opt.Unlocked; u != nil && u.Public().VerifierKey == pub.VerifierKey {
+		a.id, a.pub = u, u.Public()
+		return nil
+	}
 	if len(opt.Passphrase) == 0 {
 		if pub.StoreEncrypted || !opt.Store.ReadOnly {
 			return ErrPassphraseNeeded
 		}
 		return nil
 	}
-	if opt.UnlockInBackground && !pub.StoreEncrypted && !opt.Store.ReadOnly {
+	if opt.UnlockInBackground && !pub.StoreEncrypted {
 		a.idDone = make(chan struct{})
 		pass := append([]byte(nil), opt.Passphrase...)
 		go func() {
@@ -69,7 +73,9 @@ func (a *Archive) identity() (*keys.Identity, error) {
 	if a.idErr != nil {
 		return nil, a.idErr
 	}
-	a.recoverOnce.Do(func() { a.recoverErr = a.recoverLog(a.id) })
+	if !a.cfg.ReadOnly {
+		a.recoverOnce.Do(func() { a.recoverErr = a.recoverLog(a.id) })
+	}
 	return a.id, a.recoverErr
 }
 

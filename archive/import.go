@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,12 @@ type ImportOptions struct {
 	afterEvent func(txn *badger.Txn, rec *catalog.Record, name catalog.Name) error
 	// noLog skips the provenance log; only the log-overhead benchmark sets it.
 	noLog bool
+	// repairOnly (RepairFrom) only repairs: a document the archive does
+	// not hold, or holds intact, is left alone, and no name is added.
+	repairOnly bool
+	// repairFrom says where the files come from in repair events; an
+	// import says "import of" each file's name.
+	repairFrom string
 }
 
 // Imported is one file that was imported.
@@ -60,6 +67,12 @@ type ImportResult struct {
 	Files      []Imported `json:"files"`
 	Skipped    []Skipped  `json:"skipped"`
 	Warnings   []Skipped  `json:"warnings"`
+	// Repaired lists the documents held damaged that this import
+	// rewrote from an intact copy.
+	Repaired []Repaired `json:"repaired"`
+	// Unchanged counts files already in the archive under the same name
+	// and source: nothing was recorded for them.
+	Unchanged int `json:"unchanged"`
 	// AlreadyReceived counts, for a receive, the documents that this
 	// bundle had brought before: nothing new was recorded for them.
 	AlreadyReceived int `json:"already_received,omitempty"`
@@ -77,6 +90,9 @@ type ready struct {
 	crc0   uint32 // CRC-32C of the first chunk, for staged documents
 	claim  *sizeClaim
 	ingest *provenance.Prepared // its ingest event, prepared by the worker
+	// repair, when set, says what is wrong with the archive's copy of
+	// this document, which these intact bytes are to replace.
+	repair string
 }
 
 // commitBatch bounds how many documents share one transaction, and
@@ -113,6 +129,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	if a.cfg.ReadOnly {
 		return nil, errors.New("the archive is open read-only")
 	}
+	if opt.event == nil && !opt.repairOnly {
+		if err := CheckImportPaths(a.dir, paths); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var jobs []job
@@ -126,7 +147,10 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportResult{Skipped: skipped}
+	res := &ImportResult{Skipped: skipped, Files: []Imported{}, Repaired: []Repaired{}, Warnings: []Skipped{}}
+	if res.Skipped == nil {
+		res.Skipped = []Skipped{}
+	}
 	var total int64
 	for _, j := range jobs {
 		total += j.size
@@ -212,7 +236,10 @@ type importer struct {
 	res     *ImportResult
 	written atomic.Int64
 	writers []*pack.Writer // one per worker
-	claims  sync.Map       // shape → *sizeClaim, for staged files
+	// repaired holds the documents repaired so far (committer only): a
+	// second copy in the same import is a plain duplicate.
+	repaired map[[32]byte]bool
+	claims   sync.Map // shape → *sizeClaim, for staged files
 }
 
 func (im *importer) err() error {
@@ -354,6 +381,15 @@ func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err 
 			claim.known(r.id)
 		}
 	}
+	if !r.known && r.repair == "" {
+		if has, err := im.has(r.id); err != nil {
+			return nil, err
+		} else if has {
+			if r.repair, err = im.a.storedDamage(im.ctx, r.id, im.opt.repairOnly); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
 		im.warn(j.path, "the file changed while it was being imported; the bytes read were stored")
 	}
@@ -366,7 +402,7 @@ func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err 
 	}
 	// Marshalling and checking the event is most of logging it: done here,
 	// on a worker, the single committer only appends it.
-	if im.opt.event == nil && !im.opt.noLog {
+	if im.opt.event == nil && !im.opt.noLog && !im.opt.repairOnly {
 		name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, time.Now())
 		if r.ingest, err = im.a.prepareIngest(r.id, r.size, name); err != nil {
 			return nil, err
@@ -591,15 +627,40 @@ func (im *importer) commit(batch []*ready) error {
 	now := time.Now().UTC()
 	var dupBlobs []uint64
 	var files []Imported
-	added, dups, bytes := 0, 0, int64(0)
+	var repaired []Repaired
+	added, dups, bytes, unchanged := 0, 0, int64(0), 0
 	a.wmu.Lock()
 	err := a.db.Update(func(txn *badger.Txn) error {
-		dupBlobs, files, added, dups, bytes = nil, nil, 0, 0, 0
+		dupBlobs, files, repaired, added, dups, bytes, unchanged = nil, nil, nil, 0, 0, 0, 0
 		for _, r := range batch {
 			rec, err := catalog.Get(txn, r.id)
 			isNew := errors.Is(err, catalog.ErrNotFound)
 			if err != nil && !isNew {
 				return err
+			}
+			if im.opt.repairOnly && (isNew || r.repair == "" || im.repaired[r.id]) {
+				if r.staged || r.inline != nil {
+					dupBlobs = append(dupBlobs, r.blob)
+				}
+				continue
+			}
+			if !isNew && r.repair != "" && !r.known && !im.repaired[r.id] {
+				from := im.opt.repairFrom
+				if from == "" {
+					from = "import of " + quoteName(r.name)
+					if im.opt.Source != "" {
+						from += " from " + im.opt.Source
+					}
+				}
+				dupBlobs = append(dupBlobs, rec.Blob) // the damaged chunks
+				if err := a.applyRepair(txn, rec, r, from, now); err != nil {
+					return err
+				}
+				repaired = append(repaired, Repaired{ID: rec.ID, Path: r.path, Damage: r.repair})
+				r.staged, r.inline = false, nil // now the record's own
+				if im.opt.repairOnly {
+					continue
+				}
 			}
 			if isNew && r.known {
 				return fmt.Errorf("%s: its bytes were found in the archive while importing but are gone now", r.name)
@@ -631,6 +692,7 @@ func (im *importer) commit(batch []*ready) error {
 				}
 			}
 			name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, now)
+			same := !isNew && sameArrival(rec, r.name, im.opt.Source)
 			if !rec.HasName(r.name) {
 				rec.Names = append(rec.Names, name)
 			}
@@ -639,6 +701,11 @@ func (im *importer) commit(batch []*ready) error {
 			}
 			if im.opt.noLog {
 				// benchmark only: measure the store without the log
+			} else if im.opt.event == nil && same {
+				// The same bytes, name and source as an arrival already
+				// recorded (a folder imported again, an import resumed
+				// after a stop): nothing new to record.
+				unchanged++
 			} else if im.opt.event == nil {
 				if err := a.logIngest(txn, r.ingest, r.id); err != nil {
 					return err
@@ -677,10 +744,36 @@ func (im *importer) commit(batch []*ready) error {
 		a.chunks().Delete(b)
 	}
 	im.mu.Lock()
+	for _, rp := range repaired {
+		if im.repaired == nil {
+			im.repaired = map[[32]byte]bool{}
+		}
+		id, _ := catalog.ParseID(rp.ID)
+		im.repaired[id] = true
+	}
+	im.res.Repaired = append(im.res.Repaired, repaired...)
+	im.res.Unchanged += unchanged
 	im.res.Added += added
 	im.res.Duplicates += dups
 	im.res.Bytes += bytes
 	im.res.Files = append(im.res.Files, files...)
 	im.mu.Unlock()
 	return nil
+}
+
+// sameArrival reports whether rec already records an arrival under name
+// from source.
+func sameArrival(rec *catalog.Record, name, source string) bool {
+	for _, n := range rec.Names {
+		if n.Bytes() == name && n.Source == source {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteName quotes a file's name for a repair event, escaping what JSON
+// could not carry unchanged.
+func quoteName(name string) string {
+	return strconv.Quote(catalog.EscapeInvalid(name))
 }

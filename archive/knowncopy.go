@@ -111,6 +111,17 @@ func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *size
 	if err != nil {
 		return false, err
 	}
+	if has {
+		// Held: but if the held copy is damaged, this file repairs it
+		// (repair.go), so it is stored like a new one.
+		if r.repair, err = im.a.storedDamage(im.ctx, sum, im.opt.repairOnly); err != nil {
+			return false, err
+		}
+		if r.repair != "" {
+			_, err = f.Seek(first, io.SeekStart)
+			return false, err
+		}
+	}
 	if !has && !mine {
 		if has, err = im.sameAsClaim(c, sum); err != nil {
 			return false, err

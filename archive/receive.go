@@ -218,7 +218,7 @@ func allReceived(res *ImportResult, files []ReceiveFile, forced bool) error {
 // unless it was already received from this bundle: then it records
 // nothing, so that a retry never duplicates events.
 func (a *Archive) receiveOptions(opt ReceiveOptions, byJob map[string]*ReceiveFile, seen *receivedBefore, fn progress.Func) ImportOptions {
-	imp := ImportOptions{Source: opt.Source, Note: opt.Note, Progress: fn}
+	imp := ImportOptions{Source: opt.Source, Note: opt.Note, Progress: fn, repairFrom: "bundle " + strconv.Quote(opt.Bundle)}
 	imp.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error) {
 		job := name.Bytes()
 		f := byJob[job]

@@ -15,10 +15,15 @@ import (
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bundle"
+	"github.com/custody-app/custody/verify/fixity"
 	"github.com/custody-app/custody/verify/report"
 )
 
 func runBundle(env *Env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		printHelp(env.Stdout, "bundle", nil)
+		return nil
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "create":
@@ -43,6 +48,7 @@ func runBundleCreate(env *Env, args []string) error {
 	sha512 := fs.Bool("sha512", false, "add SHA-512 manifests")
 	note := fs.String("note", "", "a note recorded in the export event")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	skipDamaged := fs.Bool("skip-damaged", false, "write the bundle without the damaged documents (named; exit 1)")
 	refs, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -77,17 +83,38 @@ func runBundleCreate(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
-		Disclose: choices, SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+	create := func(ids [][32]byte) (*bundlewriter.Result, error) {
+		return bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
+			Disclose: choices, SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+	}
+	res, err := create(ids)
+	var left []string // damaged documents left out
+	if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
+		var rest [][32]byte
+		if rest, left, err = damagedAmong(env, a, ids, err); err == nil {
+			if !*skipDamaged {
+				return problem("the bundle was not written: %s damaged (listed above); repair them (import the originals, or custody repair --from ARCHIVE), or write the others with --skip-damaged",
+					plural(len(left), "document is"))
+			}
+			if len(rest) == 0 {
+				return problem("the bundle was not written: every chosen document is damaged")
+			}
+			res, err = create(rest)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
 			return problem("%v", err)
 		}
 		return err
 	}
+	if left != nil {
+		// Written, but not whole: a script must notice.
+		defer fmt.Fprintf(env.Stderr, "custody bundle create: written without %s (listed above)\n", plural(len(left), "damaged document"))
+	}
 	if *asJSON {
-		writeJSON(env.Stdout, res)
-		return nil
+		writeJSON(env.Stdout, bundleCreateJSON{res, nonNil(left)})
+		return exitIf(left != nil)
 	}
 	kind := "folder"
 	if res.Zip {
@@ -102,7 +129,7 @@ func runBundleCreate(env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", quote.Safe(f.Path), quote.Safe(f.Name))
 		}
 	}
-	return nil
+	return exitIf(left != nil)
 }
 
 // runBundlePreview prints what a bundle made with opt would let its
@@ -403,4 +430,55 @@ func printReceived(env *Env, got *receive.Received) {
 	if got.Remembered {
 		fmt.Fprintf(w, "The sender's checkpoint (size %d) is now the newest remembered from %s.\n", got.Verify.Checkpoint.Size, quote.Safe(got.Verify.Checkpoint.Origin))
 	}
+}
+
+// bundleCreateJSON is bundle create's --json output: the result, and the
+// damaged documents left out with --skip-damaged.
+type bundleCreateJSON struct {
+	*bundlewriter.Result
+	SkippedDamaged []string `json:"skipped_damaged"`
+}
+
+// damagedAmong checks the chosen documents' bytes after a bundle could not
+// be written because one was damaged, names every damaged one on stderr,
+// and returns the others.
+func damagedAmong(env *Env, a *archive.Archive, ids [][32]byte, cause error) (rest [][32]byte, damaged []string, err error) {
+	cov := &fixity.Coverage{}
+	fixity.Check(env.ctx, a, fixity.Options{Docs: ids, Coverage: cov, Progress: env.bar("Checking")})
+	if env.ctx.Err() != nil {
+		return nil, nil, env.ctx.Err()
+	}
+	if len(cov.Damaged) == 0 {
+		return nil, nil, cause // damage the check did not see again
+	}
+	bad := map[[32]byte]bool{}
+	for _, id := range cov.Damaged {
+		bad[id] = true
+		name := ""
+		if r, err := a.Record(id); err == nil {
+			name = r.FirstName()
+		}
+		fmt.Fprintf(env.Stderr, "damaged  %x  %s\n", id, quote.Safe(name))
+		damaged = append(damaged, fmt.Sprintf("%x", id))
+	}
+	for _, id := range ids {
+		if !bad[id] {
+			rest = append(rest, id)
+		}
+	}
+	return rest, damaged, nil
+}
+
+func exitIf(problemFound bool) error {
+	if problemFound {
+		return exitCode(ExitProblem)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -96,6 +96,15 @@ func Run(env *Env, args []string) int {
 		return ExitFailed
 	}
 	args = global.Args()
+	if len(args) >= 2 && args[0] == "help" {
+		// custody help COMMAND [SUBCOMMAND]: the command's own --help.
+		if c := findCommand(args[1]); c != nil {
+			return finish(env, c.name, c.run(env, append(append([]string{}, args[2:]...), "--help")))
+		}
+		fmt.Fprintf(env.Stderr, "custody help: unknown command \"%s\"\n\n", quote.Safe(args[1]))
+		usage(env.Stderr)
+		return ExitFailed
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(env.Stdout)
 		return ExitOK
@@ -144,6 +153,7 @@ Commands:
 		}
 	}
 	fmt.Fprint(w, `
+custody help COMMAND (or custody COMMAND --help) describes one command, with an example.
 The archive is --archive DIR, else $CUSTODY_ARCHIVE, else the per-user data folder.
 Exit codes: 0 all good, 1 a problem was found, 2 the command failed.
 `)
@@ -153,10 +163,12 @@ Exit codes: 0 all good, 1 a problem was found, 2 the command failed.
 // its positional arguments.
 func flags(fs *flag.FlagSet, env *Env, args []string) ([]string, error) {
 	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {} // the help page is printed below, to stdout
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printHelp(env.Stdout, fs.Name(), fs)
 				return nil, err
 			}
 			return nil, &exitError{ExitFailed, fmt.Errorf("%v (see custody %s -h)", err, fs.Name())}

@@ -23,8 +23,10 @@ var commands = []command{
 		"check a proof with no archive at all", runCheckProof},
 	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME",
 		"your own key, and the keys of archivists you trust", runKeys},
-	{"verify", "[--json]", "check every byte of the archive (and its log)", runVerify},
+	{"verify", "[--json] [--rolling P%] [--no-record] [DOC...]", "check every byte of the archive (and its log), a rolling share of it, or named documents", runVerify},
+	{"history", "[--json] [--last N]", "list the recorded checks and how recently every byte was verified", runHistory},
+	{"repair", "--from ARCHIVE [--json]", "rewrite damaged documents from another archive folder or a backup copy of this one", runRepair},
 	{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
+		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/custody-app/custody/archive/quote"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -21,7 +22,9 @@ func runInit(env *Env, args []string) error {
 	fs.StringVar(&n.name, "name", "", "the archivist's name (default: your user name)")
 	fs.StringVar(&n.org, "org", "", "the archivist's organisation")
 	fs.BoolVar(&n.noEncrypt, "no-encrypt", false, "do not encrypt the store (the signing key stays protected)")
-	if _, err := flags(fs, env, args); err != nil {
+	if pos, err := flags(fs, env, args); err != nil {
+		return err
+	} else if err := noArgs(fs.Name(), pos); err != nil {
 		return err
 	}
 	dir := archive.Locate(env.Archive)
@@ -54,6 +57,10 @@ func runImport(env *Env, args []string) (err error) {
 	}
 	if len(paths) == 0 {
 		return &exitError{ExitFailed, errors.New("name at least one file or folder to import")}
+	}
+	// Refused before the archive is opened (or created): nothing changes.
+	if err := archive.CheckImportPaths(archive.Locate(env.Archive), paths); err != nil {
+		return err
 	}
 	// List the sources while the archive opens; the import then starts
 	// while the passphrase is checked, and commits nothing until it is.
@@ -91,6 +98,12 @@ func runImport(env *Env, args []string) (err error) {
 func printImport(env *Env, res *archive.ImportResult) {
 	fmt.Fprintf(env.Stdout, "Imported %s (%s), %s already present, %s skipped.\n",
 		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "file"), plural(len(res.Skipped), "path"))
+	if res.Unchanged > 0 {
+		fmt.Fprintf(env.Stdout, "  %s already recorded under the same name and source: nothing new was logged for them.\n", plural(res.Unchanged, "file"))
+	}
+	for _, r := range res.Repaired {
+		fmt.Fprintf(env.Stdout, "  repaired %s from %s (%s)\n", r.ID[:12], quote.Safe(r.Path), quote.Safe(r.Damage))
+	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(env.Stdout, "  skipped %s: %s\n", quote.Safe(s.Path), quote.Safe(s.Reason))
 	}
@@ -112,7 +125,9 @@ type listEntry struct {
 func runLs(env *Env, args []string) error {
 	fs := newFlags("ls")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := flags(fs, env, args); err != nil {
+	if pos, err := flags(fs, env, args); err != nil {
+		return err
+	} else if err := noArgs(fs.Name(), pos); err != nil {
 		return err
 	}
 	a, err := env.open(readOnly)
@@ -294,6 +309,12 @@ func shownList(items []string) string {
 }
 
 func writeJSON(w io.Writer, v any) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []struct{}{} // a nil list at the top: []
+	} else {
+		emptyArrays(rv)
+	}
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	e.Encode(v)

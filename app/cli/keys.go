@@ -90,7 +90,9 @@ func runKeys(env *Env, args []string) error {
 }
 
 func runPassphrase(env *Env, args []string) error {
-	if _, err := flags(newFlags("passphrase"), env, args); err != nil {
+	if pos, err := flags(newFlags("passphrase"), env, args); err != nil {
+		return err
+	} else if err := noArgs("passphrase", pos); err != nil {
 		return err
 	}
 	dir := archive.Locate(env.Archive)

@@ -188,6 +188,8 @@ func describeEvent(i int64, raw []byte) string {
 		what = fmt.Sprintf("bundle %s  %d document(s)  %s", ev.Bundle, len(ev.Docs), ev.Origin)
 	case provenance.Verify:
 		what = fmt.Sprintf("%s: %s", ev.What, ev.Verdict)
+	case provenance.Repair:
+		what = fmt.Sprintf("%s  repaired (%s) from %s", short(ev.Doc), ev.What, ev.Source)
 	}
 	if ev.Type != provenance.Annotate {
 		what = quote.Safe(what)
@@ -196,7 +198,9 @@ func describeEvent(i int64, raw []byte) string {
 }
 
 func runCheckpoint(env *Env, args []string) error {
-	if _, err := flags(newFlags("checkpoint"), env, args); err != nil {
+	if pos, err := flags(newFlags("checkpoint"), env, args); err != nil {
+		return err
+	} else if err := noArgs("checkpoint", pos); err != nil {
 		return err
 	}
 	a, err := env.open(readOnly)

@@ -114,6 +114,11 @@ func describeUpstream(e archive.UpstreamEvent) string {
 		}
 	case provenance.Verify:
 		what = fmt.Sprintf("%q: %q", v.What, v.Verdict)
+	case provenance.Repair:
+		what = fmt.Sprintf("%s  repaired", doc)
+		if v.What != "" {
+			what += fmt.Sprintf(" (%q) from %q", v.What, v.Source)
+		}
 	}
 	if v.Note != "" {
 		what += fmt.Sprintf("  note %q", v.Note)

@@ -1,31 +1,160 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/archivecheck"
+	"github.com/custody-app/custody/verify/fixity"
+	"github.com/custody-app/custody/verify/history"
 	"github.com/custody-app/custody/verify/report"
 )
+
+// verifyJSON is verify's --json output: the report, and what was
+// recorded of it.
+type verifyJSON struct {
+	*report.Report
+	Scope  string          `json:"scope"`
+	Counts *history.Counts `json:"counts,omitempty"`
+	// RecordedEvent is the index of the verify event this check left in
+	// the log; NotRecorded says why there is none.
+	RecordedEvent *int64 `json:"recorded_event,omitempty"`
+	NotRecorded   string `json:"not_recorded,omitempty"`
+}
 
 func runVerify(env *Env, args []string) error {
 	fs := newFlags("verify")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if _, err := flags(fs, env, args); err != nil {
-		return err
-	}
-	a, err := env.open(readOnly)
+	rolling := fs.String("rolling", "", "check only the least recently checked `P%` of the bytes (and the log)")
+	noRecord := fs.Bool("no-record", false, "do not record this check in the log")
+	refs, err := flags(fs, env, args)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	rep := archivecheck.Check(env.ctx, a, archivecheck.Options{Progress: env.bar("Verifying")})
+	var pct float64
+	if *rolling != "" {
+		if pct, err = parsePercent(*rolling); err != nil {
+			return err
+		}
+		if len(refs) > 0 {
+			return errors.New("--rolling checks a share of the whole archive: give it or documents, not both")
+		}
+	}
+	dir := archive.Locate(env.Archive)
+	if !archive.Exists(dir) {
+		return fmt.Errorf("%w: %s (create one with \"custody init\")", archive.ErrNoArchive, dir)
+	}
+	// The check runs on a read-only open (it never changes a file, even a
+	// damaged one); recording it needs the passphrase, derived meanwhile.
+	opt := archive.Options{Store: store.Config{ReadOnly: true}, UnlockInBackground: true}
+	var notRecorded string
+	if *noRecord {
+		notRecorded = "--no-record was given"
+	}
+	if archive.NeedsPassphrase(dir) || !*noRecord {
+		pass, err := env.passphrase("Passphrase for the archive in " + dir + ": ")
+		switch {
+		case err == nil:
+			opt.Passphrase = pass
+		case errors.Is(err, errNoPassphrase) && !archive.NeedsPassphrase(dir):
+			notRecorded = "no passphrase was given, so the archive was opened read-only"
+		default:
+			return err
+		}
+	}
+	a, err := archive.Open(dir, opt)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if a != nil {
+			a.Close()
+		}
+	}()
+	var ids [][32]byte
+	for _, ref := range refs {
+		id, err := a.Resolve(ref)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	co := archivecheck.Options{Progress: env.bar("Verifying"), Docs: ids, Rolling: pct, Coverage: &fixity.Coverage{}}
+	if pct > 0 {
+		if co.Last, err = a.LastChecks(); err != nil {
+			return fmt.Errorf("could not read when documents were last checked: %w", err)
+		}
+	}
+	rep := archivecheck.Check(env.ctx, a, co)
+	var logEvents int64
+	if len(ids) == 0 {
+		logEvents, _ = a.LogSize()
+	}
+	out := &verifyJSON{Report: rep, Scope: history.Scope(pct, len(ids) > 0)}
+	if rep.Verdict != report.Cancelled {
+		c := history.FromCoverage(co.Coverage, logEvents)
+		out.Counts = &c
+	}
+	var id *keys.Identity
+	if notRecorded == "" {
+		if err := a.Unlocked(); err != nil {
+			notRecorded = errText(hinted(err))
+		}
+		id = a.Identity()
+	}
+	a.Close()
+	a = nil
+	switch {
+	case rep.Verdict == report.Cancelled:
+		notRecorded = "the check was cancelled"
+	case notRecorded == "":
+		idx, err := recordCheck(dir, opt.Passphrase, id, rep, out, co.Coverage)
+		if err != nil {
+			notRecorded = errText(err)
+		} else {
+			out.RecordedEvent = &idx
+		}
+	}
+	out.NotRecorded = notRecorded
 	if *asJSON {
-		writeJSON(env.Stdout, rep)
+		writeJSON(env.Stdout, out)
 	} else {
 		printReport(env.Stdout, report.NewDocument(report.ArchiveCheck, rep))
+		if out.RecordedEvent != nil {
+			fmt.Fprintf(env.Stdout, "\nRecorded in the log as event %d.\n", *out.RecordedEvent)
+		} else {
+			fmt.Fprintf(env.Stdout, "\nThis check was not recorded: %s.\n", strings.TrimSuffix(notRecorded, "."))
+		}
 	}
 	return exitCode(rep.ExitCode(false))
+}
+
+// recordCheck opens the archive for writing and records the check.
+func recordCheck(dir string, pass []byte, id *keys.Identity, rep *report.Report, out *verifyJSON, cov *fixity.Coverage) (int64, error) {
+	a, err := archive.Open(dir, archive.Options{Passphrase: pass, Unlocked: id})
+	if err != nil {
+		return 0, err
+	}
+	defer a.Close()
+	return a.RecordVerification(archive.Verification{
+		What: history.What(out.Scope, *out.Counts), Verdict: string(rep.Verdict),
+		Damaged: cov.Damaged, Checked: cov.Checked,
+	})
+}
+
+// parsePercent reads "25%" or "25" as a share above 0 and at most 100.
+func parsePercent(s string) (float64, error) {
+	p, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || p <= 0 || p > 100 {
+		return 0, fmt.Errorf("--rolling takes a share of the archive such as 10%% (above 0, at most 100), not %q", s)
+	}
+	return p, nil
 }
 
 // printReport writes a report for people: the verdict first, then each

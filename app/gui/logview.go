@@ -98,6 +98,8 @@ func describeEvent(idx int64, raw []byte, err error) (string, string) {
 		parts = append(parts, "bundle "+ev.Bundle, plural(len(ev.Docs), "document", "documents"), ev.Origin)
 	case provenance.Verify:
 		parts = append(parts, ev.What, ev.Verdict)
+	case provenance.Repair:
+		parts = append(parts, shortID(ev.Doc), "repaired: "+ev.What, "from "+ev.Source)
 	}
 	if ev.Note != "" {
 		parts = append(parts, ev.Note)

@@ -135,6 +135,9 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 		if len(ev.Tags) > 0 {
 			parts = append(parts, "tags: "+strings.Join(ev.Tags, ", "))
 		}
+	case provenance.Repair:
+		what = "Repaired from an intact copy"
+		parts = append(parts, ev.What, "from "+ev.Source)
 	case provenance.Export:
 		what = "Exported in a bundle"
 		parts = append(parts, fmt.Sprintf("bundle %s with %s, checkpoint %s", ev.Bundle,

@@ -3,8 +3,11 @@ package gui
 import (
 	"context"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/verify/archivecheck"
+	"github.com/custody-app/custody/verify/fixity"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -16,12 +19,19 @@ func (u *ui) verifyArchive() {
 	}
 	a := u.arc
 	u.runTask("Verifying the archive", func(ctx context.Context, p progress.Func) func() {
-		rep := archivecheck.Check(ctx, a, archivecheck.Options{Progress: p})
+		cov := &fixity.Coverage{}
+		rep := archivecheck.Check(ctx, a, archivecheck.Options{Progress: p, Coverage: cov})
+		recorded := recordCheck(a, rep, cov)
+		fresh := freshnessLine(a)
 		return func() {
 			if u.arc != a {
 				return
 			}
-			u.showReport("Archive verification", rep, report.ArchiveCheck, nil)
+			var actions []fyne.CanvasObject
+			if rep.Verdict == report.Corrupt {
+				actions = append(actions, widget.NewButton("Repair from a copy…", u.repairDialog))
+			}
+			u.showReport("Archive verification", rep, report.ArchiveCheck, para(fresh+" "+recorded), actions...)
 		}
 	})
 }

@@ -300,6 +300,8 @@ func checkSealedShape(w *sealedWire, commits map[string][][32]byte) error {
 		return need("bundle", "origin", "checkpoint", "docs")
 	case Verify:
 		return need("what", "verdict")
+	case Repair:
+		return need("doc", "what", "source")
 	}
 	return nil
 }

@@ -38,6 +38,9 @@ const (
 	Export   = "export"
 	Receive  = "receive"
 	Verify   = "verify"
+	// Repair (version 2) records that a damaged document's bytes were
+	// rewritten from an intact copy whose SHA-256 is the document's ID.
+	Repair = "repair"
 )
 
 // Derivation kinds.
@@ -64,7 +67,7 @@ type Event struct {
 	Size   int64  `json:"size,omitempty"`   // ingest, derive (always written for them)
 	Name   string `json:"name,omitempty"`   // ingest, derive
 	Path   string `json:"path,omitempty"`   // ingest: relative path it was imported from
-	Source string `json:"source,omitempty"` // ingest: source label
+	Source string `json:"source,omitempty"` // ingest: source label; repair: where the intact copy came from
 
 	Parents []string `json:"parents,omitempty"` // derive
 	// ParentEvents holds, for each parent, the index of the event of this
@@ -75,7 +78,7 @@ type Event struct {
 	Tags         []string `json:"tags,omitempty"` // annotate
 
 	Bundle string   `json:"bundle,omitempty"` // export, receive
-	Docs   []string `json:"docs,omitempty"`   // export, receive
+	Docs   []string `json:"docs,omitempty"`   // export, receive; verify: the damaged documents
 	// Names are, for a receive (version 2), the name each of Docs was
 	// recorded under, so the next hop's names are signed too.
 	Names          []string `json:"names,omitempty"`
@@ -84,7 +87,7 @@ type Event struct {
 	Checkpoint     string   `json:"checkpoint,omitempty"`      // receive: sender's signed note
 	Forced         bool     `json:"forced,omitempty"`          // receive: accepted despite a problem
 
-	What    string `json:"what,omitempty"`    // verify
+	What    string `json:"what,omitempty"`    // verify; repair: what was damaged
 	Verdict string `json:"verdict,omitempty"` // verify
 
 	Note string `json:"note,omitempty"` // any type but verify
@@ -127,7 +130,8 @@ var fieldsOf = map[string]map[string]bool{
 	Annotate: set("doc", "tags", "note"),
 	Export:   set("bundle", "docs", "checkpoint_size", "note"),
 	Receive:  set("bundle", "origin", "checkpoint", "docs", "names", "forced", "note"),
-	Verify:   set("what", "verdict"),
+	Verify:   set("what", "verdict", "docs"),
+	Repair:   set("doc", "what", "source", "note"),
 }
 
 var commonFields = set("v", "type", "time", "actor", "salt")

@@ -62,6 +62,9 @@ var invalidEvents = map[string]string{
 	"v2_sealed_form":             `unknown field "sealed"`,
 	"v2_names_count":             `field "names" has 1 entries for 2 documents`,
 	"v1_names":                   `field "names" does not belong in version 1 events`,
+	"v1_repair":                  "repair events exist from version 2 on",
+	"v2_repair_no_source":        `missing field "source"`,
+	"v2_repair_tags":             `field "tags" does not belong in repair events`,
 }
 
 func TestParseEventGolden(t *testing.T) {

@@ -73,6 +73,19 @@ func (c Choices) For(ev *Event, shown func(doc string) bool) Disclosure {
 			break
 		}
 	}
+	if ev.Type == Repair {
+		// Like an annotate: about the chosen document only, and what
+		// was damaged and where the copy came from only with notes.
+		return func(field string, i int, value string) bool {
+			switch field {
+			case "doc":
+				return own
+			case "what", "source", "note":
+				return own && c.Notes
+			}
+			return false
+		}
+	}
 	return func(field string, i int, value string) bool {
 		switch field {
 		case "doc", "size", "name", "path":

@@ -105,3 +105,20 @@ func TestParseChoices(t *testing.T) {
 		t.Error("String of all")
 	}
 }
+
+// TestChoicesForRepair: a repair is disclosed like an annotate: its doc
+// for the chosen document only, what was damaged and where the copy came
+// from only with notes.
+func TestChoicesForRepair(t *testing.T) {
+	a := hexID(docID("a"))
+	repair := &Event{Type: Repair, Doc: a, What: "chunk 1 of 2 was damaged", Source: `import of "a.txt"`, Note: "n"}
+	if got := strings.Join(opened(t, Choices{}, repair, "a"), ","); got != "doc" {
+		t.Errorf("default: %s", got)
+	}
+	if got := strings.Join(opened(t, Choices{Notes: true, Sources: true}, repair, "a"), ","); got != "doc,source,what,note" {
+		t.Errorf("with notes: %s", got)
+	}
+	if got := opened(t, Choices{Notes: true, Sources: true, Tags: true}, repair, "b"); len(got) != 0 {
+		t.Errorf("another document: %v", got)
+	}
+}

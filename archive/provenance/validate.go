@@ -95,12 +95,30 @@ func checkWire(w *wire, present map[string]bool, v int64) error {
 		if err := checkNames(w.Names, len(w.Docs), v); err != nil {
 			return err
 		}
+	case Repair:
+		if v < 2 {
+			return errors.New("repair events exist from version 2 on")
+		}
+		if err := checkDocField("doc", w.Doc); err != nil {
+			return err
+		}
+		if w.What == "" {
+			return errors.New(`missing field "what" (what was damaged)`)
+		}
+		if w.Source == "" {
+			return errors.New(`missing field "source" (where the intact copy came from)`)
+		}
 	case Verify:
 		if w.What == "" {
 			return errors.New(`missing field "what"`)
 		}
 		if w.Verdict == "" {
 			return errors.New(`missing field "verdict"`)
+		}
+		if w.Docs != nil {
+			if err := checkDocList("docs", w.Docs); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -9,8 +9,11 @@ var (
 	PrefixChunk = []byte("chunk/")
 	PrefixPend  = []byte("pend/")
 	PrefixSize  = []byte("size/")
-	KeyFormat   = []byte("meta/format")
-	KeyBlobSeq  = []byte("seq/blob")
+	// PrefixChecked keys each document's last fixity check (archive's
+	// checked.go): its time and outcome.
+	PrefixChecked = []byte("checked/")
+	KeyFormat     = []byte("meta/format")
+	KeyBlobSeq    = []byte("seq/blob")
 	// KeySizeIndex is set once every document stored in pack files (or big
 	// enough to be) has
 	// its size/ key.
@@ -68,4 +71,9 @@ func PendKey(b uint64) []byte {
 	n := copy(k, PrefixPend)
 	binary.BigEndian.PutUint64(k[n:], b)
 	return k
+}
+
+// CheckedKey is the key of document id's last fixity check.
+func CheckedKey(id [32]byte) []byte {
+	return append(append(make([]byte, 0, len(PrefixChecked)+32), PrefixChecked...), id[:]...)
 }

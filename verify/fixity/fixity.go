@@ -51,6 +51,8 @@ const (
 	StoreTableCorrupt = "STORE_TABLE_CORRUPT"
 	// StoreLogError: Badger logged an error while the check ran.
 	StoreLogError = "STORE_LOG_ERROR"
+	// RecordMissing: a document named to be checked is not in the archive.
+	RecordMissing = "RECORD_MISSING"
 	// ReadError: something could not be read (I/O error); it is not known
 	// whether the bytes are right.
 	ReadError = "READ_ERROR"
@@ -60,6 +62,17 @@ const (
 type Options struct {
 	Workers  int // default: one per core
 	Progress progress.Func
+	// Docs, when not empty, limits the check to these documents (verify
+	// DOC...). A document the archive does not hold is a RECORD_MISSING
+	// finding.
+	Docs [][32]byte
+	// Rolling, when above 0, limits the check to the least recently
+	// checked Rolling percent of the archive's bytes (see scope.go).
+	Rolling float64
+	// Last gives each document's last check, for Rolling.
+	Last map[[32]byte]archive.LastCheck
+	// Coverage, when set, is filled with what the check covered.
+	Coverage *Coverage
 }
 
 // Check verifies the whole archive and returns its report. The verdict is
@@ -69,7 +82,9 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	rep := &report.Report{Subject: a.Dir()}
 	mark := a.StoreLog().Mark()
 
-	if err := a.VerifyStoreTables(); err != nil {
+	if len(opt.Docs) > 0 {
+		// Named documents only: their bytes, not the store around them.
+	} else if err := a.VerifyStoreTables(); err != nil {
 		rep.Add(report.Finding{Code: StoreTableCorrupt, Message: "Badger's table checksum check failed: " + err.Error() +
 			". The documents whose bytes are affected are listed below."})
 		rep.AddCheck("store tables", false, err.Error())
@@ -90,20 +105,46 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 		rep.Add(report.Finding{Code: ReadError, Severity: report.IOError, Message: "could not list documents: " + err.Error()})
 	}
 
+	all := len(recs)
+	recs = choose(recs, total, opt, rep)
+	var chosen int64
+	for _, r := range recs {
+		chosen += r.Size
+	}
 	// In the order the bytes were stored (blob ids grow with each import),
 	// not by ID: reading the value log front to back lets the kernel read
 	// ahead, which matters most when the archive is not in memory (after
 	// a restart, on a USB disk).
 	slices.SortFunc(recs, func(x, y *catalog.Record) int { return cmp.Compare(x.Blob, y.Blob) })
 	ctr := progress.NewCounter()
-	ctr.SetTotals(int64(len(recs)), total)
+	ctr.SetTotals(int64(len(recs)), chosen)
 	stop := ctr.Report(ctx, opt.Progress)
-	bad := hashAll(ctx, a, recs, opt.Workers, ctr, rep)
+	results := hashAll(ctx, a, recs, opt.Workers, ctr, rep)
 	stop()
+	bad := 0
+	for _, ok := range results {
+		if !ok {
+			bad++
+		}
+	}
 	ok := len(recs) - bad
-	rep.AddCheck("document fixity", bad == 0, fmt.Sprintf("%d of %d documents re-hashed and match their SHA-256", ok, len(recs)))
+	rep.AddCheck("document fixity", bad == 0, fixityDetail(ok, len(recs), all, chosen, total, opt))
+	if cov := opt.Coverage; cov != nil {
+		*cov = Coverage{Docs: len(recs), TotalDocs: all, Bytes: chosen, TotalBytes: total, Partial: len(recs) < all || len(opt.Docs) > 0}
+		if ctx.Err() == nil {
+			for i, r := range recs {
+				c := archive.Checked{ID: r.Sum(), OK: results[i]}
+				cov.Checked = append(cov.Checked, c)
+				if !c.OK {
+					cov.Damaged = append(cov.Damaged, c.ID)
+				}
+			}
+		}
+	}
 
-	checkOrphans(a, recs, rep)
+	if len(opt.Docs) == 0 && opt.Rolling <= 0 {
+		checkOrphans(a, recs, rep)
+	}
 	for _, l := range a.StoreLog().Since(mark) {
 		rep.Add(report.Finding{Code: StoreLogError, Severity: report.IOError, Message: "the store reported: " + l})
 	}
@@ -121,36 +162,37 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	return rep
 }
 
-// hashAll re-hashes every document with one worker per core and returns
-// how many failed.
-func hashAll(ctx context.Context, a *archive.Archive, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) int {
+// hashAll re-hashes every document with one worker per core and returns,
+// for each of recs, whether it was intact (an I/O error counts as not).
+func hashAll(ctx context.Context, a *archive.Archive, recs []*catalog.Record, workers int, ctr *progress.Counter, rep *report.Report) []bool {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	todo := make(chan *catalog.Record)
+	type item struct {
+		i int
+		r *catalog.Record
+	}
+	todo := make(chan item)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	bad := 0
+	ok := make([]bool, len(recs))
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for r := range todo {
-				ctr.SetCurrent(r.FirstName())
-				f := checkDoc(ctx, a, r, ctr)
+			for it := range todo {
+				ctr.SetCurrent(it.r.FirstName())
+				f := checkDoc(ctx, a, it.r, ctr)
 				ctr.AddFile()
 				if f != nil {
 					rep.Add(*f)
-					mu.Lock()
-					bad++
-					mu.Unlock()
 				}
+				ok[it.i] = f == nil // each worker writes its own elements
 			}
 		}()
 	}
-	for _, r := range recs {
+	for i, r := range recs {
 		select {
-		case todo <- r:
+		case todo <- item{i, r}:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
@@ -159,7 +201,7 @@ func hashAll(ctx context.Context, a *archive.Archive, recs []*catalog.Record, wo
 	}
 	close(todo)
 	wg.Wait()
-	return bad
+	return ok
 }
 
 // checkDoc reads every chunk of one document and returns a finding when

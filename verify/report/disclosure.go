@@ -43,6 +43,9 @@ func Describe(index int64, v *provenance.View) DisclosedEvent {
 		d.What = fmt.Sprintf("%s was made (%s) from %s", doc, v.Kind, parentWords(v))
 	case provenance.Annotate:
 		d.What = doc + " was annotated"
+	case provenance.Repair:
+		d.What = doc + " was repaired from an intact copy"
+		show("damage", v.What)
 	case provenance.Export:
 		d.What = docsWords(v) + " went out in an earlier bundle" + othersWords(v)
 	case provenance.Receive:
