@@ -119,10 +119,19 @@ func Open(dir string, opt Options) (*Archive, error) {
 		if !opt.Create {
 			return nil, fmt.Errorf("%w: %s (create one with \"custody init\")", ErrNoArchive, dir)
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if emptyOrMissing(dir) {
+			if err := createAside(dir, opt); err != nil {
+				return nil, err
+			}
+		} else if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("cannot create the archive folder: %w", err)
 		}
 	}
+	return openIn(dir, opt)
+}
+
+// openIn opens (or, with opt.Create, creates in place) the archive in dir.
+func openIn(dir string, opt Options) (*Archive, error) {
 	lk, err := lock.Acquire(filepath.Join(dir, LockFile))
 	if err != nil {
 		return nil, err

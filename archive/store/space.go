@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/custody-app/custody/archive/diskspace"
@@ -71,15 +73,28 @@ func Watch(dir string, c Config) (*Space, error) {
 	c = c.withDefaults()
 	s := &Space{dir: dir, memSize: 2 * c.MemTableSize, hold: c.Hold(), floor: uint64(c.MemTableSize),
 		seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
-	if err := s.makeReserve(); err != nil {
-		return nil, err
+	err := s.makeReserve()
+	if err == nil {
+		err = s.scan()
 	}
-	if err := s.scan(); err != nil {
-		os.Remove(filepath.Join(dir, reserveName))
-		return nil, err
+	if err != nil {
+		s.drop()
+		if errors.Is(err, syscall.ENOSPC) {
+			free, _ := diskspace.Free(dir)
+			return nil, &diskspace.ErrLow{Free: free, Needed: c.Reserve() + uint64(c.Allocated())}
+		}
+		return nil, fmt.Errorf("cannot prepare the store's files: %w", err)
 	}
 	go s.watch()
 	return s, nil
+}
+
+// Allocated is what a Space allocates when a store opens for writing:
+// the newest value-log file and two memtable files in full, and the
+// reserve.
+func (c Config) Allocated() int64 {
+	c = c.withDefaults()
+	return 2*c.ValueLogFileSize + 4*c.MemTableSize + c.Hold()
 }
 
 // Full returns a *diskspace.ErrLow once the disk was found full.
@@ -115,13 +130,18 @@ func (s *Space) Stop() {
 		return
 	}
 	s.stopWatching()
+	s.drop()
+	s.scan()
+}
+
+// drop removes the reserve and the memtable file made ahead.
+func (s *Space) drop() {
 	os.Remove(filepath.Join(s.dir, reserveName))
 	if s.nextMem != "" {
 		if fi, err := os.Stat(s.nextMem); err == nil && fi.Size() == 0 {
 			os.Remove(s.nextMem)
 		}
 	}
-	s.scan()
 }
 
 func (s *Space) stopWatching() {
@@ -138,10 +158,15 @@ func (s *Space) watch() {
 			return
 		case <-t.C:
 		}
-		if free, err := diskspace.Free(s.dir); err == nil && free < s.floor {
+		free, err := diskspace.Free(s.dir)
+		if err == nil && free < s.floor {
 			s.trip(free)
 		}
-		s.scan()
+		if err := s.scan(); errors.Is(err, syscall.ENOSPC) {
+			// A new file Badger maps could not be allocated: stop
+			// writing before Badger reaches its holes.
+			s.trip(free)
+		}
 	}
 }
 
