@@ -30,10 +30,17 @@ import (
 //     when it switches memtables (it opens that file without O_EXCL);
 //   - a reserve file is held for what Badger writes into new files that
 //     cannot be made ahead (tables, at a flush or a compaction, and at
-//     Close). A watcher checks free space every few milliseconds; when it
-//     falls below a floor, the reserve is given back to the disk and the
-//     Space reports the disk full, so that the archive stops writing and
-//     Badger finishes its flush and its Close in the reserve.
+//     Close). A watcher checks free space every millisecond; below a floor
+//     (one memtable) the Space reports the disk full, so that the archive
+//     stops writing; once the disk is empty and stays so for a few
+//     polls (whatever filled it has met its end), or at Close, the reserve is given back, and Badger
+//     finishes its flushes and its Close in it.
+//
+// What this cannot cover: a table that Badger is writing in the very
+// moment the last free bytes go, or that another program keeps taking
+// space as fast as it is given back. Badger v4 creates each table with
+// O_EXCL, extends it sparse and copies it through mmap in one step, so
+// its blocks cannot be allocated ahead without changing Badger.
 //
 // It also makes every file of the store private (0600) whatever the umask:
 // Badger creates them 0666 less the umask, and the store folder (0700)
@@ -41,23 +48,28 @@ import (
 
 const (
 	reserveName = "space-reserve" + tmpSuffix
-	pollEvery   = 2 * time.Millisecond
+	pollEvery   = time.Millisecond
+	emptyBelow  = 1 << 20
+	steadyPolls = 5
 )
 
 // Space watches the store folder of a store opened for writing.
 type Space struct {
-	dir      string
-	memSize  int64 // a memtable file's size (2 × MemTableSize)
-	hold     int64 // the reserve's size
-	floor    uint64
-	full     atomic.Bool
-	freeAt   atomic.Uint64 // free bytes when the disk was found full
-	mu       sync.Mutex
-	seen     map[string]bool // files already allocated and made private
-	nextMem  string
-	stop     chan struct{}
-	done     chan struct{}
-	stopOnce sync.Once
+	dir     string
+	memSize int64 // a memtable file's size (2 × MemTableSize)
+	hold    int64 // the reserve's size
+	floor   uint64
+	// closeNeed is the free space Badger's Close needs: the memtable
+	// written as one table. The reserve is larger.
+	closeNeed uint64
+	full      atomic.Bool
+	freeAt    atomic.Uint64 // free bytes when the disk was found full
+	mu        sync.Mutex
+	seen      map[string]bool // files already allocated and made private
+	nextMem   string
+	stop      chan struct{}
+	done      chan struct{}
+	stopOnce  sync.Once
 }
 
 // Hold is the size of the reserve a Space keeps for Badger: a memtable
@@ -72,7 +84,8 @@ func (c Config) Hold() int64 {
 func Watch(dir string, c Config) (*Space, error) {
 	c = c.withDefaults()
 	s := &Space{dir: dir, memSize: 2 * c.MemTableSize, hold: c.Hold(), floor: uint64(c.MemTableSize),
-		seen: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+		closeNeed: uint64(c.MemTableSize + 4<<20),
+		seen:      map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
 	err := s.makeReserve()
 	if err == nil {
 		err = s.scan()
@@ -114,12 +127,12 @@ func (s *Space) RoomToClose() bool {
 	}
 	s.stopWatching()
 	free, err := diskspace.Free(s.dir)
-	if err == nil && free >= uint64(s.hold) {
+	if err == nil && free >= s.closeNeed {
 		return true
 	}
 	s.trip(free)
 	free, err = diskspace.Free(s.dir)
-	return err == nil && free >= uint64(s.hold)
+	return err == nil && free >= s.closeNeed
 }
 
 // Stop ends the watch after the store was closed: it removes the reserve
@@ -152,6 +165,8 @@ func (s *Space) watch() {
 	defer close(s.done)
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
+	var last uint64
+	steady := 0
 	for {
 		select {
 		case <-s.stop:
@@ -160,6 +175,18 @@ func (s *Space) watch() {
 		}
 		free, err := diskspace.Free(s.dir)
 		if err == nil && free < s.floor {
+			s.markFull(free)
+		}
+		if err == nil && free < emptyBelow && free >= last {
+			steady++
+		} else {
+			steady = 0
+		}
+		last = free
+		if steady >= steadyPolls {
+			// Whatever filled the disk has met its end (a writer stops
+			// at its first "no space"): what is given back now stays
+			// for Badger's flushes.
 			s.trip(free)
 		}
 		if err := s.scan(); errors.Is(err, syscall.ENOSPC) {
@@ -170,12 +197,17 @@ func (s *Space) watch() {
 	}
 }
 
-// trip gives the reserve back and marks the disk full.
-func (s *Space) trip(free uint64) {
+// markFull marks the disk full: the archive stops writing.
+func (s *Space) markFull(free uint64) {
 	if !s.full.Load() {
 		s.freeAt.Store(free)
 		s.full.Store(true)
 	}
+}
+
+// trip marks the disk full and gives the reserve back.
+func (s *Space) trip(free uint64) {
+	s.markFull(free)
 	os.Remove(filepath.Join(s.dir, reserveName))
 }
 
@@ -210,7 +242,7 @@ func (s *Space) scan() error {
 	var firstErr error
 	for _, e := range entries {
 		name := e.Name()
-		if id, ok := fileID(name, ".mem"); ok && id > maxMem {
+		if id, ok := fileID(name, ".mem"); ok && id > maxMem && !s.unused(name) {
 			maxMem = id
 		}
 		if id, ok := fileID(name, ".vlog"); ok && id > newestID {
@@ -258,6 +290,16 @@ func (s *Space) scan() error {
 		}
 	}
 	return firstErr
+}
+
+// unused reports whether name is the memtable file made ahead, not yet
+// taken by Badger.
+func (s *Space) unused(name string) bool {
+	if s.nextMem == "" || filepath.Join(s.dir, name) != s.nextMem {
+		return false
+	}
+	fi, err := os.Stat(s.nextMem)
+	return err == nil && fi.Size() == 0
 }
 
 // makeAhead makes an empty file whose blocks are allocated beyond its end.
