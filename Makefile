@@ -6,7 +6,7 @@ TAGS := migrated_fynedo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps bench fuzz
+.PHONY: run test build deps bench fuzz long
 
 deps:
 	@scripts/deps
@@ -39,3 +39,10 @@ bench: deps
 # Run every fuzz target for a short while.
 fuzz:
 	scripts/fuzz 10s
+
+# The long fault suites (CUSTODY_LONG=1): instant disk fills on a tmpfs
+# (12 runs) and kills of receive, import and bundle create followed by a
+# search of the archive folder for plaintext (20 each). Needs root for the
+# tmpfs mounts.
+long: deps
+	CUSTODY_LONG=1 go test -tags $(TAGS) -count=1 -timeout 60m -run 'TestInstantDiskFill|TestNoPlaintextAfterKills' -v ./app/e2e/
