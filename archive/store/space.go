@@ -30,11 +30,13 @@ import (
 //     when it switches memtables (it opens that file without O_EXCL);
 //   - a reserve file is held for what Badger writes into new files that
 //     cannot be made ahead (tables, at a flush or a compaction, and at
-//     Close). A watcher checks free space every millisecond; below a floor
-//     (one memtable) the Space reports the disk full, so that the archive
-//     stops writing; once the disk is empty and stays so for a few
-//     polls (whatever filled it has met its end), or at Close, the reserve is given back, and Badger
-//     finishes its flushes and its Close in it.
+//     Close). A watcher checks free space every millisecond (every 25 ms
+//     while nothing is written); below a floor (one memtable) the Space
+//     reports the disk full, so that the archive stops writing; once the
+//     disk is empty and stays so for a few polls (whatever filled it has
+//     met its end), or at Close once free space has stopped moving, the
+//     reserve is given back, and Badger finishes its flushes and its
+//     Close in it.
 //
 // What this cannot cover: a table that Badger is writing in the very
 // moment the last free bytes go, or that another program keeps taking
@@ -49,8 +51,18 @@ import (
 const (
 	reserveName = "space-reserve" + tmpSuffix
 	pollEvery   = time.Millisecond
-	emptyBelow  = 1 << 20
+	emptyBelow  = 64 << 10
+	// While nothing is written (free space moves by less than idleDelta
+	// for idleAfter), the watcher looks every idlePoll: a desktop keeps
+	// its archive open for hours. Badger builds tables only after writes.
+	idleDelta   = 256 << 10
+	idleAfter   = 500 * time.Millisecond
+	idlePoll    = 25 * time.Millisecond
 	steadyPolls = 5
+	// At close after the disk filled, the reserve is given back once free
+	// space has not moved for settleFor, waiting at most settleWithin.
+	settleFor    = 50 * time.Millisecond
+	settleWithin = 3 * time.Second
 )
 
 // Space watches the store folder of a store opened for writing.
@@ -127,12 +139,41 @@ func (s *Space) RoomToClose() bool {
 	}
 	s.stopWatching()
 	free, err := diskspace.Free(s.dir)
-	if err == nil && free >= s.closeNeed {
+	if err == nil && free >= s.closeNeed && !s.full.Load() {
 		return true
+	}
+	// The disk filled during the session: give the reserve back only once
+	// whatever filled it has stopped, or it takes that too while Badger
+	// writes its table. One that never stops leaves the store unclosed.
+	if !settle(s.dir, settleFor, settleWithin) {
+		return false
 	}
 	s.trip(free)
 	free, err = diskspace.Free(s.dir)
 	return err == nil && free >= s.closeNeed
+}
+
+// settle waits until the free space at dir has not moved for quiet, for
+// at most limit, and reports whether it settled.
+func settle(dir string, quiet, limit time.Duration) bool {
+	start := time.Now()
+	last, err := diskspace.Free(dir)
+	since := time.Now()
+	for err == nil && time.Since(start) < limit {
+		time.Sleep(pollEvery)
+		var free uint64
+		if free, err = diskspace.Free(dir); err != nil {
+			break
+		}
+		if d := int64(free) - int64(last); d > idleDelta/4 || d < -idleDelta/4 {
+			since = time.Now()
+		}
+		last = free
+		if time.Since(since) >= quiet {
+			return true
+		}
+	}
+	return false
 }
 
 // Stop ends the watch after the store was closed: it removes the reserve
@@ -163,10 +204,11 @@ func (s *Space) stopWatching() {
 
 func (s *Space) watch() {
 	defer close(s.done)
-	t := time.NewTicker(pollEvery)
+	t := time.NewTimer(pollEvery)
 	defer t.Stop()
 	var last uint64
 	steady := 0
+	quiet := time.Now() // since when free space has not moved
 	for {
 		select {
 		case <-s.stop:
@@ -174,6 +216,14 @@ func (s *Space) watch() {
 		case <-t.C:
 		}
 		free, err := diskspace.Free(s.dir)
+		if d := int64(free) - int64(last); d > idleDelta || d < -idleDelta {
+			quiet = time.Now()
+		}
+		if time.Since(quiet) > idleAfter {
+			t.Reset(idlePoll)
+		} else {
+			t.Reset(pollEvery)
+		}
 		if err == nil && free < s.floor {
 			s.markFull(free)
 		}
