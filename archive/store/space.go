@@ -51,7 +51,7 @@ import (
 const (
 	reserveName = "space-reserve" + tmpSuffix
 	pollEvery   = time.Millisecond
-	emptyBelow  = 64 << 10
+	emptyBelow  = 1 << 20
 	// While nothing is written (free space moves by less than idleDelta
 	// for idleAfter), the watcher looks every idlePoll: a desktop keeps
 	// its archive open for hours. Badger builds tables only after writes.
