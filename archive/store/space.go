@@ -34,9 +34,8 @@ import (
 //     while nothing is written); below a floor (one memtable) the Space
 //     reports the disk full, so that the archive stops writing; once the
 //     disk is empty and stays so for a few polls (whatever filled it has
-//     met its end), or at Close once free space has stopped moving, the
-//     reserve is given back, and Badger finishes its flushes and its
-//     Close in it.
+//     met its end), or at Close when the disk is short, the reserve is
+//     given back, and Badger finishes its flushes and its Close in it.
 //
 // What this cannot cover: a table that Badger is writing in the very
 // moment the last free bytes go, or that another program keeps taking
@@ -59,10 +58,6 @@ const (
 	idleAfter   = 500 * time.Millisecond
 	idlePoll    = 25 * time.Millisecond
 	steadyPolls = 5
-	// At close after the disk filled, the reserve is given back once free
-	// space has not moved for settleFor, waiting at most settleWithin.
-	settleFor    = 50 * time.Millisecond
-	settleWithin = 3 * time.Second
 )
 
 // Space watches the store folder of a store opened for writing.
@@ -139,41 +134,12 @@ func (s *Space) RoomToClose() bool {
 	}
 	s.stopWatching()
 	free, err := diskspace.Free(s.dir)
-	if err == nil && free >= s.closeNeed && !s.full.Load() {
+	if err == nil && free >= s.closeNeed {
 		return true
-	}
-	// The disk filled during the session: give the reserve back only once
-	// whatever filled it has stopped, or it takes that too while Badger
-	// writes its table. One that never stops leaves the store unclosed.
-	if !settle(s.dir, settleFor, settleWithin) {
-		return false
 	}
 	s.trip(free)
 	free, err = diskspace.Free(s.dir)
 	return err == nil && free >= s.closeNeed
-}
-
-// settle waits until the free space at dir has not moved for quiet, for
-// at most limit, and reports whether it settled.
-func settle(dir string, quiet, limit time.Duration) bool {
-	start := time.Now()
-	last, err := diskspace.Free(dir)
-	since := time.Now()
-	for err == nil && time.Since(start) < limit {
-		time.Sleep(pollEvery)
-		var free uint64
-		if free, err = diskspace.Free(dir); err != nil {
-			break
-		}
-		if d := int64(free) - int64(last); d > idleDelta/4 || d < -idleDelta/4 {
-			since = time.Now()
-		}
-		last = free
-		if time.Since(since) >= quiet {
-			return true
-		}
-	}
-	return false
 }
 
 // Stop ends the watch after the store was closed: it removes the reserve
