@@ -90,8 +90,13 @@ type Archive struct {
 	log    *store.Log
 	cfg    store.Config
 	seq    *badger.Sequence
-	id     *keys.Identity // nil when opened read-only without a passphrase
-	pub    *keys.Public
+	// space keeps Badger off pages the disk cannot give (store.Space);
+	// nil when opened read-only.
+	space *store.Space
+	// tempNotice says tmp/ could not be emptied at open (see clearTemp).
+	tempNotice string
+	id         *keys.Identity // nil when opened read-only without a passphrase
+	pub        *keys.Public
 	// idDone is closed when a background unlock ended, with id or idErr
 	// set; nil when Open unlocked. Read id through identity().
 	idDone      chan struct{}
@@ -120,10 +125,19 @@ func Open(dir string, opt Options) (*Archive, error) {
 		if !opt.Create {
 			return nil, fmt.Errorf("%w: %s (create one with \"custody init\")", ErrNoArchive, dir)
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if emptyOrMissing(dir) {
+			if err := createAside(dir, opt); err != nil {
+				return nil, err
+			}
+		} else if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("cannot create the archive folder: %w", err)
 		}
 	}
+	return openIn(dir, opt)
+}
+
+// openIn opens (or, with opt.Create, creates in place) the archive in dir.
+func openIn(dir string, opt Options) (*Archive, error) {
 	lk, err := acquire(dir, opt.Store.ReadOnly)
 	if err != nil {
 		return nil, err
@@ -149,6 +163,13 @@ func Open(dir string, opt Options) (*Archive, error) {
 		lk.Release()
 		return nil, err
 	}
+	if !a.cfg.ReadOnly {
+		if a.space, err = store.Watch(filepath.Join(dir, StoreDir), a.cfg); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	a.clearTemp()
 	a.pk, err = openPacks(filepath.Join(dir, PackDir), a.cfg, opt.WrapPacks)
 	if err != nil {
 		a.Close()
@@ -243,7 +264,12 @@ func (a *Archive) Close() error {
 		a.pk = nil
 	}
 	if a.db != nil {
-		errs = append(errs, store.Close(a.db, filepath.Join(a.dir, StoreDir), a.cfg.ReadOnly))
+		if a.space.RoomToClose() {
+			errs = append(errs, store.Close(a.db, filepath.Join(a.dir, StoreDir), a.cfg.ReadOnly))
+		} else {
+			errs = append(errs, a.leaveOpen())
+		}
+		a.space.Stop()
 		a.db = nil
 	}
 	errs = append(errs, a.lk.Release())

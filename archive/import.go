@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -49,7 +48,25 @@ type ImportOptions struct {
 	// repairFrom says where the files come from in repair events; an
 	// import says "import of" each file's name.
 	repairFrom string
+
+	// KeepChanging keeps a file that changed while it was read, twice,
+	// with what the second read found, noted "changed while imported";
+	// without it such a file is skipped (ImportResult.Changing).
+	KeepChanging bool
+	// jobs, when set, are imported instead of the paths (a receive from
+	// a zip: streams that are read straight into the store).
+	jobs []job
+	// expect, when set, checks a document's SHA-256 as soon as it is
+	// known, before anything is committed; a *mismatchError it returns
+	// (or one a stream returns) stops the import, or with
+	// skipMismatch only skips the document.
+	expect       func(j job, id [32]byte) error
+	skipMismatch bool
 }
+
+// changedNote is the note recorded for a file kept although it changed
+// while it was read.
+const changedNote = "changed while imported"
 
 // Imported is one file that was imported.
 type Imported struct {
@@ -73,6 +90,9 @@ type ImportResult struct {
 	// Unchanged counts files already in the archive under the same name
 	// and source: nothing was recorded for them.
 	Unchanged int `json:"unchanged"`
+	// Changing counts the files skipped because they changed while they
+	// were read (each is also in Skipped).
+	Changing int `json:"changed_while_read,omitempty"`
 	// AlreadyReceived counts, for a receive, the documents that this
 	// bundle had brought before: nothing new was recorded for them.
 	AlreadyReceived int `json:"already_received,omitempty"`
@@ -93,6 +113,7 @@ type ready struct {
 	// repair, when set, says what is wrong with the archive's copy of
 	// this document, which these intact bytes are to replace.
 	repair string
+	note   string               // the note recorded with its name
 }
 
 // commitBatch bounds how many documents share one transaction, and
@@ -139,7 +160,9 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	var jobs []job
 	var skipped []Skipped
 	var err error
-	if l := opt.Listing; l != nil && slices.Equal(l.paths, paths) {
+	if opt.jobs != nil {
+		jobs = opt.jobs
+	} else if l := opt.Listing; l != nil && slices.Equal(l.paths, paths) {
 		jobs, skipped, err = l.jobs, l.skipped, l.err
 	} else {
 		jobs, skipped, err = walk(ctx, paths)
@@ -264,6 +287,9 @@ func (im *importer) warn(path, reason string) {
 // wrote counts bytes written and checks free space now and then, so the
 // disk never fills under Badger (which would crash with SIGBUS).
 func (im *importer) wrote(n int64) error {
+	if err := im.a.space.Full(); err != nil {
+		return err
+	}
 	after := im.written.Add(n)
 	if after/spaceCheckEvery == (after-n)/spaceCheckEvery {
 		return nil
@@ -292,6 +318,22 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 			if errors.As(err, &low) {
 				im.cancel(err)
 				return
+			}
+			var mis *mismatchError
+			if errors.As(err, &mis) && !im.opt.skipMismatch {
+				im.cancel(err)
+				return
+			}
+			if errors.As(err, &mis) {
+				im.skip(j.path, err.Error())
+				continue
+			}
+			if errors.As(err, &changingError{}) {
+				im.mu.Lock()
+				im.res.Changing++
+				im.mu.Unlock()
+				im.skip(j.path, err.Error())
+				continue
 			}
 			var werr *pack.WriteError
 			if gone := im.a.Gone(); gone != nil {
@@ -324,74 +366,44 @@ func (im *importer) work(todo <-chan job, done chan<- *ready) {
 	}
 }
 
-// hashFile streams one file: it hashes every byte once and stores its
-// chunks, inline in the commit for a small file, or in pack files ahead of
-// the commit, under a pending marker, for a larger one.
-func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err error) {
-	f, err := os.Open(j.path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	before, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if reason := notRegular(before.Mode()); reason != "" {
-		return nil, errors.New(reason)
-	}
-	h := sha256.New()
-	r := &ready{job: j}
-	n, err := io.ReadFull(f, buf[4:])
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, err
-	}
-	h.Write(buf[4 : 4+n])
-	im.ctr.AddBytes(int64(n))
-	r.media = catalog.DetectMediaType(buf[4 : 4+n])
-	r.size = int64(n)
-	switch {
-	case n < packMin && (n < blob.ChunkSize || isEOF(f)):
-		if n > 0 {
-			r.inline = blob.EncodeInto(append([]byte(nil), buf[:4+n]...))
-		}
-		h.Sum(r.id[:0])
-	default:
-		r.crc0 = blob.Checksum(buf[4 : 4+n])
-		claim, mine := im.claim(shape{before.Size(), r.crc0})
-		if mine {
-			r.claim = claim
-			defer func() {
-				if err != nil {
-					claim.giveUp()
-				}
-			}()
-		}
-		known, err := im.knownCopy(f, buf, r, shape{before.Size(), r.crc0}, claim, mine)
-		if err != nil {
-			return nil, err
-		}
-		if !known {
-			if err := im.storeChunks(f, buf, n, h, r, pw); err != nil {
-				return nil, err
+// hashFile reads one document, hashes every byte once and stores its
+// chunks (see readDoc). A file whose size or modification time changed
+// while it was read is read again: its first bytes are dropped, and if it
+// changed again it is skipped (changingError), or, with KeepChanging,
+// kept as the second read found it, noted as changed while imported.
+func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (*ready, error) {
+	r, changed, err := im.readDoc(j, buf, pw, true)
+	if err == nil && changed {
+		im.drop(r)
+		r, changed, err = im.readDoc(j, buf, pw, false)
+		if err == nil && changed {
+			if !im.opt.KeepChanging {
+				im.drop(r)
+				return nil, changingError{}
 			}
-			h.Sum(r.id[:0])
+			r.note = joinNote(im.opt.Note, changedNote)
+			im.warn(j.path, "the file changed while it was being imported, twice; what the second read found was kept, noted \""+changedNote+"\"")
 		}
-		if mine {
-			claim.known(r.id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if im.opt.expect != nil {
+		if err := im.opt.expect(j, r.id); err != nil {
+			im.drop(r)
+			return nil, err
 		}
 	}
 	if !r.known && r.repair == "" {
 		if has, err := im.has(r.id); err != nil {
+			im.drop(r)
 			return nil, err
 		} else if has {
 			if r.repair, err = im.a.storedDamage(im.ctx, r.id, im.opt.repairOnly); err != nil {
+				im.drop(r)
 				return nil, err
 			}
 		}
-	}
-	if after, err := f.Stat(); err == nil && (after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
-		im.warn(j.path, "the file changed while it was being imported; the bytes read were stored")
 	}
 	if r.blob == 0 && !r.known {
 		r.blob, err = im.a.seq.Next()
@@ -403,29 +415,103 @@ func (im *importer) hashFile(j job, buf []byte, pw *pack.Writer) (_ *ready, err 
 	// Marshalling and checking the event is most of logging it: done here,
 	// on a worker, the single committer only appends it.
 	if im.opt.event == nil && !im.opt.noLog && !im.opt.repairOnly {
-		name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, time.Now())
+		name := catalog.NewName(r.name, im.opt.Source, r.note, time.Now())
 		if r.ingest, err = im.a.prepareIngest(r.id, r.size, name); err != nil {
+			im.drop(r)
 			return nil, err
 		}
 	}
 	return r, nil
 }
 
-// isEOF reports whether f has no more bytes (a file of exactly one chunk).
-func isEOF(f *os.File) bool {
-	var b [1]byte
-	n, _ := f.Read(b[:])
-	if n == 0 {
-		return true
+// drop undoes what readDoc stored for a document that will not be
+// committed.
+func (im *importer) drop(r *ready) {
+	if r.staged {
+		im.a.chunks().Delete(r.blob)
 	}
-	f.Seek(-1, io.SeekCurrent)
-	return false
+	r.claim.giveUp()
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// readDoc streams one document: it hashes every byte once and stores its
+// chunks, inline in the commit for a small document, or in pack files
+// ahead of the commit, under a pending marker, for a larger one. changed
+// reports a file that changed while it was read. claim says whether it
+// may claim its size for the copies of this import (not on a second
+// read).
+func (im *importer) readDoc(j job, buf []byte, pw *pack.Writer, claim bool) (_ *ready, changed bool, err error) {
+	f, err := openSource(j)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	r := &ready{job: j, note: im.opt.Note}
+	n, err := io.ReadFull(f, buf[4:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, false, err
+	}
+	h.Write(buf[4 : 4+n])
+	im.ctr.AddBytes(int64(n))
+	r.media = catalog.DetectMediaType(buf[4 : 4+n])
+	r.size = int64(n)
+	small := n < packMin && n < blob.ChunkSize
+	if n == blob.ChunkSize && n < packMin {
+		if small, err = f.atEOF(); err != nil {
+			return nil, false, err
+		}
+	}
+	switch {
+	case small:
+		if n > 0 {
+			r.inline = blob.EncodeInto(append([]byte(nil), buf[:4+n]...))
+		}
+		h.Sum(r.id[:0])
+	default:
+		r.crc0 = blob.Checksum(buf[4 : 4+n])
+		s := shape{f.size(), r.crc0}
+		c, mine := &sizeClaim{}, false
+		if claim {
+			c, mine = im.claim(s)
+		}
+		if mine {
+			r.claim = c
+			defer func() {
+				if err != nil {
+					c.giveUp()
+				}
+			}()
+		}
+		known := false
+		if claim {
+			if known, err = im.knownCopy(f, buf, r, s, c, mine); err != nil {
+				return nil, false, err
+			}
+		}
+		if !known {
+			if err := im.storeChunks(f, buf, n, h, r, pw); err != nil {
+				return nil, false, err
+			}
+			h.Sum(r.id[:0])
+		}
+		if mine {
+			c.known(r.id)
+		}
+	}
+	return r, f.changed(r.size), nil
 }
 
 // storeChunks writes the file's chunks to pack files, the first (n bytes)
 // already in buf[4:], and their references to the store under a pending
 // marker, so that a crash leaves nothing the next open cannot sweep.
-func (im *importer) storeChunks(f *os.File, buf []byte, n int, h io.Writer, r *ready, pw *pack.Writer) (err error) {
+func (im *importer) storeChunks(f *docSource, buf []byte, n int, h io.Writer, r *ready, pw *pack.Writer) (err error) {
 	b, err := im.a.seq.Next()
 	if err != nil {
 		return err
@@ -624,6 +710,9 @@ func (im *importer) abandon(err error, batch []*ready, done <-chan *ready) {
 
 func (im *importer) commit(batch []*ready) error {
 	a := im.a
+	if err := a.space.Full(); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	var dupBlobs []uint64
 	var files []Imported
@@ -691,7 +780,7 @@ func (im *importer) commit(batch []*ready) error {
 					dupBlobs = append(dupBlobs, r.blob)
 				}
 			}
-			name := catalog.NewName(r.name, im.opt.Source, im.opt.Note, now)
+			name := catalog.NewName(r.name, im.opt.Source, r.note, now)
 			same := !isNew && sameArrival(rec, r.name, im.opt.Source)
 			if !rec.HasName(r.name) {
 				rec.Names = append(rec.Names, name)

@@ -3,7 +3,6 @@ package archive
 import (
 	"errors"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/custody-app/custody/archive/blob"
@@ -91,7 +90,7 @@ func (c *sizeClaim) giveUp() { c.land(false) }
 // (or about to be, from the claimer of its size). When they are, r is
 // filled as a known copy and nothing is to be stored. Otherwise f is left
 // just after the first chunk, for storeChunks.
-func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *sizeClaim, mine bool) (bool, error) {
+func (im *importer) knownCopy(f *docSource, buf []byte, r *ready, s shape, c *sizeClaim, mine bool) (bool, error) {
 	var held bool
 	im.a.db.View(func(txn *badger.Txn) error { held = catalog.SizeHeld(txn, s.size, s.crc0); return nil })
 	if mine && !held {
@@ -118,8 +117,7 @@ func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *size
 			return false, err
 		}
 		if r.repair != "" {
-			_, err = f.Seek(first, io.SeekStart)
-			return false, err
+			return false, f.rewind(first)
 		}
 	}
 	if !has && !mine {
@@ -132,8 +130,7 @@ func (im *importer) knownCopy(f *os.File, buf []byte, r *ready, s shape, c *size
 		r.id, r.size, r.known = sum, total, true
 		return true, nil
 	}
-	_, err = f.Seek(first, io.SeekStart)
-	return false, err
+	return false, f.rewind(first)
 }
 
 // sameAsClaim waits for the claimer of this size and reports whether its

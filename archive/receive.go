@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"crypto/sha1"
 	gosha256 "crypto/sha256"
 	"crypto/sha512"
@@ -13,7 +12,6 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -22,7 +20,6 @@ import (
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/catalog"
-	"github.com/custody-app/custody/archive/diskspace"
 	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/heldstore"
 	"github.com/custody-app/custody/archive/progress"
@@ -84,15 +81,12 @@ type ReceiveOptions struct {
 	keeper *heldstore.Keeper
 }
 
-// receiveBatchBytes bounds the bytes a zipped bag stages in tmp/ at once.
-const receiveBatchBytes = 1 << 30
-
 // Receive imports the payload of a bag that the caller has verified.
 // bag is the bag's top folder; dir is its path on disk when it is a
 // folder, "" when it is a zip. Folder bags are imported straight from
-// dir; from a zip, each file is first copied into the archive's tmp/
-// folder (a zip entry's CRC is only checked at its end), and only bytes
-// whose SHA-256 matches the manifest are imported. Each document is
+// dir; a zip's entries are streamed into the store, and only documents
+// whose checksums match the manifest are committed (see receiveStreamed):
+// no plaintext copy is written, in the archive or elsewhere. Each document is
 // committed with a receive event naming the sender's origin and
 // checkpoint (or an ingest event, for a bag without provenance), and
 // recorded under its original name. A file that changed or appeared after
@@ -163,7 +157,7 @@ func (a *Archive) receive(ctx context.Context, bag fs.FS, dir string, files []Re
 		}
 		return res, allReceived(res, files, opt.Forced)
 	}
-	res, err := a.receiveStaged(ctx, bag, files, opt, seen)
+	res, err := a.receiveStreamed(ctx, bag, files, opt, seen)
 	if err != nil {
 		return res, err
 	}
@@ -270,122 +264,76 @@ func trimData(p string) string {
 	return p
 }
 
-// receiveStaged copies a zipped bag's files into tmp/ in batches, checks
-// each one's SHA-256 as it is copied, and imports each batch.
-func (a *Archive) receiveStaged(ctx context.Context, bag fs.FS, files []ReceiveFile, opt ReceiveOptions, seen *receivedBefore) (*ImportResult, error) {
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	stage := filepath.Join(a.dir, TempDir, "receive-"+hex.EncodeToString(rnd[:]))
-	if err := os.MkdirAll(stage, 0o700); err != nil {
-		return nil, err
+// receiveStreamed imports a zipped bag's files straight from the zip: each
+// entry is read once, hashed and stored as it streams (no copy of it is
+// written anywhere), its manifest checksums checked as it is read (the
+// SHA-256 as soon as it is known, the others and the zip's CRC at its
+// end), and a document is committed only when they all match.
+func (a *Archive) receiveStreamed(ctx context.Context, bag fs.FS, files []ReceiveFile, opt ReceiveOptions, seen *receivedBefore) (*ImportResult, error) {
+	byJob := map[string]*ReceiveFile{}
+	jobs := make([]job, 0, len(files))
+	for i := range files {
+		f := &files[i]
+		byJob[f.Path] = f
+		jobs = append(jobs, job{path: f.Path, name: f.Path, size: f.Size,
+			open: func() (io.ReadCloser, error) { return openChecked(bag, f) }})
 	}
-	defer os.RemoveAll(stage)
-	ctr := progress.NewCounter()
-	var total int64
-	for _, f := range files {
-		total += f.Size
+	imp := a.receiveOptions(opt, byJob, seen, opt.Progress)
+	imp.jobs = jobs
+	imp.skipMismatch = opt.Forced
+	imp.expect = func(j job, id [32]byte) error {
+		f := byJob[j.name]
+		if got := hex.EncodeToString(id[:]); f != nil && f.SHA256 != "" && got != f.SHA256 {
+			return mismatch("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, got, f.SHA256)
+		}
+		return nil
 	}
-	ctr.SetTotals(int64(len(files)), total)
-	stop := ctr.Report(ctx, opt.Progress)
-	defer stop()
-	all := &ImportResult{}
-	buf := make([]byte, 1<<20)
-	for start, batch := 0, 0; start < len(files); batch++ {
-		end, bytes := start, int64(0)
-		for end < len(files) && (end == start || bytes+files[end].Size <= receiveBatchBytes) {
-			bytes += files[end].Size
-			end++
-		}
-		if err := diskspace.Require(stage, uint64(2*bytes)+a.cfg.Reserve()); err != nil {
-			return all, err
-		}
-		bdir := filepath.Join(stage, "b"+strconv.Itoa(batch))
-		if err := os.Mkdir(bdir, 0o700); err != nil {
-			return all, err
-		}
-		byJob := map[string]*ReceiveFile{}
-		for i := start; i < end; i++ {
-			f := &files[i]
-			ctr.SetCurrent(f.Path)
-			job := "b" + strconv.Itoa(batch) + "/" + strconv.Itoa(i)
-			if err := stageFile(ctx, bag, f, filepath.Join(bdir, strconv.Itoa(i)), buf, ctr); err != nil {
-				if ctx.Err() != nil || !opt.Forced {
-					return all, err
-				}
-				all.Skipped = append(all.Skipped, Skipped{f.Path, err.Error()})
-				continue
-			}
-			ctr.AddFile()
-			byJob[job] = f
-		}
-		res, err := a.Import(ctx, []string{bdir}, a.receiveOptions(opt, byJob, seen, nil))
-		if res != nil {
-			for _, im := range res.Files {
-				if rel, rerr := filepath.Rel(stage, im.Path); rerr == nil {
-					if f := byJob[filepath.ToSlash(rel)]; f != nil {
-						im.Path = f.Path
-					}
-				}
-				all.Files = append(all.Files, im)
-			}
-			all.Added += res.Added
-			all.Duplicates += res.Duplicates
-			all.Bytes += res.Bytes
-			all.Skipped = append(all.Skipped, res.Skipped...)
-			all.Warnings = append(all.Warnings, res.Warnings...)
-		}
-		if err != nil {
-			return all, err
-		}
-		os.RemoveAll(bdir)
-		start = end
-	}
-	return all, nil
+	return a.Import(ctx, nil, imp)
 }
 
-// stageFile copies one file of the bag to dst, hashing it, and keeps it
-// only when its SHA-256 is the expected one.
-func stageFile(ctx context.Context, bag fs.FS, f *ReceiveFile, dst string, buf []byte, ctr *progress.Counter) (err error) {
+// openChecked opens one file of the bag for reading, checking the
+// manifests' other checksums at its end: a reader that finds them wrong
+// returns a *mismatchError instead of io.EOF, and so does one that cannot
+// read the entry whole (the zip's own CRC is checked at its end too).
+func openChecked(bag fs.FS, f *ReceiveFile) (io.ReadCloser, error) {
 	src, err := bag.Open(f.Path)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", f.Path, err)
+		return nil, mismatch("cannot read %s: %v", f.Path, err)
 	}
-	defer src.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(dst)
-		}
-	}()
-	h := sha256.New()
-	sinks := []io.Writer{out, h}
-	others := map[string]hash.Hash{}
+	c := &checkedReader{src: src, f: f, hashes: map[string]hash.Hash{}}
 	for alg, want := range f.Digests {
 		if mk := digestAlgs[alg]; mk != nil && alg != "sha256" && want != "" {
-			others[alg] = mk()
-			sinks = append(sinks, others[alg])
+			c.hashes[alg] = mk()
 		}
 	}
-	_, err = io.CopyBuffer(io.MultiWriter(sinks...), &progress.Reader{Ctx: ctx, R: src, Ctr: ctr}, buf)
-	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", f.Path, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); f.SHA256 != "" && got != f.SHA256 {
-		return fmt.Errorf("%s changed after it was verified: its SHA-256 is now %s, the manifest says %s", f.Path, got, f.SHA256)
-	}
-	for alg, hh := range others {
-		if got := hex.EncodeToString(hh.Sum(nil)); got != f.Digests[alg] {
-			return fmt.Errorf("%s changed after it was verified: its %s is now %s, the manifest says %s", f.Path, alg, got, f.Digests[alg])
-		}
-	}
-	return nil
+	return c, nil
 }
+
+type checkedReader struct {
+	src    fs.File
+	f      *ReceiveFile
+	hashes map[string]hash.Hash
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	n, err := c.src.Read(p)
+	for _, h := range c.hashes {
+		h.Write(p[:n])
+	}
+	switch {
+	case err == io.EOF:
+		for alg, h := range c.hashes {
+			if got := hex.EncodeToString(h.Sum(nil)); got != c.f.Digests[alg] {
+				return n, mismatch("%s changed after it was verified: its %s is now %s, the manifest says %s", c.f.Path, alg, got, c.f.Digests[alg])
+			}
+		}
+	case err != nil:
+		return n, mismatch("cannot read %s: %v", c.f.Path, err)
+	}
+	return n, err
+}
+
+func (c *checkedReader) Close() error { return c.src.Close() }
 
 // ReceiveBundle receives a bundle that its checker verified and admitted
 // (verify/bundle's Admit describes it as in): Receive imports its payload

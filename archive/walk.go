@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +14,9 @@ type job struct {
 	path string // on disk
 	name string // relative, slash separated, as recorded
 	size int64
+	// open, when set, reads the document from a stream (a zip entry)
+	// instead of path; it checks the stream's own checksums at its end.
+	open func() (io.ReadCloser, error)
 }
 
 // Skipped is a path that was not imported, and why.

@@ -14,6 +14,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/diskspace"
 )
 
 func runInit(env *Env, args []string) error {
@@ -51,6 +52,7 @@ func runImport(env *Env, args []string) (err error) {
 	source := fs.String("source", "", "where the material came from")
 	note := fs.String("note", "", "a note kept with every document of this import")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	keep := fs.Bool("keep-changing", false, "keep a file that changes while it is read (noted \"changed while imported\") instead of skipping it")
 	paths, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -78,25 +80,39 @@ func runImport(env *Env, args []string) (err error) {
 		}
 	}()
 	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
-		Listing: <-scanned})
+		Listing: <-scanned, KeepChanging: *keep})
 	if res != nil {
 		if *asJSON {
 			writeJSON(env.Stdout, res)
 		} else {
-			printImport(env, res)
+			printImport(env, res, err != nil)
 		}
 	}
 	if err != nil {
 		if env.ctx.Err() != nil {
 			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", len(res.Files))
 		}
+		var low *diskspace.ErrLow
+		if errors.As(err, &low) && res != nil {
+			return fmt.Errorf("%w; the import stopped there: the %s it had imported (%s) are kept, complete with their events, and the rest was not imported", err,
+				plural(len(res.Files), "document"), humanBytes(res.Bytes))
+		}
 		return err
+	}
+	if res.Changing > 0 {
+		return problem("%s changed while being read, twice, and not imported (see above); import again once complete, or use --keep-changing", plural(res.Changing, "file"))
 	}
 	return nil
 }
 
-func printImport(env *Env, res *archive.ImportResult) {
-	fmt.Fprintf(env.Stdout, "Imported %s (%s), %s already present, %s skipped.\n",
+// printImport sums up an import; stopped says it ended on an error, so
+// the summary must not read as a success.
+func printImport(env *Env, res *archive.ImportResult, stopped bool) {
+	verb := "Imported"
+	if stopped {
+		verb = "Stopped before the end. Kept"
+	}
+	fmt.Fprintf(env.Stdout, "%s %s (%s), %s already present, %s skipped.\n", verb,
 		plural(res.Added, "new document"), humanBytes(res.Bytes), plural(res.Duplicates, "file"), plural(len(res.Skipped), "path"))
 	if res.Unchanged > 0 {
 		fmt.Fprintf(env.Stdout, "  %s already recorded under the same name and source: nothing new was logged for them.\n", plural(res.Unchanged, "file"))

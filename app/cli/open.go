@@ -9,6 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/store"
 	"golang.org/x/term"
 )
@@ -61,7 +62,11 @@ func (env *Env) openWith(mode openMode, n newArchive) (*archive.Archive, error) 
 		}
 		opt.Passphrase = pass
 	}
-	return archive.Open(dir, opt)
+	a, err := archive.Open(dir, opt)
+	if err == nil && a.TempNotice() != "" {
+		fmt.Fprintf(env.Stderr, "custody: warning: %s\n", quote.Safe(a.TempNotice()))
+	}
+	return a, err
 }
 
 func defaultName() string {

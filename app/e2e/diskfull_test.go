@@ -35,8 +35,14 @@ import (
 
 const childFill = "CUSTODY_TEST_FILL" // leave this many bytes free once the import writes
 
-// reserveMiB is the free space the disk-full tests' store keeps back.
-var reserveMiB = int((archivetest.Config.Reserve() + 1<<20 - 1) >> 20)
+// reserveMiB is the free space the disk-full tests' store keeps back
+// while it is open; openMiB what it needs to open for writing (its mapped
+// files and reserve are allocated then).
+var (
+	reserveMiB = int((archivetest.Config.Reserve() + 1<<20 - 1) >> 20)
+	allocMiB   = int(archivetest.Config.Allocated() >> 20)
+	openMiB    = int((archivetest.Config.Reserve() + uint64(archivetest.Config.Allocated()) + 1<<20 - 1) >> 20)
+)
 
 var lowMessage = regexp.MustCompile(`^disk almost full: (\d+) MB free, (\d+) MB needed; free some space and try again`)
 
@@ -220,7 +226,7 @@ func checkCommitted(t *testing.T, dir string, ids []string) {
 // calls that fit commit and the first that does not stops with the
 // disk-space error, without a crash.
 func TestImportBiggerThanDisk(t *testing.T) {
-	dir, ok := newFullArchive(t, reserveMiB+88)
+	dir, ok := newFullArchive(t, reserveMiB+allocMiB+88)
 	if !ok {
 		return
 	}
@@ -254,7 +260,7 @@ func TestDiskFillsDuringImport(t *testing.T) {
 		{"small files", archivetest.Tree{Sizes: archivetest.Uniform(12, 3000, 48<<10, 52<<10), Seed: 12}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir, ok := newFullArchive(t, reserveMiB+176)
+			dir, ok := newFullArchive(t, reserveMiB+allocMiB+176)
 			if !ok {
 				return
 			}
@@ -274,6 +280,10 @@ func TestDiskFillsDuringImport(t *testing.T) {
 			}
 			t.Logf("%d of %d documents committed before: %s", len(ids), len(files), strings.TrimPrefix(last, "LOW "))
 
+			// The child's store gave back what it had allocated when it
+			// closed: fill that too, so the disk is as full as the child
+			// left it.
+			archivetest.Fill(t, filepath.Dir(dir), archivetest.Config.Reserve()+uint64(archivetest.Config.Allocated())-(8<<20))
 			var low *diskspace.ErrLow
 			if _, err := archive.Open(dir, archivetest.Plain(false)); !errors.As(err, &low) {
 				t.Fatalf("opening for writing on the full disk: %v, want the disk-space error", err)
@@ -294,7 +304,7 @@ func TestDiskFillsDuringImport(t *testing.T) {
 // command line, stops with the disk-space error (exit 2) instead of
 // crashing in Badger, and changes nothing.
 func TestOpenOnFullDisk(t *testing.T) {
-	dir, ok := newFullArchive(t, reserveMiB+48)
+	dir, ok := newFullArchive(t, reserveMiB+allocMiB+48)
 	if !ok {
 		return
 	}
@@ -315,8 +325,8 @@ func TestOpenOnFullDisk(t *testing.T) {
 	if !errors.As(err, &low) {
 		t.Fatalf("open on a full disk: %v, want the disk-space error", err)
 	}
-	if needed := checkLow(t, err.Error()); needed != reserveMiB {
-		t.Errorf("open needs %d MB, want the store's %d MB reserve", needed, reserveMiB)
+	if needed := checkLow(t, err.Error()); needed != openMiB {
+		t.Errorf("open needs %d MB, want the store's %d MB reserve and allocations", needed, openMiB)
 	}
 	t.Setenv("CUSTODY_PASSPHRASE", archivetest.Passphrase)
 	var out, errb bytes.Buffer

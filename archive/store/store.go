@@ -74,10 +74,11 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Reserve is the free space that must remain on the disk for Badger to
-// finish what it has started: two value-log files (the current one is
-// preallocated sparse and written through mmap), the memtables' write-ahead
-// files, and a margin for tables and our own temporary files.
+// Reserve is the free space that must remain on the disk, once a store
+// is open for writing, for Badger to finish what it has started: its next
+// value-log file and memtable file (each allocated in full as it appears,
+// see Space) and a margin for tables. Opening for writing needs Allocated
+// more.
 func (c Config) Reserve() uint64 {
 	c = c.withDefaults()
 	return uint64(2*c.ValueLogFileSize + numMemtables*c.MemTableSize + 32<<20)
@@ -122,7 +123,8 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	if err := diskspace.Require(dir, c.Reserve()); err != nil {
+	// The files Badger maps are allocated at open (see Space).
+	if err := diskspace.Require(dir, c.Reserve()+uint64(c.Allocated())); err != nil {
 		return nil, err
 	}
 	// The residue is our own unfinished work, and Badger cannot open the
