@@ -11,19 +11,35 @@ import (
 func runVerify(env *Env, args []string) error {
 	fs := newFlags("verify")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	reportPath := fs.String("report", "", "also write the report to this file: .pdf, .html or .json")
 	if _, err := flags(fs, env, args); err != nil {
+		return err
+	}
+	if err := checkReportPath(*reportPath); err != nil {
 		return err
 	}
 	a, err := env.open(readOnly)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
 	rep := archivecheck.Check(env.ctx, a, archivecheck.Options{Progress: env.bar("Verifying")})
+	doc := archivecheck.Document(a, rep)
+	a.Close() // before the report's event is recorded, read-write
 	if *asJSON {
 		writeJSON(env.Stdout, rep)
 	} else {
-		printReport(env.Stdout, report.NewDocument(report.ArchiveCheck, rep))
+		printReport(env.Stdout, doc)
+	}
+	if *reportPath != "" && rep.Verdict != report.Cancelled {
+		w := env.Stdout
+		if *asJSON {
+			w = env.Stderr
+		} else {
+			fmt.Fprintln(w)
+		}
+		if err := env.saveReport(w, reportOut{path: *reportPath, what: "archive check"}, doc, true); err != nil {
+			return err
+		}
 	}
 	return exitCode(rep.ExitCode(false))
 }
