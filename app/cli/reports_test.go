@@ -183,3 +183,62 @@ func TestBundleVerifyKeyWithoutArchive(t *testing.T) {
 		t.Errorf("a bad key: %d %s", code, e)
 	}
 }
+
+// TestCertificate: a certificate shows the document's ID, names and
+// signer, follows the disclosure rules of proofs (no other document, no
+// withheld field unless chosen) and carries a proof that checks.
+func TestCertificate(t *testing.T) {
+	dir := bundleSetup(t) // leak/mail/1.eml and leak/aux.txt, source "tip"
+	fp, vkey := keyOf(t, dir)
+	if _, e, code := run(t, dir, "bundle", "create", "--out", filepath.Join(t.TempDir(), "b"), "--all"); code != 0 {
+		t.Fatal(e)
+	}
+	mail := sha256.Sum256([]byte("Subject: one\r\n\r\nbody\r\n"))
+	aux := sha256.Sum256([]byte("a name Windows reserves"))
+	id, other := hex.EncodeToString(mail[:]), hex.EncodeToString(aux[:])
+	pdf := filepath.Join(t.TempDir(), "c.pdf")
+	stdout, e, code := run(t, dir, "certificate", id[:12], "--out", pdf)
+	if code != 0 || !strings.Contains(stdout, "Wrote the certificate") {
+		t.Fatalf("certificate: %d %q %q", code, stdout, e)
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"Custody certificate", id, "1.eml", fp, "Type", "(ingest)", "(export)", "1 other document (not disclosed)",
+		"recorded, not disclosed: source", "custody check-proof --doc FILE --key"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the certificate lacks %q:\n%s", want, text)
+		}
+	}
+	for _, banned := range []string{other[:12], "aux", "tip"} {
+		if strings.Contains(text, banned) {
+			t.Errorf("the certificate discloses %q:\n%s", banned, text)
+		}
+	}
+	// The attached proof checks with no archive, under the key.
+	out := t.TempDir()
+	if b, err := exec.Command(needTool(t, "pdfdetach"), "-saveall", "-o", out, pdf).CombinedOutput(); err != nil {
+		t.Fatalf("pdfdetach: %v %s", err, b)
+	}
+	docFile := filepath.Join(out, "doc")
+	os.WriteFile(docFile, []byte("Subject: one\r\n\r\nbody\r\n"), 0o644)
+	nowhere := filepath.Join(t.TempDir(), "none")
+	if stdout, e, code := run(t, nowhere, "check-proof", "--doc", docFile, "--key", vkey, filepath.Join(out, "proof.json")); code != 0 || !strings.HasPrefix(stdout, "PROVEN\n") {
+		t.Fatalf("the attached proof: %d %q %q", code, stdout, e)
+	}
+	// Chosen, the source is disclosed; the web page says the same.
+	page := filepath.Join(t.TempDir(), "c.html")
+	if _, e, code := run(t, dir, "certificate", id, "--disclose", "sources", "--out", page); code != 0 {
+		t.Fatal(e)
+	}
+	b, _ := os.ReadFile(page)
+	for _, want := range []string{id, fp, "source: tip", "custody-proof-v2"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the web page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(b), other) {
+		t.Error("the web page names another document")
+	}
+	if _, e, code := run(t, dir, "certificate", id, "--out", filepath.Join(t.TempDir(), "c.json")); code != 2 || !strings.Contains(e, ".pdf or .html") {
+		t.Errorf("--out c.json: %d %s", code, e)
+	}
+}
