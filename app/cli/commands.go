@@ -16,7 +16,7 @@ var commands = []command{
 		"import FILE as a new version derived from other documents", runDerive},
 	{"tag", "DOC TAG...", "add tags to a document (logged)", runTag},
 	{"note", "DOC TEXT", "add a note to a document (logged)", runNote},
-	{"log", "[--json] [DOC]", "list log events, newest last; with DOC, its provenance chain", runLog},
+	{"log", "[--json] [DOC] | --format premis|case [DOC...]", "list log events, newest last; with DOC, its provenance chain; or export them as PREMIS or CASE/UCO", runLog},
 	{"checkpoint", "", "print the latest signed checkpoint (what you publish)", runCheckpoint},
 	{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve},
 	{"certificate", "DOC --out FILE.pdf|FILE.html [--disclose sources,notes,tags] [--with-ancestors]",

@@ -96,9 +96,13 @@ type logLine struct {
 func runLog(env *Env, args []string) error {
 	fs := newFlags("log")
 	asJSON := fs.Bool("json", false, "print JSON")
+	format := fs.String("format", "", "write a standard format instead: premis (PREMIS 3 XML) or case (CASE/UCO JSON-LD)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
+	}
+	if *format != "" {
+		return runLogExport(env, *format, pos)
 	}
 	if len(pos) > 1 {
 		return &exitError{ExitFailed, errors.New("give at most one document")}

@@ -242,3 +242,37 @@ func TestCertificate(t *testing.T) {
 		t.Errorf("--out c.json: %d %s", code, e)
 	}
 }
+
+// TestLogPREMIS: the export names as many PREMIS events as the log has
+// events, and is valid against the official schema.
+func TestLogPREMIS(t *testing.T) {
+	dir := bundleSetup(t)
+	if _, e, code := run(t, dir, "verify", "--report", filepath.Join(t.TempDir(), "v.json")); code != 0 {
+		t.Fatal(e)
+	}
+	log, _, _ := run(t, dir, "log")
+	events := strings.Count(log, "\n")
+	out, e, code := run(t, dir, "log", "--format", "premis")
+	if code != 0 || events != 3 || strings.Count(out, "<event>") != events || strings.Count(out, "<object ") != 2 ||
+		!strings.Contains(out, `xmlns="http://www.loc.gov/premis/v3"`) || !strings.Contains(out, "eventType/fix") {
+		t.Fatalf("log --format premis: %d %q, %d events in the log:\n%s", code, e, events, out)
+	}
+	xsd := filepath.Join("..", "..", "archive", "standards", "testdata", "premis-v3-0.xsd")
+	path := filepath.Join(t.TempDir(), "p.xml")
+	os.WriteFile(path, []byte(out), 0o644)
+	if b, err := exec.Command(needTool(t, "xmllint"), "--noout", "--schema", xsd, path).CombinedOutput(); err != nil {
+		t.Fatalf("xmllint: %v %s", err, b)
+	}
+	mail := sha256.Sum256([]byte("Subject: one\r\n\r\nbody\r\n"))
+	out, _, code = run(t, dir, "log", "--format", "case", hex.EncodeToString(mail[:])[:12])
+	var doc struct {
+		Type    string           `json:"@type"`
+		Objects []map[string]any `json:"uco-core:object"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Type != "uco-core:Bundle" || len(doc.Objects) != 2+2+1 {
+		t.Fatalf("log --format case DOC: %d %v %d objects", code, err, len(doc.Objects))
+	}
+	if _, e, code := run(t, dir, "log", "--format", "mets"); code != 2 || !strings.Contains(e, "premis or case") {
+		t.Errorf("--format mets: %d %s", code, e)
+	}
+}
