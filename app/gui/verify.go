@@ -21,7 +21,8 @@ func (u *ui) verifyArchive() {
 			if u.arc != a {
 				return
 			}
-			u.showReport("Archive verification", rep, report.ArchiveCheck, nil)
+			p := u.showReport("Archive verification", rep, report.ArchiveCheck, nil)
+			p.doc, p.logs = func() *report.Document { return archivecheck.Document(a, rep) }, true
 		}
 	})
 }
