@@ -6,7 +6,7 @@ TAGS := migrated_fynedo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: run test test-long build deps bench fuzz
+.PHONY: run test test-long long build deps bench fuzz
 
 deps:
 	@scripts/deps
@@ -44,3 +44,7 @@ bench: deps
 # Run every fuzz target for a short while.
 fuzz:
 	scripts/fuzz 10s
+
+# The long suites (CUSTODY_LONG=1): reports of 100,000 documents.
+long: deps
+	CUSTODY_LONG=1 go test -tags $(TAGS) -count=1 -run 'TestLong' ./verify/report/... ./verify/archivecheck/...

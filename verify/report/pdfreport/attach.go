@@ -2,6 +2,7 @@ package pdfreport
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/md5"
 	"errors"
 	"fmt"
@@ -56,7 +57,24 @@ func attach(pdf []byte, files []Attachment) ([]byte, error) {
 		return nil, err
 	}
 
-	out := bytes.NewBuffer(pdf)
+	// Each file's stream is compressed (FlateDecode): JSON shrinks to a
+	// tenth, and the whole PDF is built in one buffer of its final size.
+	packed := make([][]byte, len(files))
+	room := len(pdf) + 4096
+	for i, f := range files {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		if _, err := zw.Write(f.Data); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		packed[i] = z.Bytes()
+		room += z.Len() + 512
+	}
+	out := bytes.NewBuffer(make([]byte, 0, room))
+	out.Write(pdf)
 	if !bytes.HasSuffix(pdf, []byte("\n")) {
 		out.WriteByte('\n')
 	}
@@ -73,15 +91,15 @@ func attach(pdf []byte, files []Attachment) ([]byte, error) {
 	}
 	var names bytes.Buffer
 	next := size
-	for _, f := range files {
+	for i, f := range files {
 		if !plainName.MatchString(f.Name) {
 			return nil, fmt.Errorf("pdf: attachment name %q is not a plain file name", f.Name)
 		}
 		stream, spec := next, next+1
 		next += 2
 		sum := md5.Sum(f.Data) // the checksum PDF defines for embedded files
-		obj(stream, fmt.Sprintf("<< /Type /EmbeddedFile /Subtype /%s /Length %d /Params << /Size %d /CheckSum <%x> >> >>",
-			nameEscape(f.MIME), len(f.Data), len(f.Data), sum), f.Data)
+		obj(stream, fmt.Sprintf("<< /Type /EmbeddedFile /Subtype /%s /Filter /FlateDecode /Length %d /Params << /Size %d /CheckSum <%x> >> >>",
+			nameEscape(f.MIME), len(packed[i]), len(f.Data), sum), packed[i])
 		obj(spec, fmt.Sprintf("<< /Type /Filespec /F (%s) /UF (%s) /Desc (%s) /EF << /F %d 0 R >> /AFRelationship /Data >>",
 			f.Name, f.Name, textEscape(f.Description), stream), nil)
 		fmt.Fprintf(&names, "(%s) %d 0 R ", f.Name, spec)

@@ -24,6 +24,7 @@ const (
 	sans = "sans"
 	bold = "bold"
 	cjk  = "cjk"
+	kor  = "kor"
 )
 
 // rgb is a colour.
@@ -58,7 +59,8 @@ var (
 
 // page lays out text top to bottom on A4 pages, wrapping lines and
 // taking each character from the first font that has it: DejaVu Sans
-// (Latin, Greek, Cyrillic, Arabic, Hebrew) or Droid Sans Fallback (CJK).
+// (Latin, Greek, Cyrillic, Arabic, Hebrew), Droid Sans Fallback (CJK
+// ideographs, kana) or NanumGothicCoding (Hangul).
 type page struct {
 	pdf    *gopdf.GoPdf
 	y      float64
@@ -78,7 +80,7 @@ func newPage(title, footer string) (*page, error) {
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{sans, fonts.Sans}, {bold, fonts.SansBold}, {cjk, fonts.CJK}} {
+	}{{sans, fonts.Sans}, {bold, fonts.SansBold}, {cjk, fonts.CJK}, {kor, fonts.Hangul}} {
 		if err := p.pdf.AddTTFFontData(f.name, f.data); err != nil {
 			return nil, err
 		}
@@ -110,7 +112,7 @@ func (p *page) family(r rune, b bool) string {
 	if r < 0x0500 || unicode.IsSpace(r) {
 		return first // DejaVu covers Latin, Greek and Cyrillic whole
 	}
-	for _, f := range []string{first, sans, cjk} {
+	for _, f := range []string{first, sans, cjk, kor} {
 		k := glyph{f, r}
 		ok, seen := p.has[k]
 		if !seen {

@@ -16,6 +16,13 @@ import (
 	"github.com/custody-app/custody/verify/report"
 )
 
+// MaxListed is how many findings, and how many files, a PDF lists in
+// full; past it, the rest are counted and left to the attached
+// report.json (and the web page), which list every one. A PDF of 100,000
+// findings would run to tens of thousands of pages that no one reads,
+// and take minutes and gigabytes to lay out.
+const MaxListed = 1000
+
 // toneColour is the verdict banner's colour.
 var toneColour = map[report.Tone]rgb{report.Good: green, report.Caution: amber, report.Bad: red, report.Inconclusive: grey}
 
@@ -31,6 +38,9 @@ func Write(w io.Writer, d *report.Document, files ...Attachment) error {
 	p.banner(d.Headline, toneColour[d.Tone])
 	p.para(d.Meaning, body)
 
+	// What went wrong comes first, where a reader looks.
+	findings(p, "Problems", d.Findings)
+	findings(p, "Warnings", d.Warnings)
 	checked(p, d)
 	signer(p, d.Signer)
 	if cp := d.Checkpoint; cp != nil {
@@ -40,8 +50,6 @@ func Write(w io.Writer, d *report.Document, files ...Attachment) error {
 		p.row("Root hash", cp.Root, code)
 	}
 	checks(p, d)
-	findings(p, "Problems", d.Findings)
-	findings(p, "Warnings", d.Warnings)
 	if d.Evidence != "" {
 		p.heading("Evidence of the fork")
 		p.para("Both signed checkpoints and the proof that fails. Anyone holding the sender's public key can check them; they do not depend on this report.", body)
@@ -158,7 +166,12 @@ func findings(p *page, title string, fs []report.Finding) {
 		return
 	}
 	p.heading(fmt.Sprintf("%s (%d)", title, len(fs)))
-	for _, f := range fs {
+	for i, f := range fs {
+		if i == MaxListed {
+			p.para(fmt.Sprintf("… and %d more %s, not listed here: the attached report.json and the web page (--report FILE.html) list every one.",
+				len(fs)-MaxListed, strings.ToLower(title)), label)
+			break
+		}
 		p.need(3 * body.size * lineGap)
 		p.para(f.Code, label)
 		if f.Path != "" {
@@ -184,7 +197,11 @@ func files2(p *page, files []report.File) {
 		return
 	}
 	p.heading(fmt.Sprintf("Files (%d)", len(files)))
-	for _, f := range files {
+	for i, f := range files {
+		if i == MaxListed {
+			p.para(fmt.Sprintf("… and %d more files, not listed here: the attached report.json and the web page list every one.", len(files)-MaxListed), label)
+			break
+		}
 		match := "matches"
 		st := style{size: 10, color: green}
 		if !f.Verified {

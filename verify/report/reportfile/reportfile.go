@@ -71,8 +71,10 @@ type machineSigner struct {
 	VerifierKey  string `json:"verifier_key,omitempty"`
 }
 
-// MachineJSON is d as the machine-readable report.
-func MachineJSON(d *report.Document) []byte {
+// MachineJSON is d as the machine-readable report, indented.
+func MachineJSON(d *report.Document) []byte { return machineJSON(d, true) }
+
+func machineJSON(d *report.Document, indent bool) []byte {
 	m := Machine{Format: "custody-report/1", Kind: d.Kind, Subject: d.Subject, Verdict: d.Verdict, Meaning: d.Meaning,
 		Checked: d.Checked, BundleID: d.BundleID, Archive: d.Archive, Checkpoint: d.Checkpoint,
 		Checks: nonNil(d.Checks), Findings: nonNil(d.Findings), Warnings: nonNil(d.Warnings), Files: d.Files,
@@ -80,11 +82,16 @@ func MachineJSON(d *report.Document) []byte {
 	if s := d.Signer; s != nil {
 		m.Signer = &machineSigner{s.Fingerprint, s.Trusted, s.Name, s.How, s.KeyName, s.Organisation, s.Origin, s.VerifierKey}
 	}
-	b, err := json.MarshalIndent(m, "", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	err := enc.Encode(m)
 	if err != nil {
 		panic(err) // plain values only: cannot fail
 	}
-	return append(b, '\n')
+	return buf.Bytes()
 }
 
 func nonNil[T any](s []T) []T {
@@ -106,7 +113,7 @@ func Render(format string, d *report.Document, extra ...pdfreport.Attachment) ([
 		return buf.Bytes(), err
 	case PDF:
 		files := append([]pdfreport.Attachment{{Name: "report.json", MIME: "application/json",
-			Description: "The same report, machine-readable", Data: MachineJSON(d)}}, extra...)
+			Description: "The same report, machine-readable", Data: machineJSON(d, false)}}, extra...)
 		err := pdfreport.Write(&buf, d, files...)
 		return buf.Bytes(), err
 	}
