@@ -113,7 +113,7 @@ type ready struct {
 	// repair, when set, says what is wrong with the archive's copy of
 	// this document, which these intact bytes are to replace.
 	repair string
-	note   string               // the note recorded with its name
+	note   string // the note recorded with its name
 }
 
 // commitBatch bounds how many documents share one transaction, and

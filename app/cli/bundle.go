@@ -289,36 +289,58 @@ func runBundleVerify(env *Env, args []string) error {
 	fs := newFlags("bundle verify")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	strict := fs.Bool("strict", false, "also fail (exit 1) on an unknown signer, no provenance or any warning")
-	htmlOut := fs.String("report", "", "also write the report as a web page to this file")
+	reportPath := fs.String("report", "", "also write the report to this file: .pdf, .html or .json")
 	noArchive := fs.Bool("no-archive", false, "check the bundle alone, without your archive's trusted keys and memory")
+	var given keyList
+	fs.Var(&given, "key", "trust this verifier key (or a file holding it) for this check; repeatable")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return &exitError{ExitFailed, errors.New("use: custody bundle verify [--json] [--strict] [--report FILE.html] PATH")}
+		return &exitError{ExitFailed, errors.New("use: custody bundle verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--key KEY]... PATH")}
+	}
+	if err := checkReportPath(*reportPath); err != nil {
+		return err
 	}
 	a, dir, err := env.verifyArchive(*noArchive)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
+	trusted, err := bundle.GivenKeys(given)
+	if err != nil {
+		if a != nil {
+			a.Close()
+		}
+		return &exitError{ExitFailed, err}
 	}
-	opt := bundle.Options{Progress: env.bar("Verifying")}
+	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted}
 	if a != nil {
 		opt.Archive = a
 	}
 	res := bundle.Verify(env.ctx, pos[0], opt)
-	if *htmlOut != "" {
-		if err := writeHTMLReport(*htmlOut, res.Document(dir)); err != nil {
-			return fmt.Errorf("could not write the report %s: %w", *htmlOut, err)
-		}
+	if a != nil {
+		a.Close() // before the report's event is recorded, read-write
 	}
 	if *asJSON {
 		writeJSON(env.Stdout, toJSON(res, dir))
 	} else {
 		printBundle(env.Stdout, res, dir)
+	}
+	if *reportPath != "" && res.Report.Verdict != report.Cancelled {
+		w := env.Stdout
+		if *asJSON {
+			w = env.Stderr
+		} else {
+			fmt.Fprintln(w)
+		}
+		what := "bundle check of " + quote.Safe(pos[0])
+		if res.BundleID != "" {
+			what = "bundle check of " + shortID(res.BundleID)
+		}
+		if err := env.saveReport(w, reportOut{path: *reportPath, what: what}, res.Document(dir), a != nil); err != nil {
+			return err
+		}
 	}
 	return exitCode(res.Report.ExitCode(*strict))
 }
@@ -338,6 +360,8 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 		}
 	}
 	switch {
+	case dir == "" && d.Signer != nil && d.Signer.Trusted:
+		fmt.Fprintln(w, "Checked without an archive: the signer's key is one you gave for this check (--key); no memory of earlier checkpoints was used.")
 	case dir == "":
 		fmt.Fprintln(w, "Checked without an archive: no trusted keys and no memory of earlier checkpoints were used, so the signer is unknown at best.")
 	default:

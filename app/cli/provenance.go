@@ -96,9 +96,13 @@ type logLine struct {
 func runLog(env *Env, args []string) error {
 	fs := newFlags("log")
 	asJSON := fs.Bool("json", false, "print JSON")
+	format := fs.String("format", "", "write a standard format instead: premis (PREMIS 3 XML) or case (CASE/UCO JSON-LD)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
+	}
+	if *format != "" {
+		return runLogExport(env, *format, pos)
 	}
 	if len(pos) > 1 {
 		return &exitError{ExitFailed, errors.New("give at most one document")}
@@ -257,7 +261,8 @@ func runCheckProof(env *Env, args []string) error {
 	fs := newFlags("check-proof")
 	docPath := fs.String("doc", "", "the document's file")
 	published := fs.String("checkpoint", "", "a checkpoint the archivist published earlier")
-	key := fs.String("key", "", "the archivist's verifier key, as you obtained it (not from the proof)")
+	var given keyList
+	fs.Var(&given, "key", "the archivist's verifier key (or a file holding it), as you obtained it (not from the proof); repeatable")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -265,7 +270,8 @@ func runCheckProof(env *Env, args []string) error {
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	c := prooffile.Check(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, Key: *key})
+	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published}, given)
+
 	switch c.Verdict {
 	case prooffile.NotChecked:
 		return c.Err
@@ -289,7 +295,7 @@ func runCheckProof(env *Env, args []string) error {
 	for _, ev := range res.Events {
 		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(ev.Doc), quote.Safe(ev.Name))
 	}
-	if !res.Trusted && *key == "" {
+	if !res.Trusted && len(given) == 0 {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")
 	}
 	return nil

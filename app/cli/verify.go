@@ -33,8 +33,12 @@ func runVerify(env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	rolling := fs.String("rolling", "", "check only the least recently checked `P%` of the bytes (and the log)")
 	noRecord := fs.Bool("no-record", false, "do not record this check in the log")
+	reportPath := fs.String("report", "", "also write the report to this file: .pdf, .html or .json")
 	refs, err := flags(fs, env, args)
 	if err != nil {
+		return err
+	}
+	if err := checkReportPath(*reportPath); err != nil {
 		return err
 	}
 	var pct float64
@@ -92,6 +96,7 @@ func runVerify(env *Env, args []string) error {
 		}
 	}
 	rep := archivecheck.Check(env.ctx, a, co)
+	doc := archivecheck.Document(a, rep)
 	var logEvents int64
 	if len(ids) == 0 {
 		logEvents, _ = a.LogSize()
@@ -125,11 +130,22 @@ func runVerify(env *Env, args []string) error {
 	if *asJSON {
 		writeJSON(env.Stdout, out)
 	} else {
-		printReport(env.Stdout, report.NewDocument(report.ArchiveCheck, rep))
+		printReport(env.Stdout, doc)
 		if out.RecordedEvent != nil {
 			fmt.Fprintf(env.Stdout, "\nRecorded in the log as event %d.\n", *out.RecordedEvent)
 		} else {
 			fmt.Fprintf(env.Stdout, "\nThis check was not recorded: %s.\n", strings.TrimSuffix(notRecorded, "."))
+		}
+	}
+	if *reportPath != "" && rep.Verdict != report.Cancelled {
+		w := env.Stdout
+		if *asJSON {
+			w = env.Stderr
+		} else {
+			fmt.Fprintln(w)
+		}
+		if err := env.saveReport(w, reportOut{path: *reportPath, what: "archive check"}, doc, true); err != nil {
+			return err
 		}
 	}
 	return exitCode(rep.ExitCode(false))

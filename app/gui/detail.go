@@ -42,11 +42,12 @@ func (u *ui) showDocument(r *catalog.Record) {
 	back := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), u.showDocuments)
 	export := widget.NewButtonWithIcon("Export file…", theme.DownloadIcon(), func() { u.exportFileDialog(r) })
 	proof := widget.NewButtonWithIcon("Save proof…", theme.DocumentSaveIcon(), func() { u.saveProofDialog(r) })
+	cert := widget.NewButtonWithIcon("Certificate…", theme.FileIcon(), func() { u.certificateDialog(r) })
 	derive := widget.NewButtonWithIcon("Derive…", theme.ContentCopyIcon(), func() { u.deriveFrom([]*catalog.Record{r}) })
 	if u.readOnly {
 		derive.Disable()
 	}
-	top := container.NewBorder(nil, nil, back, container.NewHBox(export, proof, derive), title(displayName(r)))
+	top := container.NewBorder(nil, nil, back, container.NewHBox(export, proof, cert, derive), title(displayName(r)))
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", container.NewVScroll(container.NewPadded(u.overview(p)))),
 		container.NewTabItem("Preview", p.preview),

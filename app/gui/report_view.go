@@ -1,15 +1,12 @@
 package gui
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,6 +24,11 @@ type reportPage struct {
 	list    *widget.List
 	actions *fyne.Container
 	bundle  *bundle.Result // set for a bundle
+	kind    report.Kind
+	// doc, when set, makes the full Document a saved report shows (see
+	// reportsave.go); logs says a saved report's hash may be logged.
+	doc  func() *report.Document
+	logs bool
 }
 
 // reportRow is one line of the list under the banner.
@@ -70,7 +72,7 @@ func affected(rep *report.Document, names func(doc string) string) string {
 // with the actions given (Save report is always there). The banner's
 // words are the verdict's, from the report package.
 func (u *ui) showReport(what string, raw *report.Report, k report.Kind, extra fyne.CanvasObject, actions ...fyne.CanvasObject) *reportPage {
-	p := &reportPage{rep: raw}
+	p := &reportPage{rep: raw, kind: k}
 	// Shown from its Document (every outside text made safe); saved raw.
 	rep := report.NewDocument(k, raw)
 	if extra == nil {
@@ -114,7 +116,7 @@ func (u *ui) showReport(what string, raw *report.Report, k report.Kind, extra fy
 		p.list.Unselect(i)
 		u.showFinding(p.rows[i])
 	}
-	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(raw) })
+	save := widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), func() { u.saveReportDialog(p) })
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), u.showDocuments)
 	p.actions = container.NewHBox(append([]fyne.CanvasObject{save}, actions...)...)
 	counts := fmt.Sprintf("%s, %s, %s", plural(len(rep.Findings), "problem", "problems"),
@@ -208,32 +210,4 @@ func (u *ui) docName(doc string) string {
 		return r.ShownName()
 	}
 	return ""
-}
-
-// saveReportDialog writes the report as JSON, the CLI's --json format.
-func (u *ui) saveReportDialog(rep *report.Report) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		if err := saveReport(rep, path); err != nil {
-			dialog.ShowError(shownErr(err), u.win)
-			return
-		}
-		dialog.ShowInformation("Report saved", shownPath(path), u.win)
-	}, u.win)
-	d.SetFileName("custody-report.json")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Resize(dialogSize(u.win))
-	d.Show()
-}
-
-func saveReport(rep *report.Report, path string) error {
-	b, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

@@ -31,7 +31,8 @@ func (u *ui) verifyArchive() {
 			if rep.Verdict == report.Corrupt {
 				actions = append(actions, widget.NewButton("Repair from a copy…", u.repairDialog))
 			}
-			u.showReport("Archive verification", rep, report.ArchiveCheck, para(fresh+" "+recorded), actions...)
+			p := u.showReport("Archive verification", rep, report.ArchiveCheck, para(fresh+" "+recorded), actions...)
+			p.doc, p.logs = func() *report.Document { return archivecheck.Document(a, rep) }, true
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/verify/report"
@@ -27,12 +28,17 @@ func TestVerifyArchiveIntact(t *testing.T) {
 	}
 	page := texts(u.win.Canvas().Content())
 	mustContain(t, "the report page", page, "INTACT", "[Save report…]", "0 problems, 0 warnings", "document fixity")
-	out := filepath.Join(t.TempDir(), "report.json")
-	if err := saveReport(p.rep, out); err != nil {
-		t.Fatal(err)
+	if name := reportFileName(p.kind, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)); name != "custody-archive-report-2026-03-01.pdf" {
+		t.Errorf("proposed name %q", name)
 	}
-	if b, _ := os.ReadFile(out); !bytes.Contains(b, []byte(`"verdict": "INTACT"`)) {
-		t.Errorf("saved report:\n%s", b)
+	for _, name := range []string{"report.pdf", "report.html", "report.json"} {
+		out := filepath.Join(t.TempDir(), name)
+		act(u, func() { u.saveReportTo(p, out) })
+		u.wait()
+		b, _ := os.ReadFile(out)
+		if !bytes.Contains(b, []byte("INTACT")) && name != "report.pdf" || !bytes.HasPrefix(b, []byte("%PDF")) && name == "report.pdf" {
+			t.Errorf("saved %s:\n%.300s", name, b)
+		}
 	}
 }
 

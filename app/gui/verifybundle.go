@@ -131,6 +131,10 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 	}
 	p := u.showReport("Bundle verification", res.Report, report.BundleCheck, info, actions...)
 	p.bundle = res
+	if u.arc != nil {
+		dir := u.arc.Dir()
+		p.doc, p.logs = func() *report.Document { return res.Document(dir) }, true
+	}
 }
 
 // receiveBundle imports a verified bundle so that its documents'

@@ -32,11 +32,12 @@ func (r *Result) Document(archiveDir string) *report.Document {
 	if r.Fork != nil {
 		d.Evidence = report.ShownLines(r.Fork.Evidence())
 	}
+	d.Recheck = report.BundleSteps(d)
 	return d
 }
 
 // words is the signer as the report words it (raw: a Document passes it
 // through quote.Safe).
 func (s *Signer) words() report.Signer {
-	return report.Signer{Fingerprint: s.Fingerprint, Origin: s.Origin, Trusted: s.Trusted, Name: s.TrustedAs, How: s.How, KeyName: s.KeyName}
+	return report.Signer{Fingerprint: s.Fingerprint, Origin: s.Origin, Trusted: s.Trusted, Name: s.TrustedAs, How: s.How, KeyName: s.KeyName, VerifierKey: s.VerifierKey}
 }

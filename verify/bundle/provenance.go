@@ -266,17 +266,20 @@ func (p *prover) readKeys(b []byte) {
 // and reports whether that settled the signature.
 func (p *prover) checkTrusted() bool {
 	a := p.opt.Archive
-	if a == nil {
+	list := p.opt.Keys
+	if a == nil && len(list) == 0 {
 		return false
 	}
-	list, err := a.TrustList()
-	if err != nil {
-		p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's trust store could not be read: " + err.Error()})
-		list = nil
-	}
-	if pub := a.Public(); pub != nil {
-		list = append(list, keys.Trusted{Name: "this archive (your own key)", VerifierKey: pub.VerifierKey,
-			Fingerprint: pub.Fingerprint, How: "it is this archive's key"})
+	if a != nil {
+		trusted, err := a.TrustList()
+		if err != nil {
+			p.add(report.Finding{Code: ArchiveUnreadable, Message: "the archive's trust store could not be read: " + err.Error()})
+		}
+		list = append(trusted, list...)
+		if pub := a.Public(); pub != nil {
+			list = append(list, keys.Trusted{Name: "this archive (your own key)", VerifierKey: pub.VerifierKey,
+				Fingerprint: pub.Fingerprint, How: "it is this archive's key"})
+		}
 	}
 	// A key is matched by the signature it verifies, never by its name:
 	// two keys can carry the same name, and anyone can name a key
@@ -301,7 +304,7 @@ func (p *prover) checkTrusted() bool {
 	if len(vs) == 0 {
 		return false
 	}
-	_, err = provenance.ParseCheckpoint(p.note, note.VerifierList(vs...))
+	_, err := provenance.ParseCheckpoint(p.note, note.VerifierList(vs...))
 	var unknown *provenance.SignerUnknownError
 	switch {
 	case err == nil:

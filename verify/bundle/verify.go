@@ -75,6 +75,11 @@ type Options struct {
 	// remembered checkpoints are consulted (read only). Nil verifies the
 	// bundle alone.
 	Archive Knowledge
+	// Keys are keys the person checking trusts for this check only (a
+	// recipient without an archive names the key they expect: custody
+	// bundle verify --key). They count as the trust store's keys do; see
+	// GivenKeys.
+	Keys []keys.Trusted
 	// Workers is how many files are hashed at once; 0 means one per CPU.
 	Workers int
 	// Progress, if set, receives snapshots while files are hashed.

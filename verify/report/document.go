@@ -47,6 +47,13 @@ type Document struct {
 	Archive string
 	// Generated is when the document was made.
 	Generated time.Time
+
+	// Checked says when, by which Custody and on which machine's clock
+	// the check ran (see context.go).
+	Checked Context
+	// Recheck is how anyone can check the same thing again without
+	// trusting this report: commands, the key, the checkpoint (recheck.go).
+	Recheck []Step
 }
 
 // NewDocument makes the document of a finished check of kind k; a
@@ -55,7 +62,7 @@ func NewDocument(k Kind, r *Report) *Document {
 	return &Document{Kind: k, Subject: quote.Safe(r.Subject), Verdict: r.Verdict,
 		Headline: r.Verdict.Headline(), Meaning: r.Verdict.Meaning(k), Tone: r.Verdict.Tone(),
 		Checks: shownChecks(r.Checks), Findings: shownFindings(r.Findings), Warnings: shownFindings(r.Warnings),
-		Generated: time.Now().UTC()}
+		Generated: time.Now().UTC(), Checked: Here()}
 }
 
 // Signer is the key that signed a checkpoint, named by the reader: by
@@ -70,6 +77,12 @@ type Signer struct {
 	Name        string // the name the trust store gives the key, when trusted
 	How         string // how the key was confirmed, when trusted
 	KeyName     string // the name the key gives itself: unverified
+	// Organisation is what the key's owner says of themselves (an
+	// archive's own key); empty for a bundle's signer, whose key names
+	// no organisation.
+	Organisation string
+	// VerifierKey is the key itself, as anyone checks signatures with it.
+	VerifierKey string
 }
 
 // UnknownKey is how an untrusted signer is named.
@@ -105,6 +118,7 @@ func (s *Signer) selfNamed() string {
 func ShownSigner(s Signer) *Signer {
 	s.Fingerprint, s.Origin = quote.Safe(s.Fingerprint), quote.Safe(s.Origin)
 	s.Name, s.How, s.KeyName = quote.Safe(s.Name), quote.Safe(s.How), quote.Safe(s.KeyName)
+	s.Organisation, s.VerifierKey = quote.Safe(s.Organisation), quote.Safe(s.VerifierKey)
 	return &s
 }
 

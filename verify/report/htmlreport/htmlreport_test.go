@@ -24,12 +24,15 @@ func documents() map[string]*report.Document {
 		r.AddCheck("provenance", v == report.Intact, "")
 		d := report.NewDocument(report.BundleCheck, r)
 		d.Generated = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+		d.Checked = report.Context{At: d.Generated, Tool: "Custody v9.9.9", Machine: "desk <1>", Zone: "CET (UTC+01:00)"}
 		return d
 	}
 	intact := doc(report.Intact)
 	intact.BundleID = "urn:uuid:1"
 	intact.Signer = &report.Signer{Fingerprint: "SHA256:abc", Trusted: true, Name: `Bo "Lind" <x>`, Origin: "o"}
-	intact.Checkpoint = &report.Checkpoint{Origin: "custody.example/log", Size: 42}
+	intact.Checkpoint = &report.Checkpoint{Origin: "custody.example/log", Size: 42, Root: "cm9vdA=="}
+	intact.Signer.VerifierKey = "custody-K+1+AAA"
+	intact.Recheck = report.BundleSteps(intact)
 	intact.Files = []report.File{{Path: "data/a.txt", Name: `a\xff.txt`, Doc: "abcd", Size: 5, Verified: true}, {Path: "data/b.txt", Name: "b.txt", Size: 1}}
 	unknown := doc(report.SignerUnknown)
 	unknown.Signer = &report.Signer{Fingerprint: "SHA256:def", KeyName: `alice"<b>`}

@@ -24,6 +24,7 @@ td.code, td.mono, pre { font-family: ui-monospace, monospace; font-size: .9em; w
 .fail { color: #b3261e; font-weight: bold; }
 pre { background: #f7f7f7; border: 1px solid #ccc; padding: 1em; white-space: pre-wrap; }
 footer { margin-top: 2em; color: #666; font-size: .85em; }
+@media print { body { margin: 0; max-width: none; } .verdict { print-color-adjust: exact; -webkit-print-color-adjust: exact; } tr, li { break-inside: avoid; } }
 </style>
 </head>
 <body>
@@ -33,9 +34,10 @@ footer { margin-top: 2em; color: #666; font-size: .85em; }
 <table>
 <tr><th>{{.SubjectLabel}}</th><td class="mono">{{.Subject}}</td></tr>
 {{if .BundleID}}<tr><th>Bundle id</th><td class="mono">{{.BundleID}}</td></tr>{{end}}
-{{with .Signer}}<tr><th>Signed by</th><td>{{.Label}}<br>fingerprint <b class="mono">{{.Fingerprint}}</b></td></tr>{{end}}
-{{with .Checkpoint}}{{if .Origin}}<tr><th>Sender's log</th><td class="mono">{{.Origin}}, {{.Size}} events when signed</td></tr>{{end}}{{end}}
-{{if .Bundle}}<tr><th>Checked against</th><td>{{if .Archive}}the archive in <span class="mono">{{.Archive}}</span> (its trusted keys and the checkpoints it saw before){{else}}no archive: no trusted keys and no memory of earlier checkpoints were used{{end}}</td></tr>{{end}}
+{{with .Checked}}{{if .When}}<tr><th>When</th><td>{{.When}}, {{.Clock}}</td></tr>{{end}}{{if .Tool}}<tr><th>Checked by</th><td>{{.Tool}}</td></tr>{{end}}{{end}}
+{{with .Signer}}<tr><th>Signed by</th><td>{{.Label}}{{if .Organisation}}, {{.Organisation}}{{end}}<br>fingerprint <b class="mono">{{.Fingerprint}}</b>{{if .Trusted}}{{if .How}}<br>trusted: {{.How}}{{end}}{{else}}<br>not trusted: confirm the fingerprint with the sender (by phone or in person) before relying on who signed{{end}}{{if .VerifierKey}}<br>key <span class="mono">{{.VerifierKey}}</span>{{end}}</td></tr>{{end}}
+{{with .Checkpoint}}{{if .Origin}}<tr><th>{{if $.Bundle}}Sender's log{{else}}Log{{end}}</th><td class="mono">{{.Origin}}, {{.Size}} events when signed{{if .Root}}<br>root {{.Root}}{{end}}</td></tr>{{end}}{{end}}
+{{if .Bundle}}<tr><th>Checked against</th><td>{{if .Archive}}the archive in <span class="mono">{{.Archive}}</span> (its trusted keys and the checkpoints it saw before){{else}}no archive: no memory of earlier checkpoints was used; only keys given for this check (--key) are trusted{{end}}</td></tr>{{end}}
 </table>
 <h2>Checks</h2>
 <table>
@@ -60,7 +62,11 @@ footer { margin-top: 2em; color: #666; font-size: .85em; }
 <tr><th>File in the bundle</th><th>Original name</th><th>Document (SHA-256)</th><th>Bytes</th><th>Matches</th></tr>
 {{range .Files}}<tr><td class="mono">{{.Path}}</td><td>{{.Name}}{{range .MadeFrom}}<br><small>{{.}}</small>{{end}}</td><td class="mono">{{.Doc}}</td><td>{{.Size}}</td><td>{{if .Verified}}<span class="ok">yes</span>{{else}}<span class="fail">no</span>{{end}}</td></tr>
 {{end}}</table>{{end}}
-<footer>Made by Custody on {{.Generated}}. Finding codes are explained in the Custody documentation (docs/cli.md).</footer>
+{{if .Recheck}}<h2>How anyone can check this again</h2>
+<ol>
+{{range .Recheck}}<li>{{.Say}}{{if .Command}}<pre>{{.Command}}</pre>{{end}}</li>
+{{end}}</ol>{{end}}
+<footer>Made by Custody on {{.Generated}}. The SHA-256 of this file, as written, is printed by the command that wrote it and recorded in the archive's log as a verify event when the archive could be written. Finding codes are explained in the Custody documentation (docs/cli.md).</footer>
 </body>
 </html>
 `))
