@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/quote"
@@ -194,54 +193,6 @@ func chooseDocs(a *archive.Archive, all bool, tag string, refs []string) ([][32]
 	return ids, nil
 }
 
-// bundleJSON is the output of "custody bundle verify --json".
-type bundleJSON struct {
-	Subject    string           `json:"subject"`
-	Verdict    report.Verdict   `json:"verdict"`
-	Checks     []report.Check   `json:"checks"`
-	Findings   []report.Finding `json:"findings"`
-	Warnings   []report.Finding `json:"warnings"`
-	BundleID   string           `json:"bundle_id,omitempty"`
-	Signer     *bundle.Signer   `json:"signer,omitempty"`
-	Checkpoint *checkpointJSON  `json:"checkpoint,omitempty"`
-	Files      []bundle.File    `json:"files"`
-	Evidence   string           `json:"fork_evidence,omitempty"`
-	Archive    string           `json:"archive,omitempty"`
-	Hops       []bundle.Hop     `json:"hops,omitempty"`
-}
-
-type checkpointJSON struct {
-	Origin string `json:"origin"`
-	Size   int64  `json:"size"`
-	Root   string `json:"root"`
-}
-
-func toJSON(res *bundle.Result, archiveDir string) *bundleJSON {
-	r := res.Report
-	out := &bundleJSON{Subject: r.Subject, Verdict: r.Verdict, Checks: r.Checks, Findings: r.Findings, Warnings: r.Warnings,
-		BundleID: res.BundleID, Signer: res.Signer, Files: []bundle.File{}, Archive: archiveDir, Hops: res.Hops}
-	if out.Checks == nil {
-		out.Checks = []report.Check{}
-	}
-	if out.Findings == nil {
-		out.Findings = []report.Finding{}
-	}
-	if out.Warnings == nil {
-		out.Warnings = []report.Finding{}
-	}
-	if cp := res.Checkpoint; cp != nil {
-		out.Checkpoint = &checkpointJSON{cp.Origin, cp.Size, base64.StdEncoding.EncodeToString(cp.Root[:])}
-	}
-	for _, f := range res.Files {
-		f.Name = catalog.EscapeInvalid(f.Name)
-		out.Files = append(out.Files, f)
-	}
-	if res.Fork != nil {
-		out.Evidence = res.Fork.Evidence()
-	}
-	return out
-}
-
 // verifyArchive opens the archive a bundle is checked against, or none.
 func (env *Env) verifyArchive(none bool) (*archive.Archive, string, error) {
 	if none {
@@ -289,7 +240,7 @@ func runBundleVerify(env *Env, args []string) error {
 		}
 	}
 	if *asJSON {
-		writeJSON(env.Stdout, toJSON(res, dir))
+		writeJSON(env.Stdout, res.JSON(dir))
 	} else {
 		printBundle(env.Stdout, res, dir)
 	}
@@ -345,10 +296,10 @@ func runBundleReceive(env *Env, args []string) error {
 		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
 	if *asJSON {
 		writeJSON(env.Stdout, struct {
-			*bundleJSON
+			*bundle.JSONReport
 			*receive.Received
 			Error string `json:"error,omitempty"`
-		}{toJSON(got.Verify, a.Dir()), got, errText(err)})
+		}{got.Verify.JSON(a.Dir()), got, errText(err)})
 	} else {
 		printBundle(env.Stdout, got.Verify, a.Dir())
 		if got.Import != nil {
