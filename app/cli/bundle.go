@@ -41,6 +41,7 @@ func runBundleCreate(env *Env, args []string) error {
 	dryRun := fs.Bool("dry-run", false, "list what the receiver will be able to read, and write nothing")
 	sha512 := fs.Bool("sha512", false, "add SHA-512 manifests")
 	note := fs.String("note", "", "a note recorded in the export event")
+	withVerifier := fs.Bool("with-verifier", false, "add the browser verifier page as custody/verify.html")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	refs, err := flags(fs, env, args)
 	if err != nil {
@@ -62,6 +63,10 @@ func runBundleCreate(env *Env, args []string) error {
 	if *out == "" || ways != 1 {
 		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
 	}
+	page, err := pageFor(*withVerifier)
+	if err != nil {
+		return err
+	}
 	// As for import, the passphrase is checked while the payload is
 	// copied (the archive's latest checkpoint, signed by the command that
 	// last recorded something, is what the bundle carries), and the bundle
@@ -77,7 +82,7 @@ func runBundleCreate(env *Env, args []string) error {
 		return err
 	}
 	res, err := bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
-		Disclose: choices, SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+		Disclose: choices, SHA512: *sha512, Note: *note, VerifierPage: page, Progress: env.bar("Bundling")})
 	if err != nil {
 		if errors.Is(err, blob.ErrCorrupt) || errors.Is(err, blob.ErrMissing) {
 			return problem("%v", err)

@@ -25,6 +25,7 @@ var commands = []command{
 		"your own key, and the keys of archivists you trust", runKeys},
 	{"verify", "[--json]", "check every byte of the archive (and its log)", runVerify},
 	{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
+		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--with-verifier] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
+	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
 }
