@@ -78,7 +78,9 @@ type buildError struct {
 	err error
 }
 
-func (e *buildError) Error() string { return "building the WebAssembly: " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "building the WebAssembly: " + e.err.Error() + "\n" + e.out
+}
 
 // chromium finds a browser, or skips the test saying why.
 func chromium(t *testing.T) string {

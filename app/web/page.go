@@ -80,4 +80,3 @@ func Sum(page []byte) string {
 func Size(page []byte) string {
 	return fmt.Sprintf("%.1f MB", float64(len(page))/1e6)
 }
-
