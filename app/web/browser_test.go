@@ -154,6 +154,12 @@ type pageResult struct {
 // bundle, and waits for the verdict.
 func (b *browser) check(t *testing.T, page, keysFile, bundle string, folder bool) pageResult {
 	t.Helper()
+	return b.checkSeen(t, page, keysFile, "", bundle, folder)
+}
+
+// checkSeen is check with a file of checkpoints seen before.
+func (b *browser) checkSeen(t *testing.T, page, keysFile, seenFile, bundle string, folder bool) pageResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 120*time.Second)
 	defer cancel()
 	input := "#bundle-file"
@@ -163,6 +169,9 @@ func (b *browser) check(t *testing.T, page, keysFile, bundle string, folder bool
 	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate("file://" + page), chromedp.WaitReady(chromedp.CSS("body"))}
 	if keysFile != "" {
 		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS("#keys-file"), []string{keysFile}))
+	}
+	if seenFile != "" {
+		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS("#seen-file"), []string{seenFile}))
 	}
 	steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS(input), []string{bundle}),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-state="done"] #result, body[data-state="error"] #error`)))
@@ -218,4 +227,9 @@ func verdictOf(t *testing.T, js string) (string, []string) {
 		codes = append(codes, f.Code)
 	}
 	return r.Verdict, codes
+}
+
+// text evaluates a JavaScript expression of the open page.
+func (b *browser) text(js string) (string, error) {
+	return chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
 }

@@ -88,7 +88,7 @@
       body.dataset.state = "done";
     };
     w.onerror = (e) => { if (w === worker) fail("The verifier stopped: " + (e.message || "an error in the worker")); };
-    w.postMessage(Object.assign({ module: mod, keys: $("keys-text").value }, input));
+    w.postMessage(Object.assign({ module: mod, keys: $("keys-text").value, seen: $("seen-text").value }, input));
   }
 
   function draw(v, json, report) {
@@ -167,11 +167,13 @@
     const files = Array.from(e.target.files, (f) => ({ path: f.webkitRelativePath || f.name, file: f }));
     if (files.length) run({ name: files[0].path.split("/")[0], files });
   });
-  $("keys-file").addEventListener("change", (e) => {
-    const f = e.target.files[0];
-    if (!f) return;
-    keysLoading = f.text().then((t) => { $("keys-text").value = t; if (lastInput && body.dataset.state !== "running") run(lastInput); });
-  });
+  for (const [file, text] of [["keys-file", "keys-text"], ["seen-file", "seen-text"]]) {
+    $(file).addEventListener("change", (e) => {
+      const f = e.target.files[0];
+      if (!f) return;
+      keysLoading = Promise.all([keysLoading, f.text()]).then(([, t]) => t).then((t) => { $(text).value = t; if (lastInput && body.dataset.state !== "running") run(lastInput); });
+    });
+  }
   $("verify").addEventListener("click", () => { if (lastInput) run(lastInput); });
   $("save-report").addEventListener("click", () => {
     const a = document.createElement("a");

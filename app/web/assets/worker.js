@@ -11,7 +11,7 @@ self.onmessage = async (e) => {
     const progress = (files, bytes, totalFiles, totalBytes, done) =>
       self.postMessage({ kind: "progress", files, bytes, totalFiles, totalBytes, done });
     const input = m.zip ? { zip: m.zip } : { name: m.name, files: m.files };
-    const r = await self.custodyVerify(input, m.keys, progress);
+    const r = await self.custodyVerify(input, m.keys, m.seen, progress);
     self.postMessage({ kind: "done", verdict: r.verdict, json: r.json, report: r.report, view: r.view });
   } catch (err) {
     self.postMessage({ kind: "error", message: String(err && err.message ? err.message : err) });

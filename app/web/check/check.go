@@ -14,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/progress"
@@ -36,7 +37,11 @@ type Input struct {
 	Files   []Entry
 	// Keys is the text the reader pasted or loaded: verifier keys, one
 	// per line (see ParseKeys).
-	Keys     string
+	Keys string
+	// Seen is signed checkpoints the reader saw before (published by the
+	// sender, or from an earlier bundle): the memory an archive would
+	// have. With one of the bundle's origin a fork shows (see ParseSeen).
+	Seen     string
 	Progress progress.Func
 }
 
@@ -54,13 +59,13 @@ type Outcome struct {
 // Run checks the bag. Keys that do not parse are an error before any
 // file is read: the reader meant to trust them.
 func Run(ctx context.Context, in Input) (*Outcome, error) {
-	trusted, err := ParseKeys(in.Keys)
+	g, err := knowing(in.Keys, in.Seen)
 	if err != nil {
 		return nil, err
 	}
 	opt := bundle.Options{Subject: in.Subject, Progress: in.Progress}
-	if len(trusted) > 0 {
-		opt.Archive = given(trusted)
+	if g != nil {
+		opt.Archive = g
 	}
 	var fsys fs.FS
 	if in.Zip != nil {
@@ -71,28 +76,32 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 			if oe, ok := err.(*bag.OpenError); ok && oe.Path == "" {
 				oe.Path = in.Subject
 			}
-			return outcome(&bundle.Result{Report: bag.OpenFailed(in.Subject, err)}, trusted, nil)
+			return outcome(&bundle.Result{Report: bag.OpenFailed(in.Subject, err)}, g, nil)
 		}
 	} else if fsys, err = NewFilesFS(in.Files); err != nil {
 		return nil, err
 	}
-	return outcome(bundle.VerifyFS(ctx, fsys, opt), trusted, fsys)
+	return outcome(bundle.VerifyFS(ctx, fsys, opt), g, fsys)
 }
 
-// Verify checks a bag already open as fsys, as Run does.
-func Verify(ctx context.Context, fsys fs.FS, subject, keyText string) (*Outcome, error) {
+// knowing is what the reader gave: nil when nothing (the check then runs
+// as --no-archive does).
+func knowing(keyText, seenText string) (*given, error) {
 	trusted, err := ParseKeys(keyText)
 	if err != nil {
 		return nil, err
 	}
-	opt := bundle.Options{Subject: subject}
-	if len(trusted) > 0 {
-		opt.Archive = given(trusted)
+	seen, err := ParseSeen(seenText)
+	if err != nil {
+		return nil, err
 	}
-	return outcome(bundle.VerifyFS(ctx, fsys, opt), trusted, fsys)
+	if len(trusted) == 0 && len(seen) == 0 {
+		return nil, nil
+	}
+	return &given{trusted: trusted, seen: seen}, nil
 }
 
-func outcome(res *bundle.Result, trusted []keys.Trusted, fsys fs.FS) (*Outcome, error) {
+func outcome(res *bundle.Result, g *given, fsys fs.FS) (*Outcome, error) {
 	var js, page bytes.Buffer
 	if err := bundle.WriteJSON(&js, res.JSON("")); err != nil {
 		return nil, err
@@ -101,7 +110,7 @@ func outcome(res *bundle.Result, trusted []keys.Trusted, fsys fs.FS) (*Outcome, 
 	if err := htmlreport.Write(&page, doc); err != nil {
 		return nil, err
 	}
-	return &Outcome{Verdict: res.Report.Verdict, JSON: js.Bytes(), Report: page.Bytes(), View: newView(res, doc, len(trusted), fsys)}, nil
+	return &Outcome{Verdict: res.Report.Verdict, JSON: js.Bytes(), Report: page.Bytes(), View: newView(res, doc, g, fsys)}, nil
 }
 
 // keyLabels are the lines of `custody keys show` other than the key: a
@@ -146,15 +155,71 @@ func hasLabel(line string) bool {
 	return false
 }
 
-// given is what the page knows: the keys the reader gave it, and nothing
-// else. It has no key or log of its own and remembers no checkpoint, as
-// a fresh archive that trusts exactly these keys.
-type given []keys.Trusted
+// ParseSeen reads signed checkpoints the reader saw before, one after
+// another (each as `custody checkpoint` prints it, or a bundle's
+// custody/checkpoint): the newest of each origin is what the page
+// remembers. Their signatures are checked by the bundle check, against
+// the bundle's signer, when it compares; here only their form.
+func ParseSeen(text string) (map[string]*provenance.Seen, error) {
+	out := map[string]*provenance.Seen{}
+	for k, note := range splitNotes(text) {
+		cp, err := provenance.ParseUnverified([]byte(note))
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint %d of those you gave is not a signed checkpoint: %v", k+1, err)
+		}
+		if old := out[cp.Origin]; old == nil || cp.Size > old.Size {
+			out[cp.Origin] = &provenance.Seen{Origin: cp.Origin, Size: cp.Size, Checkpoint: note,
+				Key: "the key that signed the checkpoint you gave", Bundle: "given to this page", Time: time.Now().UTC()}
+		}
+	}
+	return out, nil
+}
 
-func (g given) TrustList() ([]keys.Trusted, error)                       { return g, nil }
-func (g given) Public() *keys.Public                                     { return nil }
-func (g given) SeenCheckpoint(string) (*provenance.Seen, error)          { return nil, nil }
-func (g given) LogSize() (int64, error)                                  { return 0, nil }
-func (g given) LatestCheckpoint() (*provenance.Checkpoint, error)        { return nil, nil }
-func (g given) LogTreeHash(int64) (tlog.Hash, error)                     { return tlog.Hash{}, fs.ErrNotExist }
-func (g given) LogConsistencyProof(int64, int64) (tlog.TreeProof, error) { return nil, fs.ErrNotExist }
+// splitNotes cuts text into signed notes: each is its text lines, a
+// blank line and its signature lines ("— name signature").
+func splitNotes(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var notes []string
+	var cur []string
+	signed := false
+	flush := func() {
+		if len(cur) > 0 {
+			notes = append(notes, strings.Join(cur, "\n")+"\n")
+		}
+		cur, signed = nil, false
+	}
+	for _, line := range strings.Split(text, "\n") {
+		isSig := strings.HasPrefix(line, "— ")
+		switch {
+		case signed && !isSig:
+			flush()
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+		case len(cur) == 0 && strings.TrimSpace(line) == "":
+			continue
+		}
+		cur = append(cur, line)
+		signed = signed || isSig
+	}
+	flush()
+	return notes
+}
+
+// given is what the page knows: the keys and checkpoints the reader gave
+// it, and nothing else. It has no key or log of its own: it is a fresh
+// archive that trusts exactly these keys and remembers these checkpoints.
+type given struct {
+	trusted []keys.Trusted
+	seen    map[string]*provenance.Seen
+}
+
+func (g *given) TrustList() ([]keys.Trusted, error)                { return g.trusted, nil }
+func (g *given) Public() *keys.Public                              { return nil }
+func (g *given) SeenCheckpoint(o string) (*provenance.Seen, error) { return g.seen[o], nil }
+func (g *given) LogSize() (int64, error)                           { return 0, nil }
+func (g *given) LatestCheckpoint() (*provenance.Checkpoint, error) { return nil, nil }
+func (g *given) LogTreeHash(int64) (tlog.Hash, error)              { return tlog.Hash{}, fs.ErrNotExist }
+func (g *given) LogConsistencyProof(int64, int64) (tlog.TreeProof, error) {
+	return nil, fs.ErrNotExist
+}

@@ -67,15 +67,24 @@ const maxEvents = 2000
 
 var toneWords = map[report.Tone]string{report.Good: "good", report.Caution: "caution", report.Bad: "bad", report.Inconclusive: "inconclusive"}
 
-func newView(res *bundle.Result, d *report.Document, nkeys int, fsys fs.FS) *View {
+func newView(res *bundle.Result, d *report.Document, g *given, fsys fs.FS) *View {
 	v := &View{Verdict: string(d.Verdict), Headline: d.Headline, Meaning: d.Meaning, Tone: toneWords[d.Tone],
 		Subject: d.Subject, BundleID: d.BundleID, Checks: d.Checks, Evidence: d.Evidence}
 	v.Findings = append(append([]report.Finding{}, d.Findings...), d.Warnings...)
+	nkeys, nseen := 0, 0
+	if g != nil {
+		nkeys, nseen = len(g.trusted), len(g.seen)
+	}
 	switch nkeys {
 	case 0:
-		v.Trust = "You gave no trusted keys, so no signer can be trusted: at best the signer is unknown. Nothing earlier is remembered either (the page keeps no memory between checks)."
+		v.Trust = "You gave no trusted keys, so no signer can be trusted: at best the signer is unknown."
 	default:
-		v.Trust = fmt.Sprintf("Checked against the %d key(s) you gave this page, as a fresh archive that trusts exactly those keys; the page remembers no earlier checkpoint.", nkeys)
+		v.Trust = fmt.Sprintf("Checked against the %d key(s) you gave this page, as a fresh archive that trusts exactly those keys.", nkeys)
+	}
+	if nseen == 0 {
+		v.Trust += " You gave no checkpoint seen before, and the page remembers none between checks, so a fork (a sender showing different histories to different people) cannot show here."
+	} else {
+		v.Trust += fmt.Sprintf(" Compared with the %d checkpoint(s) you gave as seen before.", nseen)
 	}
 	if s := d.Signer; s != nil {
 		v.Signer = "Signed by " + s.Who() + ", log " + s.Origin

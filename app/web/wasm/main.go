@@ -25,17 +25,17 @@ func main() {
 	select {}
 }
 
-// verify is custodyVerify(input, keys, onProgress): input is {zip: File}
+// verify is custodyVerify(input, keys, seen, onProgress): input is {zip: File}
 // or {name: "folder", files: [{path, file}]}; it returns a Promise of
 // {verdict, json, report, view} (view as JSON text) or rejects with an
 // error message.
 func verify(_ js.Value, args []js.Value) any {
-	input, keyText, onProgress := args[0], args[1].String(), args[2]
+	input, keyText, seenText, onProgress := args[0], args[1].String(), args[2].String(), args[3]
 	promise := js.Global().Get("Promise")
 	return promise.New(js.FuncOf(func(_ js.Value, pa []js.Value) any {
 		resolve, reject := pa[0], pa[1]
 		go func() {
-			in := check.Input{Keys: keyText, Progress: progressTo(onProgress)}
+			in := check.Input{Keys: keyText, Seen: seenText, Progress: progressTo(onProgress)}
 			if zip := input.Get("zip"); zip.Truthy() {
 				in.Subject = zip.Get("name").String()
 				in.Size = int64(zip.Get("size").Float())
