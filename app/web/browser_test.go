@@ -160,7 +160,7 @@ func (b *browser) check(t *testing.T, page, keysFile, bundle string, folder bool
 // checkSeen is check with a file of checkpoints seen before.
 func (b *browser) checkSeen(t *testing.T, page, keysFile, seenFile, bundle string, folder bool) pageResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 120*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 	defer cancel()
 	input := "#bundle-file"
 	if folder {
@@ -176,7 +176,8 @@ func (b *browser) checkSeen(t *testing.T, page, keysFile, seenFile, bundle strin
 	steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS(input), []string{bundle}),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-state="done"] #result, body[data-state="error"] #error`)))
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("the page on %s: %v", bundle, err)
+		state, _ := b.text(`document.body.dataset.state + ": " + document.getElementById("status").textContent + " " + document.getElementById("error").textContent`)
+		t.Fatalf("the page on %s: %v (the page is %s)", bundle, err, state)
 	}
 	read := func(js string) string {
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))

@@ -163,3 +163,95 @@ func TestPageTamperCases(t *testing.T) {
 		t.Logf("requests: %q", b.requests())
 	}
 }
+
+// TestPageForked: a sender whose archive was copied and used twice signs
+// two histories of the same size. Given the checkpoint of the first (as
+// seen before), the page finds the second FORKED, as the CLI does with an
+// archive that received the first.
+func TestPageForked(t *testing.T) {
+	b := newBrowser(t)
+	page := testPage(t)
+	dir := t.TempDir()
+	arc := sender(t, dir, "first-old.zip")
+	twin := filepath.Join(t.TempDir(), "twin")
+	if err := os.CopyFS(twin, os.DirFS(arc)); err != nil {
+		t.Fatal(err)
+	}
+	for k, a := range []string{arc, twin} {
+		src := filepath.Join(t.TempDir(), "more")
+		os.MkdirAll(src, 0o755)
+		os.WriteFile(filepath.Join(src, "x.txt"), []byte{'a' + byte(k)}, 0o644)
+		if _, code := custody(t, "", a, "import", src); code != 0 {
+			t.Fatal("import")
+		}
+		name := []string{"a.zip", "b.zip"}[k]
+		if _, code := custody(t, "", a, "bundle", "create", "--out", filepath.Join(dir, name), "--all"); code != 0 {
+			t.Fatal("bundle create")
+		}
+	}
+	seen := filepath.Join(dir, "seen-checkpoint")
+	os.WriteFile(seen, zipEntry(t, filepath.Join(dir, "a.zip"), "custody/checkpoint"), 0o644)
+
+	receiver := filepath.Join(t.TempDir(), "receiver")
+	custody(t, "", receiver, "init", "--name", "receiver")
+	if out, code := custody(t, "", receiver, "bundle", "receive", filepath.Join(dir, "a.zip")); code != 0 {
+		t.Fatalf("receiving a.zip: exit %d\n%s", code, out)
+	}
+	want, _ := custody(t, dir, receiver, "bundle", "verify", "--json", "b.zip")
+	got := b.checkSeen(t, page, "", seen, filepath.Join(dir, "b.zip"), false)
+	sameAsCLI(t, got, want, false)
+	if got.Verdict != "FORKED" {
+		t.Errorf("the page says %q", got.Verdict)
+	}
+	ev, _ := b.text(`document.getElementById("evidence").textContent`)
+	if !strings.Contains(ev, "custody.app/") {
+		t.Errorf("no evidence of the fork shown: %q", ev)
+	}
+}
+
+// TestPageConformanceZips gives the page each bag of the shared BagIt
+// conformance suite as a zip, and compares with the CLI on the same zip
+// (the folders themselves go through the page's folder reader in
+// app/web/check). Two bags in a normal run, all with CUSTODY_LONG=1.
+func TestPageConformanceZips(t *testing.T) {
+	root := os.Getenv("CUSTODY_BAGIT_CONFORMANCE")
+	if root == "" {
+		wd, _ := os.Getwd()
+		root = filepath.Join(wd, "..", "..", "..", "shared", "conformance", "bagit")
+	}
+	list, err := os.ReadFile(filepath.Join(root, "expected.tsv"))
+	if err != nil {
+		t.Skipf("conformance bags not found at %s (set CUSTODY_BAGIT_CONFORMANCE): skipping", root)
+	}
+	b := newBrowser(t)
+	page := testPage(t)
+	dir := t.TempDir()
+	short := []string{"v1.0/valid/basicBag", "v0.97/invalid/corrupt-data-file"}
+	for line := range strings.Lines(string(list)) {
+		rel, _, _ := strings.Cut(strings.TrimSpace(line), "\t")
+		if rel == "" || strings.HasPrefix(rel, "#") || (!long() && !slices.Contains(short, rel)) {
+			continue
+		}
+		bag := filepath.Join(root, filepath.FromSlash(rel))
+		if _, err := os.Stat(bag); err != nil {
+			continue
+		}
+		t.Run(rel, func(t *testing.T) {
+			name := strings.ReplaceAll(rel, "/", "_") + ".zip"
+			zipFolder(t, bag, filepath.Join(dir, name))
+			want, _ := custody(t, dir, "", "bundle", "verify", "--no-archive", "--json", name)
+			sameAsCLI(t, b.check(t, page, "", filepath.Join(dir, name), false), want, true)
+		})
+	}
+}
+
+// TestPageFolder gives the page a bundle folder through its folder
+// picker, as Chromium lets a tool set a directory on it.
+func TestPageFolder(t *testing.T) {
+	b := newBrowser(t)
+	page := testPage(t)
+	dir := t.TempDir()
+	sender(t, dir, "bag")
+	want, _ := custody(t, dir, "", "bundle", "verify", "--no-archive", "--json", "bag")
+	sameAsCLI(t, b.check(t, page, "", filepath.Join(dir, "bag"), true), want, true)
+}

@@ -81,7 +81,12 @@
         return;
       }
       const secs = (performance.now() - started) / 1000;
-      draw(JSON.parse(m.view), m.json, m.report);
+      try {
+        draw(JSON.parse(m.view), m.json, m.report);
+      } catch (err) {
+        fail("The result could not be shown: " + err);
+        return;
+      }
       status("Checked in " + secs.toFixed(1) + " s.");
       body.dataset.seconds = secs.toFixed(3);
       body.dataset.verdict = m.verdict;
@@ -102,7 +107,7 @@
 
     const docs = $("docs");
     docs.replaceChildren();
-    for (const d of v.docs) {
+    for (const d of v.docs || []) {
       const name = el("td");
       name.append(el("div", d.name));
       if (d.path !== "data/" + d.name) name.append(el("div", "in the bag as " + d.path, "muted"));
@@ -112,25 +117,26 @@
 
     const chain = $("chain");
     chain.replaceChildren();
-    for (const h of v.chain) {
+    for (const h of v.chain || []) {
       const li = el("li");
       li.append(el("strong", h.step + ": "), document.createTextNode(h.who + (h.key ? ", fingerprint " + h.key : "") + (h.trusted ? ", a key you gave" : ", not a key you gave")));
       li.append(el("div", h.log + "; " + h.link, "muted"));
       chain.append(li);
     }
-    if (!v.chain.length) chain.append(el("li", "No signed log: nothing says where these documents came from."));
+    if (!(v.chain || []).length) chain.append(el("li", "No signed log: nothing says where these documents came from."));
 
     const fs = $("findings");
     fs.replaceChildren();
-    for (const f of v.findings) {
+    for (const f of v.findings || []) {
       const what = el("td");
       what.append(el("div", f.message));
       if (f.expected) what.append(el("div", "expected: " + f.expected, "muted"));
       if (f.found) what.append(el("div", "found: " + f.found, "muted"));
       fs.append(row([el("td", f.code, "mono"), f.severity, f.path || "", what]));
     }
-    $("no-findings").hidden = v.findings.length > 0;
-    $("findings-table").hidden = v.findings.length === 0;
+    const nf = (v.findings || []).length;
+    $("no-findings").hidden = nf > 0;
+    $("findings-table").hidden = nf === 0;
 
     const checks = $("checks");
     checks.replaceChildren();

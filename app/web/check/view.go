@@ -89,6 +89,8 @@ func newView(res *bundle.Result, d *report.Document, g *given, fsys fs.FS) *View
 	if s := d.Signer; s != nil {
 		v.Signer = "Signed by " + s.Who() + ", log " + s.Origin
 	}
+	v.Findings = append(v.Findings, []report.Finding{}...)
+	v.Events = []EventGroup{}
 	v.Docs = docs(res, d)
 	v.Chain = chain(res)
 	if res.Provenance && fsys != nil {
@@ -122,7 +124,7 @@ func docs(res *bundle.Result, d *report.Document) []DocView {
 // chain lists the logs the documents passed through, the furthest
 // upstream first, the bundle's own signer last.
 func chain(res *bundle.Result) []HopView {
-	var out []HopView
+	out := []HopView{}
 	for k := len(res.Hops) - 1; k >= 0; k-- {
 		h := res.Hops[k]
 		hv := HopView{Step: "hop " + strconv.Itoa(h.N), Log: fmt.Sprintf("log %s at size %d, %d event(s) in the bundle", quote.Safe(h.Origin), h.Size, h.Events)}
@@ -157,7 +159,7 @@ func signerWords(s *bundle.Signer) (who, key string, trusted bool) {
 // report.Describe. They are the bytes the bundle carries: the findings
 // say which of them are not proven.
 func events(fsys fs.FS, res *bundle.Result) []EventGroup {
-	var out []EventGroup
+	out := []EventGroup{}
 	read := func(log, name string) {
 		f, err := fsys.Open(name)
 		if err != nil {
