@@ -6,20 +6,25 @@ TAGS := migrated_fynedo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: run test test-long build deps bench fuzz
+.PHONY: run test test-long long build deps bench fuzz wasm
 
 deps:
 	@scripts/deps
 
-build: deps
+# The browser verifier (app/web/gen, not in git) is built first and
+# embedded: custody verifier and bundle create --with-verifier need it.
+build: deps wasm
 	go build -tags $(TAGS) -o custody .
+
+wasm:
+	cd app/web && go generate .
 
 # Launch the app on its default archive ($CUSTODY_ARCHIVE when set).
 run: build
 	./custody
 
 # Every test, vet, staticcheck, format and go.mod check.
-test: deps
+test: deps wasm
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
@@ -37,6 +42,11 @@ test: deps
 # manifest lists millions of files (CUSTODY_LONG_TESTS).
 test-long: deps
 	CUSTODY_LONG_TESTS=1 go test -tags $(TAGS) -count=1 -run 'Long' ./verify/... ./archive/...
+
+# Every case of the browser verifier's tests (each bundle test and BagIt
+# conformance bag in headless Chromium), not only the handful make test runs.
+long: deps wasm
+	CUSTODY_LONG=1 go test -tags $(TAGS) -count=1 ./app/web/...
 
 bench: deps
 	scripts/bench

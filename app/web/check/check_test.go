@@ -2,9 +2,9 @@ package check_test
 
 import (
 	"bufio"
-	"crypto/rand"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"io/fs"
 	"os"
 	"path/filepath"
