@@ -160,7 +160,11 @@ func (b *browser) check(t *testing.T, page, keysFile, bundle string, folder bool
 // checkSeen is check with a file of checkpoints seen before.
 func (b *browser) checkSeen(t *testing.T, page, keysFile, seenFile, bundle string, folder bool) pageResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	timeout := 60 * time.Second
+	if os.Getenv("CUSTODY_BENCH_BUNDLE") != "" {
+		timeout = time.Hour
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
 	defer cancel()
 	input := "#bundle-file"
 	if folder {
