@@ -8,6 +8,18 @@ const said = [];
 const log = console.log;
 console.log = (...a) => { said.push(a.join(" ")); if (said.length > 40) said.shift(); log(...a); };
 
+// custodyRead copies bytes [off, end) of a File into custodyBuf, one
+// buffer reused for every read, and returns how many it copied. The Go
+// side reads them from there: a value handed to Go stays alive until Go
+// collects it, so a fresh buffer per read would pile up in memory.
+const reader = new FileReaderSync();
+self.custodyBuf = new Uint8Array(1 << 20);
+self.custodyRead = (file, off, end) => {
+  const b = new Uint8Array(reader.readAsArrayBuffer(file.slice(off, end)));
+  self.custodyBuf.set(b);
+  return b.length;
+};
+
 self.onmessage = async (e) => {
   const m = e.data;
   try {

@@ -89,24 +89,51 @@ func progressTo(fn js.Value) progress.Func {
 }
 
 // blob reads a File or Blob at any offset through Blob.slice, with
-// FileReaderSync: one slice's bytes at a time, never the whole file.
+// FileReaderSync: one slice's bytes at a time, never the whole file. The
+// worker's custodyRead copies them into one reused buffer (custodyBuf),
+// so a read leaves no JavaScript object for Go to hold.
 type blob struct {
 	v    js.Value
 	size int64
 }
 
-var reader = js.Global().Get("FileReaderSync").New()
-var uint8Array = js.Global().Get("Uint8Array")
+var (
+	readJS = js.Global().Get("custodyRead")
+	bufJS  = js.Global().Get("custodyBuf")
+	bufLen = bufJS.Length()
+)
+
+// sinceYield counts the bytes read since the worker last returned to
+// its event loop. The browser frees the buffers FileReaderSync made only
+// from there, and a check that never returns to it (every read is
+// synchronous) would keep each one: so every 32 MiB the reader sleeps a
+// millisecond, which hands control back to the event loop.
+var sinceYield int
+
+func breathe(n int) {
+	if sinceYield += n; sinceYield >= 32<<20 {
+		sinceYield = 0
+		time.Sleep(time.Millisecond)
+	}
+}
 
 func (b *blob) ReadAt(p []byte, off int64) (int, error) {
 	if off >= b.size {
 		return 0, io.EOF
 	}
-	end := min(off+int64(len(p)), b.size)
-	buf := reader.Call("readAsArrayBuffer", b.v.Call("slice", float64(off), float64(end)))
-	n := js.CopyBytesToGo(p, uint8Array.New(buf))
-	if n < len(p) {
-		return n, io.EOF
+	total := 0
+	for len(p) > 0 && off < b.size {
+		end := min(off+int64(min(len(p), bufLen)), b.size)
+		n := readJS.Invoke(b.v, float64(off), float64(end)).Int()
+		if n <= 0 {
+			return total, io.ErrUnexpectedEOF
+		}
+		js.CopyBytesToGo(p[:n], bufJS)
+		p, off, total = p[n:], off+int64(n), total+n
+		breathe(n)
 	}
-	return n, nil
+	if len(p) > 0 {
+		return total, io.EOF
+	}
+	return total, nil
 }
