@@ -6,20 +6,25 @@ TAGS := migrated_fynedo
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
 
-.PHONY: run test test-long build deps bench fuzz long
+.PHONY: run test test-long build deps bench fuzz long wasm
 
 deps:
 	@scripts/deps
 
-build: deps
+# The browser verifier (app/web/gen, not in git) is built first and
+# embedded: custody verifier and bundle create --with-verifier need it.
+build: deps wasm
 	go build -tags $(TAGS) -o custody .
+
+wasm:
+	cd app/web && go generate .
 
 # Launch the app on its default archive ($CUSTODY_ARCHIVE when set).
 run: build
 	./custody
 
 # Every test, vet, staticcheck, format and go.mod check.
-test: deps
+test: deps wasm
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
@@ -33,12 +38,10 @@ test: deps
 	# bundle code is concurrent throughout.
 	go test -race -tags $(TAGS) -count=1 ./archive/... ./verify/... ./app/cli/... ./app/e2e/...
 
-# The tests too slow for every run: the memory bound of a bag whose
-# manifest lists millions of files (CUSTODY_LONG_TESTS).
 # The long suites: every test with the long cases switched on (hundreds of
 # kills, disk fills, huge manifests, every browser case). Run before an
 # issue is resolved; CI runs only the fast cases.
-long: deps
+long: deps wasm
 	CUSTODY_LONG=1 CUSTODY_LONG_TESTS=1 CUSTODY_REQUIRE_TOOLS=1 go test -tags $(TAGS) -count=1 -timeout 150m ./...
 
 test-long: long

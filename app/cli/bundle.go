@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/quote"
@@ -47,6 +46,7 @@ func runBundleCreate(env *Env, args []string) error {
 	dryRun := fs.Bool("dry-run", false, "list what the receiver will be able to read, and write nothing")
 	sha512 := fs.Bool("sha512", false, "add SHA-512 manifests")
 	note := fs.String("note", "", "a note recorded in the export event")
+	withVerifier := fs.Bool("with-verifier", false, "add the browser verifier page as custody/verify.html")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	skipDamaged := fs.Bool("skip-damaged", false, "write the bundle without the damaged documents (named; exit 1)")
 	refs, err := flags(fs, env, args)
@@ -69,6 +69,10 @@ func runBundleCreate(env *Env, args []string) error {
 	if *out == "" || ways != 1 {
 		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
 	}
+	page, err := pageFor(*withVerifier)
+	if err != nil {
+		return err
+	}
 	// As for import, the passphrase is checked while the payload is
 	// copied (the archive's latest checkpoint, signed by the command that
 	// last recorded something, is what the bundle carries), and the bundle
@@ -85,7 +89,7 @@ func runBundleCreate(env *Env, args []string) error {
 	}
 	create := func(ids [][32]byte) (*bundlewriter.Result, error) {
 		return bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
-			Disclose: choices, SHA512: *sha512, Note: *note, Progress: env.bar("Bundling")})
+			Disclose: choices, SHA512: *sha512, Note: *note, VerifierPage: page, Progress: env.bar("Bundling")})
 	}
 	res, err := create(ids)
 	var left []string // damaged documents left out
@@ -221,54 +225,6 @@ func chooseDocs(a *archive.Archive, all bool, tag string, refs []string) ([][32]
 	return ids, nil
 }
 
-// bundleJSON is the output of "custody bundle verify --json".
-type bundleJSON struct {
-	Subject    string           `json:"subject"`
-	Verdict    report.Verdict   `json:"verdict"`
-	Checks     []report.Check   `json:"checks"`
-	Findings   []report.Finding `json:"findings"`
-	Warnings   []report.Finding `json:"warnings"`
-	BundleID   string           `json:"bundle_id,omitempty"`
-	Signer     *bundle.Signer   `json:"signer,omitempty"`
-	Checkpoint *checkpointJSON  `json:"checkpoint,omitempty"`
-	Files      []bundle.File    `json:"files"`
-	Evidence   string           `json:"fork_evidence,omitempty"`
-	Archive    string           `json:"archive,omitempty"`
-	Hops       []bundle.Hop     `json:"hops,omitempty"`
-}
-
-type checkpointJSON struct {
-	Origin string `json:"origin"`
-	Size   int64  `json:"size"`
-	Root   string `json:"root"`
-}
-
-func toJSON(res *bundle.Result, archiveDir string) *bundleJSON {
-	r := res.Report
-	out := &bundleJSON{Subject: r.Subject, Verdict: r.Verdict, Checks: r.Checks, Findings: r.Findings, Warnings: r.Warnings,
-		BundleID: res.BundleID, Signer: res.Signer, Files: []bundle.File{}, Archive: archiveDir, Hops: res.Hops}
-	if out.Checks == nil {
-		out.Checks = []report.Check{}
-	}
-	if out.Findings == nil {
-		out.Findings = []report.Finding{}
-	}
-	if out.Warnings == nil {
-		out.Warnings = []report.Finding{}
-	}
-	if cp := res.Checkpoint; cp != nil {
-		out.Checkpoint = &checkpointJSON{cp.Origin, cp.Size, base64.StdEncoding.EncodeToString(cp.Root[:])}
-	}
-	for _, f := range res.Files {
-		f.Name = catalog.EscapeInvalid(f.Name)
-		out.Files = append(out.Files, f)
-	}
-	if res.Fork != nil {
-		out.Evidence = res.Fork.Evidence()
-	}
-	return out
-}
-
 // verifyArchive opens the archive a bundle is checked against, or none.
 func (env *Env) verifyArchive(none bool) (*archive.Archive, string, error) {
 	if none {
@@ -323,7 +279,7 @@ func runBundleVerify(env *Env, args []string) error {
 		a.Close() // before the report's event is recorded, read-write
 	}
 	if *asJSON {
-		writeJSON(env.Stdout, toJSON(res, dir))
+		writeJSON(env.Stdout, res.JSON(dir))
 	} else {
 		printBundle(env.Stdout, res, dir)
 	}
@@ -396,10 +352,10 @@ func runBundleReceive(env *Env, args []string) error {
 		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
 	if *asJSON {
 		writeJSON(env.Stdout, struct {
-			*bundleJSON
+			*bundle.JSONReport
 			*receive.Received
 			Error string `json:"error,omitempty"`
-		}{toJSON(got.Verify, a.Dir()), got, errText(err)})
+		}{got.Verify.JSON(a.Dir()), got, errText(err)})
 	} else {
 		printBundle(env.Stdout, got.Verify, a.Dir())
 		if got.Import != nil {

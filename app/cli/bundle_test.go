@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/custody-app/custody/verify/bundle"
 )
 
 // bundleSetup makes a sender archive holding two documents and returns
@@ -44,7 +46,7 @@ func TestBundleCreateVerifyReceive(t *testing.T) {
 		}
 		// In the sender's own archive its own key is known.
 		stdout, _, code = run(t, sender, "bundle", "verify", "--json", path)
-		var rep bundleJSON
+		var rep bundle.JSONReport
 		if err := json.Unmarshal([]byte(stdout), &rep); code != 0 || err != nil || rep.Verdict != "INTACT" || rep.Signer == nil ||
 			!rep.Signer.Trusted || len(rep.Files) != 2 || rep.Checkpoint == nil || rep.Findings == nil {
 			t.Fatalf("verify --json: %d %v %s", code, err, stdout)

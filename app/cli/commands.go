@@ -29,6 +29,7 @@ var commands = []command{
 	{"history", "[--json] [--last N]", "list the recorded checks and how recently every byte was verified", runHistory},
 	{"repair", "--from ARCHIVE [--json]", "rewrite damaged documents from another archive folder or a backup copy of this one", runRepair},
 	{"bundle",
-		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] | verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--no-archive] [--key KEY]... PATH | receive [--force] [--json] PATH",
+		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] [--with-verifier] | verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--no-archive] [--key KEY]... PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
+	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/app/web"
 	"github.com/custody-app/custody/archive/bundlewriter"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
@@ -40,6 +41,8 @@ type bundleForm struct {
 	notes     *widget.Check
 	tags      *widget.Check
 	format    *widget.RadioGroup
+	verifier  *widget.Check // custody/verify.html (docs/verify-in-browser.md)
+	page      []byte
 	dir, name *widget.Entry
 	note      *widget.Entry
 	errs      *widget.Label
@@ -96,7 +99,15 @@ func (u *ui) exportBundleDialog() {
 			u.previewBundle(opt)
 		}
 	})
-	f.format = widget.NewRadioGroup([]string{"Folder", ".zip file"}, nil)
+	f.page, _ = web.Page()
+	f.verifier = widget.NewCheck("Add a verifier page ("+web.Size(f.page)+"): the receiver can check the bundle in a web browser", nil)
+	if f.page == nil {
+		f.verifier.Text = "Add a verifier page (not in this build of Custody)"
+		f.verifier.Disable()
+	}
+	f.format = widget.NewRadioGroup([]string{"Folder", ".zip file"}, func(s string) {
+		f.verifier.SetChecked(s == ".zip file" && f.page != nil) // on by default for a zip
+	})
 	f.format.Horizontal = true
 	f.format.SetSelected("Folder")
 	f.dir = widget.NewEntry()
@@ -118,7 +129,7 @@ func (u *ui) exportBundleDialog() {
 		widget.NewFormItem("Documents", container.NewVBox(f.what, f.tag, f.ancestors, f.warn)),
 		widget.NewFormItem("Also disclose", container.NewVBox(container.NewHBox(f.sources, f.notes, f.tags),
 			para("Names always go. Sources, notes and tags stay recorded but undisclosed unless ticked."), preview)),
-		widget.NewFormItem("As", f.format),
+		widget.NewFormItem("As", container.NewVBox(f.format, f.verifier)),
 		widget.NewFormItem("Save in", container.NewBorder(nil, nil, nil, choose, f.dir)),
 		widget.NewFormItem("Name", f.name),
 		widget.NewFormItem("Note", f.note),
@@ -151,6 +162,9 @@ func (u *ui) submitBundle(f *bundleForm, counts map[string]string) {
 	}
 	opt.Out = freeName(filepath.Join(expandPath(strings.TrimSpace(f.dir.Text)), name))
 	opt.Note = strings.TrimSpace(f.note.Text)
+	if f.verifier.Checked {
+		opt.VerifierPage = f.page
+	}
 	u.writeBundle(opt)
 }
 

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	stdzip "archive/zip"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/custody-app/custody/app/web"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
@@ -56,6 +58,24 @@ func TestExportBundleDialog(t *testing.T) {
 	mustContain(t, "the summary", u.lastSummary, "Bundle written to "+zip, "2 documents")
 	if _, err := os.Stat(zip); err != nil {
 		t.Fatal(err)
+	}
+	// The verifier page goes with a zip by default, when this build has it.
+	if page, err := web.Page(); err == nil {
+		if !f.verifier.Checked {
+			t.Error("the verifier page is not ticked for a zip")
+		}
+		zr, err := stdzip.OpenReader(zip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range zr.File {
+			found = found || (strings.HasSuffix(e.Name, "/custody/verify.html") && e.UncompressedSize64 == uint64(len(page)))
+		}
+		zr.Close()
+		if !found {
+			t.Error("the zip holds no custody/verify.html")
+		}
 	}
 	// Verified by the archive that wrote it: its own key is trusted.
 	act(u, func() { u.verifyBundle(zip) })

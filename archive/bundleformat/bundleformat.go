@@ -18,6 +18,10 @@ const (
 	FileProofs      = "custody/proofs.json"
 	FileConsistency = "custody/consistency.json"
 	FileNames       = "custody/names.tsv"
+	// FileVerifierPage is the browser verifier (docs/verify-in-browser.md),
+	// when the sender added it: a tag file like the others, listed in the
+	// tag manifests, that no check reads.
+	FileVerifierPage = "custody/verify.html"
 )
 
 // Format names written in the JSON tag files.

@@ -40,6 +40,9 @@ type Options struct {
 	SHA512 bool
 	// Note is recorded in the export event.
 	Note string
+	// VerifierPage, when set, is written as custody/verify.html: the
+	// browser verifier, a tag file the tag manifests list.
+	VerifierPage []byte
 	// Progress, if set, receives snapshots while payload is written.
 	Progress progress.Func
 	// Now is the clock (tests); nil means time.Now.
@@ -125,7 +128,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 			removeMade(filepath.Dir(opt.Out), made)
 		}
 	}()
-	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)+hopsEstimate(hops)); err != nil {
+	if err := diskspace.Require(filepath.Dir(opt.Out), uint64(res.Bytes)+tagEstimate(len(events), cp.Size)+hopsEstimate(hops)+uint64(len(opt.VerifierPage))); err != nil {
 		return nil, fmt.Errorf("not enough room for the bundle: %w", err)
 	}
 	t := now()
@@ -135,7 +138,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	}
 	ctx, stopWatch := watchUnlock(ctx, a)
 	defer stopWatch()
-	w := &bagWriter{s: s, sha512: opt.SHA512}
+	w := &bagWriter{s: s, sha512: opt.SHA512, page: opt.VerifierPage}
 	err = w.write(ctx, a, recs, paths, events, hops, from, cp, res, t, opt.Progress)
 	if err == nil {
 		err = s.finish()
@@ -206,6 +209,9 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
 	steps = append(steps, hopSteps(ctx, hops)...)
+	if page := w.page; page != nil {
+		steps = append(steps, tagStep{bundleformat.FileVerifierPage, func(out io.Writer) error { _, err := out.Write(page); return err }})
+	}
 	for _, st := range steps {
 		if st.name == "manifest-sha512.txt" && !w.sha512 {
 			continue

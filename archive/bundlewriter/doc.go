@@ -23,6 +23,7 @@
 //	custody/proofs.json       an inclusion proof per event against the checkpoint
 //	custody/consistency.json  proofs that the checkpoint extends every one exported before
 //	custody/names.tsv         payload path → document → original name
+//	[custody/verify.html]     the browser verifier, when asked for (Options.VerifierPage)
 //
 // # The export event
 //

@@ -30,6 +30,7 @@ import (
 type bagWriter struct {
 	s      sink
 	sha512 bool
+	page   []byte // custody/verify.html, when added
 	files  []sums // payload, in write order
 	tags   []sums
 }

@@ -65,3 +65,8 @@ func openReport(subject string, err error) *report.Report {
 	}
 	return r
 }
+
+// OpenFailed is the report of a bag that could not be opened: err from
+// Open, OpenDir, OpenZip or ZipFS. A front end that opens a bag itself
+// (from a browser's file) reports the refusal as ValidatePath does.
+func OpenFailed(subject string, err error) *report.Report { return openReport(subject, err) }
