@@ -74,6 +74,10 @@ type Options struct {
 	// WrapPacks, when set, wraps the storage of the pack files below their
 	// encryption (tests inject faults through it, see pack/packtest).
 	WrapPacks func(pack.Storage) pack.Storage
+	// Wait, when set, makes Open wait while another process has the
+	// archive open (until its context is done) instead of returning
+	// ErrLocked at once.
+	Wait *lock.Wait
 }
 
 // Archive is an open archive folder. Its methods are safe for concurrent
@@ -121,7 +125,7 @@ func Open(dir string, opt Options) (*Archive, error) {
 			return nil, fmt.Errorf("cannot create the archive folder: %w", err)
 		}
 	}
-	lk, err := acquire(dir, opt.Store.ReadOnly)
+	lk, err := acquire(dir, opt.Store.ReadOnly, opt.Wait)
 	if err != nil {
 		return nil, err
 	}

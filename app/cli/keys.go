@@ -107,7 +107,7 @@ func runPassphrase(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := archive.ChangePassphrase(dir, old, newPass); err != nil {
+	if err := archive.ChangePassphraseWaiting(dir, old, newPass, env.lockWait()); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Passphrase changed. The store's key and your signing key are unchanged.")
