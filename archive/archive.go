@@ -141,6 +141,9 @@ func Open(dir string, opt Options) (*Archive, error) {
 	if a.idDone == nil && a.id != nil {
 		a.cfg.EncryptionKey = a.id.StoreKey()
 	}
+	if a.idDone == nil && lk.Writable() {
+		a.mendIdentity(a.id)
+	}
 	if a.cfg.ReadOnly {
 		a.db, err = store.OpenForReading(filepath.Join(dir, StoreDir), a.cfg, a.log, lk.Writable())
 	} else {
