@@ -21,7 +21,7 @@ var commands = []command{
 	{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve},
 	{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY] PROOF.json",
 		"check a proof with no archive at all", runCheckProof},
-	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME",
+	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME | backup --out FILE | restore FILE",
 		"your own key, and the keys of archivists you trust", runKeys},
 	{"verify", "[--json]", "check every byte of the archive (and its log)", runVerify},
 	{"bundle",

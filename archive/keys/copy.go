@@ -66,23 +66,20 @@ func (s *source) lost(primaryErr error) error {
 		if primaryErr != nil && !errors.Is(primaryErr, ErrKeyFileDamaged) {
 			return primaryErr
 		}
-		return withDetail(ErrKeyFileDamaged, fmt.Sprintf("%v; it has no copy (%s) to repair it from. "+
-			"Restore it from the archive's recovery kit (custody keys restore KIT) or from a backup of the archive folder", detailOf(primaryErr), CopyName))
+		return withDetail(ErrKeyFilesDamaged, fmt.Sprintf("%s (%s), and it has no copy (%s) to repair it from", FileName, detailOf(primaryErr), CopyName))
 	case s.primary == nil:
-		return withDetail(ErrKeyFileDamaged, fmt.Sprintf("%s is missing and its copy %s is damaged. "+
-			"Restore it from the archive's recovery kit (custody keys restore KIT) or from a backup of the archive folder", FileName, CopyName))
+		return withDetail(ErrKeyFilesDamaged, fmt.Sprintf("%s is missing, and its copy %s is damaged", FileName, CopyName))
 	}
-	return withDetail(ErrKeyFileDamaged, fmt.Sprintf("%v, and its copy %s is damaged too. "+
-		"Restore it from the archive's recovery kit (custody keys restore KIT) or from a backup of the archive folder", detailOf(primaryErr), CopyName))
+	return withDetail(ErrKeyFilesDamaged, fmt.Sprintf("%s (%s), and so is its copy %s", FileName, detailOf(primaryErr), CopyName))
 }
 
 func detailOf(err error) string {
 	var d *detailed
-	if errors.As(err, &d) {
-		return FileName + " is damaged: " + d.detail
-	}
-	if err == nil {
-		return FileName + " is damaged"
+	switch {
+	case errors.As(err, &d):
+		return d.detail
+	case err == nil:
+		return "damaged"
 	}
 	return err.Error()
 }
@@ -169,9 +166,8 @@ func (s *source) unlock(pass []byte) (*Identity, *header, error) {
 	case wrong == 1 && tried == 1:
 		return nil, nil, ErrWrongPassphrase // the damaged copy holds the same version
 	case wrong > 0 && wrong == tried:
-		return nil, nil, withDetail(ErrKeyFileDamaged, fmt.Sprintf("the passphrase was refused, but %s and its copy %s differ and neither can be vouched for, "+
-			"so Custody cannot tell a wrong passphrase from damage. If the passphrase is right, restore the identity from the archive's recovery kit "+
-			"(custody keys restore KIT) or from a backup of the archive folder", FileName, CopyName))
+		return nil, nil, withDetail(ErrKeyFilesDamaged, fmt.Sprintf("the passphrase was refused, but %s and its copy %s differ and neither can be vouched for, "+
+			"so Custody cannot tell a wrong passphrase from damage; if the passphrase is right", FileName, CopyName))
 	}
 	return nil, nil, s.lost(primaryErr)
 }
@@ -228,4 +224,14 @@ func (id *Identity) Bytes() []byte {
 		return nil
 	}
 	return append([]byte(nil), id.src.used.Data...)
+}
+
+// UnlockBytes opens an identity file given as bytes (a recovery kit's)
+// with the passphrase, without reading or writing any file.
+func UnlockBytes(data, passphrase []byte) (*Identity, error) {
+	h, err := parseFile(data)
+	if err != nil {
+		return nil, err
+	}
+	return h.unseal(passphrase)
 }

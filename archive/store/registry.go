@@ -47,6 +47,8 @@ const RegistryCopyName = badger.KeyRegistryFileName + keycopy.Suffix
 var ErrRegistryDamaged = errcode.New(KeyRegistryDamaged,
 	"the store's key registry (store/KEYREGISTRY), which every document needs, is damaged")
 
+const restoreAdvice = "restore it from the archive's recovery kit (custody keys restore KIT) or restore the archive folder from a backup"
+
 // KeyRegistryDamaged is ErrRegistryDamaged's code.
 const KeyRegistryDamaged = "KEY_REGISTRY_DAMAGED"
 
@@ -125,11 +127,9 @@ func mendRegistry(dir string, key []byte, mayWrite bool, log *Log) (use []byte, 
 	if good == nil {
 		log.Errorf("the store's key registry does not read, nor does any version of its copy")
 		if len(entries) == 0 {
-			return nil, errcode.Wrap(KeyRegistryDamaged, ErrRegistryDamaged, "it has no copy (store/"+RegistryCopyName+") to repair it from; "+
-				"restore it from the archive's recovery kit (custody keys restore KIT) or restore the archive folder from a backup")
+			return nil, errcode.New(KeyRegistryDamaged, ErrRegistryDamaged.Msg+", and it has no copy (store/"+RegistryCopyName+") to repair it from; "+restoreAdvice)
 		}
-		return nil, errcode.Wrap(KeyRegistryDamaged, ErrRegistryDamaged, "and so is its copy (store/"+RegistryCopyName+"); "+
-			"restore it from the archive's recovery kit (custody keys restore KIT) or restore the archive folder from a backup")
+		return nil, errcode.New(KeyRegistryDamaged, ErrRegistryDamaged.Msg+", and so is its copy (store/"+RegistryCopyName+"); "+restoreAdvice)
 	}
 	if !bytes.Equal(primary, good) {
 		if !mayWrite {
