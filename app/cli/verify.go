@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/verify/archivecheck"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -16,6 +18,9 @@ func runVerify(env *Env, args []string) error {
 	}
 	a, err := env.open(readOnly)
 	if err != nil {
+		if *asJSON {
+			writeJSON(env.Stdout, notOpened(archive.Locate(env.Archive), err))
+		}
 		return err
 	}
 	defer a.Close()
@@ -26,6 +31,29 @@ func runVerify(env *Env, args []string) error {
 		printReport(env.Stdout, report.NewDocument(report.ArchiveCheck, rep))
 	}
 	return exitCode(rep.ExitCode(false))
+}
+
+// unopened is verify --json's answer for an archive that did not open:
+// the report's fields (verdict COULD NOT READ, no checks, one finding)
+// and the error, with its stable code where it has one.
+type unopened struct {
+	*report.Report
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func notOpened(dir string, err error) *unopened {
+	msg := hinted(err).Error()
+	code := errcode.Of(err)
+	if code == "" {
+		code = "ARCHIVE_NOT_OPENED"
+	}
+	u := &unopened{Report: &report.Report{Subject: dir, Verdict: report.Unreadable, Checks: []report.Check{}, Warnings: []report.Finding{}}}
+	u.Report.Add(report.Finding{Code: code, Severity: report.IOError, Message: "the archive could not be opened: " + msg})
+	u.Error.Code, u.Error.Message = code, msg
+	return u
 }
 
 // printReport writes a report for people: the verdict first, then each

@@ -69,10 +69,9 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	rep := &report.Report{Subject: a.Dir()}
 	mark := a.StoreLog().Mark()
 
-	if err := a.VerifyStoreTables(); err != nil {
-		rep.Add(report.Finding{Code: StoreTableCorrupt, Message: "Badger's table checksum check failed: " + err.Error() +
-			". The documents whose bytes are affected are listed below."})
-		rep.AddCheck("store tables", false, err.Error())
+	damage := a.CheckStoreTables()
+	if damage != nil {
+		rep.AddCheck("store tables", false, damage.Err.Error())
 	} else {
 		rep.AddCheck("store tables", true, "every table checksum matches")
 	}
@@ -103,6 +102,9 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	ok := len(recs) - bad
 	rep.AddCheck("document fixity", bad == 0, fmt.Sprintf("%d of %d documents re-hashed and match their SHA-256", ok, len(recs)))
 
+	if damage != nil {
+		rep.Add(tableFinding(damage, recs))
+	}
 	checkOrphans(a, recs, rep)
 	for _, l := range a.StoreLog().Since(mark) {
 		rep.Add(report.Finding{Code: StoreLogError, Severity: report.IOError, Message: "the store reported: " + l})
