@@ -77,6 +77,10 @@ type Options struct {
 	// WrapPacks, when set, wraps the storage of the pack files below their
 	// encryption (tests inject faults through it, see pack/packtest).
 	WrapPacks func(pack.Storage) pack.Storage
+	// Wait, when set, makes Open wait while another process has the
+	// archive open (until its context is done) instead of returning
+	// ErrLocked at once.
+	Wait *lock.Wait
 }
 
 // Archive is an open archive folder. Its methods are safe for concurrent
@@ -138,7 +142,7 @@ func Open(dir string, opt Options) (*Archive, error) {
 
 // openIn opens (or, with opt.Create, creates in place) the archive in dir.
 func openIn(dir string, opt Options) (*Archive, error) {
-	lk, err := acquire(dir, opt.Store.ReadOnly)
+	lk, err := acquire(dir, opt.Store.ReadOnly, opt.Wait)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +157,9 @@ func openIn(dir string, opt Options) (*Archive, error) {
 	}
 	if a.idDone == nil && a.id != nil {
 		a.cfg.EncryptionKey = a.id.StoreKey()
+	}
+	if a.idDone == nil && lk.Writable() {
+		a.mendIdentity(a.id)
 	}
 	if a.cfg.ReadOnly {
 		a.db, err = store.OpenForReading(filepath.Join(dir, StoreDir), a.cfg, a.log, lk.Writable())

@@ -25,12 +25,12 @@ var ErrFolderGone = store.ErrFolderGone
 // acquire takes the archive's lock: for reading, the lock that read-only
 // media allow (lock.AcquireForReading); for writing, the lock itself,
 // refused in plain words on read-only media.
-func acquire(dir string, readOnly bool) (*lock.Lock, error) {
+func acquire(dir string, readOnly bool, wait *lock.Wait) (*lock.Lock, error) {
 	path := filepath.Join(dir, LockFile)
 	if readOnly {
-		return lock.AcquireForReading(path)
+		return lock.Retry(wait, func() (*lock.Lock, error) { return lock.AcquireForReading(path) })
 	}
-	lk, err := lock.Acquire(path)
+	lk, err := lock.Retry(wait, func() (*lock.Lock, error) { return lock.Acquire(path) })
 	if err != nil && lock.ReadOnlyMedia(err) {
 		return nil, ErrReadOnlyMedia
 	}
@@ -59,6 +59,12 @@ func (a *Archive) Gone() error {
 // lock while it works, so it is refused while the archive is open
 // elsewhere.
 func ChangePassphrase(dir string, oldPass, newPass []byte) error {
+	return ChangePassphraseWaiting(dir, oldPass, newPass, nil)
+}
+
+// ChangePassphraseWaiting is ChangePassphrase that waits for the archive
+// as wait says while another process has it open (nil: refuse at once).
+func ChangePassphraseWaiting(dir string, oldPass, newPass []byte, wait *lock.Wait) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -66,7 +72,7 @@ func ChangePassphrase(dir string, oldPass, newPass []byte) error {
 	if !Exists(dir) {
 		return ErrNoArchive
 	}
-	lk, err := acquire(dir, false)
+	lk, err := acquire(dir, false, wait)
 	if err != nil {
 		return err
 	}

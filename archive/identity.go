@@ -49,6 +49,9 @@ func (a *Archive) unlock(opt Options) error {
 			defer close(a.idDone)
 			a.id, a.idErr = keys.Unlock(a.dir, pass)
 			clear(pass)
+			if a.idErr == nil {
+				a.mendIdentity(a.id) // a writing open: the lock is held in a writable folder
+			}
 		}()
 		return nil
 	}
@@ -122,3 +125,17 @@ func NeedsPassphrase(dir string) bool {
 }
 
 var errNoSigner = errors.New("the archive was opened without its passphrase, so it cannot record changes")
+
+// mendIdentity repairs identity.json or its copy from the intact one
+// (keys.Mend): the caller holds the archive's lock in a writable folder.
+// What it did goes to the store's log, which verify reports; a failure
+// to repair leaves the archive as readable as it was.
+func (a *Archive) mendIdentity(id *keys.Identity) {
+	did, err := keys.Mend(a.dir, id)
+	for _, d := range did {
+		a.log.Warningf("repaired: %s", d)
+	}
+	if err != nil {
+		a.log.Warningf("could not repair the identity file: %v", err)
+	}
+}

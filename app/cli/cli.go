@@ -36,6 +36,9 @@ type Env struct {
 	Archive string
 	// PassphraseFile is the --passphrase-file flag.
 	PassphraseFile string
+	// Wait is the --wait flag: wait while another Custody has the archive
+	// open instead of refusing.
+	Wait bool
 	// ScryptLogN sets the passphrase cost of new archives (0: default).
 	ScryptLogN int
 	// cached is the passphrase once given, so one command asks once.
@@ -90,6 +93,7 @@ func Run(env *Env, args []string) int {
 	global.SetOutput(io.Discard)
 	global.StringVar(&env.Archive, "archive", env.Archive, "archive folder")
 	global.StringVar(&env.PassphraseFile, "passphrase-file", env.PassphraseFile, "read the passphrase from this file")
+	global.BoolVar(&env.Wait, "wait", env.Wait, "wait while another Custody has the archive open")
 	if err := global.Parse(args); err != nil {
 		fmt.Fprintf(env.Stderr, "custody: %s\n\n", quote.Safe(err.Error()))
 		usage(env.Stderr)
@@ -141,7 +145,7 @@ func finish(env *Env, name string, err error) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Custody keeps documents and proves nobody changed them and where they came from.
 
-Usage: custody [--archive DIR] [--passphrase-file FILE] COMMAND [ARGS]
+Usage: custody [--archive DIR] [--passphrase-file FILE] [--wait] COMMAND [ARGS]
 With no command, custody opens its window.
 
 Commands:

@@ -23,7 +23,7 @@ var commands = []command{
 		"write a document's custody certificate: its ID, names, history and proof, for someone without Custody", runCertificate},
 	{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY]... PROOF.json",
 		"check a proof with no archive at all", runCheckProof},
-	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME",
+	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME | backup --out FILE | restore FILE",
 		"your own key, and the keys of archivists you trust", runKeys},
 	{"verify", "[--json] [--rolling P%] [--no-record] [--report FILE.pdf|.html|.json] [DOC...]", "check every byte of the archive (and its log), a rolling share of it, or named documents", runVerify},
 	{"history", "[--json] [--last N]", "list the recorded checks and how recently every byte was verified", runHistory},

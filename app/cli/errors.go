@@ -6,6 +6,7 @@ import (
 
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/errcode"
+	"github.com/custody-app/custody/archive/lock"
 )
 
 // hints is what the command line tells its user to do about an error,
@@ -21,7 +22,12 @@ var hints = map[string]string{
 }
 
 // hinted is err with the hint for its code appended, if hints has one.
-func hinted(err error) error { return errcode.WithHint(err, hints) }
+func hinted(err error) error {
+	if errors.Is(err, lock.ErrLocked) {
+		return fmt.Errorf("%w; or run it with --wait to wait until the archive is free", err)
+	}
+	return errcode.WithHint(err, hints)
+}
 
 // docReadError turns a failed read into the right exit code: wrong bytes
 // are a problem found (1), anything else a failure to read (2).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/custody-app/custody/archive/quote"
+	"os"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
@@ -13,6 +14,7 @@ func runKeys(env *Env, args []string) error {
 	fs := newFlags("keys")
 	how := fs.String("how", "fingerprint compared in person", "how you confirmed the key (for trust)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	out := fs.String("out", "", "where to write the recovery kit (for backup)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -85,8 +87,50 @@ func runKeys(env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "Removed %s from the trusted keys.\n", quote.Safe(pos[1]))
 		return nil
+	case pos[0] == "backup" && len(pos) == 1 && *out != "":
+		dir := archive.Locate(env.Archive)
+		pass, err := env.passphrase("Passphrase for the archive in " + dir + ": ")
+		if err != nil {
+			return err
+		}
+		kit, err := archive.RecoveryKit(dir, pass)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("writing the recovery kit (it never overwrites a file): %w", err)
+		}
+		if _, err := f.Write(kit); err != nil {
+			f.Close()
+			return fmt.Errorf("writing the recovery kit: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("writing the recovery kit: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "Wrote the recovery kit to %s. Print it or copy it to another disk, and keep it apart from the archive.\n", quote.Safe(*out))
+		return nil
+	case pos[0] == "restore" && len(pos) == 2:
+		kit, err := os.ReadFile(pos[1])
+		if err != nil {
+			return fmt.Errorf("reading the recovery kit: %w", err)
+		}
+		dir := archive.Locate(env.Archive)
+		pass, err := env.passphrase("Passphrase for the archive in " + dir + ": ")
+		if err != nil {
+			return err
+		}
+		did, err := archive.RestoreFromKit(dir, kit, pass)
+		for _, d := range did {
+			fmt.Fprintln(env.Stdout, d)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, "Now run custody verify.")
+		return nil
 	}
-	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME")}
+	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME | backup --out FILE | restore FILE")}
 }
 
 func runPassphrase(env *Env, args []string) error {
@@ -109,7 +153,7 @@ func runPassphrase(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := archive.ChangePassphrase(dir, old, newPass); err != nil {
+	if err := archive.ChangePassphraseWaiting(dir, old, newPass, env.lockWait()); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Passphrase changed. The store's key and your signing key are unchanged.")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/lock"
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/store"
 	"golang.org/x/term"
@@ -62,11 +63,23 @@ func (env *Env) openWith(mode openMode, n newArchive) (*archive.Archive, error) 
 		}
 		opt.Passphrase = pass
 	}
+	opt.Wait = env.lockWait()
 	a, err := archive.Open(dir, opt)
 	if err == nil && a.TempNotice() != "" {
 		fmt.Fprintf(env.Stderr, "custody: warning: %s\n", quote.Safe(a.TempNotice()))
 	}
 	return a, err
+}
+
+// lockWait is how a command waits for an archive another process has
+// open: with --wait, until the lock is free or Ctrl-C, saying so once.
+func (env *Env) lockWait() *lock.Wait {
+	if !env.Wait {
+		return nil
+	}
+	return &lock.Wait{Ctx: env.ctx, Waiting: func() {
+		fmt.Fprintln(env.Stderr, "custody: waiting for another Custody to finish with this archive… (Ctrl-C to stop)")
+	}}
 }
 
 func defaultName() string {

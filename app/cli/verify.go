@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/errcode"
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/archivecheck"
@@ -52,7 +53,11 @@ func runVerify(env *Env, args []string) error {
 	}
 	dir := archive.Locate(env.Archive)
 	if !archive.Exists(dir) {
-		return fmt.Errorf("%w: %s (create one with \"custody init\")", archive.ErrNoArchive, dir)
+		err := fmt.Errorf("%w: %s (create one with \"custody init\")", archive.ErrNoArchive, dir)
+		if *asJSON {
+			writeJSON(env.Stdout, notOpened(dir, err))
+		}
+		return err
 	}
 	// The check runs on a read-only open (it never changes a file, even a
 	// damaged one); recording it needs the passphrase, derived meanwhile.
@@ -74,6 +79,9 @@ func runVerify(env *Env, args []string) error {
 	}
 	a, err := archive.Open(dir, opt)
 	if err != nil {
+		if *asJSON {
+			writeJSON(env.Stdout, notOpened(dir, err))
+		}
 		return err
 	}
 	defer func() {
@@ -171,6 +179,29 @@ func parsePercent(s string) (float64, error) {
 		return 0, fmt.Errorf("--rolling takes a share of the archive such as 10%% (above 0, at most 100), not %q", s)
 	}
 	return p, nil
+}
+
+// unopened is verify --json's answer for an archive that did not open:
+// the report's fields (verdict COULD NOT READ, no checks, one finding)
+// and the error, with its stable code where it has one.
+type unopened struct {
+	*report.Report
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func notOpened(dir string, err error) *unopened {
+	msg := hinted(err).Error()
+	code := errcode.Of(err)
+	if code == "" {
+		code = "ARCHIVE_NOT_OPENED"
+	}
+	u := &unopened{Report: &report.Report{Subject: dir, Verdict: report.Unreadable, Checks: []report.Check{}, Warnings: []report.Finding{}}}
+	u.Report.Add(report.Finding{Code: code, Severity: report.IOError, Message: "the archive could not be opened: " + msg})
+	u.Error.Code, u.Error.Message = code, msg
+	return u
 }
 
 // printReport writes a report for people: the verdict first, then each

@@ -12,6 +12,12 @@ type Error struct {
 
 func (e *Error) Error() string { return join(e.What, "", e.Fix) }
 
+// Is makes every error of one code match the variable declared for it.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
 // ErrorCode returns e's code, so that errcode.Of reads it too.
 func (e *Error) ErrorCode() string { return e.Code }
 
@@ -44,6 +50,11 @@ var (
 	ErrKeyFileDamaged = &Error{"IDENTITY_DAMAGED",
 		"the identity file is damaged",
 		"Custody will not sign with it; restore identity.json from a backup"}
+	// ErrKeyFilesDamaged is ErrKeyFileDamaged (the same code) when its
+	// copy cannot repair it either.
+	ErrKeyFilesDamaged = &Error{"IDENTITY_DAMAGED",
+		"the identity file is damaged",
+		"restore it from the archive's recovery kit (custody keys restore KIT) or from a backup of the archive folder"}
 	ErrUnsupportedFormat = &Error{"IDENTITY_FORMAT_UNKNOWN",
 		"identity.json was written by a newer version of Custody",
 		"update Custody to open this archive"}

@@ -3,14 +3,12 @@ package keys
 import (
 	"crypto/ed25519"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/custody-app/custody/archive/keycopy"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -26,6 +24,10 @@ const (
 	MinScryptLogN = 10
 	MaxScryptLogN = 20
 )
+
+// minScryptLogN is MinScryptLogN, lowered only by this package's tests
+// (which flip every byte of a file and unlock it each time).
+var minScryptLogN = MinScryptLogN
 
 // CreateOptions describe a new identity.
 type CreateOptions struct {
@@ -60,6 +62,7 @@ type Identity struct {
 	pub      Public
 	priv     ed25519.PrivateKey
 	storeKey []byte
+	src      *source // where it was read from; nil for a new one
 }
 
 // Create makes a new identity for the archive folder dir and writes
@@ -78,7 +81,7 @@ func Create(dir string, opt CreateOptions) (*Identity, error) {
 	if logN == 0 {
 		logN = DefaultScryptLogN
 	}
-	if logN < MinScryptLogN || logN > MaxScryptLogN {
+	if logN < minScryptLogN || logN > MaxScryptLogN {
 		return nil, fmt.Errorf("scrypt cost logN %d is outside %d..%d", logN, MinScryptLogN, MaxScryptLogN)
 	}
 	if Exists(dir) {
@@ -117,7 +120,14 @@ func Create(dir string, opt CreateOptions) (*Identity, error) {
 	if err := writeFile(dir, data, true); err != nil {
 		return nil, err
 	}
-	return newIdentity(h.pub, secret)
+	if err := keycopy.Keep(filepath.Join(dir, FileName), data); err != nil {
+		return nil, fmt.Errorf("writing the identity file's copy: %w", err)
+	}
+	id, err := newIdentity(h.pub, secret)
+	if err == nil {
+		id.src = &source{dir: dir, primary: data, hasCopy: true, used: keycopy.Candidate{Data: data, Verified: true, Primary: true}}
+	}
+	return id, err
 }
 
 // Exists reports whether dir holds an identity file.
@@ -126,21 +136,14 @@ func Exists(dir string) bool {
 	return err == nil
 }
 
-// readHeader reads and checks dir/identity.json.
+// readHeader reads and checks dir/identity.json, or the version its copy
+// vouches for when the file is damaged (copy.go).
 func readHeader(dir string) (*header, error) {
-	f, err := os.Open(filepath.Join(dir, FileName))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNoIdentity
-	}
+	s, err := load(dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading the identity file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the identity file: %w", err)
-	}
-	return parseFile(data)
+	return s.header()
 }
 
 // ReadPublic reads the public part of dir/identity.json without the
@@ -158,11 +161,12 @@ func ReadPublic(dir string) (*Public, error) {
 // ErrWrongPassphrase for a wrong passphrase and an error matching
 // ErrKeyFileDamaged if the file was damaged or edited. It never writes.
 func Unlock(dir string, passphrase []byte) (*Identity, error) {
-	h, err := readHeader(dir)
+	s, err := load(dir)
 	if err != nil {
 		return nil, err
 	}
-	return h.unseal(passphrase)
+	id, _, err := s.unlock(passphrase)
+	return id, err
 }
 
 // ChangePassphrase re-wraps the identity under a new passphrase, keeping
@@ -172,7 +176,15 @@ func ChangePassphrase(dir string, oldPass, newPass []byte) error {
 	if len(oldPass) == 0 || len(newPass) == 0 {
 		return ErrEmptyPassphrase
 	}
-	h, err := readHeader(dir)
+	s, err := load(dir)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.unlock(oldPass); err != nil {
+		return err
+	}
+	old := s.used.Data
+	h, err := parseFile(old)
 	if err != nil {
 		return err
 	}
@@ -181,13 +193,24 @@ func ChangePassphrase(dir string, oldPass, newPass []byte) error {
 		return err
 	}
 	defer clear(secret)
-	if _, err := newIdentity(h.pub, secret); err != nil {
-		return err
-	}
 	if err := h.seal(newPass, secret, h.kdf.logN); err != nil {
 		return err
 	}
-	return writeFile(dir, h.encode(), false)
+	// The copy vouches for both versions while the file is replaced, so
+	// a crash at any moment leaves the file matching it (package
+	// keycopy); the rename is the moment the new passphrase takes effect.
+	path := filepath.Join(dir, FileName)
+	data := h.encode()
+	if err := keycopy.Keep(path, old, data); err != nil {
+		return fmt.Errorf("writing the identity file's copy: %w", err)
+	}
+	if err := writeFile(dir, data, false); err != nil {
+		return err
+	}
+	if err := keycopy.Keep(path, data); err != nil {
+		return fmt.Errorf("writing the identity file's copy: %w", err)
+	}
+	return nil
 }
 
 // StoreKey returns the 32-byte key of the archive's Badger store, or nil

@@ -270,7 +270,7 @@ func assertNoTempFiles(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if e.Name() != keys.FileName {
+		if e.Name() != keys.FileName && e.Name() != keys.CopyName {
 			t.Errorf("left behind: %s", e.Name())
 		}
 	}

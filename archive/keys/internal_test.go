@@ -127,6 +127,7 @@ func TestSeedMustMatchPublicKey(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, FileName), h.encode(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	os.Remove(filepath.Join(dir, CopyName)) // the file's own check, without the copy that would repair it
 	_, err = Unlock(dir, []byte("pw"))
 	if !errors.Is(err, ErrKeyFileDamaged) || !strings.Contains(err.Error(), "does not belong to its secret key") {
 		t.Fatalf("Unlock = %v, want damaged: public key does not belong", err)

@@ -37,8 +37,12 @@ func readIdentity(t testing.TB, dir string) []byte {
 	return b
 }
 
+// writeIdentity replaces dir/identity.json with b and removes its copy:
+// the file's own checks are tested as an archive without a copy has them
+// (copy_test.go tests the copy).
 func writeIdentity(t testing.TB, dir string, b []byte) {
 	t.Helper()
+	os.Remove(filepath.Join(dir, keys.CopyName))
 	if err := os.WriteFile(filepath.Join(dir, keys.FileName), b, 0o600); err != nil {
 		t.Fatal(err)
 	}

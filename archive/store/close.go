@@ -36,6 +36,7 @@ type opened struct {
 	folder     os.FileInfo // dir as it was at the open, to notice it vanishing
 	shadow     string      // the shadow's root folder, removed at close; "" for none
 	shadowLock *lock.Lock
+	key        []byte // the store key, to check the key registry at close
 }
 
 var openStores sync.Map // *badger.DB → *opened
@@ -73,6 +74,7 @@ func Close(db *badger.DB, dir string, readOnly bool) error {
 	err := o.closeWithin(db)
 	if err == nil && !readOnly && o.shadow == "" {
 		writeSeal(dir)
+		keepRegistryCopy(dir, o.key, &Log{})
 	}
 	if o.shadow != "" {
 		o.shadowLock.Release()

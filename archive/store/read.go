@@ -57,11 +57,16 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 		}
 		residue = false
 	}
+	use, err := mendRegistry(dir, c.EncryptionKey, mayWrite, log)
+	if err != nil {
+		return nil, err
+	}
+	c.registry = use
 	opts := c.Options(dir, log)
 	if err := checkManifest(dir, opts); err != nil {
 		return nil, err
 	}
-	if !residue && !c.Shadow {
+	if !residue && !c.Shadow && c.registry == nil {
 		db, err := openBadger(readOnlyOptions(opts))
 		switch {
 		case err == nil:

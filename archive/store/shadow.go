@@ -68,6 +68,11 @@ func openShadow(dir string, c Config, log *Log, mayLink bool) (*badger.DB, error
 	if err := fillShadow(sdir, dir, mayLink); err != nil {
 		return fail(shadowError(err))
 	}
+	if c.registry != nil {
+		if err := os.WriteFile(filepath.Join(sdir, badger.KeyRegistryFileName), c.registry, 0o600); err != nil {
+			return fail(shadowError(err))
+		}
+	}
 	if _, err := addSpacer(sdir); err != nil {
 		return fail(shadowError(err))
 	}

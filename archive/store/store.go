@@ -60,6 +60,9 @@ type Config struct {
 	// (shadow.go) even where the store itself could be read: tests run
 	// the path of Windows and read-only media with it on any system.
 	Shadow bool
+	// registry, when set, is the intact key registry a read-only open
+	// gives Badger through the shadow in place of a damaged one.
+	registry []byte
 }
 
 const numMemtables = 2
@@ -104,7 +107,7 @@ func (c Config) Options(dir string, log *Log) badger.Options {
 		WithDetectConflicts(false).
 		WithReadOnly(c.ReadOnly)
 	if len(c.EncryptionKey) > 0 {
-		o = o.WithEncryptionKey(c.EncryptionKey)
+		o = o.WithEncryptionKey(c.EncryptionKey).WithEncryptionKeyRotationDuration(dataKeyLife)
 	}
 	return o
 }
@@ -134,6 +137,9 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 		log.Warningf("repaired after an interrupted session: %s", r)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if _, err := mendRegistry(dir, c.EncryptionKey, true, log); err != nil {
 		return nil, err
 	}
 	opts := c.Options(dir, log)
@@ -169,7 +175,8 @@ func Open(dir string, c Config, log *Log) (db *badger.DB, err error) {
 		}
 		g.drop()
 	}
-	track(db, dir, "")
+	keepRegistryCopy(dir, c.EncryptionKey, log)
+	track(db, dir, "").key = c.EncryptionKey
 	return db, nil
 }
 

@@ -6,12 +6,15 @@
 // The verdict keeps the two kinds of failure apart: CORRUPT when stored
 // bytes are wrong (bit rot, a damaged disk), TAMPERED when the log's
 // history disagrees with itself or its signed checkpoints (an edit, a
-// deletion, a rollback). Both exit 1; "could not read" exits 2.
+// deletion, a rollback) while the store's own checksums pass. When they
+// fail, the log's findings are storage damage too: CORRUPT. Both exit 1;
+// "could not read" exits 2.
 package archivecheck
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/progress"
@@ -53,6 +56,7 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	}
 	fixityProblems := rep.HasProblems()
 	logProblems := logRep.HasProblems()
+	storeDamaged := storageDamage(rep) || storageDamage(logRep)
 	for _, c := range logRep.Checks {
 		rep.AddCheck(c.Name, c.OK, c.Detail)
 	}
@@ -61,9 +65,9 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 	}
 	rep.Sort()
 	switch {
-	case logProblems:
+	case logProblems && !storeDamaged:
 		rep.Verdict = report.Tampered
-	case fixityProblems:
+	case fixityProblems, logProblems:
 		rep.Verdict = report.Corrupt
 	case rep.HasIOErrors():
 		rep.Verdict = report.Unreadable
@@ -71,6 +75,21 @@ func Check(ctx context.Context, a *archive.Archive, opt Options) *report.Report 
 		rep.Verdict = report.Intact
 	}
 	return rep
+}
+
+// storageDamage reports whether the store's own checksums failed (a
+// table's or a block's): the disk changed bytes. Whoever edits a store on
+// purpose writes checksums that pass, so the log's findings are then
+// storage damage (CORRUPT), not tampering: TAMPERED is kept for data
+// whose checksums pass but whose hashes or signatures do not.
+func storageDamage(rep *report.Report) bool {
+	for _, f := range append(append([]report.Finding(nil), rep.Findings...), rep.Warnings...) {
+		if f.Code == fixity.StoreTableCorrupt || strings.Contains(strings.ToLower(f.Message), "checksum") &&
+			(f.Code == fixity.StoreLogError || f.Code == fixity.ReadError || f.Code == logcheck.ReadError) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLog checks the provenance log into rep.
