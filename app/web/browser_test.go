@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -54,7 +53,12 @@ func testPage(t *testing.T) string {
 		zw := gzip.NewWriter(&gz)
 		zw.Write(raw)
 		zw.Close()
-		loader, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
+		goroot, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			pageErr = err
+			return
+		}
+		loader, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
 		if err != nil {
 			pageErr = err
 			return
