@@ -324,7 +324,7 @@ func TestSecondProcessIsRefused(t *testing.T) {
 		env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Archive: dir}
 		t.Setenv("CUSTODY_PASSPHRASE", archivetest.Passphrase)
 		code := cli.Run(env, args)
-		want := "custody " + args[0] + ": " + archive.ErrLocked.Error() + "\n"
+		want := "custody " + args[0] + ": " + archive.ErrLocked.Error() + "; or run it with --wait to wait until the archive is free\n"
 		if code != cli.ExitFailed || errb.String() != want {
 			t.Errorf("custody %s: exit %d, stderr %q; want exit 2 and %q", args[0], code, errb.String(), want)
 		}

@@ -138,8 +138,11 @@ func TestRecentArchivesAreRemembered(t *testing.T) {
 
 func TestDamagedIdentityIsExplained(t *testing.T) {
 	dir := makeArchive(t, archivetest.Options(true), demoFiles, "USB")
-	if err := os.WriteFile(filepath.Join(dir, keys.FileName), []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
+	// Both the identity file and its copy (the copy alone repairs it).
+	for _, name := range []string{keys.FileName, keys.FileName + ".copy"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{not json"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": archivetest.Passphrase})
 	act(u, u.start)
@@ -147,7 +150,7 @@ func TestDamagedIdentityIsExplained(t *testing.T) {
 		t.Fatal("opened an archive whose identity file is damaged")
 	}
 	page := texts(u.win.Canvas().Content())
-	mustContain(t, "the error page", page, "identity file is damaged", "restore identity.json from a backup",
+	mustContain(t, "the error page", page, "identity file is damaged", "custody keys restore KIT",
 		"[Open another archive…]", "[Create a new archive…]")
 	if strings.Contains(page, "read-only") {
 		t.Error("opening read-only is offered, though it needs the same identity file")
