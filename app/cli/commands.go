@@ -27,4 +27,5 @@ var commands = []command{
 	{"bundle",
 		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] | verify [--json] [--strict] [--report FILE.html] [--no-archive] PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
+	{"version", "[--json]", "print this build's version and commit", runVersion},
 }
