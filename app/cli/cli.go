@@ -48,7 +48,7 @@ type Env struct {
 	// PlainBar draws progress bars without escape codes: set when the
 	// console does not understand them (an older Windows console).
 	PlainBar bool
-	ctx         context.Context
+	ctx      context.Context
 }
 
 type command struct {
