@@ -5,14 +5,18 @@ TAGS := migrated_fynedo
 # come in by a commit that raises this, not by surprise in CI.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
+# The release version (FyneApp.toml) is stamped into the binary; Go
+# records the commit itself (custody version shows both).
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X github.com/custody-app/custody/app/version.version=$(VERSION)
 
-.PHONY: run test build deps bench fuzz
+.PHONY: run test build deps bench fuzz package wine long
 
 deps:
 	@scripts/deps
 
 build: deps
-	go build -tags $(TAGS) -o custody .
+	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o custody .
 
 # Launch the app on its default archive ($CUSTODY_ARCHIVE when set).
 run: build
@@ -24,6 +28,7 @@ test: deps
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	go vet -tags $(TAGS) ./...
+	scripts/crossvet
 	go run $(STATICCHECK) -tags $(TAGS) ./...
 	# CUSTODY_REQUIRE_TOOLS: a test that needs a tool scripts/deps installs
 	# (python3 with cryptography, jq, xxd, openssl) fails here instead of
@@ -39,3 +44,14 @@ bench: deps
 # Run every fuzz target for a short while.
 fuzz:
 	scripts/fuzz 10s
+
+# Packages for Linux, Windows and macOS into dist/ (docs/packaging.md).
+package: deps
+	scripts/package
+
+# The Windows build's tests and command line under Wine (docs/windows.md).
+wine: deps
+	scripts/wine/run
+
+# The long suites.
+long: wine
