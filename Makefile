@@ -5,10 +5,12 @@ TAGS := migrated_fynedo
 # come in by a commit that raises this, not by surprise in CI.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
-# The release version (FyneApp.toml) is stamped into the binary; Go
-# records the commit itself (custody version shows both).
+# The release version (FyneApp.toml) and the commit are stamped into the
+# binary (custody version, Help → About).
 VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-LDFLAGS := -X github.com/custody-app/custody/app/version.version=$(VERSION)
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X github.com/custody-app/custody/app/version.version=$(VERSION) \
+	-X github.com/custody-app/custody/app/version.commit=$(COMMIT)
 
 .PHONY: run test build deps bench fuzz package wine long
 
