@@ -5,8 +5,14 @@ TAGS := migrated_fynedo
 # come in by a commit that raises this, not by surprise in CI.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG ?= C.UTF-8
+# The release version (FyneApp.toml) and the commit are stamped into the
+# binary (custody version, Help → About).
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X github.com/custody-app/custody/app/version.version=$(VERSION) \
+	-X github.com/custody-app/custody/app/version.commit=$(COMMIT)
 
-.PHONY: run test test-long build deps bench fuzz long wasm
+.PHONY: run test test-long build deps bench fuzz long wasm package wine
 
 deps:
 	@scripts/deps
@@ -14,7 +20,7 @@ deps:
 # The browser verifier (app/web/gen, not in git) is built first and
 # embedded: custody verifier and bundle create --with-verifier need it.
 build: deps wasm
-	go build -tags $(TAGS) -o custody .
+	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o custody .
 
 wasm:
 	cd app/web && go generate .
@@ -29,6 +35,7 @@ test: deps wasm
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	go vet -tags $(TAGS) ./...
+	scripts/crossvet
 	go run $(STATICCHECK) -tags $(TAGS) ./...
 	# CUSTODY_REQUIRE_TOOLS: a test that needs a tool scripts/deps installs
 	# (python3 with cryptography, jq, xxd, openssl) fails here instead of
@@ -52,3 +59,14 @@ bench: deps
 # Run every fuzz target for a short while.
 fuzz:
 	scripts/fuzz 10s
+
+# Packages for Linux, Windows and macOS into dist/ (docs/packaging.md).
+package: deps wasm
+	scripts/package
+
+# The Windows build's tests and command line under Wine (docs/windows.md).
+wine: deps wasm
+	scripts/wine/run
+
+# The long suites include the Windows build under Wine.
+long: wine

@@ -20,7 +20,11 @@ func bundleSetup(t *testing.T) string {
 	src := filepath.Join(t.TempDir(), "leak")
 	os.MkdirAll(filepath.Join(src, "mail"), 0o755)
 	os.WriteFile(filepath.Join(src, "mail", "1.eml"), []byte("Subject: one\r\n\r\nbody\r\n"), 0o644)
-	os.WriteFile(filepath.Join(src, "aux.txt"), []byte("a name Windows reserves"), 0o644)
+	reserved := "aux.txt" // a name Windows reserves: the bundle renames it
+	if isWindows {
+		reserved = "auxiliary.txt" // Windows cannot hold a file named aux.txt at all
+	}
+	os.WriteFile(filepath.Join(src, reserved), []byte("a name Windows reserves"), 0o644)
 	if _, e, code := run(t, dir, "import", "--source", "tip", src); code != 0 {
 		t.Fatalf("import: %d %s", code, e)
 	}
@@ -33,7 +37,7 @@ func TestBundleCreateVerifyReceive(t *testing.T) {
 	for _, name := range []string{"b.zip", "b"} {
 		path := filepath.Join(out, name)
 		stdout, e, code := run(t, sender, "bundle", "create", "--out", path, "--all")
-		if code != 0 || !strings.Contains(stdout, "2 documents") || !strings.Contains(stdout, "data/leak/aux_.txt  was named leak/aux.txt") {
+		if code != 0 || !strings.Contains(stdout, "2 documents") || !isWindows && !strings.Contains(stdout, "data/leak/aux_.txt  was named leak/aux.txt") {
 			t.Fatalf("create %s: %d %q %q", name, code, stdout, e)
 		}
 		// Without an archive: the signer cannot be trusted.

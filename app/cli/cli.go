@@ -48,7 +48,10 @@ type Env struct {
 	// Interactive is true when stdout is a terminal: progress bars and
 	// prompts are shown then.
 	Interactive bool
-	ctx         context.Context
+	// PlainBar draws progress bars without escape codes: set when the
+	// console does not understand them (an older Windows console).
+	PlainBar bool
+	ctx      context.Context
 }
 
 type command struct {
@@ -81,6 +84,9 @@ func Main(args []string) int {
 	defer stop()
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, ctx: ctx,
 		Interactive: term.IsTerminal(int(os.Stdout.Fd())) && term.IsTerminal(int(os.Stderr.Fd()))}
+	if env.Interactive {
+		env.PlainBar = !enableEscapes(os.Stderr)
+	}
 	return Run(env, args)
 }
 
@@ -88,6 +94,9 @@ func Main(args []string) int {
 func Run(env *Env, args []string) int {
 	if env.ctx == nil {
 		env.ctx = context.Background()
+	}
+	if len(args) == 1 && args[0] == "--version" {
+		args = []string{"version"}
 	}
 	global := flag.NewFlagSet("custody", flag.ContinueOnError)
 	global.SetOutput(io.Discard)

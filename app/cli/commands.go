@@ -32,4 +32,5 @@ var commands = []command{
 		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] [--with-verifier] | verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--no-archive] [--key KEY]... PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
 	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
+	{"version", "[--json]", "print this build's version and commit", runVersion},
 }

@@ -19,15 +19,28 @@ func (env *Env) bar(verb string) progress.Func {
 		return nil
 	}
 	w := env.Stderr
+	plain := env.PlainBar
 	return func(p progress.Progress) {
-		drawBar(w, verb, p)
+		drawBar(w, verb, p, plain)
 		if p.Done {
-			fmt.Fprint(w, "\r\033[K")
+			if plain {
+				fmt.Fprint(w, "\r"+strings.Repeat(" ", plainWidth)+"\r")
+			} else {
+				fmt.Fprint(w, "\r\033[K")
+			}
 		}
 	}
 }
 
-func drawBar(w io.Writer, verb string, p progress.Progress) {
+// plainWidth is the width a bar without escape codes always fills, so
+// that each line covers the one before it.
+const plainWidth = 79
+
+// drawBar writes one bar line. With plain set it uses no escape codes (a
+// console that does not understand them would print them): it returns
+// to the line's start with a carriage return and pads the line to
+// plainWidth instead of erasing it.
+func drawBar(w io.Writer, verb string, p progress.Progress, plain bool) {
 	frac := 0.0
 	if p.TotalBytes > 0 {
 		frac = float64(p.Bytes) / float64(p.TotalBytes)
@@ -47,9 +60,18 @@ func drawBar(w io.Writer, verb string, p progress.Progress) {
 		r := []rune(cur)
 		cur = "…" + string(r[len(r)-29:])
 	}
-	fmt.Fprintf(w, "\r\033[K%s [%s%s] %3.0f%% %d/%d files %s/%s%s %s", verb,
+	line := fmt.Sprintf("%s [%s%s] %3.0f%% %d/%d files %s/%s%s %s", verb,
 		strings.Repeat("#", fill), strings.Repeat(".", width-fill), frac*100,
 		p.Files, p.TotalFiles, humanBytes(p.Bytes), humanBytes(p.TotalBytes), eta, cur)
+	if !plain {
+		fmt.Fprint(w, "\r\033[K"+line)
+		return
+	}
+	r := []rune(line)
+	if len(r) > plainWidth {
+		r = r[:plainWidth]
+	}
+	fmt.Fprint(w, "\r"+string(r)+strings.Repeat(" ", plainWidth-len(r)))
 }
 
 // humanBytes writes a size for people: 1.6 GB, 512 kB, 12 bytes. The

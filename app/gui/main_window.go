@@ -234,6 +234,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 			item("Change passphrase…", u.changePassphraseDialog, nil),
 		),
 		fyne.NewMenu("View", theme),
+		u.helpMenu(),
 	)
 }
 

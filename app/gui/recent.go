@@ -1,8 +1,11 @@
 package gui
 
 import (
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,9 +26,11 @@ func (u *ui) recent() []string {
 	return u.app.Preferences().StringList(prefRecent)
 }
 
-// remember puts dir at the top of the recent archives.
+// remember puts dir at the top of the recent archives, in place of any
+// other spelling of the same folder.
 func (u *ui) remember(dir string) {
-	list := slices.DeleteFunc(u.recent(), func(s string) bool { return s == dir })
+	dir = filepath.Clean(dir)
+	list := slices.DeleteFunc(u.recent(), func(s string) bool { return sameFolder(s, dir) })
 	list = append([]string{dir}, list...)
 	if len(list) > maxRecent {
 		list = list[:maxRecent]
@@ -38,7 +43,7 @@ func (u *ui) remember(dir string) {
 func (u *ui) recentList(skip string) fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, dir := range u.recent() {
-		if dir == skip {
+		if skip != "" && sameFolder(dir, skip) {
 			continue
 		}
 		dir := dir
@@ -57,4 +62,31 @@ func (u *ui) recentList(skip string) fyne.CanvasObject {
 		return nil
 	}
 	return container.NewVBox(heading("Recent archives"), box)
+}
+
+// foldsCase is true where the usual file system ignores case in names
+// (NTFS, APFS), so C:\Cases and c:\cases are one folder.
+const foldsCase = runtime.GOOS == "windows" || runtime.GOOS == "darwin"
+
+// sameFolder tells whether two spellings name one folder: C:/x and C:\x
+// on Windows, "a/b/" and "a/b", a path through a link and the
+// folder itself. When both exist the file system answers; otherwise the
+// cleaned paths are compared, ignoring case where the system does.
+func sameFolder(a, b string) bool {
+	if sa, err := os.Stat(a); err == nil {
+		if sb, err := os.Stat(b); err == nil {
+			return os.SameFile(sa, sb)
+		}
+	}
+	return samePathText(a, b, foldsCase)
+}
+
+// samePathText compares cleaned paths (on Windows, Clean also turns
+// slashes into backslashes).
+func samePathText(a, b string, fold bool) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }

@@ -25,16 +25,16 @@ func OpenDir(path string) (fs.FS, io.Closer, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
-			Message: fmt.Sprintf("cannot open the bag %q: %v", path, cause(err))}
+			Message: fmt.Sprintf("cannot open the bag %s: %v", displayPath(path), cause(err))}
 	}
 	if !fi.IsDir() {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path,
-			Message: fmt.Sprintf("%q is a file, not a folder; give the folder holding bagit.txt, or a .zip", path)}
+			Message: fmt.Sprintf("%s is a file, not a folder; give the folder holding bagit.txt, or a .zip", displayPath(path))}
 	}
 	root, err := os.OpenRoot(path)
 	if err != nil {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
-			Message: fmt.Sprintf("cannot open the bag %q: %v", path, cause(err))}
+			Message: fmt.Sprintf("cannot open the bag %s: %v", displayPath(path), cause(err))}
 	}
 	dir, _ := os.Open(path) // for openFast; nil just means the checked path
 	return dirFS{root: root, dir: dir}, dirCloser{root, dir}, nil

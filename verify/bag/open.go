@@ -32,7 +32,7 @@ func Open(path string) (fs.FS, io.Closer, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
-			Message: fmt.Sprintf("cannot open the bag %q: %v", path, cause(err))}
+			Message: fmt.Sprintf("cannot open the bag %s: %v", displayPath(path), cause(err))}
 	}
 	if fi.IsDir() {
 		return OpenDir(path)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/custody-app/custody/archive/pathsafe"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
 )
 
@@ -149,6 +150,12 @@ func kind(t fs.FileMode) string {
 // display quotes a path for a message so that spaces, control characters
 // and invalid UTF-8 are visible and cannot disturb a terminal.
 func display(p string) string { return fmt.Sprintf("%q", p) }
+
+// displayPath quotes a path of this computer (the bag or zip the person
+// named) for a message. Unlike display it keeps backslashes single, so a
+// Windows path reads as typed (C:\cases\out.zip, not C:\\cases\\...);
+// quote.Safe still makes control characters and invalid UTF-8 visible.
+func displayPath(p string) string { return `"` + quote.Safe(p) + `"` }
 
 func quoteAll(ps []string) []string {
 	out := make([]string, len(ps))

@@ -72,16 +72,16 @@ func OpenZipLimits(path string, lim ZipLimits) (fs.FS, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err,
-			Message: fmt.Sprintf("cannot open the zip %q: %v", path, cause(err))}
+			Message: fmt.Sprintf("cannot open the zip %s: %v", displayPath(path), cause(err))}
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err, Message: fmt.Sprintf("cannot read the zip %q: %v", path, cause(err))}
+		return nil, nil, &OpenError{Code: BagNotFound, Path: path, Err: err, Message: fmt.Sprintf("cannot read the zip %s: %v", displayPath(path), cause(err))}
 	}
 	if fi.IsDir() {
 		f.Close()
-		return nil, nil, &OpenError{Code: ZipInvalid, Path: path, Message: fmt.Sprintf("%q is a folder, not a zip file", path)}
+		return nil, nil, &OpenError{Code: ZipInvalid, Path: path, Message: fmt.Sprintf("%s is a folder, not a zip file", displayPath(path))}
 	}
 	fsys, err := ZipFS(f, fi.Size(), lim)
 	if err != nil {

@@ -1,0 +1,5 @@
+package cli
+
+import "runtime"
+
+const isWindows = runtime.GOOS == "windows"
