@@ -2,9 +2,10 @@ package gui
 
 import (
 	"fmt"
+	"strings"
+
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

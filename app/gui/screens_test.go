@@ -3,7 +3,6 @@ package gui
 import (
 	"bytes"
 	"context"
-	"fyne.io/fyne/v2/widget"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/widget"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
