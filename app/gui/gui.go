@@ -125,6 +125,7 @@ type ui struct {
 	// picking is set while the system file dialog is open; noPortal once
 	// the desktop has shown it has none (filepick.go).
 	picking, noPortal bool
+	tips              *tipLayer // tooltips over the main view
 }
 
 func newUI(a fyne.App, cfg config) *ui {

@@ -88,7 +88,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 	}
 	if s := res.Signer; s != nil && !s.Trusted && !u.readOnly {
 		actions = append(actions, widget.NewButtonWithIcon("Trust this signer…", theme.AccountIcon(), func() {
-			u.trustKeyDialog("", s.VerifierKey)
+			u.trustKeyDialogThen("", s.VerifierKey, func() { u.verifyBundle(path) })
 		}))
 	}
 	info := container.NewVBox()
