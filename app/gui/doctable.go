@@ -105,7 +105,6 @@ func newDocList(u *ui) *docList {
 	))
 	d.empty.Hide()
 	d.nomatch = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	d.nomatch.Wrapping = fyne.TextWrapWord
 	d.nomatch.Hide()
 	filters := container.NewGridWithColumns(3, d.kind, d.tag, d.source)
 	top := container.NewBorder(nil, nil, nil, filters, d.search)

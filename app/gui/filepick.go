@@ -137,9 +137,7 @@ func (u *ui) fynePickOpen(kind pickKind, exts []string, done func([]string)) {
 			d.SetFilter(storage.NewExtensionFileFilter(bothCases(exts)))
 		}
 	}
-	d.SetView(dialog.ListView)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	showListView(d, u.win)
 }
 
 func (u *ui) fynePickSave(name string, exts []string, done func(string)) {
@@ -155,9 +153,7 @@ func (u *ui) fynePickSave(name string, exts []string, done func(string)) {
 	if len(exts) > 0 {
 		d.SetFilter(storage.NewExtensionFileFilter(bothCases(exts)))
 	}
-	d.SetView(dialog.ListView)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	showListView(d, u.win)
 }
 
 func bothCases(exts []string) []string {
@@ -167,3 +163,18 @@ func bothCases(exts []string) []string {
 	}
 	return out
 }
+
+// showListView shows Fyne's dialog in its list view. Its grid view cuts
+// what follows the last dot off every name, folders too ("a.keller" reads
+// as "a" with a ".kell" badge), so the list view is set each time, over
+// the view Fyne remembers in its preferences.
+func showListView(d *dialog.FileDialog, w fyne.Window) {
+	fyne.CurrentApp().Preferences().SetInt(fileDialogViewKey, int(dialog.ListView))
+	d.SetView(dialog.ListView)
+	d.Resize(dialogSize(w))
+	d.Show()
+}
+
+// fileDialogViewKey is the preference in which Fyne's file dialog keeps
+// its view (fyne.io/fyne/v2/dialog, v2.7).
+const fileDialogViewKey = "fyne:fileDialogViewLayout"

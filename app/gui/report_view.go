@@ -206,6 +206,7 @@ func (u *ui) showFinding(r reportRow) {
 	}
 	scroll := container.NewVScroll(text)
 	scroll.SetMinSize(fyne.NewSize(inner, min(need, u.win.Canvas().Size().Height*0.6)))
+	u.win.Canvas().Unfocus() // the list keeps no focus, so Escape works after the dialog
 	d = dialog.NewCustom(r.head, "Close", container.NewBorder(nil, container.NewHBox(buttons...), nil, nil, scroll), u.win)
 	d.Resize(fyne.NewSize(width, 0))
 	d.Show()
