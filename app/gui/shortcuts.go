@@ -5,7 +5,7 @@ package gui
 var toolbarTips = map[string]string{
 	"Import files":   "Add files to the archive; you can also drop them onto the window (Ctrl+I)",
 	"Import folder":  "Add a folder and everything in it (Ctrl+Shift+I)",
-	"Derive":         "Record a new version made from the marked or shown document (Ctrl+D)",
+	"Derive":         "Record a new version (a redaction, a translation) made from the open or the marked documents (Ctrl+D)",
 	"Export bundle":  "Write chosen documents with their signed provenance as a BagIt bundle (Ctrl+E)",
 	"Verify archive": "Check every document's bytes and the signed log (Ctrl+R)",
 	"Verify bundle":  "Check a bundle someone sent you, as a folder or a .zip (Ctrl+B)",
