@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"context"
+	"fyne.io/fyne/v2/widget"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,8 +11,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"fyne.io/fyne/v2/widget"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
