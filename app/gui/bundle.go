@@ -117,13 +117,7 @@ func (u *ui) exportBundleDialog() {
 	f.note = widget.NewEntry()
 	f.note.SetPlaceHolder("Who it is for, why (recorded in the log; optional)")
 	choose := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
-		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				f.dir.SetText(displayPath(l.Path()))
-			}
-		}, u.win)
-		fd.Resize(dialogSize(u.win))
-		fd.Show()
+		u.pickOpen(pickFolder, "Save the bundle in", nil, func(paths []string) { f.dir.SetText(displayPath(paths[0])) })
 	})
 	form := widget.NewForm(
 		widget.NewFormItem("Documents", container.NewVBox(f.what, f.tag, f.ancestors, f.warn)),

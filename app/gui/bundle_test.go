@@ -145,13 +145,25 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 		t.Fatal("the trust dialog does not hold the signer's key")
 	}
 	mustContain(t, "the trust dialog", f.fp.Text, bo.Fingerprint, "aloud")
+	// Nothing is stated for the person: how the fingerprint was compared
+	// starts empty, and the key is not trusted until they say.
+	if f.how.Text != "" {
+		t.Errorf("the trust dialog states %q for the person", f.how.Text)
+	}
 	f.name.SetText("Bo Lind")
 	tap(t, u, "Trust")
+	if list, _ := u.arc.TrustList(); len(list) != 0 {
+		t.Fatalf("trusted with no word on how: %+v", list)
+	}
+	mustContain(t, "the trust dialog", f.errs.Text, "Say how you compared the fingerprint")
+	act(u, func() { f.how.SetText("fingerprint read aloud by phone") })
+	tap(t, u, "Trust")
 	list, _ := u.arc.TrustList()
-	if len(list) != 1 || list[0].Fingerprint != bo.Fingerprint {
+	if len(list) != 1 || list[0].Fingerprint != bo.Fingerprint || list[0].How != "fingerprint read aloud by phone" {
 		t.Fatalf("trust store %+v", list)
 	}
-	act(u, func() { u.verifyBundle(path) })
+	// It says so, and the report is checked again with the key.
+	mustContain(t, "the confirmation", u.lastSummary, `Trusted "Bo Lind"`, "checked again")
 	if v := u.main.report.rep.Verdict; v != report.Intact {
 		t.Fatalf("after trusting the signer: %s", v)
 	}

@@ -30,14 +30,7 @@ func (u *ui) checkProofDialog() {
 	f.published.SetPlaceHolder("A checkpoint they published earlier (optional)")
 	pick := func(e *widget.Entry) fyne.CanvasObject {
 		b := widget.NewButtonWithIcon("Choose…", theme.FileIcon(), func() {
-			fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-				if err == nil && r != nil {
-					e.SetText(r.URI().Path())
-					r.Close()
-				}
-			}, u.win)
-			fd.Resize(dialogSize(u.win))
-			fd.Show()
+			u.pickOpen(pickFile, "Choose a file", nil, func(paths []string) { e.SetText(paths[0]) })
 		})
 		return container.NewBorder(nil, nil, nil, b, e)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,13 +55,9 @@ func (u *ui) showCreate(dir string) {
 	}
 	p.pass.OnChanged("")
 	browse := widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
-		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				p.location.SetText(displayPath(filepath.Join(l.Path(), "Custody archive")))
-			}
-		}, u.win)
-		d.Resize(dialogSize(u.win))
-		d.Show()
+		u.pickOpen(pickFolder, "Where the archive goes", nil, func(paths []string) {
+			p.location.SetText(displayPath(filepath.Join(paths[0], "Custody archive")))
+		})
 	})
 	p.create = widget.NewButtonWithIcon("Create archive", theme.ConfirmIcon(), func() { u.submitCreate(p) })
 	p.create.Importance = widget.HighImportance

@@ -62,14 +62,7 @@ func (u *ui) deriveFrom(parents []*catalog.Record) {
 	f.file.SetPlaceHolder("The new version's file")
 	f.note.SetPlaceHolder("What was done, e.g. names of sources blacked out")
 	choose := widget.NewButtonWithIcon("Choose…", theme.FileIcon(), func() {
-		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				f.file.SetText(r.URI().Path())
-				r.Close()
-			}
-		}, u.win)
-		fd.Resize(dialogSize(u.win))
-		fd.Show()
+		u.pickOpen(pickFile, "The new version's file", nil, func(paths []string) { f.file.SetText(paths[0]) })
 	})
 	var names []string
 	for i, p := range parents {

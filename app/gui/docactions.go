@@ -6,9 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
@@ -18,14 +16,7 @@ import (
 // exportFileDialog asks for a folder and writes the document into it
 // under its original name (never overwriting a file).
 func (u *ui) exportFileDialog(r *catalog.Record) {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		u.exportFile(r, l.Path())
-	}, u.win)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickOpen(pickFolder, "Export into a folder", nil, func(paths []string) { u.exportFile(r, paths[0]) })
 }
 
 // exportFile writes r into dir, its bytes verified on the way out.
@@ -51,18 +42,8 @@ func (u *ui) exportFile(r *catalog.Record, dir string) {
 // saveProofDialog writes a proof of the document's provenance: its chain
 // with an inclusion proof per event against the latest checkpoint.
 func (u *ui) saveProofDialog(r *catalog.Record) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveProof(r, path)
-	}, u.win)
-	d.SetFileName(filepath.Base(archive.ExportName(r)) + ".proof.json")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickSave("Save a proof", filepath.Base(archive.ExportName(r))+".proof.json", []string{".json"},
+		func(path string) { u.saveProof(r, path) })
 }
 
 // saveProof builds the proof off the UI goroutine and writes it to path.

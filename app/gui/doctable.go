@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,25 +32,36 @@ type docList struct {
 	kind, tag, source *widget.Select
 	info              *widget.Label
 	unmark, markShown *widget.Button
-	table             *widget.Table
+	table             *docTable
+	cursor            int  // the row the keyboard is on (doctable_keys.go)
+	moving            bool // the cursor is moving: a selection opens nothing
+	nomatch           *widget.Label
+	nameWidth         float32
 	empty             fyne.CanvasObject
 	view              fyne.CanvasObject
 	widths            [numCols]float32
 	lastWidth         float32
 }
 
-const anyChoice = "(any)"
+// The filters' first choices, which also say what each filters.
+const (
+	anyKind   = "Any type"
+	anyTag    = "Any tag"
+	anySource = "Any source"
+)
 
 var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID"}
 
 func newDocList(u *ui) *docList {
-	d := &docList{u: u, ix: buildIndex(nil), marked: map[string]bool{}, q: query{sort: colID}}
+	d := &docList{u: u, ix: buildIndex(nil), marked: map[string]bool{}, q: query{sort: colImported, desc: true}}
 	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120}
+	d.nameWidth = d.widths[colName]
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder("Search names, ID, tags, sources, notes")
 	d.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	d.search.OnChanged = func(s string) { d.q.text = s; d.refilter() }
-	d.kind = widget.NewSelect(append([]string{anyChoice}, typeNames...), func(s string) { d.q.kind = choice(s); d.refilter() })
+	d.search.OnSubmitted = func(string) { d.focusTable() }
+	d.kind = widget.NewSelect(append([]string{anyKind}, typeNames...), func(s string) { d.q.kind = choice(s); d.refilter() })
 	d.kind.PlaceHolder = "Type"
 	d.tag = widget.NewSelect(nil, func(s string) { d.q.tag = d.rawOf[choice(s)]; d.refilter() })
 	d.tag.PlaceHolder = "Tag"
@@ -61,18 +73,17 @@ func newDocList(u *ui) *docList {
 	d.markShown = widget.NewButton("Mark all shown", d.markAllShown)
 	d.unmark.Hide()
 
-	d.table = widget.NewTable(func() (int, int) { return len(d.shown), numCols }, newCell, d.updateCell)
+	d.table = newDocTable(d, func() (int, int) { return len(d.shown), numCols }, newCell, d.updateCell)
 	d.table.ShowHeaderRow = true
-	d.table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		return b
-	}
+	d.table.CreateHeader = newHeaderCell
 	d.table.UpdateHeader = d.updateHeader
 	d.table.OnSelected = func(id widget.TableCellID) {
 		d.table.Unselect(id)
 		if id.Row < 0 || id.Row >= len(d.shown) {
+			return
+		}
+		d.cursor = id.Row
+		if d.moving {
 			return
 		}
 		r := d.ix.recs[d.shown[id.Row]]
@@ -93,17 +104,19 @@ func newDocList(u *ui) *docList {
 		container.NewCenter(container.NewHBox(importFiles, importFolder)),
 	))
 	d.empty.Hide()
+	d.nomatch = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	d.nomatch.Hide()
 	filters := container.NewGridWithColumns(3, d.kind, d.tag, d.source)
 	top := container.NewBorder(nil, nil, nil, filters, d.search)
 	marks := container.NewHBox(d.markShown, d.unmark)
 	bar := container.NewBorder(nil, nil, nil, marks, d.info)
 	tableArea := container.New(&stretchLayout{d: d}, d.table)
-	d.view = container.NewBorder(container.NewVBox(top, bar), nil, nil, nil, container.NewStack(tableArea, d.empty))
+	d.view = container.NewBorder(container.NewVBox(top, bar), nil, nil, nil, container.NewStack(tableArea, d.empty, container.NewCenter(d.nomatch)))
 	return d
 }
 
 func choice(s string) string {
-	if s == anyChoice {
+	if s == anyKind || s == anyTag || s == anySource {
 		return ""
 	}
 	return s
@@ -116,8 +129,8 @@ func (d *docList) setIndex(ix *docIndex) {
 	for _, v := range append(append([]string(nil), ix.tags...), ix.sources...) {
 		d.rawOf[quote.Safe(v)] = v
 	}
-	d.tag.Options = append([]string{anyChoice}, shownAll(ix.tags)...)
-	d.source.Options = append([]string{anyChoice}, shownAll(ix.sources)...)
+	d.tag.Options = append([]string{anyTag}, shownAll(ix.tags)...)
+	d.source.Options = append([]string{anySource}, shownAll(ix.sources)...)
 	d.tag.Refresh()
 	d.source.Refresh()
 	if len(ix.recs) == 0 {
@@ -146,6 +159,12 @@ func (d *docList) apply(top bool) {
 				return
 			}
 			d.shown = shown
+			if top || d.cursor >= len(shown) {
+				d.cursor = 0
+			}
+			d.nomatch.SetText(noMatchText(q))
+			d.nomatch.Hidden = len(shown) > 0 || len(ix.recs) == 0
+			d.nomatch.Refresh()
 			d.table.Refresh()
 			if top {
 				d.table.ScrollToTop()
@@ -216,19 +235,22 @@ func (d *docList) shownIDs() [][32]byte {
 // the others.
 type cell struct {
 	widget.BaseWidget
-	check *widget.Check
+	check *markBox
 	label *widget.Label
+	back  *canvas.Rectangle
+	full  string // the whole text, when the label shows it shortened
+	tips  *tipLayer
 }
 
 func newCell() fyne.CanvasObject {
-	c := &cell{check: widget.NewCheck("", nil), label: widget.NewLabel("")}
+	c := &cell{check: newMarkBox(), label: widget.NewLabel(""), back: cursorBack()}
 	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *cell) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(c.check, c.label))
+	return widget.NewSimpleRenderer(container.NewStack(c.back, container.NewHBox(c.check), c.label))
 }
 
 func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
@@ -237,24 +259,23 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	r := d.ix.recs[d.shown[id.Row]]
+	c.showCursor(id.Row == d.cursor && d.table.focused)
 	if id.Col == colMark {
 		c.label.Hide()
 		c.check.Show()
-		c.check.OnChanged = nil
 		c.check.SetChecked(d.marked[r.ID])
-		docID := r.ID
-		c.check.OnChanged = func(on bool) {
-			if on != d.marked[docID] {
-				d.toggle(docID)
-			}
-		}
 		return
 	}
 	c.check.Hide()
 	c.label.Show()
 	c.label.Alignment = fyne.TextAlignLeading
 	c.label.TextStyle = fyne.TextStyle{Monospace: id.Col == colID}
-	c.label.SetText(cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col))
+	text := cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col)
+	c.full = text
+	if id.Col == colName {
+		text = middleEllipsis(text, d.nameWidth-2*theme.InnerPadding(), c.label.TextStyle)
+	}
+	c.label.SetText(text)
 	if id.Col == colSize {
 		c.label.Alignment = fyne.TextAlignTrailing
 		c.label.Refresh()
@@ -286,7 +307,7 @@ func cellText(r *catalog.Record, kind string, col int) string {
 }
 
 func (d *docList) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*widget.Button)
+	b := o.(*headerCell)
 	col := id.Col
 	if col < 0 {
 		return
@@ -337,6 +358,7 @@ func (l *stretchLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		if name < 160 {
 			name = 160
 		}
+		d.nameWidth = name
 		d.table.SetColumnWidth(colName, name)
 	}
 	for _, o := range objs {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -54,19 +53,14 @@ func freshnessLine(a *archive.Archive) string {
 // which are imported: an import repairs every damaged document whose
 // SHA-256 a file matches.
 func (u *ui) repairDialog() {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		dir := l.Path()
+	u.pickOpen(pickFolder, "Repair from a copy", nil, func(paths []string) {
+		dir := paths[0]
 		if !archive.Exists(dir) {
 			u.startImport([]string{dir}, "repair copy", "")
 			return
 		}
 		u.repairFrom(dir)
-	}, u.win)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	})
 }
 
 // repairFrom repairs every damaged document from the archive in dir.

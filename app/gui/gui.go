@@ -121,6 +121,11 @@ type ui struct {
 	// runs fyne.Do at once on the calling goroutine, so tests serialise
 	// the updates themselves.)
 	do func(func())
+
+	// picking is set while the system file dialog is open; noPortal once
+	// the desktop has shown it has none (filepick.go).
+	picking, noPortal bool
+	tips              *tipLayer // tooltips over the main view
 }
 
 func newUI(a fyne.App, cfg config) *ui {

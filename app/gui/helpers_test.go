@@ -142,6 +142,8 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + w.Text + "]\n")
+		case *tipButton:
+			b.WriteString("[" + w.Text + "]\n")
 		case *widget.Entry:
 			b.WriteString("<" + w.Text + ">\n")
 		case *widget.Check:
@@ -197,6 +199,10 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		}
 		if b, ok := o.(*widget.Button); ok && b.Text == text {
 			found = b
+			return
+		}
+		if b, ok := o.(*tipButton); ok && b.Text == text {
+			found = &b.Button
 			return
 		}
 		if c, ok := o.(*fyne.Container); ok {

@@ -85,7 +85,7 @@ func TestHostileNamesWindow(t *testing.T) {
 	if len(d.shown) != len(hostileFiles) {
 		t.Errorf("filtering by the hostile source shows %d documents", len(d.shown))
 	}
-	act(u, func() { d.source.SetSelected(anyChoice) })
+	act(u, func() { d.source.SetSelected(anySource) })
 
 	for _, r := range u.main.docs.ix.recs {
 		r := r

@@ -26,16 +26,7 @@ func (u *ui) importFilesDialog() {
 	if !u.canWrite() {
 		return
 	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		u.askImport([]string{path})
-	}, u.win)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickOpen(pickFiles, "Import files", nil, u.askImport)
 }
 
 // importFolderDialog picks a folder to import, recursively.
@@ -43,14 +34,7 @@ func (u *ui) importFolderDialog() {
 	if !u.canWrite() {
 		return
 	}
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		u.askImport([]string{l.Path()})
-	}, u.win)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickOpen(pickFolder, "Import a folder", nil, u.askImport)
 }
 
 // canWrite says whether the archive can be changed, and explains when not.
@@ -89,16 +73,10 @@ func (u *ui) askImport(paths []string) {
 	f.note.SetMinRowsVisible(3)
 	f.note.Wrapping = fyne.TextWrapWord
 	more := widget.NewButton("Add another file…", func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			f.paths = append(f.paths, r.URI().Path())
-			r.Close()
+		u.pickOpen(pickFiles, "Add files to this import", nil, func(paths []string) {
+			f.paths = append(f.paths, paths...)
 			f.showPaths()
-		}, u.win)
-		d.Resize(dialogSize(u.win))
-		d.Show()
+		})
 	})
 	form := widget.NewForm(
 		widget.NewFormItem("Source", f.source),

@@ -2,9 +2,10 @@ package gui
 
 import (
 	"fmt"
+	"strings"
+
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/report"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -134,26 +135,36 @@ func (u *ui) untrust(name string) {
 
 // trustForm is the Trust a key dialog.
 type trustForm struct {
-	name, key, how *widget.Entry
-	fp             *widget.Label
-	errs           *widget.Label
-	dlg            *dialog.ConfirmDialog
+	name, key *widget.Entry
+	how       *widget.SelectEntry
+	fp        *widget.Label
+	errs      *widget.Label
+	dlg       *dialog.ConfirmDialog
 }
 
 // trustDialog adds another archivist's verifier key to the trust store,
 // showing its fingerprint to compare aloud before it is saved.
 func (u *ui) trustDialog() { u.trustKeyDialog("", "") }
 
-func (u *ui) trustKeyDialog(name, key string) {
+// trustHows are the usual ways to confirm a fingerprint, offered but never
+// chosen for the person: the trust store records only what they state.
+var trustHows = []string{"fingerprint read aloud by phone", "fingerprint compared in person",
+	"fingerprint compared with a copy its owner published"}
+
+func (u *ui) trustKeyDialog(name, key string) { u.trustKeyDialogThen(name, key, nil) }
+
+// trustKeyDialogThen is trustKeyDialog; once the key is trusted, it says
+// so and calls then (a bundle report checks the bundle again).
+func (u *ui) trustKeyDialogThen(name, key string, then func()) {
 	if !u.canWrite() {
 		return
 	}
-	f := &trustForm{name: widget.NewEntry(), key: widget.NewMultiLineEntry(), how: widget.NewEntry(),
+	f := &trustForm{name: widget.NewEntry(), key: widget.NewMultiLineEntry(), how: widget.NewSelectEntry(trustHows),
 		fp: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true}), errs: errorText()}
 	f.name.SetPlaceHolder("Who it belongs to, e.g. Ana Ruiz, Daily Ledger")
 	f.key.SetPlaceHolder("name+1234abcd+base64…")
 	f.key.Wrapping = fyne.TextWrapBreak
-	f.how.SetText("fingerprint compared by phone")
+	f.how.SetPlaceHolder("How you compared the fingerprint with its owner")
 	f.key.OnChanged = func(s string) {
 		_, info, err := keys.ParseVerifierKey(strings.TrimSpace(s))
 		switch {
@@ -178,8 +189,14 @@ func (u *ui) trustKeyDialog(name, key string) {
 		if !ok {
 			return
 		}
+		if strings.TrimSpace(f.how.Text) == "" {
+			showError(f.errs, "Say how you compared the fingerprint with the key's owner: it is recorded with the key.")
+			f.dlg.Show()
+			return
+		}
 		u.trustForm = nil
-		err := u.arc.Trust(strings.TrimSpace(f.name.Text), strings.TrimSpace(f.key.Text), f.how.Text)
+		name := strings.TrimSpace(f.name.Text)
+		err := u.arc.Trust(name, strings.TrimSpace(f.key.Text), f.how.Text)
 		if err != nil {
 			dialog.ShowError(shownErr(fmt.Errorf("not trusted: %w", err)), u.win)
 			return
@@ -187,6 +204,12 @@ func (u *ui) trustKeyDialog(name, key string) {
 		if u.main.current == pageKeys {
 			u.refreshTrusted()
 		}
+		u.lastSummary = fmt.Sprintf("Trusted %q (%s).", quote.Safe(name), quote.Safe(strings.TrimSpace(f.how.Text)))
+		if then != nil {
+			u.lastSummary += " The bundle is checked again with this key."
+			then()
+		}
+		dialog.ShowInformation("Key trusted", u.lastSummary, u.win)
 	}, u.win)
 	f.dlg.Resize(fyne.NewSize(min(620, u.win.Canvas().Size().Width-40), 0))
 	u.trustForm = f

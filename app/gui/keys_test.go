@@ -35,7 +35,16 @@ func TestKeysPage(t *testing.T) {
 	act(u, func() { f.key.SetText(otherPub.VerifierKey) })
 	mustContain(t, "the trust dialog", f.fp.Text, otherPub.Fingerprint)
 	act(u, func() { f.name.SetText("Ana Ruiz") })
+	if f.how.Text != "" {
+		t.Errorf("the trust dialog states %q before the person does", f.how.Text)
+	}
 	tap(t, u, "Trust")
+	if list, _ := u.arc.TrustList(); len(list) != 0 {
+		t.Fatalf("trusted though nobody said how the fingerprint was compared: %+v", list)
+	}
+	act(u, func() { f.how.SetText("fingerprint compared in person") })
+	tap(t, u, "Trust")
+	mustContain(t, "the confirmation", u.lastSummary, `Trusted "Ana Ruiz" (fingerprint compared in person).`)
 	mustContain(t, "the keys page", texts(u.win.Canvas().Content()), "Ana Ruiz", otherPub.Fingerprint)
 	tap(t, u, "Remove")
 	tap(t, u, "Yes")

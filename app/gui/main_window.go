@@ -46,6 +46,7 @@ const (
 func (u *ui) showMain() {
 	m := &mainView{page: container.NewStack(), status: widget.NewLabel("Loading…"), key: widget.NewLabel("")}
 	u.main = m
+	u.tips = newTipLayer(u)
 	m.docs = newDocList(u)
 	m.status.Truncation = fyne.TextTruncateEllipsis
 	pub := u.arc.Public()
@@ -60,10 +61,10 @@ func (u *ui) showMain() {
 	u.win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
 	statusBar := container.NewBorder(nil, nil, nil, m.key, m.status)
-	u.win.SetContent(container.NewBorder(
+	u.win.SetContent(container.NewStack(container.NewBorder(
 		container.NewVBox(container.NewHScroll(m.toolbar), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), statusBar),
-		nil, nil, m.page))
+		nil, nil, m.page), u.tips.layer))
 	u.showPage(pageDocuments, m.docs.view)
 	u.reload()
 }
@@ -80,6 +81,8 @@ func (u *ui) showPage(name string, content fyne.CanvasObject) {
 	}
 	m.page.Objects = []fyne.CanvasObject{content}
 	m.page.Refresh()
+	u.tips.hoverOut()
+	u.win.Canvas().Unfocus() // so Escape, typed with nothing focused, goes back
 	if name == pageDocuments {
 		m.doc = nil
 		u.win.Canvas().Focus(m.docs.search)
@@ -162,8 +165,8 @@ func (u *ui) reload() {
 
 // toolbar holds the common actions, with words as well as icons.
 func (u *ui) toolbar() fyne.CanvasObject {
-	btn := func(label string, icon fyne.Resource, fn func()) *widget.Button {
-		b := widget.NewButtonWithIcon(label, icon, fn)
+	btn := func(label string, icon fyne.Resource, fn func()) *tipButton {
+		b := newTipButton(u.tips, label, toolbarTips[label], icon, fn)
 		b.Importance = widget.LowImportance
 		if u.readOnly && (label == "Import files" || label == "Import folder" || label == "Derive" || label == "Export bundle") {
 			b.Disable()

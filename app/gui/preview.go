@@ -43,6 +43,7 @@ type preview struct {
 	img     image.Image // a decoded image
 	none    string      // why there is no preview
 	note    string      // e.g. "first 64 kB of 3.1 MB"
+	wrap    bool        // prose (an e-mail): wrapped at the window's width
 }
 
 // loadPreview reads and decodes the preview off the UI goroutine.
@@ -88,6 +89,7 @@ func makePreview(a *archive.Archive, r *catalog.Record) preview {
 		}
 		if mt == "message/rfc822" {
 			pv.headers = emailHeaders(b)
+			pv.wrap = true
 		}
 		return pv
 	}
@@ -211,9 +213,18 @@ func (pv preview) view() fyne.CanvasObject {
 	case pv.none != "":
 		return container.NewPadded(para(pv.none))
 	}
-	grid := widget.NewTextGrid()
-	grid.Scroll = fyne.ScrollBoth // scroll inside, so a long text never stretches the window
-	grid.SetText(pv.text)
+	var body fyne.CanvasObject
+	if pv.wrap {
+		l := widget.NewLabel(pv.text)
+		l.Wrapping = fyne.TextWrapWord
+		l.Selectable = true
+		body = container.NewVScroll(l)
+	} else {
+		grid := widget.NewTextGrid()
+		grid.Scroll = fyne.ScrollBoth // scroll inside, so a long text never stretches the window
+		grid.SetText(pv.text)
+		body = grid
+	}
 	var top []fyne.CanvasObject
 	if len(pv.headers) > 0 {
 		// One compact block: the headers a reader looks at first, decoded.
@@ -232,5 +243,5 @@ func (pv preview) view() fyne.CanvasObject {
 	if pv.note != "" {
 		top = append(top, widget.NewLabel(pv.note))
 	}
-	return container.NewBorder(container.NewVBox(top...), nil, nil, nil, grid)
+	return container.NewBorder(container.NewVBox(top...), nil, nil, nil, body)
 }

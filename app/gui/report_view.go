@@ -183,22 +183,32 @@ func (u *ui) showFinding(r reportRow) {
 			}
 		}
 	}
-	body := container.NewVBox(mono(b.String()))
+	text := mono(b.String())
+	var buttons []fyne.CanvasObject
+	var d dialog.Dialog
 	if f := r.finding; f != nil && f.Doc != "" {
 		if rec := u.recordByHex(f.Doc); rec != nil {
-			var d dialog.Dialog
-			body.Add(widget.NewButtonWithIcon("Open the document", theme.NavigateNextIcon(), func() {
+			buttons = append(buttons, widget.NewButtonWithIcon("Open the document", theme.NavigateNextIcon(), func() {
 				d.Hide()
 				u.showDocument(rec)
 			}))
-			d = dialog.NewCustom(r.head, "Close", container.NewVScroll(body), u.win)
-			d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
-			d.Show()
-			return
 		}
 	}
-	d := dialog.NewCustom(r.head, "Close", container.NewVScroll(body), u.win)
-	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
+	// The text scrolls when long; the dialog is as tall as the text needs,
+	// up to most of the window, measured at the dialog's width (wrapped
+	// text measured at no width would ask for one line).
+	width := min(640, u.win.Canvas().Size().Width-40)
+	inner := width - 4*theme.Padding() - theme.ScrollBarSize()
+	text.Resize(fyne.NewSize(inner, 0))
+	need := text.MinSize().Height
+	if lines := strings.Count(b.String(), "\n") + 1; need < float32(lines)*theme.TextSize() {
+		need = float32(lines) * theme.TextSize() * 1.4
+	}
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(inner, min(need, u.win.Canvas().Size().Height*0.6)))
+	u.win.Canvas().Unfocus() // the list keeps no focus, so Escape works after the dialog
+	d = dialog.NewCustom(r.head, "Close", container.NewBorder(nil, container.NewHBox(buttons...), nil, nil, scroll), u.win)
+	d.Resize(fyne.NewSize(width, 0))
 	d.Show()
 }
 

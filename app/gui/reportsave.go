@@ -7,9 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/logstore"
@@ -40,18 +38,8 @@ func (p *reportPage) document() *report.Document {
 // as a verify event when the archive is open for writing, as the command
 // line does.
 func (u *ui) saveReportDialog(p *reportPage) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveReportTo(p, path)
-	}, u.win)
-	d.SetFileName(reportFileName(p.kind, time.Now()))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".html", ".json"}))
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickSave("Save the report", reportFileName(p.kind, time.Now()), []string{".pdf", ".html", ".json"},
+		func(path string) { u.saveReportTo(p, path) })
 }
 
 // saveReportTo writes the report off the UI goroutine and says where it
@@ -91,19 +79,9 @@ func (u *ui) saveReportTo(p *reportPage, path string) {
 // disclosing what custody certificate does by default: its ID, size and
 // names, no sources, notes or tags, no originals.
 func (u *ui) certificateDialog(r *catalog.Record) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		u.saveCertificate(r, path)
-	}, u.win)
 	base := strings.TrimSuffix(filepath.Base(r.FirstName()), filepath.Ext(r.FirstName()))
-	d.SetFileName(fmt.Sprintf("%s.certificate-%s.pdf", base, time.Now().Format("2006-01-02")))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".html"}))
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	u.pickSave("Save a certificate", fmt.Sprintf("%s.certificate-%s.pdf", base, time.Now().Format("2006-01-02")),
+		[]string{".pdf", ".html"}, func(path string) { u.saveCertificate(r, path) })
 }
 
 func (u *ui) saveCertificate(r *catalog.Record, path string) {

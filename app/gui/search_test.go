@@ -84,7 +84,7 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	if len(d.shown) != 2 {
 		t.Errorf("the Email filter shows %d rows, want 2", len(d.shown))
 	}
-	act(u, func() { d.kind.SetSelected(anyChoice) })
+	act(u, func() { d.kind.SetSelected(anyKind) })
 	if len(d.shown) != 4 {
 		t.Errorf("back to any type: %d rows", len(d.shown))
 	}

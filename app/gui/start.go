@@ -53,11 +53,8 @@ func (u *ui) choose(dir string) {
 
 // chooseFolder asks for an archive folder and goes there.
 func (u *ui) chooseFolder() {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		dir := l.Path()
+	u.pickOpen(pickFolder, "Open an archive folder", nil, func(paths []string) {
+		dir := paths[0]
 		if !archive.Exists(dir) {
 			dialog.ShowConfirm("No archive there",
 				fmt.Sprintf("%s holds no Custody archive. Create a new archive in it?", dir),
@@ -69,9 +66,7 @@ func (u *ui) chooseFolder() {
 			return
 		}
 		u.showUnlock(dir)
-	}, u.win)
-	d.Resize(dialogSize(u.win))
-	d.Show()
+	})
 }
 
 // setStartPage replaces the window's content with a start page (no

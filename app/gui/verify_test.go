@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -92,4 +95,21 @@ func TestVerifyArchiveWithADamagedChunk(t *testing.T) {
 	// The finding opens on its own, with a way to the document.
 	act(u, func() { u.showFinding(*row) })
 	mustContain(t, "the finding", overlayTexts(u), row.finding.Doc, "[Open the document]")
+	// Its text is shown whole, not squashed to a line or two of a scroll.
+	var sc *container.Scroll
+	for _, o := range test.LaidOutObjects(u.win.Canvas().Overlays().Top()) {
+		if s, ok := o.(*container.Scroll); ok && sc == nil {
+			sc = s
+		}
+	}
+	if sc == nil {
+		t.Fatal("the finding's text is not in a scroll")
+	}
+	if h, need := sc.Size().Height, sc.Content.MinSize().Height; h+1 < need || h < 4*theme.TextSize() {
+		t.Errorf("the finding's text gets %v of the %v it needs", h, need)
+	}
+	tap(t, u, "Open the document")
+	if u.main.current != pageDocument || u.main.doc.rec.FirstName() != "leak/memo.txt" {
+		t.Errorf("Open the document shows the %s page", u.main.current)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,26 +27,11 @@ func (u *ui) verifyBundleDialog() {
 	var d dialog.Dialog
 	folder := widget.NewButtonWithIcon("A bundle folder…", theme.FolderOpenIcon(), func() {
 		d.Hide()
-		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				u.verifyBundle(l.Path())
-			}
-		}, u.win)
-		fd.Resize(dialogSize(u.win))
-		fd.Show()
+		u.pickOpen(pickFolder, "A bundle folder", nil, func(paths []string) { u.verifyBundle(paths[0]) })
 	})
 	zip := widget.NewButtonWithIcon("A .zip bundle…", theme.FileIcon(), func() {
 		d.Hide()
-		fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				path := r.URI().Path()
-				r.Close()
-				u.verifyBundle(path)
-			}
-		}, u.win)
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{".zip", ".ZIP"}))
-		fd.Resize(dialogSize(u.win))
-		fd.Show()
+		u.pickOpen(pickFile, "A .zip bundle", []string{".zip"}, func(paths []string) { u.verifyBundle(paths[0]) })
 	})
 	body := container.NewVBox(
 		para("A bundle is a BagIt bag, as a folder or a .zip. Custody checks every file against its manifest "+
@@ -104,7 +88,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 	}
 	if s := res.Signer; s != nil && !s.Trusted && !u.readOnly {
 		actions = append(actions, widget.NewButtonWithIcon("Trust this signer…", theme.AccountIcon(), func() {
-			u.trustKeyDialog("", s.VerifierKey)
+			u.trustKeyDialogThen("", s.VerifierKey, func() { u.verifyBundle(path) })
 		}))
 	}
 	info := container.NewVBox()
