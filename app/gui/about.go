@@ -20,6 +20,7 @@ var helpPages = []struct{ label, page string }{
 	{"How Custody keeps documents", "architecture.md"},
 	{"Provenance and proofs", "provenance.md"},
 	{"Bundles", "bundle-format.md"},
+	{"Using the window", "window.md"},
 	{"Custody on Windows", "windows.md"},
 }
 
@@ -81,6 +82,7 @@ func (u *ui) shortcutLines() []string {
 			}
 		}
 	}
+	lines = append(lines, tableKeys...)
 	return append(lines, "Esc\tClose the dialog on top, or go back to the list")
 }
 

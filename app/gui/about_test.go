@@ -48,7 +48,7 @@ func TestHelpMenuAndAbout(t *testing.T) {
 
 	lines := u.shortcutLines()
 	want := shortcutText(shortcut(fyne.KeyI, true).(*desktop.CustomShortcut), "linux") + "\tImport folder…"
-	if !slices.Contains(lines, want) || !strings.HasPrefix(lines[len(lines)-1], "Esc\t") {
+	if !slices.Contains(lines, want) || !slices.Contains(lines, "Space\tMark or unmark the document (for export, derive)") || !strings.HasPrefix(lines[len(lines)-1], "Esc\t") {
 		t.Errorf("shortcuts %q lack %q or Esc", lines, want)
 	}
 

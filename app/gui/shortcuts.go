@@ -12,28 +12,14 @@ var toolbarTips = map[string]string{
 	"Keys":           "Your signing key and the keys you trust (Ctrl+K)",
 }
 
-// ShortcutsText lists the window's keyboard shortcuts, for a Help page or
-// dialog. On macOS, Cmd stands for Ctrl. docs/window.md says the same.
-var ShortcutsText = `Documents list
-  Ctrl+F            Search (focus the search field)
-  Enter (in search) Go to the table
-  Up, Down          Move between documents
-  Page Up/Down      Move a screenful
-  Home, End         First, last document
-  Enter             Open the document
-  Space             Mark or unmark the document (for export, derive)
-  Tab, Shift+Tab    Move between search, filters, buttons and the table
-
-Anywhere
-  Esc               Close the dialog on top, or go back to the list
-  Ctrl+L            All documents
-  Ctrl+I            Import files
-  Ctrl+Shift+I      Import a folder
-  Ctrl+E            Export a bundle
-  Ctrl+D            Derive a new version
-  Ctrl+R            Verify the archive
-  Ctrl+B            Verify a bundle
-  Ctrl+K            Keys and trust
-  Ctrl+Shift+L      Provenance log
-  Ctrl+O            Open another archive
-`
+// tableKeys are the keys the document list handles itself, listed after
+// the menus' shortcuts in Help → Keyboard shortcuts (docs/window.md says
+// the same).
+var tableKeys = []string{
+	"Up, Down\tMove between documents",
+	"Page Up, Page Down\tMove a screenful",
+	"Home, End\tFirst, last document",
+	"Enter\tOpen the document (in the search field: go to the list)",
+	"Space\tMark or unmark the document (for export, derive)",
+	"Tab, Shift+Tab\tMove between search, filters, buttons and the list",
+}
