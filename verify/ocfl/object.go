@@ -367,7 +367,7 @@ var registered = map[string]bool{
 	"0003-hash-and-id-n-tuple-storage-layout": true, "0004-hashed-n-tuple-storage-layout": true,
 	"0005-mutable-head": true, "0006-flat-omit-prefix-storage-layout": true,
 	"0007-n-tuple-omit-prefix-storage-layout": true, "0008-schema-registry": true,
-	"0009-digest-algorithms": true,
+	"0009-digest-algorithms":        true,
 	"0011-direct-clean-path-layout": true, "0012-hash-and-no-prefix-id-n-tuple-storage-layout": true,
 }
 
