@@ -99,6 +99,7 @@ var rules = map[string]string{
 	"E106": "manifest must be a JSON object",
 	"E107": "every manifest digest must be used by some version's state",
 	"E111": "fixity must be a JSON object",
+	"E112": "a storage root's extensions folder may hold only extension folders",
 	"W001": "version names should not be zero-padded",
 	"W002": "a version folder should hold no folder but its content directory",
 	"W004": "digestAlgorithm should be sha512",

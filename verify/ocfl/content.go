@@ -60,7 +60,9 @@ func (c *objCheck) content() {
 			}
 		}
 	}
-	c.counter.SetTotals(int64(len(files)), total)
+	if !c.inRoot {
+		c.counter.SetTotals(int64(len(files)), total)
+	}
 	c.hashAll(files)
 	c.compareDigests(files)
 }
@@ -160,7 +162,9 @@ func (c *objCheck) hashAll(files []*contentFile) {
 }
 
 func (c *objCheck) hashFile(f *contentFile, fixity map[string]map[string]string, buf []byte) (map[string]string, error) {
-	c.counter.SetCurrent(f.path)
+	if !c.inRoot {
+		c.counter.SetCurrent(f.path)
+	}
 	var algs []string
 	if manifestAlg(c.root.DigestAlgorithm) {
 		algs = append(algs, c.root.DigestAlgorithm)

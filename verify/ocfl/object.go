@@ -60,6 +60,7 @@ type objCheck struct {
 	counter  *progress.Counter
 	tampered bool
 	failed   map[string]int // findings per check name
+	inRoot   bool           // one of a storage root's objects: totals are the root's
 }
 
 // ValidateObject validates the OCFL object whose root is the root of fsys.
