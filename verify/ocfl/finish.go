@@ -15,12 +15,9 @@ import (
 func (c *objCheck) finish() {
 	c.rep.Sort()
 	for _, name := range []string{CheckDeclaration, CheckInventory, CheckVersions, CheckContent} {
-		detail := ""
+		detail := c.okDetail(name)
 		if n := c.failed[name]; n > 0 {
 			detail = plural(n, "problem")
-		} else if name == CheckContent {
-			s := c.counter.Snapshot()
-			detail = fmt.Sprintf("%s, %d bytes, every digest matched", plural(int(s.Files), "file"), s.Bytes)
 		}
 		c.rep.AddCheck(name, c.failed[name] == 0, detail)
 	}
@@ -58,4 +55,24 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// okDetail says what a check that passed covered.
+func (c *objCheck) okDetail(name string) string {
+	switch name {
+	case CheckDeclaration:
+		return "0=ocfl_object_" + c.obj.Spec
+	case CheckInventory:
+		if c.root != nil {
+			return fmt.Sprintf("digest algorithm %s; every inventory read and matched its sidecar", c.root.DigestAlgorithm)
+		}
+	case CheckVersions:
+		if c.root != nil {
+			return fmt.Sprintf("%s, head %s; older inventories agree with the root inventory", plural(len(c.root.VersionNames), "version"), c.root.Head)
+		}
+	case CheckContent:
+		s := c.counter.Snapshot()
+		return fmt.Sprintf("%s, %d bytes, every digest matched", plural(int(s.Files), "file"), s.Bytes)
+	}
+	return ""
 }
