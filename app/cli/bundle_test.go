@@ -337,8 +337,14 @@ func TestBundleOCFL(t *testing.T) {
 		t.Fatalf("verify: %d %s", code, stdout)
 	}
 	os.WriteFile(filepath.Join(path, "v1", "content", "leak", "mail", "1.eml"), []byte("Subject: two\r\n\r\nbody\r\n"), 0o644)
-	stdout, _, code = run(t, sender, "bundle", "verify", path)
+	html := filepath.Join(t.TempDir(), "r.html")
+	stdout, _, code = run(t, sender, "bundle", "verify", "--report", html, path)
 	if code != 1 || !strings.HasPrefix(stdout, "TAMPERED") || !strings.Contains(stdout, "E092") || !strings.Contains(stdout, "https://ocfl.io/1.1/spec/#E092") {
 		t.Fatalf("tampered: %d %s", code, stdout)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil || !strings.Contains(string(page), ">E092<") || !strings.Contains(string(page), "https://ocfl.io/1.1/spec/#E092") ||
+		!strings.Contains(string(page), "OCFL object") {
+		t.Fatalf("the HTML report does not show the OCFL finding: %v", err)
 	}
 }
