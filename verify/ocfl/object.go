@@ -61,6 +61,7 @@ type objCheck struct {
 	tampered bool
 	failed   map[string]int // findings per check name
 	inRoot   bool           // one of a storage root's objects: totals are the root's
+	cap      *findingCap
 }
 
 // ValidateObject validates the OCFL object whose root is the root of fsys.
@@ -71,6 +72,7 @@ func ValidateObject(ctx context.Context, fsys fs.FS, opt Options) (*Object, *rep
 	stop := c.counter.Report(ctx, opt.Progress)
 	c.run()
 	stop()
+	c.cap.summarize(rep, c.spec)
 	c.finish()
 	return c.obj, rep
 }
@@ -80,7 +82,7 @@ func newObjCheck(ctx context.Context, fsys fs.FS, dir string, opt Options, rep *
 		counter = progress.NewCounter()
 	}
 	return &objCheck{ctx: ctx, fsys: fsys, dir: dir, opt: opt, rep: rep, spec: "1.1",
-		obj: &Object{Path: dir}, counter: counter, failed: map[string]int{}}
+		obj: &Object{Path: dir}, counter: counter, failed: map[string]int{}, cap: newFindingCap()}
 }
 
 // rel makes a path inside the object a path in fsys.
@@ -103,7 +105,9 @@ func (c *objCheck) add(check string, f report.Finding) {
 	if f.Severity != report.Warning {
 		c.failed[check]++
 	}
-	c.rep.Add(f)
+	if c.cap.keep(f.Code) {
+		c.rep.Add(f)
+	}
 }
 
 func (c *objCheck) bad(check, code, p, format string, args ...any) {

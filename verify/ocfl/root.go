@@ -33,6 +33,7 @@ type rootCheck struct {
 	tampered bool
 	failed   int
 	dirs     int
+	cap      *findingCap
 }
 
 func (r *rootCheck) bad(code, p, format string, args ...any) {
@@ -40,7 +41,9 @@ func (r *rootCheck) bad(code, p, format string, args ...any) {
 	if f.Severity != report.Warning {
 		r.failed++
 	}
-	r.rep.Add(f)
+	if r.cap.keep(f.Code) {
+		r.rep.Add(f)
+	}
 }
 
 // ValidateRoot validates the OCFL storage root at the top of fsys and
@@ -49,7 +52,7 @@ func (r *rootCheck) bad(code, p, format string, args ...any) {
 func ValidateRoot(ctx context.Context, fsys fs.FS, opt Options) (*Root, *report.Report) {
 	opt.defaults()
 	r := &rootCheck{ctx: ctx, fsys: fsys, opt: opt, rep: &report.Report{Subject: opt.Subject},
-		spec: "1.1", root: &Root{}, counter: progress.NewCounter()}
+		spec: "1.1", root: &Root{}, counter: progress.NewCounter(), cap: newFindingCap()}
 	stop := r.counter.Report(ctx, opt.Progress)
 	objects := r.structure()
 	failedObjects := 0
@@ -59,7 +62,7 @@ func ValidateRoot(ctx context.Context, fsys fs.FS, opt Options) (*Root, *report.
 		}
 		r.counter.SetCurrent(fmt.Sprintf("object %d of %d: %s", i+1, len(objects), dir))
 		c := newObjCheck(ctx, fsys, dir, opt, r.rep, r.counter)
-		c.inRoot = true
+		c.inRoot, c.cap = true, r.cap
 		c.run()
 		if c.obj.Spec != "" && c.obj.Spec > r.root.Spec && r.root.Spec != "" {
 			r.bad("E081", dir, "the object declares OCFL %s, later than its storage root's %s", c.obj.Spec, r.root.Spec)
@@ -75,6 +78,7 @@ func ValidateRoot(ctx context.Context, fsys fs.FS, opt Options) (*Root, *report.
 		r.root.Objects = append(r.root.Objects, c.obj)
 	}
 	stop()
+	r.cap.summarize(r.rep, r.spec)
 	r.rep.Sort()
 	r.rep.AddCheck(CheckRoot, r.failed == 0, plural(r.failed, "problem")+" in the storage root's own files and folders")
 	r.rep.AddCheck("OCFL objects", failedObjects == 0, fmt.Sprintf("%s checked, %d with problems", plural(len(objects), "object"), failedObjects))

@@ -181,3 +181,32 @@ func TestInventoryRules(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsBounded: an inventory with many bad paths gives at most
+// maxPerCode findings per code and one line counting the rest.
+func TestFindingsBounded(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(`{"id":"urn:x","type":"https://ocfl.io/1.1/spec/#inventory","digestAlgorithm":"sha512","head":"v1","manifest":{"` +
+		strings.Repeat("a", 128) + `":[`)
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"/bad` + strings.Repeat("x", i%7) + `"`)
+	}
+	b.WriteString(`]},"versions":{"v1":{"created":"2024-01-01T00:00:00Z","state":{}}}}`)
+	os.WriteFile(filepath.Join(dir, "inventory.json"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "0=ocfl_object_1.1"), []byte("ocfl_object_1.1\n"), 0o644)
+	rep := validateDir(t, dir, false, Options{})
+	n, summary := 0, false
+	for _, f := range rep.Findings {
+		if f.Code == "E100" {
+			n++
+			summary = summary || strings.Contains(f.Message, "more findings with the code E100")
+		}
+	}
+	if n != maxPerCode+1 || !summary {
+		t.Fatalf("%d E100 findings (summary %v), want %d and a summary", n, summary, maxPerCode+1)
+	}
+}
