@@ -1,7 +1,6 @@
 package ocfl
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -376,4 +375,3 @@ var registered = map[string]bool{
 	"0011-direct-clean-path-layout": true, "0012-hash-and-no-prefix-id-n-tuple-storage-layout": true,
 }
 
-var _ = bytes.Equal
