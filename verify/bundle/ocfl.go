@@ -52,22 +52,41 @@ func verifyOCFL(ctx context.Context, fsys fs.FS, kind ocfl.Kind, opt Options) *R
 		return &Result{Report: rep, Kind: KindOCFLRoot}
 	}
 	start := time.Now()
+	// The proofs need only the provenance files: check them while the
+	// content is hashed, into a report of their own merged below.
+	res := &Result{Kind: KindOCFLObject}
+	var early *prover
+	proofsDone := make(chan struct{})
+	if fi, err := fs.Stat(fsys, ocflProvenance); err == nil && fi.IsDir() {
+		early = newProver(ctx, provenanceFS{fsys}, opt, res)
+		early.rep = &report.Report{}
+		go func() {
+			defer close(proofsDone)
+			early.checkProofs()
+		}()
+	} else {
+		close(proofsDone)
+	}
 	obj, rep := ocfl.ValidateObject(ctx, fsys, oopt)
-	res := &Result{Report: rep, Kind: KindOCFLObject, BundleID: strings.TrimPrefix(obj.ID, "urn:uuid:")}
+	<-proofsDone
+	res.Report, res.BundleID = rep, strings.TrimPrefix(obj.ID, "urn:uuid:")
 	for _, f := range obj.Files {
 		// The provenance files name the documents by their bag paths.
 		res.Files = append(res.Files, File{Path: "data/" + f.Logical, Doc: f.SHA256, Name: f.Logical, Size: f.Size, Verified: f.Verified})
 	}
 	sayKind(rep, KindOCFLObject, fmt.Sprintf("OCFL %s, id %s, head %s", orUnknown(obj.Spec), obj.ID, obj.Head))
-	if fi, err := fs.Stat(fsys, ocflProvenance); err != nil || !fi.IsDir() || rep.Verdict == report.Cancelled {
+	if early == nil || rep.Verdict == report.Cancelled {
 		if rep.Verdict == report.NoProvenance {
 			rep.AddCheck(CheckProvenance, false, "none: this OCFL object has no "+ocflProvenance+" folder, so nothing says where its files came from or who sent them")
 		}
 		return res
 	}
 	res.Provenance = true
-	p := newProver(ctx, provenanceFS{fsys}, opt, res)
-	p.checkProofs()
+	p := early
+	for _, f := range append(p.rep.Findings, p.rep.Warnings...) {
+		rep.Add(f)
+	}
+	p.rep = rep
 	p.checkRest()
 	rep.Sort()
 	rep.Verdict = p.verdict(rep.Verdict)
