@@ -374,4 +374,3 @@ var registered = map[string]bool{
 	"0009-digest-algorithms":        true,
 	"0011-direct-clean-path-layout": true, "0012-hash-and-no-prefix-id-n-tuple-storage-layout": true,
 }
-
