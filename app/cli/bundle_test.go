@@ -348,3 +348,32 @@ func TestBundleOCFL(t *testing.T) {
 		t.Fatalf("the HTML report does not show the OCFL finding: %v", err)
 	}
 }
+
+// TestBundleVerifySaysWhatItWasGiven: an OCFL object from the shared
+// fixtures, a storage root holding it, and a bad object are each named and
+// judged with the bag verdicts and exit codes.
+func TestBundleVerifySaysWhatItWasGiven(t *testing.T) {
+	fixtures := filepath.Join("..", "..", "..", "shared", "conformance", "ocfl", "1.1")
+	good := filepath.Join(fixtures, "good-objects", "spec-ex-full")
+	if _, err := os.Stat(good); err != nil {
+		t.Skipf("the shared OCFL fixtures are not at %s: %v", fixtures, err)
+	}
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "0=ocfl_1.1"), []byte("ocfl_1.1\n"), 0o644)
+	if err := os.CopyFS(filepath.Join(root, "obj"), os.DirFS(good)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, kind, verdict string
+		code                int
+	}{
+		{good, "what was given: OCFL object: OCFL 1.1", "NO PROVENANCE", 0},
+		{root, "what was given: OCFL storage root: OCFL 1.1, 1 object", "NO PROVENANCE", 0},
+		{filepath.Join(fixtures, "bad-objects", "E058_no_sidecar"), "what was given: OCFL object", "INVALID", 1},
+	} {
+		stdout, _, code := run(t, t.TempDir(), "bundle", "verify", "--no-archive", c.path)
+		if code != c.code || !strings.HasPrefix(stdout, c.verdict+"\n") || !strings.Contains(stdout, c.kind) {
+			t.Errorf("%s: exit %d\n%s", c.path, code, stdout)
+		}
+	}
+}

@@ -45,7 +45,7 @@ func verifyOCFL(ctx context.Context, fsys fs.FS, kind ocfl.Kind, opt Options) *R
 	oopt := ocfl.Options{Workers: opt.Workers, Subject: opt.Subject, Progress: opt.Progress}
 	if kind == ocfl.RootKind {
 		root, rep := ocfl.ValidateRoot(ctx, fsys, oopt)
-		sayKind(rep, KindOCFLRoot, fmt.Sprintf("OCFL %s, %d objects", orUnknown(root.Spec), len(root.Objects)))
+		sayKind(rep, KindOCFLRoot, fmt.Sprintf("OCFL %s, %s", orUnknown(root.Spec), plural(len(root.Objects), "object")))
 		if rep.Verdict == report.NoProvenance {
 			rep.AddCheck(CheckProvenance, false, "none: a storage root's objects are checked against their inventories only")
 		}
