@@ -49,6 +49,7 @@ func runBundleCreate(env *Env, args []string) error {
 	withVerifier := fs.Bool("with-verifier", false, "add the browser verifier page as custody/verify.html")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	skipDamaged := fs.Bool("skip-damaged", false, "write the bundle without the damaged documents (named; exit 1)")
+	format := fs.String("format", "bagit", "bagit (a BagIt bag, the default) or ocfl (an OCFL 1.1 object, a folder)")
 	refs, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -68,6 +69,16 @@ func runBundleCreate(env *Env, args []string) error {
 	}
 	if *out == "" || ways != 1 {
 		return &exitError{ExitFailed, errors.New("use --out PATH and one of --all, --tag TAG or some documents")}
+	}
+	switch *format {
+	case "bagit", "":
+		*format = ""
+	case bundlewriter.FormatOCFL:
+		if bundlewriter.IsZip(*out) {
+			return &exitError{ExitFailed, errors.New("--format ocfl writes a folder; give --out a folder name, not a .zip")}
+		}
+	default:
+		return &exitError{ExitFailed, fmt.Errorf("--format %s: use bagit or ocfl", quote.Safe(*format))}
 	}
 	page, err := pageFor(*withVerifier)
 	if err != nil {
@@ -89,7 +100,7 @@ func runBundleCreate(env *Env, args []string) error {
 	}
 	create := func(ids [][32]byte) (*bundlewriter.Result, error) {
 		return bundlewriter.Create(env.ctx, a, bundlewriter.Options{Out: *out, Docs: ids, WithAncestors: *ancestors,
-			Disclose: choices, SHA512: *sha512, Note: *note, VerifierPage: page, Progress: env.bar("Bundling")})
+			Disclose: choices, SHA512: *sha512, Note: *note, VerifierPage: page, Progress: env.bar("Bundling"), Format: *format})
 	}
 	res, err := create(ids)
 	var left []string // damaged documents left out
@@ -123,6 +134,9 @@ func runBundleCreate(env *Env, args []string) error {
 	kind := "folder"
 	if res.Zip {
 		kind = "zip"
+	}
+	if *format == bundlewriter.FormatOCFL {
+		kind = "an OCFL 1.1 object; provenance in " + bundlewriter.OCFLExtension
 	}
 	fmt.Fprintf(env.Stdout, "Wrote the bundle %s (%s): %s, %s, %s.\n", quote.Safe(res.Path), kind,
 		plural(len(res.Files), "document"), humanBytes(res.Bytes), plural(res.Events, "provenance event"))
@@ -327,7 +341,14 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 		fmt.Fprintf(w, "\nEvidence of the fork (hand this on; anyone with the signer's key can check it):\n%s", d.Evidence)
 	}
 	if res.Report.Verdict == report.NoProvenance {
-		fmt.Fprintln(w, "This bag carries no provenance: its files match its manifests, but nothing says where they came from.")
+		switch res.Kind {
+		case bundle.KindOCFLObject:
+			fmt.Fprintln(w, "This OCFL object carries no provenance: its files match its inventory, but nothing says where they came from.")
+		case bundle.KindOCFLRoot:
+			fmt.Fprintln(w, "NO PROVENANCE checked: a storage root's objects are checked against their inventories; to check an object's provenance, verify the object's own folder.")
+		default:
+			fmt.Fprintln(w, "This bag carries no provenance: its files match its manifests, but nothing says where they came from.")
+		}
 	}
 }
 

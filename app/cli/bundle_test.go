@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/bundle"
+	"github.com/custody-app/custody/verify/ocfl"
 )
 
 // bundleSetup makes a sender archive holding two documents and returns
@@ -283,5 +286,98 @@ func TestReceiveRefusesRewrittenNames(t *testing.T) {
 	}
 	if stdout, _, _ := run(t, receiver, "ls"); strings.Contains(stdout, "evil") || strings.Contains(stdout, "1.eml") {
 		t.Fatalf("something was received: %s", stdout)
+	}
+}
+
+// TestBundleOCFL writes a bundle as an OCFL object, validates it with
+// the OCFL validator (no error; the one warning is the unregistered
+// extension holding the provenance), verifies its provenance, and sees
+// tampering.
+func TestBundleOCFL(t *testing.T) {
+	sender := bundleSetup(t)
+	path := filepath.Join(t.TempDir(), "obj")
+	if _, e, code := run(t, sender, "bundle", "create", "--format", "ocfl", "--out", path+".zip", "--all"); code == 0 {
+		t.Fatalf("--format ocfl to a .zip accepted: %s", e)
+	}
+	stdout, e, code := run(t, sender, "bundle", "create", "--format", "ocfl", "--out", path, "--all")
+	if code != 0 || !strings.Contains(stdout, "OCFL 1.1 object") {
+		t.Fatalf("create: %d %q %q", code, stdout, e)
+	}
+	for _, f := range []string{"0=ocfl_object_1.1", "inventory.json", "inventory.json.sha512", "v1/inventory.json",
+		"v1/content/leak/mail/1.eml", "extensions/custody-provenance/checkpoint", "extensions/custody-provenance/names.tsv"} {
+		if _, err := os.Stat(filepath.Join(path, f)); err != nil {
+			t.Errorf("%s missing: %v", f, err)
+		}
+	}
+	for _, f := range []string{"bagit.txt", "bag-info.txt", "data", "custody", "manifest-sha256.txt"} {
+		if _, err := os.Stat(filepath.Join(path, f)); err == nil {
+			t.Errorf("%s written in an OCFL object", f)
+		}
+	}
+	fsys, closer, err := bag.OpenDir(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, rep := ocfl.ValidateObject(context.Background(), fsys, ocfl.Options{})
+	closer.Close()
+	if rep.HasProblems() || len(rep.Warnings) != 1 || rep.Warnings[0].Code != "W013" || len(obj.Files) != 2 {
+		t.Fatalf("validator: %s %v %v files %v", rep.Verdict, rep.Findings, rep.Warnings, obj.Files)
+	}
+	sum := sha256.Sum256([]byte("Subject: one\r\n\r\nbody\r\n"))
+	found := false
+	for _, f := range obj.Files {
+		found = found || f.Logical == "leak/mail/1.eml" && f.SHA256 == hex.EncodeToString(sum[:]) && f.Verified
+	}
+	if !found {
+		t.Fatalf("the document's SHA-256 (its ID) is not in the fixity block: %v", obj.Files)
+	}
+	stdout, _, code = run(t, sender, "bundle", "verify", "--json", path)
+	var jr bundle.JSONReport
+	if err := json.Unmarshal([]byte(stdout), &jr); code != 0 || err != nil || jr.Verdict != "INTACT" || jr.Kind != bundle.KindOCFLObject || jr.Signer == nil {
+		t.Fatalf("verify --json: %d %v %s", code, err, stdout)
+	}
+	stdout, _, code = run(t, sender, "bundle", "verify", "--no-archive", path)
+	if code != 0 || !strings.HasPrefix(stdout, "INTACT, SIGNER UNKNOWN\n") || !strings.Contains(stdout, "what was given: OCFL object") {
+		t.Fatalf("verify: %d %s", code, stdout)
+	}
+	os.WriteFile(filepath.Join(path, "v1", "content", "leak", "mail", "1.eml"), []byte("Subject: two\r\n\r\nbody\r\n"), 0o644)
+	html := filepath.Join(t.TempDir(), "r.html")
+	stdout, _, code = run(t, sender, "bundle", "verify", "--report", html, path)
+	if code != 1 || !strings.HasPrefix(stdout, "TAMPERED") || !strings.Contains(stdout, "E092") || !strings.Contains(stdout, "https://ocfl.io/1.1/spec/#E092") {
+		t.Fatalf("tampered: %d %s", code, stdout)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil || !strings.Contains(string(page), ">E092<") || !strings.Contains(string(page), "https://ocfl.io/1.1/spec/#E092") ||
+		!strings.Contains(string(page), "OCFL object") {
+		t.Fatalf("the HTML report does not show the OCFL finding: %v", err)
+	}
+}
+
+// TestBundleVerifySaysWhatItWasGiven: an OCFL object from the shared
+// fixtures, a storage root holding it, and a bad object are each named and
+// judged with the bag verdicts and exit codes.
+func TestBundleVerifySaysWhatItWasGiven(t *testing.T) {
+	fixtures := filepath.Join("..", "..", "..", "shared", "conformance", "ocfl", "1.1")
+	good := filepath.Join(fixtures, "good-objects", "spec-ex-full")
+	if _, err := os.Stat(good); err != nil {
+		t.Skipf("the shared OCFL fixtures are not at %s: %v", fixtures, err)
+	}
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "0=ocfl_1.1"), []byte("ocfl_1.1\n"), 0o644)
+	if err := os.CopyFS(filepath.Join(root, "obj"), os.DirFS(good)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, kind, verdict string
+		code                int
+	}{
+		{good, "what was given: OCFL object: OCFL 1.1", "NO PROVENANCE", 0},
+		{root, "what was given: OCFL storage root: OCFL 1.1, 1 object", "NO PROVENANCE", 0},
+		{filepath.Join(fixtures, "bad-objects", "E058_no_sidecar"), "what was given: OCFL object", "INVALID", 1},
+	} {
+		stdout, _, code := run(t, t.TempDir(), "bundle", "verify", "--no-archive", c.path)
+		if code != c.code || !strings.HasPrefix(stdout, c.verdict+"\n") || !strings.Contains(stdout, c.kind) {
+			t.Errorf("%s: exit %d\n%s", c.path, code, stdout)
+		}
 	}
 }

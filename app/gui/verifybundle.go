@@ -36,7 +36,8 @@ func (u *ui) verifyBundleDialog() {
 	body := container.NewVBox(
 		para("A bundle is a BagIt bag, as a folder or a .zip. Custody checks every file against its manifest "+
 			"and, when the bag carries Custody provenance, every document's history against the sender's "+
-			"signed checkpoint. You can also drop a bundle onto the window."),
+			"signed checkpoint. An OCFL object or storage root (a folder) is checked against the OCFL "+
+			"specification. You can also drop a bundle onto the window."),
 		container.NewGridWithColumns(2, folder, zip),
 	)
 	d = dialog.NewCustom("Verify a bundle", "Cancel", body, u.win)
@@ -92,6 +93,9 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		}))
 	}
 	info := container.NewVBox()
+	if res.Kind != "" {
+		info.Add(widget.NewLabel("Checked as: " + res.Kind))
+	}
 	if s := res.Document("").Signer; s != nil {
 		// Named by this archive's trust store, or as an unknown key with
 		// its own name quoted as unverified (report.Signer), never by the

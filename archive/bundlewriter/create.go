@@ -47,6 +47,9 @@ type Options struct {
 	Progress progress.Func
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// Format is "" for a BagIt bag, or FormatOCFL for an OCFL 1.1 object
+	// (a folder only; see ocfl.go).
+	Format string
 }
 
 // Result describes a written bundle.
@@ -81,6 +84,14 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	}
 	if opt.Out == "" {
 		return nil, errors.New("name the bundle to write (a folder, or a file ending in .zip)")
+	}
+	switch {
+	case opt.Format == FormatOCFL && IsZip(opt.Out):
+		return nil, errors.New("an OCFL object is written as a folder; give --out a folder name, not a .zip")
+	case opt.Format == FormatOCFL:
+		opt.SHA512 = true // the inventory's manifest
+	case opt.Format != "":
+		return nil, fmt.Errorf("unknown bundle format %q (bagit or ocfl)", opt.Format)
 	}
 	now := time.Now
 	if opt.Now != nil {
@@ -136,10 +147,16 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	if err != nil {
 		return nil, err
 	}
+	if opt.Format == FormatOCFL {
+		s = wrapOCFL(s)
+	}
 	ctx, stopWatch := watchUnlock(ctx, a)
 	defer stopWatch()
 	w := &bagWriter{s: s, sha512: opt.SHA512, page: opt.VerifierPage}
 	err = w.write(ctx, a, recs, paths, events, hops, from, cp, res, t, opt.Progress)
+	if err == nil && opt.Format == FormatOCFL {
+		err = w.writeOCFL(a, res, t)
+	}
 	if err == nil {
 		err = s.finish()
 	}

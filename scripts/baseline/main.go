@@ -5,6 +5,8 @@
 //	baseline store -out DIR SRC   copy every file under SRC into DIR while
 //	                              hashing it with SHA-256, then sync
 //	baseline read SRC             read and hash every file under SRC
+//	                              (-hash sha512+sha256: with both, as an
+//	                              OCFL check of Custody's objects must)
 //	baseline run CMD [ARG...]     run CMD, sampling its memory every 50 ms
 //
 // store and read use -workers goroutines (default 2) and print
@@ -17,9 +19,11 @@ package main
 
 import (
 	"crypto/sha256"
+	"crypto/sha512"
 	"errors"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -68,6 +72,7 @@ func copyOrRead(mode string, args []string) error {
 	fl := flag.NewFlagSet(mode, flag.ExitOnError)
 	workers := fl.Int("workers", 2, "files handled at once")
 	out := fl.String("out", "", "folder to copy into (store)")
+	fl.StringVar(&hashes, "hash", "sha256", "sha256, sha512 or sha512+sha256: what every byte is hashed with")
 	fl.Parse(args)
 	if fl.NArg() != 1 || (mode == "store") != (*out != "") {
 		usage()
@@ -126,6 +131,29 @@ func copyOrRead(mode string, args []string) error {
 	return nil
 }
 
+// hashes names what every byte is hashed with (-hash).
+var hashes = "sha256"
+
+func newHash() hash.Hash {
+	switch hashes {
+	case "sha512":
+		return sha512.New()
+	case "sha512+sha256":
+		return multiHash{sha512.New(), sha256.New()}
+	}
+	return sha256.New()
+}
+
+// multiHash feeds two hashes in turn, as a validator checking a manifest
+// and a fixity digest does.
+type multiHash [2]hash.Hash
+
+func (m multiHash) Write(p []byte) (int, error) { m[0].Write(p); return m[1].Write(p) }
+func (m multiHash) Sum(b []byte) []byte         { return m[1].Sum(m[0].Sum(b)) }
+func (m multiHash) Reset()                      { m[0].Reset(); m[1].Reset() }
+func (m multiHash) Size() int                   { return m[0].Size() + m[1].Size() }
+func (m multiHash) BlockSize() int              { return m[0].BlockSize() }
+
 // one reads (and with out set, copies) one file, hashing every byte.
 func one(src, out string, f file, buf []byte) error {
 	in, err := os.Open(filepath.Join(src, f.rel))
@@ -133,7 +161,7 @@ func one(src, out string, f file, buf []byte) error {
 		return err
 	}
 	defer in.Close()
-	h := sha256.New()
+	h := newHash()
 	var w io.Writer = h
 	var dst *os.File
 	if out != "" {

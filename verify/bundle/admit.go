@@ -29,6 +29,8 @@ func (r *Result) Admit(path string, force bool, note string) (*bundleformat.Inco
 	v := r.Report.Verdict
 	clean := v == report.Intact || v == report.SignerUnknown || v == report.NoProvenance
 	switch {
+	case r.Kind == KindOCFLObject || r.Kind == KindOCFLRoot:
+		return nil, fmt.Errorf("%w: receiving is for BagIt bundles; an OCFL object can be verified, not received (write the bundle as a bag)", ErrRefused)
 	case r.Bag == nil:
 		return nil, fmt.Errorf("%w: %s", ErrRefused, v)
 	case !clean && !force:

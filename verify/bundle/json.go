@@ -15,6 +15,7 @@ import (
 // raw values of the report (see report.Document for the shown ones).
 type JSONReport struct {
 	Subject    string           `json:"subject"`
+	Kind       string           `json:"kind,omitempty"`
 	Verdict    report.Verdict   `json:"verdict"`
 	Checks     []report.Check   `json:"checks"`
 	Findings   []report.Finding `json:"findings"`
@@ -39,7 +40,7 @@ type JSONCheckpoint struct {
 // the bundle was checked against ("" for none).
 func (r *Result) JSON(archiveDir string) *JSONReport {
 	rep := r.Report
-	out := &JSONReport{Subject: rep.Subject, Verdict: rep.Verdict, Checks: rep.Checks, Findings: rep.Findings, Warnings: rep.Warnings,
+	out := &JSONReport{Subject: rep.Subject, Kind: r.Kind, Verdict: rep.Verdict, Checks: rep.Checks, Findings: rep.Findings, Warnings: rep.Warnings,
 		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops}
 	if out.Checks == nil {
 		out.Checks = []report.Check{}

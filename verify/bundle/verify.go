@@ -44,6 +44,7 @@ import (
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/verify/bag"
+	"github.com/custody-app/custody/verify/ocfl"
 	"github.com/custody-app/custody/verify/report"
 	tlog "golang.org/x/mod/sumdb/tlog"
 )
@@ -116,6 +117,10 @@ type Result struct {
 	// who signed each, and whose receive links it.
 	Hops []Hop
 
+	// Kind says what was given: KindBag, KindBundle, KindOCFLObject or
+	// KindOCFLRoot.
+	Kind string
+
 	// held is the proof material a receive keeps (see Admit).
 	held *heldMaterial
 }
@@ -168,8 +173,24 @@ func Verify(ctx context.Context, path string, opt Options) *Result {
 	return VerifyFS(ctx, fsys, opt)
 }
 
-// VerifyFS verifies the bag whose top folder is the root of fsys.
+// VerifyFS verifies the bag, or the OCFL object or storage root, whose
+// top folder is the root of fsys.
 func VerifyFS(ctx context.Context, fsys fs.FS, opt Options) *Result {
+	if k := ocfl.Detect(fsys); k != ocfl.None {
+		return verifyOCFL(ctx, fsys, k, opt)
+	}
+	res := verifyBag(ctx, fsys, opt)
+	if res.Report != nil {
+		res.Kind = KindBag
+		if res.Provenance {
+			res.Kind = KindBundle
+		}
+		sayKind(res.Report, res.Kind, "")
+	}
+	return res
+}
+
+func verifyBag(ctx context.Context, fsys fs.FS, opt Options) *Result {
 	bopt := bag.Options{Workers: opt.Workers, Subject: opt.Subject}
 	if opt.Progress != nil {
 		ch := make(chan bag.Progress, 1)
