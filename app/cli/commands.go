@@ -17,7 +17,7 @@ var commands = []command{
 	{"tag", "DOC TAG...", "add tags to a document (logged)", runTag},
 	{"note", "DOC TEXT", "add a note to a document (logged)", runNote},
 	{"log", "[--json] [DOC] | --format premis|case [DOC...]", "list log events, newest last; with DOC, its provenance chain; or export them as PREMIS or CASE/UCO", runLog},
-	{"checkpoint", "", "print the latest signed checkpoint (what you publish)", runCheckpoint},
+	{"checkpoint", "", "print the latest signed checkpoint (what you publish) and have the witnesses cosign it", runCheckpoint},
 	{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve},
 	{"certificate", "DOC --out FILE.pdf|FILE.html [--disclose sources,notes,tags] [--with-ancestors]",
 		"write a document's custody certificate: its ID, names, history and proof, for someone without Custody", runCertificate},
@@ -31,5 +31,7 @@ var commands = []command{
 	{"bundle",
 		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] [--with-verifier] | verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--no-archive] [--key KEY]... PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
+	{"witness", "key | serve --listen ADDR | add NAME URL KEY | list | remove NAME | request [--witness NAME] --out FILE | cosign FILE --out FILE | accept FILE",
+		"be a witness of other archives' logs, and have witnesses cosign yours", runWitness},
 	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
 }

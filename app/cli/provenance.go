@@ -219,8 +219,15 @@ func runCheckpoint(env *Env, args []string) error {
 	if cp == nil {
 		return errors.New("the archive has no checkpoint yet: import something first")
 	}
-	_, err = env.Stdout.Write(cp.Note)
-	return err
+	if _, err = env.Stdout.Write(cp.Note); err != nil {
+		return err
+	}
+	peers, err := a.Witnesses()
+	if err != nil || len(peers) == 0 {
+		return err
+	}
+	a.Close() // reopened read-write to keep the cosignatures
+	return gatherAtCheckpoint(env)
 }
 
 func runProve(env *Env, args []string) error {
