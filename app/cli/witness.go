@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/cosign"
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/witness"
 )
@@ -270,4 +271,28 @@ func evidenceLines(s string) string {
 		b.WriteString("  " + quote.Safe(l) + "\n")
 	}
 	return b.String()
+}
+
+// witnessOptions reads --witness-key values and a --witness-policy file.
+func witnessOptions(given keyList, policyPath string) ([]*cosign.Witness, *cosign.Policy, error) {
+	var out []*cosign.Witness
+	for _, k := range given {
+		w, err := cosign.NewWitness("", k)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--witness-key %s: %w", quote.Safe(quote.Clip(k)), err)
+		}
+		out = append(out, w)
+	}
+	if policyPath == "" {
+		return out, nil, nil
+	}
+	b, err := readBounded(policyPath, cosign.MaxPolicySize)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := cosign.ParsePolicy(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", quote.Safe(policyPath), err)
+	}
+	return out, p, nil
 }

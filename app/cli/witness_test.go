@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/custody-app/custody/archive"
+	"github.com/custody-app/custody/archive/archivetest"
+	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/witness"
+)
+
+// cliWitness runs a witness archive on loopback that trusts the log
+// archive in logDir, and returns its URL and key.
+func cliWitness(t *testing.T, logDir string) (*httptest.Server, string) {
+	t.Helper()
+	w, err := archive.Open(filepath.Join(t.TempDir(), "witness"), archivetest.Options(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	pub, err := keys.ReadPublic(logDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Trust("Log desk", pub.VerifierKey, "test"); err != nil {
+		t.Fatal(err)
+	}
+	wk, err := w.WitnessKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(witness.Handler(w.AddCheckpoint))
+	t.Cleanup(srv.Close)
+	return srv, wk.VerifierKey
+}
+
+func mustRun(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, e, code := run(t, dir, args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d\n%s%s", args, code, out, e)
+	}
+	return out
+}
+
+func importDir(t *testing.T, dir, name string) {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), name)
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, name+".txt"), []byte("text of "+name), 0o644)
+	mustRun(t, dir, "import", src)
+}
+
+func TestWitnessCommandsEndToEnd(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "arc")
+	mustRun(t, dir, "init")
+	importDir(t, dir, "memo")
+	srv, wkey := cliWitness(t, dir)
+
+	before := mustRun(t, dir, "checkpoint")
+	mustRun(t, dir, "witness", "add", "Paper B", srv.URL, wkey)
+	if out := mustRun(t, dir, "witness", "list"); !strings.Contains(out, "Paper B") || !strings.Contains(out, wkey) {
+		t.Fatalf("witness list:\n%s", out)
+	}
+	out := mustRun(t, dir, "checkpoint")
+	if !strings.HasPrefix(out, before) || !strings.Contains(out, "witness Paper B: cosigned") || !strings.Contains(out, "Cosigned by 1 of 1") {
+		t.Fatalf("checkpoint with a witness:\n%s", out)
+	}
+
+	bag := filepath.Join(t.TempDir(), "b.zip")
+	mustRun(t, dir, "bundle", "create", "--out", bag, "--all")
+	out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--witness-key", wkey, bag)
+	if !strings.Contains(out, "witnessed by 1 of 1: custody-witness-") {
+		t.Fatalf("bundle verify --witness-key: %d\n%s", code, out)
+	}
+	// Checked against the archive, its witness counts by its own name.
+	if out := mustRun(t, dir, "bundle", "verify", bag); !strings.Contains(out, "witnessed by 1 of 1: Paper B") {
+		t.Fatalf("bundle verify in the archive:\n%s", out)
+	}
+	// Unknown cosignature: a warning, a problem with --strict.
+	if out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--strict", "--key", archivePublic(t, dir), bag); code != 1 || !strings.Contains(out, "BUNDLE_COSIGNATURE_UNTRUSTED") {
+		t.Fatalf("--strict with an unknown witness: %d\n%s", code, out)
+	}
+	if out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--key", archivePublic(t, dir), bag); code != 0 {
+		t.Fatalf("without --strict: %d\n%s", code, out)
+	}
+	// A policy of two witnesses, one of which never cosigned.
+	other := filepath.Join(t.TempDir(), "other")
+	mustRun(t, other, "init")
+	_, otherKey := cliWitness(t, other)
+	policy := filepath.Join(t.TempDir(), "policy")
+	os.WriteFile(policy, []byte("witness B "+wkey+"\nwitness C "+otherKey+"\ngroup both all B C\ngroup one any B C\nquorum both\n"), 0o644)
+	if out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--key", archivePublic(t, dir), "--witness-policy", policy, bag); code != 1 || !strings.Contains(out, "BUNDLE_WITNESS_POLICY_UNMET") {
+		t.Fatalf("policy not met: %d\n%s", code, out)
+	}
+	os.WriteFile(policy, []byte("witness B "+wkey+"\nwitness C "+otherKey+"\ngroup one any B C\nquorum one\n"), 0o644)
+	if out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--json", "--key", archivePublic(t, dir), "--witness-policy", policy, bag); code != 0 || !strings.Contains(out, `"policy": "met"`) {
+		t.Fatalf("policy met: %d\n%s", code, out)
+	}
+
+	// A diverged copy of the archive is refused by the same witness.
+	cp := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(cp, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(cp, archive.LockFile))
+	importDir(t, dir, "original")
+	importDir(t, cp, "copy")
+	mustRun(t, dir, "checkpoint")
+	out, _, code = run(t, cp, "checkpoint")
+	if code != 1 || !strings.Contains(out, "FORKED") || !strings.Contains(out, "witness Paper B: refused") {
+		t.Fatalf("diverged copy: exit %d\n%s", code, out)
+	}
+
+	// The witness down: exit 2.
+	importDir(t, dir, "later")
+	srv.Close()
+	if out, _, code := run(t, dir, "checkpoint"); code != 2 || !strings.Contains(out, "unreachable") {
+		t.Fatalf("witness down: exit %d\n%s", code, out)
+	}
+}
+
+func archivePublic(t *testing.T, dir string) string {
+	t.Helper()
+	pub, err := keys.ReadPublic(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub.VerifierKey
+}
