@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -100,6 +102,32 @@ func TestWitnessCommandsEndToEnd(t *testing.T) {
 	os.WriteFile(policy, []byte("witness B "+wkey+"\nwitness C "+otherKey+"\ngroup one any B C\nquorum one\n"), 0o644)
 	if out, _, code := run(t, "", "bundle", "verify", "--no-archive", "--json", "--key", archivePublic(t, dir), "--witness-policy", policy, bag); code != 0 || !strings.Contains(out, `"policy": "met"`) {
 		t.Fatalf("policy met: %d\n%s", code, out)
+	}
+
+	// Proofs carry the cosignatures: Custody's JSON and a tlog-proof
+	// (after the bundle's export event, a new checkpoint to cosign).
+	mustRun(t, dir, "checkpoint")
+	docFile := filepath.Join(t.TempDir(), "memo.txt")
+	os.WriteFile(docFile, []byte("text of memo"), 0o644)
+	sum := sha256.Sum256([]byte("text of memo"))
+	id := hex.EncodeToString(sum[:])
+	for _, format := range []string{"json", "tlog-proof"} {
+		proof := mustRun(t, dir, "prove", "--format", format, id)
+		if format == "tlog-proof" && !strings.HasPrefix(proof, "c2sp.org/tlog-proof@v1\nextra ") {
+			t.Fatalf("tlog-proof:\n%s", proof)
+		}
+		pf := filepath.Join(t.TempDir(), "proof")
+		os.WriteFile(pf, []byte(proof), 0o644)
+		out, _, code := run(t, "", "check-proof", "--doc", docFile, "--key", archivePublic(t, dir), "--witness-key", wkey, pf)
+		if code != 0 || !strings.HasPrefix(out, "PROVEN") || !strings.Contains(out, "witnessed by 1 of 1: custody-witness-") {
+			t.Fatalf("check-proof of a %s proof: %d\n%s", format, code, out)
+		}
+		// Another document's file is not proven by it.
+		other := filepath.Join(t.TempDir(), "other.txt")
+		os.WriteFile(other, []byte("not the memo"), 0o644)
+		if out, _, code := run(t, "", "check-proof", "--doc", other, "--key", archivePublic(t, dir), pf); code != 1 {
+			t.Fatalf("check-proof of another file with a %s proof: %d\n%s", format, code, out)
+		}
 	}
 
 	// A diverged copy of the archive is refused by the same witness.

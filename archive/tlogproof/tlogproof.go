@@ -5,15 +5,17 @@
 //
 // Custody puts the exact bytes of the log event that introduced the
 // document (its ingest, derive or receive event, sealed: private fields
-// only as commitments) in the extra line, so a reader can hash it into
-// the proven leaf and read the document's SHA-256 from it. The format
-// itself says the extra data is not authenticated; here it is, because
-// its hash is the leaf the inclusion proof proves.
+// only as commitments) and the opening of its document ID in the extra
+// line (Entry), so a reader can hash the event into the proven leaf and
+// read the document's SHA-256 from it. The format itself says the extra
+// data is not authenticated; here it is, because the event's hash is the
+// leaf the inclusion proof proves and the opening matches its commitment.
 package tlogproof
 
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -123,11 +125,51 @@ func Parse(data []byte) (*Proof, error) {
 	return p, nil
 }
 
-// Check checks that the extra bytes are the index'th entry of the tree
-// cp (already verified) commits to.
-func (p *Proof) Check(cp *provenance.Checkpoint) error {
+// Entry is what Custody puts in a proof's extra data: the log event's
+// exact bytes (the leaf) and the openings of its document ID, the one
+// private field the proof discloses (the reader holds the document).
+type Entry struct {
+	Event []byte
+	Open  []provenance.Opening
+}
+
+type entryWire struct {
+	Event string               `json:"event"`
+	Open  []provenance.Opening `json:"open"`
+}
+
+// EncodeEntry is the extra data for an entry.
+func EncodeEntry(e *Entry) []byte {
+	b, _ := json.Marshal(entryWire{Event: string(e.Event), Open: e.Open}) // strings and ints only
+	return b
+}
+
+// Entry reads the proof's extra data as Custody's entry.
+func (p *Proof) Entry() (*Entry, error) {
 	if p.Extra == nil {
-		return fmt.Errorf("%w: the proof carries no entry (no extra line)", provenance.ErrIncomplete)
+		return nil, fmt.Errorf("%w: the proof carries no entry (no extra line)", provenance.ErrIncomplete)
 	}
-	return provenance.CheckEvent(cp, p.Index, p.Extra, p.Path)
+	dec := json.NewDecoder(bytes.NewReader(p.Extra))
+	dec.DisallowUnknownFields()
+	var w entryWire
+	if err := dec.Decode(&w); err != nil || dec.More() {
+		return nil, fmt.Errorf("%w: the extra data is not a Custody entry", ErrMalformed)
+	}
+	if len(w.Open) > 8 {
+		return nil, fmt.Errorf("%w: the entry opens %d fields", ErrMalformed, len(w.Open))
+	}
+	return &Entry{Event: []byte(w.Event), Open: w.Open}, nil
+}
+
+// Check checks that the entry's event is the index'th leaf of the tree
+// cp (already verified) commits to, and opens it.
+func (p *Proof) Check(cp *provenance.Checkpoint) (*provenance.View, error) {
+	e, err := p.Entry()
+	if err != nil {
+		return nil, err
+	}
+	if err := provenance.CheckEvent(cp, p.Index, e.Event, p.Path); err != nil {
+		return nil, err
+	}
+	return provenance.OpenEvent(e.Event, e.Open)
 }
