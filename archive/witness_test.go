@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
@@ -134,7 +135,9 @@ func TestWitnessCosignsAndFollowsTheLog(t *testing.T) {
 	}
 	first := latest(t, p.l)
 	importText(t, p.l, "second", 3)
+	start := time.Now()
 	res = gather(t, p.l)
+	t.Logf("gathering one cosignature on loopback took %v", time.Since(start)) // a figure for docs/performance.md, not a bound
 	if !res.AllCosigned() || res.Witnesses[0].Detail != "cosigned now" {
 		t.Fatalf("second gather: %+v", res.Witnesses)
 	}

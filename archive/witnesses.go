@@ -39,8 +39,16 @@ type Peer struct {
 // Witness is the peer as a cosign.Witness, named by its local name.
 func (p *Peer) Witness() (*cosign.Witness, error) { return cosign.NewWitness(p.Name, p.VerifierKey) }
 
+// Error codes of the witness list (archive/errcode); the front ends add
+// their hints.
+const (
+	CodeWitnessUnknown      = "WITNESS_UNKNOWN"
+	CodeWitnessExists       = "WITNESS_EXISTS"
+	CodeWitnessURLMalformed = "WITNESS_URL_MALFORMED"
+)
+
 // ErrNoWitness is returned for a witness name that is not configured.
-var ErrNoWitness = errcode.New("WITNESS_UNKNOWN", "no witness by that name: see custody witness list")
+var ErrNoWitness = errcode.New(CodeWitnessUnknown, "no witness by that name: see custody witness list")
 
 func peerKey(name string) []byte { return append(append([]byte{}, witnessPeerPrefix...), name...) }
 
@@ -63,7 +71,7 @@ func (a *Archive) AddWitness(name, rawURL, vkey string) error {
 	if rawURL != "" {
 		u, err := url.Parse(rawURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errcode.New("WITNESS_URL_MALFORMED", fmt.Sprintf("%q is not an http or https URL", rawURL))
+			return errcode.New(CodeWitnessURLMalformed, fmt.Sprintf("%q is not an http or https URL", rawURL))
 		}
 	}
 	val, err := json.Marshal(&Peer{Name: name, URL: rawURL, VerifierKey: vkey, Added: time.Now().UTC().Truncate(time.Second)})
@@ -77,7 +85,7 @@ func (a *Archive) AddWitness(name, rawURL, vkey string) error {
 		}
 		for _, p := range peers {
 			if p.Name == name || p.VerifierKey == vkey {
-				return errcode.New("WITNESS_EXISTS", fmt.Sprintf("the witness %s (or its key) is already added; remove it first", p.Name))
+				return errcode.New(CodeWitnessExists, fmt.Sprintf("the witness %s (or its key) is already added; remove it first", p.Name))
 			}
 		}
 		return txn.Set(peerKey(name), val)
@@ -276,7 +284,7 @@ func (a *Archive) peerAndCheckpoint(name string) (*Peer, *provenance.Checkpoint,
 	}
 	if p == nil {
 		if name == "" && len(peers) > 1 {
-			return nil, nil, errcode.New("WITNESS_UNKNOWN", "several witnesses are added: name the one to ask")
+			return nil, nil, errcode.New(CodeWitnessUnknown, "several witnesses are added: name the one to ask")
 		}
 		return nil, nil, ErrNoWitness
 	}

@@ -117,7 +117,12 @@ func runWitness(env *Env, args []string) error {
 		defer a.Close()
 		rep := a.AddCheckpoint(body)
 		if rep.Status != http.StatusOK {
-			fmt.Fprintf(env.Stdout, "REFUSED (%d %s)\n%s", rep.Status, http.StatusText(rep.Status), quote.Safe(string(rep.Body)))
+			fmt.Fprintf(env.Stdout, "REFUSED (%d %s)\n", rep.Status, http.StatusText(rep.Status))
+			if rep.ContentType == witness.SizeType {
+				fmt.Fprintf(env.Stdout, "  this witness cosigned size %s of that log last; the request is not from that size\n", strings.TrimSpace(string(rep.Body)))
+			} else {
+				fmt.Fprint(env.Stdout, evidenceLines(string(rep.Body)))
+			}
 			return exitCode(ExitProblem)
 		}
 		if err := writeNewFile(*out, rep.Body); err != nil {

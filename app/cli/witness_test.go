@@ -160,3 +160,52 @@ func archivePublic(t *testing.T, dir string) string {
 	}
 	return pub.VerifierKey
 }
+
+// TestWitnessByFiles: an air-gapped witness cosigns through files with
+// the same bytes as the HTTP bodies.
+func TestWitnessByFiles(t *testing.T) {
+	logDir := filepath.Join(t.TempDir(), "log")
+	wDir := filepath.Join(t.TempDir(), "witness")
+	mustRun(t, logDir, "init")
+	mustRun(t, wDir, "init")
+	importDir(t, logDir, "memo")
+	mustRun(t, wDir, "keys", "trust", "Log desk", archivePublic(t, logDir))
+	wkey := strings.TrimSpace(mustRun(t, wDir, "witness", "key"))
+	if !strings.HasPrefix(wkey, "custody-witness-") {
+		t.Fatalf("witness key %q", wkey)
+	}
+	mustRun(t, logDir, "witness", "add", "Air gap", "-", wkey)
+	if _, e, code := run(t, logDir, "witness", "add", "Again", "-", wkey); code != 2 || !strings.Contains(e, "witness remove") {
+		t.Fatalf("adding the same key twice: %d %s", code, e)
+	}
+	if out := mustRun(t, logDir, "checkpoint"); !strings.Contains(out, "witness Air gap: offline") {
+		t.Fatalf("checkpoint with an offline witness:\n%s", out)
+	}
+	dir := t.TempDir()
+	req, ans := filepath.Join(dir, "request"), filepath.Join(dir, "answer")
+	mustRun(t, logDir, "witness", "request", "--out", req)
+	body, _ := os.ReadFile(req)
+	if r, err := witness.ParseRequest(body); err != nil || r.Old != 0 {
+		t.Fatalf("request file: %v", err)
+	}
+	mustRun(t, wDir, "witness", "cosign", req, "--out", ans)
+	if out := mustRun(t, logDir, "witness", "accept", ans); !strings.Contains(out, "Air gap") {
+		t.Fatalf("accept: %s", out)
+	}
+	if out := mustRun(t, logDir, "witness", "list"); !strings.Contains(out, "cosigned size 1") {
+		t.Fatalf("list after accept:\n%s", out)
+	}
+	// The same request again from a diverged copy is refused with the reason.
+	cp := filepath.Join(t.TempDir(), "copy")
+	os.CopyFS(cp, os.DirFS(logDir))
+	os.Remove(filepath.Join(cp, archive.LockFile))
+	importDir(t, logDir, "a")
+	importDir(t, cp, "b")
+	req2, req3 := filepath.Join(dir, "r2"), filepath.Join(dir, "r3")
+	mustRun(t, logDir, "witness", "request", "--out", req2)
+	mustRun(t, cp, "witness", "request", "--out", req3)
+	mustRun(t, wDir, "witness", "cosign", req2, "--out", filepath.Join(dir, "a2"))
+	if out, _, code := run(t, wDir, "witness", "cosign", req3, "--out", filepath.Join(dir, "a3")); code != 1 || !strings.Contains(out, "REFUSED (409") || !strings.Contains(out, "cosigned size 2 of that log last") {
+		t.Fatalf("the copy's request: %d\n%s", code, out)
+	}
+}

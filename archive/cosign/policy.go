@@ -103,7 +103,7 @@ func (p *Policy) line(f []string, seenKey map[string]bool) error {
 		p.nodes[f[1]] = &node{witness: w}
 	case "group":
 		if len(f) < 4 {
-			return fmt.Errorf("use: group <name> all|any|<k> <name>...")
+			return fmt.Errorf("use: group <name> all, any or <k>, then its members")
 		}
 		if err := p.newName(f[1]); err != nil {
 			return err
