@@ -318,7 +318,7 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 		fmt.Fprintf(w, "Signed by %s\n  log %s\n", s.Who(), s.Origin)
 	}
 	if d.Witnesses != nil {
-		fmt.Fprintf(w, "Checkpoint %s\n", quote.Safe(d.Witnesses.Summary()))
+		fmt.Fprintf(w, "Checkpoint %s\n", d.Witnesses.Summary()) // names shown already
 	}
 	for _, f := range d.Files {
 		for _, m := range f.MadeFrom {

@@ -211,23 +211,28 @@ func runCheckpoint(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	cp, err := a.LatestCheckpoint()
-	if err != nil {
-		return err
-	}
-	if cp == nil {
-		return errors.New("the archive has no checkpoint yet: import something first")
-	}
-	if _, err = env.Stdout.Write(cp.Note); err != nil {
-		return err
-	}
-	peers, err := a.Witnesses()
+	peers, err := printCheckpoint(env, a)
+	a.Close()
 	if err != nil || len(peers) == 0 {
 		return err
 	}
-	a.Close() // reopened read-write to keep the cosignatures
-	return gatherAtCheckpoint(env)
+	return gatherAtCheckpoint(env) // read-write, to keep the cosignatures
+}
+
+// printCheckpoint prints the latest signed checkpoint and returns the
+// witnesses to ask for it.
+func printCheckpoint(env *Env, a *archive.Archive) ([]archive.Peer, error) {
+	cp, err := a.LatestCheckpoint()
+	if err != nil {
+		return nil, err
+	}
+	if cp == nil {
+		return nil, errors.New("the archive has no checkpoint yet: import something first")
+	}
+	if _, err = env.Stdout.Write(cp.Note); err != nil {
+		return nil, err
+	}
+	return a.Witnesses()
 }
 
 func runProve(env *Env, args []string) error {

@@ -41,8 +41,8 @@ type Document struct {
 	Files      []File
 	Evidence   string // of a fork: both checkpoints and the failing proof
 	// Witnesses says who cosigned the checkpoint (bundles and proofs;
-	// nil when nothing was witnessed and no witness was named). Raw
-	// names: show them through quote.Safe.
+	// nil when nothing was witnessed and no witness was named), its
+	// names as shown (Witnessing.Shown).
 	Witnesses *Witnessing
 
 	// Archive is the folder of the archive the check used: the one

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/custody-app/custody/archive/quote"
 )
 
 // Witnessing is what the witness cosignatures quoted with a checkpoint
@@ -55,4 +57,28 @@ func (w *Witnessing) Summary() string {
 		s += "; witness policy " + w.Policy
 	}
 	return s
+}
+
+// Shown is w with every name made fit to show (quote.Safe), as a
+// Document holds it.
+func (w *Witnessing) Shown() *Witnessing {
+	if w == nil {
+		return nil
+	}
+	out := *w
+	out.Cosigned = make([]Cosigner, len(w.Cosigned))
+	for i, c := range w.Cosigned {
+		out.Cosigned[i] = Cosigner{Name: quote.Safe(c.Name), KeyName: quote.Safe(c.KeyName), Time: c.Time}
+	}
+	out.Untrusted = shownAll(w.Untrusted)
+	out.Invalid = shownAll(w.Invalid)
+	return &out
+}
+
+func shownAll(list []string) []string {
+	var out []string
+	for _, s := range list {
+		out = append(out, quote.Safe(s))
+	}
+	return out
 }
