@@ -166,7 +166,8 @@ func serveWitness(env *Env, addr string) error {
 	}
 	srv := &http.Server{Handler: witness.Handler(a.AddCheckpoint), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
-	fmt.Fprintf(env.Stdout, "Witness %s serving add-checkpoint on http://%s/add-checkpoint\n  key %s\n", wk.Name, ln.Addr(), wk.VerifierKey)
+	fmt.Fprintf(env.Stdout, "Witness %s serving add-checkpoint on http://%s/add-checkpoint\n", wk.Name, ln.Addr())
+	fmt.Fprintf(env.Stdout, "Archivists whose keys you trust add it with:\n  custody witness add NAME http://%s %s\nCtrl-C stops it.\n", ln.Addr(), wk.VerifierKey)
 	go func() {
 		<-env.ctx.Done()
 		srv.Close()
