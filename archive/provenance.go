@@ -201,5 +201,5 @@ func (a *Archive) ProveWith(doc [32]byte, opt logstore.ProofOptions) ([]byte, er
 	if err := a.RecordPublished(cp.Size, "proof"); err != nil {
 		return nil, fmt.Errorf("the proof's checkpoint could not be remembered as published: %w", err)
 	}
-	return b, nil
+	return a.withCosignatures(b)
 }

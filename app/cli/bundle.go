@@ -263,9 +263,16 @@ func runBundleVerify(env *Env, args []string) error {
 	noArchive := fs.Bool("no-archive", false, "check the bundle alone, without your archive's trusted keys and memory")
 	var given keyList
 	fs.Var(&given, "key", "trust this verifier key (or a file holding it) for this check; repeatable")
+	var witnessKeys keyList
+	fs.Var(&witnessKeys, "witness-key", "trust this witness's cosignature key (or a file holding it) for this check; repeatable")
+	policyPath := fs.String("witness-policy", "", "require the witness policy in this file (c2sp.org/tlog-policy)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
+	}
+	witnesses, policy, err := witnessOptions(witnessKeys, *policyPath)
+	if err != nil {
+		return &exitError{ExitFailed, err}
 	}
 	if len(pos) != 1 {
 		return &exitError{ExitFailed, errors.New("use: custody bundle verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--key KEY]... PATH")}
@@ -284,7 +291,7 @@ func runBundleVerify(env *Env, args []string) error {
 		}
 		return &exitError{ExitFailed, err}
 	}
-	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted}
+	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted, Witnesses: witnesses, WitnessPolicy: policy}
 	if a != nil {
 		opt.Archive = a
 	}
@@ -323,6 +330,9 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 
 	if s := d.Signer; s != nil {
 		fmt.Fprintf(w, "Signed by %s\n  log %s\n", s.Who(), s.Origin)
+	}
+	if d.Witnesses != nil {
+		fmt.Fprintf(w, "Checkpoint %s\n", d.Witnesses.Summary()) // names shown already
 	}
 	for _, f := range d.Files {
 		for _, m := range f.MadeFrom {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/custody-app/custody/archive"
 
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/errcode"
@@ -13,12 +14,15 @@ import (
 // by the error's code. The library's message says what happened; this
 // adds the flag or the command (docs/cli.md lists them).
 var hints = map[string]string{
-	errcode.PassphraseNeeded:   "give it with the prompt, $CUSTODY_PASSPHRASE or --passphrase-file",
-	errcode.ArchiveDamaged:     "run custody verify for a full report",
-	errcode.ChecksumUnverified: "no file without a checked checksum is received, even with --force; ask the sender for the bundle again",
-	errcode.VerdictRefused:     "use --force to receive it anyway (that is recorded)",
-	errcode.ReadOnlyMedia:      "ls, show, cat, verify, log, checkpoint and export --to a writable folder work; to change the archive, copy its folder to a writable disk",
-	errcode.FolderGone:         "reconnect the disk (or restore the folder), then run custody verify",
+	errcode.PassphraseNeeded:        "give it with the prompt, $CUSTODY_PASSPHRASE or --passphrase-file",
+	errcode.ArchiveDamaged:          "run custody verify for a full report",
+	errcode.ChecksumUnverified:      "no file without a checked checksum is received, even with --force; ask the sender for the bundle again",
+	errcode.VerdictRefused:          "use --force to receive it anyway (that is recorded)",
+	errcode.ReadOnlyMedia:           "ls, show, cat, verify, log, checkpoint and export --to a writable folder work; to change the archive, copy its folder to a writable disk",
+	errcode.FolderGone:              "reconnect the disk (or restore the folder), then run custody verify",
+	archive.CodeWitnessUnknown:      "custody witness list shows the witnesses; name one with --witness NAME",
+	archive.CodeWitnessExists:       "custody witness remove NAME, then add it again",
+	archive.CodeWitnessURLMalformed: "give the witness's submission prefix, e.g. https://witness.example/, or - for a witness reached by files",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.

@@ -36,6 +36,7 @@ var examples = map[string]string{
 	"bundle create":  `custody bundle create --out case-17.zip --tag case-17 --disclose sources`,
 	"bundle verify":  `custody bundle verify --report report.html case-17.zip`,
 	"bundle receive": `custody bundle receive case-17.zip`,
+	"witness":        `custody witness add "Paper B" https://witness.example/ custody-witness-ABCD-...+1a2b3c4d+BA...`,
 }
 
 // table is commands, set by init: the commands' functions reach the help

@@ -211,22 +211,35 @@ func runCheckpoint(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	cp, err := a.LatestCheckpoint()
-	if err != nil {
+	peers, err := printCheckpoint(env, a)
+	a.Close()
+	if err != nil || len(peers) == 0 {
 		return err
 	}
-	if cp == nil {
-		return errors.New("the archive has no checkpoint yet: import something first")
+	return gatherAtCheckpoint(env) // read-write, to keep the cosignatures
+}
+
+// printCheckpoint prints the latest signed checkpoint and returns the
+// witnesses to ask for it.
+func printCheckpoint(env *Env, a *archive.Archive) ([]archive.Peer, error) {
+	cp, err := a.LatestCheckpoint()
+	if err != nil {
+		return nil, err
 	}
-	_, err = env.Stdout.Write(cp.Note)
-	return err
+	if cp == nil {
+		return nil, errors.New("the archive has no checkpoint yet: import something first")
+	}
+	if _, err = env.Stdout.Write(cp.Note); err != nil {
+		return nil, err
+	}
+	return a.Witnesses()
 }
 
 func runProve(env *Env, args []string) error {
 	fs := newFlags("prove")
 	ancestors := fs.Bool("with-ancestors", false, "also disclose the records of the documents it was made from (a redaction's original!)")
 	disclose := fs.String("disclose", "", "also disclose these recorded fields: sources,notes,tags (none by default)")
+	format := fs.String("format", "json", "json (Custody's proof of the whole chain) or tlog-proof (c2sp.org/tlog-proof@v1: the event that recorded the document)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -249,7 +262,18 @@ func runProve(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.ProveWith(id, logstore.ProofOptions{Choices: choices, Ancestors: *ancestors})
+	var b []byte
+	switch *format {
+	case "json":
+		b, err = a.ProveWith(id, logstore.ProofOptions{Choices: choices, Ancestors: *ancestors})
+	case "tlog-proof":
+		if *disclose != "" || *ancestors {
+			return &exitError{ExitFailed, errors.New("a tlog-proof holds one sealed event: --disclose and --with-ancestors are for --format json")}
+		}
+		b, err = a.ProveTlog(id)
+	default:
+		return &exitError{ExitFailed, fmt.Errorf("--format %s: use json or tlog-proof", quote.Safe(*format))}
+	}
 	if err != nil {
 		return err
 	}
@@ -263,6 +287,9 @@ func runCheckProof(env *Env, args []string) error {
 	published := fs.String("checkpoint", "", "a checkpoint the archivist published earlier")
 	var given keyList
 	fs.Var(&given, "key", "the archivist's verifier key (or a file holding it), as you obtained it (not from the proof); repeatable")
+	var witnessKeys keyList
+	fs.Var(&witnessKeys, "witness-key", "trust this witness's cosignature key (or a file holding it); repeatable")
+	policyPath := fs.String("witness-policy", "", "require the witness policy in this file (c2sp.org/tlog-policy)")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -270,7 +297,11 @@ func runCheckProof(env *Env, args []string) error {
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published}, given)
+	witnesses, policy, err := witnessOptions(witnessKeys, *policyPath)
+	if err != nil {
+		return &exitError{ExitFailed, err}
+	}
+	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, Witnesses: witnesses, Policy: policy}, given)
 
 	switch c.Verdict {
 	case prooffile.NotChecked:
@@ -294,6 +325,9 @@ func runCheckProof(env *Env, args []string) error {
 		c.Verdict, sum, len(res.Events), quote.Safe(res.Checkpoint.Origin), res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
 		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(ev.Doc), quote.Safe(ev.Name))
+	}
+	if c.Witnesses != nil {
+		fmt.Fprintf(env.Stdout, "  checkpoint %s\n", quote.Safe(c.Witnesses.Summary()))
 	}
 	if !res.Trusted && len(given) == 0 {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")

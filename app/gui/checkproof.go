@@ -95,6 +95,9 @@ func checkProofFiles(proofPath, docPath, publishedPath, key string) (verdict, te
 	for _, ev := range res.Events {
 		fmt.Fprintf(&b, "%s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(shortID(ev.Doc)), quote.Safe(ev.Name))
 	}
+	if c.Witnesses != nil {
+		fmt.Fprintf(&b, "Checkpoint %s\n", quote.Safe(c.Witnesses.Summary()))
+	}
 	if !res.Trusted {
 		b.WriteString("The checkpoint verifies under the key inside the proof; give the archivist's key, obtained from them, to know who signed it.")
 	}

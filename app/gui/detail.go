@@ -101,6 +101,9 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 		}
 		items = append(items, widget.NewFormItem(quote.Safe(kindTitle(r.Kind))+" of", parents))
 	}
+	if w := u.witnessLine(); w != "" {
+		items = append(items, widget.NewFormItem("Witnessed", para(w)))
+	}
 	form := widget.NewForm(items...)
 
 	names := container.NewVBox()

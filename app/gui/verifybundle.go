@@ -14,6 +14,7 @@ import (
 
 	"github.com/custody-app/custody/app/receive"
 	"github.com/custody-app/custody/archive/progress"
+	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
@@ -112,6 +113,11 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		info.Add(container.NewBorder(nil, nil, nil, fp, l))
 	}
 	addHopLines(info, res)
+	if w := res.Witnesses; w != nil {
+		l := widget.NewLabel("Checkpoint " + quote.Safe(w.Summary()))
+		l.Wrapping = fyne.TextWrapWord
+		info.Add(l)
+	}
 	if res.Fork != nil {
 		ev := res.Fork.Evidence()
 		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),

@@ -225,6 +225,11 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		{bundleformat.FileEvents, func(out io.Writer) error { return writeEvents(ctx, out, events) }},
 		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
+	if cosigs, err := a.Cosignatures(cp); err != nil {
+		return err
+	} else if len(cosigs) > 0 {
+		steps = append(steps, tagStep{bundleformat.FileCosignatures, func(out io.Writer) error { _, err := out.Write(cosigs); return err }})
+	}
 	steps = append(steps, hopSteps(ctx, hops)...)
 	if page := w.page; page != nil {
 		steps = append(steps, tagStep{bundleformat.FileVerifierPage, func(out io.Writer) error { _, err := out.Write(page); return err }})

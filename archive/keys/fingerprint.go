@@ -49,9 +49,14 @@ func originFor(pub ed25519.PublicKey, archiveID []byte) string {
 // noteKeyHash is the key hash of golang.org/x/mod/sumdb/note: the first
 // four bytes of SHA-256(name, "\n", algorithm byte, key).
 func noteKeyHash(name string, pub ed25519.PublicKey) uint32 {
+	return keyHashOf(name, algEd25519, pub)
+}
+
+// keyHashOf is the signed-note key ID of a key of type alg.
+func keyHashOf(name string, alg byte, pub ed25519.PublicKey) uint32 {
 	h := sha256.New()
 	h.Write([]byte(name))
-	h.Write([]byte{'\n', algEd25519})
+	h.Write([]byte{'\n', alg})
 	h.Write(pub)
 	return binary.BigEndian.Uint32(h.Sum(nil))
 }

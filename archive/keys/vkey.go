@@ -48,7 +48,11 @@ func malformed(format string, args ...any) error {
 	return withDetail(ErrBadVerifierKey, fmt.Sprintf(format, args...))
 }
 
-func parseVerifierKey(vkey string) (*KeyInfo, error) {
+func parseVerifierKey(vkey string) (*KeyInfo, error) { return parseKeyOf(vkey, algEd25519) }
+
+// parseKeyOf parses a verifier key whose type byte must be alg: algEd25519
+// for a signer's key, algCosignatureV1 for a witness's.
+func parseKeyOf(vkey string, alg byte) (*KeyInfo, error) {
 	if len(vkey) > maxVerifierKeyLen {
 		return nil, malformed("it is %d characters long, far more than a key", len(vkey))
 	}
@@ -68,7 +72,7 @@ func parseVerifierKey(vkey string) (*KeyInfo, error) {
 	if err != nil || len(raw) == 0 || base64.StdEncoding.EncodeToString(raw) != key64 {
 		return nil, malformed("the key part is not canonical base64")
 	}
-	if raw[0] != algEd25519 {
+	if raw[0] != alg {
 		return nil, ErrUnsupportedKey
 	}
 	pub := ed25519.PublicKey(raw[1:])
@@ -78,7 +82,7 @@ func parseVerifierKey(vkey string) (*KeyInfo, error) {
 	if err := checkPoint(pub); err != nil {
 		return nil, err
 	}
-	if uint32(hash) != noteKeyHash(name, pub) {
+	if uint32(hash) != keyHashOf(name, alg, pub) {
 		return nil, ErrVerifierKeyHash
 	}
 	return &KeyInfo{

@@ -32,6 +32,7 @@ func (r *Result) Document(archiveDir string) *report.Document {
 	if r.Fork != nil {
 		d.Evidence = report.ShownLines(r.Fork.Evidence())
 	}
+	d.Witnesses = r.Witnesses.Shown()
 	d.Recheck = report.BundleSteps(d)
 	return d
 }

@@ -14,19 +14,20 @@ import (
 // page) writes the very same bytes for the same result. It keeps the
 // raw values of the report (see report.Document for the shown ones).
 type JSONReport struct {
-	Subject    string           `json:"subject"`
-	Kind       string           `json:"kind,omitempty"`
-	Verdict    report.Verdict   `json:"verdict"`
-	Checks     []report.Check   `json:"checks"`
-	Findings   []report.Finding `json:"findings"`
-	Warnings   []report.Finding `json:"warnings"`
-	BundleID   string           `json:"bundle_id,omitempty"`
-	Signer     *Signer          `json:"signer,omitempty"`
-	Checkpoint *JSONCheckpoint  `json:"checkpoint,omitempty"`
-	Files      []File           `json:"files"`
-	Evidence   string           `json:"fork_evidence,omitempty"`
-	Archive    string           `json:"archive,omitempty"`
-	Hops       []Hop            `json:"hops,omitempty"`
+	Subject    string             `json:"subject"`
+	Kind       string             `json:"kind,omitempty"`
+	Verdict    report.Verdict     `json:"verdict"`
+	Checks     []report.Check     `json:"checks"`
+	Findings   []report.Finding   `json:"findings"`
+	Warnings   []report.Finding   `json:"warnings"`
+	BundleID   string             `json:"bundle_id,omitempty"`
+	Signer     *Signer            `json:"signer,omitempty"`
+	Checkpoint *JSONCheckpoint    `json:"checkpoint,omitempty"`
+	Files      []File             `json:"files"`
+	Evidence   string             `json:"fork_evidence,omitempty"`
+	Archive    string             `json:"archive,omitempty"`
+	Hops       []Hop              `json:"hops,omitempty"`
+	Witnesses  *report.Witnessing `json:"witnesses,omitempty"`
 }
 
 // JSONCheckpoint is the bundle's checkpoint in a JSONReport.
@@ -41,7 +42,7 @@ type JSONCheckpoint struct {
 func (r *Result) JSON(archiveDir string) *JSONReport {
 	rep := r.Report
 	out := &JSONReport{Subject: rep.Subject, Kind: r.Kind, Verdict: rep.Verdict, Checks: rep.Checks, Findings: rep.Findings, Warnings: rep.Warnings,
-		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops}
+		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops, Witnesses: r.Witnesses}
 	if out.Checks == nil {
 		out.Checks = []report.Check{}
 	}

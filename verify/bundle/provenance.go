@@ -142,6 +142,9 @@ func (p *prover) checkRest() {
 	p.checkConsistency()
 	p.checkHistory()
 	p.collectHeld()
+	if p.hop == 0 {
+		p.checkWitnesses()
+	}
 	for code, n := range p.dropped {
 		sev := report.Problem
 		if codeClass[code] == classIO {

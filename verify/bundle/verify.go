@@ -37,6 +37,7 @@ package bundle
 
 import (
 	"context"
+	"github.com/custody-app/custody/archive/cosign"
 	"io/fs"
 	"time"
 
@@ -87,6 +88,10 @@ type Options struct {
 	Progress progress.Func
 	// Subject names the bundle in the report.
 	Subject string
+	// Witnesses are witness keys the checker trusts for this check
+	// (--witness-key); WitnessPolicy, when set, must be met (witnesses.go).
+	Witnesses     []*cosign.Witness
+	WitnessPolicy *cosign.Policy
 }
 
 // Result is what verification found.
@@ -116,6 +121,9 @@ type Result struct {
 	// Hops are the upstream logs the bundle carries (custody/hops/N):
 	// who signed each, and whose receive links it.
 	Hops []Hop
+	// Witnesses says who cosigned the checkpoint (nil when the bundle
+	// has no cosignatures and the checker named no witness).
+	Witnesses *report.Witnessing
 
 	// Kind says what was given: KindBag, KindBundle, KindOCFLObject or
 	// KindOCFLRoot.

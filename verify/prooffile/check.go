@@ -2,6 +2,7 @@ package prooffile
 
 import (
 	"errors"
+	"github.com/custody-app/custody/archive/cosign"
 
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/provenance"
@@ -26,6 +27,10 @@ const (
 // obtained it (never the one inside the proof).
 type Input struct {
 	Proof, Doc, Published, Key string
+	// Witnesses are witness keys the checker trusts; Policy, when set,
+	// must be met by the checkpoint's cosignatures (tlog.go).
+	Witnesses []*cosign.Witness
+	Policy    *cosign.Policy
 }
 
 // Result is what Check found; each front end words it its own way.
@@ -49,6 +54,9 @@ type Result struct {
 	// ProofKey is the key the proof carries, parsed (nil when it is not
 	// a readable key). Anyone can make a proof with a key of any name.
 	ProofKey *keys.KeyInfo
+	// Witnesses says who cosigned the checkpoint (nil when nobody did
+	// and no witness was named).
+	Witnesses *report.Witnessing
 }
 
 // ProofSigner names the key inside the proof as a signer the checker
@@ -72,6 +80,9 @@ func Check(in Input) *Result {
 	raw, err := ReadLimited(in.Proof, provenance.MaxProofSize)
 	if err != nil {
 		return &Result{Verdict: NotChecked, Err: err}
+	}
+	if isTlogProof(raw) {
+		return withWitnesses(checkTlog(raw, in), in)
 	}
 	p, err := provenance.ParseProof(raw)
 	if err != nil {
@@ -106,5 +117,5 @@ func Check(in Input) *Result {
 	default:
 		res.Verdict = ProvenSignerUnknown
 	}
-	return res
+	return withWitnesses(res, in)
 }

@@ -40,6 +40,10 @@ type Document struct {
 	Checkpoint *Checkpoint // nil when there is none, or it is unreadable
 	Files      []File
 	Evidence   string // of a fork: both checkpoints and the failing proof
+	// Witnesses says who cosigned the checkpoint (bundles and proofs;
+	// nil when nothing was witnessed and no witness was named), its
+	// names as shown (Witnessing.Shown).
+	Witnesses *Witnessing
 
 	// Archive is the folder of the archive the check used: the one
 	// checked, or the one whose trusted keys and remembered checkpoints

@@ -58,6 +58,7 @@ type Machine struct {
 	Files      []report.File      `json:"files,omitempty"`
 	Evidence   string             `json:"fork_evidence,omitempty"`
 	Recheck    []report.Step      `json:"recheck"`
+	Witnesses  *report.Witnessing `json:"witnesses,omitempty"`
 }
 
 type machineSigner struct {
@@ -78,7 +79,7 @@ func machineJSON(d *report.Document, indent bool) []byte {
 	m := Machine{Format: "custody-report/1", Kind: d.Kind, Subject: d.Subject, Verdict: d.Verdict, Meaning: d.Meaning,
 		Checked: d.Checked, BundleID: d.BundleID, Archive: d.Archive, Checkpoint: d.Checkpoint,
 		Checks: nonNil(d.Checks), Findings: nonNil(d.Findings), Warnings: nonNil(d.Warnings), Files: d.Files,
-		Evidence: d.Evidence, Recheck: nonNil(d.Recheck)}
+		Evidence: d.Evidence, Recheck: nonNil(d.Recheck), Witnesses: d.Witnesses}
 	if s := d.Signer; s != nil {
 		m.Signer = &machineSigner{s.Fingerprint, s.Trusted, s.Name, s.How, s.KeyName, s.Organisation, s.Origin, s.VerifierKey}
 	}
