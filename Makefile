@@ -33,6 +33,7 @@ run: build
 test: deps wasm
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	@! git grep -nE '^(<<<<<<<|>>>>>>>) ' -- '*.md' '*.go' Makefile scripts || { echo 'merge conflict markers left in the files above'; exit 1; }
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	go vet -tags $(TAGS) ./...
 	scripts/crossvet
