@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -184,7 +185,13 @@ func TestOddNames(t *testing.T) {
 		}
 		made = append(made, n)
 	}
-	if len(made) < 7 {
+	// Windows refuses the reserved names, "?", the trailing dot and the
+	// Latin-1 bytes; ext4 refuses the 256-byte names.
+	least := 7
+	if runtime.GOOS == "windows" {
+		least = 5
+	}
+	if len(made) < least {
 		t.Fatalf("could create only %d odd names", len(made))
 	}
 	a := openTest(t, t.TempDir())
@@ -249,7 +256,11 @@ func TestExportNeverOverwrites(t *testing.T) {
 	}
 	out := t.TempDir()
 	writeFile(t, filepath.Join(out, "r.txt"), []byte("old"))
-	os.Symlink("/etc/passwd", filepath.Join(out, "r (2).txt"))
+	if err := os.Symlink("/etc/passwd", filepath.Join(out, "r (2).txt")); err != nil {
+		// Windows without the right to make links: an ordinary file
+		// takes the name instead.
+		writeFile(t, filepath.Join(out, "r (2).txt"), []byte("taken"))
+	}
 	sid, _ := a.Resolve(res.Files[0].ID)
 	exp, err := a.Export(context.Background(), [][32]byte{sid}, out, nil)
 	if err != nil || len(exp) != 1 || exp[0].Path != "r (3).txt" {
@@ -415,8 +426,12 @@ func TestImportFromScan(t *testing.T) {
 	writeFile(t, filepath.Join(src, "a", "one.txt"), []byte("one"))
 	writeFile(t, filepath.Join(src, "a", "sub", "two.txt"), []byte("two"))
 	writeFile(t, filepath.Join(src, "b", "three.txt"), []byte("three"))
+	links := 1
 	if err := os.Symlink("one.txt", filepath.Join(src, "a", "link")); err != nil {
-		t.Fatal(err)
+		if runtime.GOOS != "windows" {
+			t.Fatal(err)
+		}
+		links = 0 // Windows without the right to make links
 	}
 	paths := []string{filepath.Join(src, "a")}
 	listing := archive.Scan(context.Background(), paths)
@@ -425,7 +440,7 @@ func TestImportFromScan(t *testing.T) {
 	a := openTest(t, t.TempDir())
 	defer a.Close()
 	res, err := a.Import(context.Background(), paths, archive.ImportOptions{Listing: listing})
-	if err != nil || res.Added != 2 || len(res.Skipped) != 1 {
+	if err != nil || res.Added != 2 || len(res.Skipped) != links {
 		t.Fatalf("import from the listing: %+v %v", res, err)
 	}
 	other := []string{filepath.Join(src, "b")}
