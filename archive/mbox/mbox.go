@@ -34,10 +34,16 @@ type Message struct {
 	From  string // the envelope line without "From " and its line end (untrusted)
 	Start int64  // offset of the message's first byte (after the envelope line)
 	End   int64  // offset just after its last byte (before the separating empty line)
+	// Quoted counts the quoted lines: the message unquoted is
+	// Len() - Quoted bytes long.
+	Quoted int64
 }
 
 // Len is the number of stored (still quoted) bytes.
 func (m Message) Len() int64 { return m.End - m.Start }
+
+// Size is the number of bytes Open gives.
+func (m Message) Size() int64 { return m.End - m.Start - m.Quoted }
 
 // maxEnvelope bounds the envelope line kept in Message.From.
 const maxEnvelope = 1000
@@ -80,6 +86,7 @@ func Scan(r io.Reader, fn func(Message) error) error {
 	// last line.
 	var lastEnd int64
 	idx := 0
+	var quotedNow, quotedAtEnd int64
 	for {
 		line, err := readLine(br)
 		if len(line) == 0 {
@@ -92,7 +99,7 @@ func Scan(r io.Reader, fn func(Message) error) error {
 		off += int64(len(line))
 		if atStart && prevEmpty && bytes.HasPrefix(line, []byte("From ")) {
 			if cur != nil {
-				cur.End = lastEnd
+				cur.End, cur.Quoted = lastEnd, quotedAtEnd
 				if err := fn(*cur); err != nil {
 					return err
 				}
@@ -109,15 +116,19 @@ func Scan(r io.Reader, fn func(Message) error) error {
 			cur = &Message{Index: idx, From: string(env), Start: off}
 			idx++
 			prevEmpty, lastEnd, atStart = false, off, true
+			quotedNow, quotedAtEnd = 0, 0
 		} else {
 			if cur == nil {
 				return ErrNotMailbox
 			}
 			empty := atStart && (string(line) == "\n" || string(line) == "\r\n")
+			if atStart && quoted(line) {
+				quotedNow++
+			}
 			if empty {
 				lastEnd = start
 			} else {
-				lastEnd = off
+				lastEnd, quotedAtEnd = off, quotedNow
 			}
 			prevEmpty = empty
 			atStart = bytes.HasSuffix(line, []byte("\n"))
@@ -132,7 +143,7 @@ func Scan(r io.Reader, fn func(Message) error) error {
 	if cur == nil {
 		return ErrNotMailbox
 	}
-	cur.End = lastEnd
+	cur.End, cur.Quoted = lastEnd, quotedAtEnd
 	return fn(*cur)
 }
 

@@ -18,6 +18,9 @@ func messages(t testing.TB, data string) ([]Message, []string) {
 			t.Fatal(err)
 		}
 		bodies = append(bodies, string(b))
+		if int64(len(b)) != m.Size() {
+			t.Errorf("message %d: Size %d, read %d", m.Index, m.Size(), len(b))
+		}
 		return nil
 	})
 	if err != nil {
@@ -94,7 +97,7 @@ func FuzzScan(f *testing.F) {
 			}
 			last = m.End
 			b, err := io.ReadAll(Open(bytes.NewReader(data), m))
-			if err != nil || int64(len(b)) > m.Len() {
+			if err != nil || int64(len(b)) != m.Size() {
 				t.Fatalf("read back: %v, %d bytes of %d", err, len(b), m.Len())
 			}
 			return nil

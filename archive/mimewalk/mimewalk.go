@@ -179,7 +179,9 @@ func (w *walker) multipart(r io.Reader, boundary, path string, depth int) error 
 			return err
 		}
 		if _, err := io.Copy(io.Discard, p); err != nil {
-			w.problem(sub, "the part could not be read to its end: "+clip(err.Error()))
+			if n := len(w.problems); n == 0 || w.problems[n-1].Path != sub {
+				w.problem(sub, "the part could not be read to its end: "+clip(err.Error()))
+			}
 			return nil
 		}
 	}
@@ -240,7 +242,7 @@ func (n *noting) Read(p []byte) (int, error) {
 	k, err := n.r.Read(p)
 	if err != nil && err != io.EOF && !n.failed {
 		n.failed = true
-		n.w.problem(n.path, "the body could not be decoded: "+clip(err.Error()))
+		n.w.problem(n.path, "the part ends early or its encoding is broken: "+clip(err.Error()))
 	}
 	return k, err
 }
