@@ -258,7 +258,9 @@ func (a *Archive) deriveJobs(ctx context.Context, opt ImportOptions, jobs []job,
 		if len(rec.Parents) == 0 {
 			rec.Parents, rec.Kind = []string{pid}, "extraction"
 		}
-		return &provenance.Event{Type: provenance.Derive, Doc: rec.ID, Size: rec.Size, Name: baseName(name.Path),
+		// The whole name (its folder names the container): a bundle
+		// holds the document under it, and its checker matches it here.
+		return &provenance.Event{Type: provenance.Derive, Doc: rec.ID, Size: rec.Size, Name: name.Path,
 			Parents: []string{pid}, ParentEvents: []int64{at}, Kind: "extraction", Note: opt.Note}, nil
 	}
 	return a.Import(ctx, nil, sub)
