@@ -209,6 +209,11 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		{bundleformat.FileConsistency, func(out io.Writer) error { return writeConsistency(out, a, from, cp) }},
 	}
 	steps = append(steps, hopSteps(ctx, hops)...)
+	dk, err := dkimKeysStep(a, events)
+	if err != nil {
+		return err
+	}
+	steps = append(steps, dk...)
 	if page := w.page; page != nil {
 		steps = append(steps, tagStep{bundleformat.FileVerifierPage, func(out io.Writer) error { _, err := out.Write(page); return err }})
 	}
