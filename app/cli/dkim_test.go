@@ -112,7 +112,24 @@ func TestMailboxAndDKIM(t *testing.T) {
 	if !strings.Contains(out, "DKIM VALID (d=corp.example, s=s2021)") {
 		t.Errorf("recipient's bundle verify: %d\n%s\n%s", code, out, e)
 	}
-	if strings.Contains(out, "registrar") {
-		t.Errorf("the key record's source is chosen with the message: fine; but nothing else of the sender's: %s", out)
+
+	// The bundle carries the one key record its message's outcome used,
+	// and no outcome of another message.
+	folder := filepath.Join(t.TempDir(), "b")
+	run(t, dir, "bundle", "create", "--out", folder, good)
+	keysJSON, err := os.ReadFile(filepath.Join(folder, "custody", "dkim-keys.json"))
+	if err != nil || strings.Count(string(keysJSON), `"selector"`) != 1 || !strings.Contains(string(keysJSON), `"s2021"`) {
+		t.Errorf("dkim-keys.json: %v\n%s", err, keysJSON)
+	}
+	events, _ := os.ReadFile(filepath.Join(folder, "custody", "events.jsonl"))
+	if strings.Count(string(events), `\"type\":\"dkim\"`) != 1 {
+		t.Errorf("the bundle carries %d dkim events, want 1:\n%s", strings.Count(string(events), `\"type\":\"dkim\"`), events)
+	}
+	// A key swapped for another: the outcome no longer holds.
+	swapped := strings.Replace(string(keysJSON), k.Record.TXT, ed.Record.TXT, 1)
+	os.WriteFile(filepath.Join(folder, "custody", "dkim-keys.json"), []byte(swapped), 0o644)
+	out, _, code = run(t, receiver, "bundle", "verify", folder)
+	if code != 1 || !strings.Contains(out, "BUNDLE_DKIM_DISAGREES") {
+		t.Errorf("a swapped key record: exit %d\n%s", code, out)
 	}
 }

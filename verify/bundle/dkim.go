@@ -98,4 +98,3 @@ func (p *prover) fileOf(doc string) *File {
 	}
 	return nil
 }
-
