@@ -19,7 +19,10 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-var dkimKeyPrefix = []byte("dkim/key/")
+var (
+	dkimKeyPrefix  = []byte("dkim/key/")
+	dkimLastPrefix = []byte("dkim/last/")
+)
 
 // AddDKIMKeys keeps key records; a record already held (same hash) keeps
 // its first source and time. It returns how many were new.
@@ -117,6 +120,10 @@ func (a *Archive) RecordDKIM(checked []DKIMChecked) ([]int64, error) {
 			if err != nil {
 				return err
 			}
+			// The latest outcome's words, for lists (the event is the evidence).
+			if err := txn.Set(append(append([]byte{}, dkimLastPrefix...), c.Doc[:]...), []byte(c.Outcome.Summary())); err != nil {
+				return err
+			}
 			idx = append(idx, i)
 		}
 		return nil
@@ -163,4 +170,25 @@ func (a *Archive) DKIMOutcomes(doc [32]byte) ([]DKIMEvent, error) {
 		out = append(out, DKIMEvent{Index: i, Time: ev.Time, Outcome: o})
 	}
 	return out, nil
+}
+
+// DKIMResults maps each checked message (hex ID) to its latest outcome in
+// words ("VALID (d=corp.example, s=s2021)"), for a list of documents; the
+// log's dkim events are the evidence.
+func (a *Archive) DKIMResults() (map[string]string, error) {
+	out := map[string]string{}
+	err := a.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: dkimLastPrefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()[len(dkimLastPrefix):]
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[hex.EncodeToString(k)] = string(v)
+		}
+		return nil
+	})
+	return out, err
 }

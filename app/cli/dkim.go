@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +12,9 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive"
-	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/verify/dkim"
+	"github.com/custody-app/custody/verify/dkimcheck"
 )
 
 func runDKIM(env *Env, args []string) error {
@@ -54,42 +54,22 @@ func runDKIM(env *Env, args []string) error {
 	if len(ids) == 0 {
 		return &exitError{ExitFailed, errors.New("no messages to check: import .eml or .mbox files, or name documents")}
 	}
-	held, err := a.DKIMKeys()
-	if err != nil {
-		return err
+	opt := dkimcheck.Options{Progress: env.bar("Checking")}
+	if *useDNS {
+		opt.Lookup = func(o dkimrecord.Outcome) (dkimrecord.Key, bool) { return lookupKey(env, o) }
 	}
-	var checked []archive.DKIMChecked
-	for _, id := range ids {
-		o, err := checkMessage(a, id, held)
-		if err != nil {
-			return err
-		}
-		if o.Result == dkimrecord.NoKey && *useDNS {
-			if k, ok := lookupKey(env, o); ok {
-				if _, err := a.AddDKIMKeys([]dkimrecord.Key{k}); err != nil {
-					return err
-				}
-				held = append(held, k)
-				if o, err = checkMessage(a, id, held); err != nil {
-					return err
-				}
-			}
-		}
-		checked = append(checked, archive.DKIMChecked{Doc: id, Outcome: o})
-	}
-	idx, err := a.RecordDKIM(checked)
+	checked, err := dkimcheck.Run(env.ctx, a, ids, opt)
 	if err != nil {
 		return err
 	}
 	invalid := 0
 	var lines []dkimLine
-	for i, c := range checked {
+	for _, c := range checked {
 		if c.Outcome.Result == dkimrecord.Invalid {
 			invalid++
 		}
-		r, _ := a.Record(c.Doc)
-		lines = append(lines, dkimLine{ID: r.ID, Name: r.Names[0].Path, Result: c.Outcome.Result, Summary: c.Outcome.Summary(),
-			Outcome: c.Outcome.What(), KeySource: c.Outcome.KeySource, Event: idx[i]})
+		lines = append(lines, dkimLine{ID: hex.EncodeToString(c.Doc[:]), Name: c.Name, Result: c.Outcome.Result, Summary: c.Outcome.Summary(),
+			Outcome: c.Outcome.What(), KeySource: c.Outcome.KeySource, Event: c.Event})
 	}
 	if *asJSON {
 		writeJSON(env.Stdout, lines)
@@ -97,7 +77,7 @@ func runDKIM(env *Env, args []string) error {
 		for _, l := range lines {
 			fmt.Fprintf(env.Stdout, "%s  %-10s  %s\n            %s\n", l.ID[:12], l.Result, quote.Safe(l.Name), quote.Safe(strings.TrimPrefix(l.Summary, l.Result+" ")))
 		}
-		fmt.Fprintf(env.Stdout, "Checked %s; each outcome is recorded in the log (events %d to %d).\n", plural(len(lines), "message"), idx[0], idx[len(idx)-1])
+		fmt.Fprintf(env.Stdout, "Checked %s; each outcome is recorded in the log (events %d to %d).\n", plural(len(lines), "message"), lines[0].Event, lines[len(lines)-1].Event)
 	}
 	if invalid > 0 {
 		if *asJSON {
@@ -119,18 +99,6 @@ type dkimLine struct {
 	Event     int64  `json:"event"`
 }
 
-func checkMessage(a *archive.Archive, id [32]byte, keys []dkimrecord.Key) (dkimrecord.Outcome, error) {
-	at, err := a.RecordedAt(id)
-	if err != nil {
-		return dkimrecord.Outcome{}, err
-	}
-	open := func() (io.Reader, error) {
-		r, _, err := a.OpenDoc(id)
-		return r, err
-	}
-	return dkim.Check(open, dkim.Options{Keys: keys, At: at})
-}
-
 // messagesToCheck resolves the documents named, or finds every message
 // (a name ending in .eml, or a message media type) when none is.
 func messagesToCheck(a *archive.Archive, refs []string) ([][32]byte, error) {
@@ -145,30 +113,7 @@ func messagesToCheck(a *archive.Archive, refs []string) ([][32]byte, error) {
 	if len(refs) > 0 {
 		return ids, nil
 	}
-	err := a.Each(func(r *catalog.Record) error {
-		if IsMessage(r) {
-			id, err := catalog.ParseID(r.ID)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	}, func([32]byte, error) {})
-	return ids, err
-}
-
-// IsMessage says whether a record looks like an e-mail message.
-func IsMessage(r *catalog.Record) bool {
-	if strings.HasPrefix(r.MediaType, "message/rfc822") {
-		return true
-	}
-	for _, n := range r.Names {
-		if strings.HasSuffix(strings.ToLower(n.Path), ".eml") {
-			return true
-		}
-	}
-	return false
+	return dkimcheck.Messages(a)
 }
 
 func addKeyFile(env *Env, a *archive.Archive, file, source string) error {
