@@ -101,6 +101,9 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 		}
 		items = append(items, widget.NewFormItem(quote.Safe(kindTitle(r.Kind))+" of", parents))
 	}
+	if s := u.main.docs.dkim[r.ID]; s != "" {
+		items = append(items, widget.NewFormItem("DKIM", para(quote.Safe(s)+"\n(the provenance tab has each check, with the key's source)")))
+	}
 	form := widget.NewForm(items...)
 
 	names := container.NewVBox()

@@ -36,15 +36,16 @@ type docList struct {
 	view              fyne.CanvasObject
 	widths            [numCols]float32
 	lastWidth         float32
+	dkim              map[string]string // message ID → latest DKIM outcome (dkim.go)
 }
 
 const anyChoice = "(any)"
 
-var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID"}
+var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID", "DKIM"}
 
 func newDocList(u *ui) *docList {
 	d := &docList{u: u, ix: buildIndex(nil), marked: map[string]bool{}, q: query{sort: colID}}
-	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120}
+	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120, 110}
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder("Search names, ID, tags, sources, notes")
 	d.search.ActionItem = widget.NewIcon(theme.SearchIcon())
@@ -254,6 +255,10 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c.label.Show()
 	c.label.Alignment = fyne.TextAlignLeading
 	c.label.TextStyle = fyne.TextStyle{Monospace: id.Col == colID}
+	if id.Col == colDKIM {
+		c.label.SetText(dkimCell(d.dkim[r.ID]))
+		return
+	}
 	c.label.SetText(cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col))
 	if id.Col == colSize {
 		c.label.Alignment = fyne.TextAlignTrailing
