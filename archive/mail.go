@@ -65,6 +65,7 @@ func (a *Archive) mailKindOf(name string, id [32]byte, size int64) mailKind {
 // an import added.
 func (a *Archive) expandMail(ctx context.Context, res *ImportResult, opt ImportOptions) error {
 	files := res.Files
+	var msgs []mailMsg // .eml files, their attachments derived a batch at a time
 	for _, f := range files {
 		if !f.New {
 			continue // expanded when it was first imported
@@ -82,14 +83,19 @@ func (a *Archive) expandMail(ctx context.Context, res *ImportResult, opt ImportO
 		case mailbox:
 			err = a.expandMailbox(ctx, res, opt, rec, name)
 		case message:
-			open := func() (io.Reader, error) { return io.NewSectionReader(a.docReaderAt(rec), 0, rec.Size), nil }
-			err = a.deriveAttachments(ctx, res, opt, []mailMsg{{id: id, name: name, open: open}})
+			ra := a.docReaderAt(rec)
+			open := func() (io.Reader, error) { return io.NewSectionReader(ra, 0, rec.Size), nil }
+			msgs = append(msgs, mailMsg{id: id, name: name, open: open})
+			if len(msgs) == mailBatch {
+				err = a.deriveAttachments(ctx, res, opt, msgs)
+				msgs = msgs[:0]
+			}
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return a.deriveAttachments(ctx, res, opt, msgs)
 }
 
 // mailMsg is a message whose attachments are to be derived.
@@ -132,7 +138,8 @@ func (a *Archive) expandMailbox(ctx context.Context, res *ImportResult, opt Impo
 }
 
 func (a *Archive) deriveMessages(ctx context.Context, res *ImportResult, opt ImportOptions, parent *catalog.Record, folder string, batch []mbox.Message) error {
-	// Each reader keeps its own chunk: workers read different messages.
+	// One reader for all: the workers read neighbouring messages, and
+	// its chunks are shared.
 	ra := a.docReaderAt(parent)
 	jobs := make([]job, 0, len(batch))
 	for _, m := range batch {
@@ -140,13 +147,13 @@ func (a *Archive) deriveMessages(ctx context.Context, res *ImportResult, opt Imp
 		n := folder + "/" + safeElement(fmt.Sprintf("%04d %s", m.Index+1, label)) + ".eml"
 		m := m
 		jobs = append(jobs, job{path: n, name: n, size: m.Size(),
-			open: func() (io.ReadCloser, error) { return io.NopCloser(mbox.Open(a.docReaderAt(parent), m)), nil }})
+			open: func() (io.ReadCloser, error) { return io.NopCloser(mbox.Open(ra, m)), nil }})
 	}
 	byName := map[string]mbox.Message{}
 	for i, j := range jobs {
 		byName[j.name] = batch[i]
 	}
-	sub, err := a.deriveJobs(ctx, opt, jobs, parent.Sum())
+	sub, err := a.deriveJobs(ctx, opt, jobs, func(string) [32]byte { return parent.Sum() })
 	merge(res, sub)
 	if err != nil {
 		return err
@@ -158,20 +165,22 @@ func (a *Archive) deriveMessages(ctx context.Context, res *ImportResult, opt Imp
 			return err
 		}
 		m := byName[f.Path]
-		msgs = append(msgs, mailMsg{id: id, name: f.Path, open: func() (io.Reader, error) { return mbox.Open(a.docReaderAt(parent), m), nil }})
+		msgs = append(msgs, mailMsg{id: id, name: f.Path, open: func() (io.Reader, error) { return mbox.Open(ra, m), nil }})
 	}
 	return a.deriveAttachments(ctx, res, opt, msgs)
 }
 
 // deriveAttachments walks each message and derives its attachments from
-// it. A malformed message gives a warning with what was wrong.
+// it, all in one import. A malformed message gives a warning with what
+// was wrong.
 func (a *Archive) deriveAttachments(ctx context.Context, res *ImportResult, opt ImportOptions, msgs []mailMsg) error {
+	var jobs []job
+	parentOf := map[string][32]byte{}
 	for _, m := range msgs {
 		r, err := m.open()
 		if err != nil {
 			return err
 		}
-		var jobs []job
 		folder := strings.TrimSuffix(m.name, ".eml") + " attachments"
 		seen := map[string]bool{}
 		probs, err := mimewalk.Walk(r, func(p mimewalk.Part) error {
@@ -184,8 +193,9 @@ func (a *Archive) deriveAttachments(ctx context.Context, res *ImportResult, opt 
 				fname = fmt.Sprintf("%d %s", k, attachmentName(p))
 			}
 			seen[fname] = true
-			idx, open := p.Index, m.open
-			jobs = append(jobs, job{path: folder + "/" + fname, name: folder + "/" + fname, size: n,
+			idx, open, name := p.Index, m.open, folder+"/"+fname
+			parentOf[name] = m.id
+			jobs = append(jobs, job{path: name, name: name, size: n,
 				open: func() (io.ReadCloser, error) { return openAttachment(open, idx) }})
 			return nil
 		})
@@ -195,16 +205,13 @@ func (a *Archive) deriveAttachments(ctx context.Context, res *ImportResult, opt 
 		for _, p := range probs {
 			res.Warnings = append(res.Warnings, Skipped{m.name, MalformedMail + ": " + p.String()})
 		}
-		if len(jobs) == 0 {
-			continue
-		}
-		sub, err := a.deriveJobs(ctx, opt, jobs, m.id)
-		merge(res, sub)
-		if err != nil {
-			return err
-		}
 	}
-	return nil
+	if len(jobs) == 0 {
+		return nil
+	}
+	sub, err := a.deriveJobs(ctx, opt, jobs, func(name string) [32]byte { return parentOf[name] })
+	merge(res, sub)
+	return err
 }
 
 // openAttachment reads the message again and returns the decoded bytes of
@@ -242,16 +249,26 @@ func openAttachment(open func() (io.Reader, error), idx int) (io.ReadCloser, err
 	return pr, nil
 }
 
-// deriveJobs imports jobs as documents derived from parent (kind
-// extraction), with a derive event each.
-func (a *Archive) deriveJobs(ctx context.Context, opt ImportOptions, jobs []job, parent [32]byte) (*ImportResult, error) {
-	at, err := logstore.IntroducedAt(a.db, parent)
-	if err != nil {
-		return nil, err
+// deriveJobs imports jobs as documents derived from their parents (kind
+// extraction), with a derive event each; parentOf gives a job's parent
+// by its name.
+func (a *Archive) deriveJobs(ctx context.Context, opt ImportOptions, jobs []job, parentOf func(name string) [32]byte) (*ImportResult, error) {
+	at := map[[32]byte]int64{}
+	for _, j := range jobs {
+		p := parentOf(j.name)
+		if _, ok := at[p]; ok {
+			continue
+		}
+		i, err := logstore.IntroducedAt(a.db, p)
+		if err != nil {
+			return nil, err
+		}
+		at[p] = i
 	}
-	pid := hex.EncodeToString(parent[:])
 	sub := ImportOptions{Source: opt.Source, Note: opt.Note, Workers: opt.Workers, Progress: opt.Progress, jobs: jobs}
 	sub.event = func(rec *catalog.Record, name catalog.Name, isNew bool) (*provenance.Event, error) {
+		parent := parentOf(name.Path)
+		pid := hex.EncodeToString(parent[:])
 		if rec.ID == pid {
 			return nil, fmt.Errorf("%s: a message holds its own container", name.Path)
 		}
@@ -261,7 +278,7 @@ func (a *Archive) deriveJobs(ctx context.Context, opt ImportOptions, jobs []job,
 		// The whole name (its folder names the container): a bundle
 		// holds the document under it, and its checker matches it here.
 		return &provenance.Event{Type: provenance.Derive, Doc: rec.ID, Size: rec.Size, Name: name.Path,
-			Parents: []string{pid}, ParentEvents: []int64{at}, Kind: "extraction", Note: opt.Note}, nil
+			Parents: []string{pid}, ParentEvents: []int64{at[parent]}, Kind: "extraction", Note: opt.Note}, nil
 	}
 	return a.Import(ctx, nil, sub)
 }
