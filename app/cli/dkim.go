@@ -14,7 +14,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/verify/dkimcheck"
+	"github.com/custody-app/custody/app/dkimcheck"
 )
 
 func runDKIM(env *Env, args []string) error {

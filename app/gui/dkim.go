@@ -18,7 +18,7 @@ import (
 	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/verify/dkimcheck"
+	"github.com/custody-app/custody/app/dkimcheck"
 )
 
 // dkimWords is a dkim event for people: its outcome and where the key
