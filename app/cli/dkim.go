@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/custody-app/custody/app/dkimcheck"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/app/dkimcheck"
 )
 
 func runDKIM(env *Env, args []string) error {

@@ -14,11 +14,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/custody-app/custody/app/dkimcheck"
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/quote"
-	"github.com/custody-app/custody/app/dkimcheck"
 )
 
 // dkimWords is a dkim event for people: its outcome and where the key
