@@ -67,3 +67,21 @@ func FuzzParseZone(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseOutcome: an outcome read from a stranger's event either is
+// refused or reads back the same after writing.
+func FuzzParseOutcome(f *testing.F) {
+	f.Add("VALID", "d=corp.example; s=s1; a=rsa-sha256; key=ab; at=2024-03-07T12:00:00Z; verifier=v", "zone")
+	f.Add("VALID-WEAK", "weak=rsa-sha1, key of 768 bits; at=2024-03-07T12:00:00Z", "")
+	f.Fuzz(func(t *testing.T, verdict, what, source string) {
+		o, err := ParseOutcome(verdict, what, source)
+		if err != nil {
+			return
+		}
+		back, err := ParseOutcome(o.Result, o.What(), o.KeySource)
+		if err != nil || !back.Agrees(o) || !back.At.Equal(o.At) {
+			t.Fatalf("%q does not read back: %+v %v", what, back, err)
+		}
+		_ = o.Summary()
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Results of a DKIM check of one message.
@@ -77,14 +78,22 @@ func ParseOutcome(verdict, what, source string) (Outcome, error) {
 	if !known {
 		return o, fmt.Errorf("unknown DKIM result %q", clip(verdict))
 	}
+	if !utf8.ValidString(what) {
+		return o, errors.New("a DKIM outcome that is not valid UTF-8")
+	}
+	seen := map[string]bool{}
 	for _, part := range strings.Split(what, "; ") {
 		if part == "" {
 			continue
 		}
 		tag, v, ok := strings.Cut(part, "=")
-		if !ok {
+		if !ok || v == "" || strings.ContainsAny(v, ";\r\n") {
 			return o, fmt.Errorf("unreadable DKIM outcome part %q", clip(part))
 		}
+		if seen[tag] {
+			return o, fmt.Errorf("DKIM outcome tag %q given twice", clip(tag))
+		}
+		seen[tag] = true
 		switch tag {
 		case "d":
 			o.Domain = v
@@ -98,11 +107,16 @@ func ParseOutcome(verdict, what, source string) (Outcome, error) {
 			o.KeyFP = v
 		case "weak":
 			o.Weak = strings.Split(v, ", ")
+			for _, w := range o.Weak {
+				if w == "" || strings.Contains(w, ",") {
+					return o, fmt.Errorf("unreadable DKIM weakness list %q", clip(v))
+				}
+			}
 		case "failed":
 			o.Failed = v
 		case "at":
 			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
+			if err != nil || t.UTC().Format(time.RFC3339) != v {
 				return o, fmt.Errorf("unreadable DKIM outcome time %q", clip(v))
 			}
 			o.At = t
