@@ -9,12 +9,14 @@ import (
 	"net/mail"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/custody-app/custody/archive/catalog"
 	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/mbox"
 	"github.com/custody-app/custody/archive/mimewalk"
 	"github.com/custody-app/custody/archive/pathsafe"
+	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 )
 
@@ -109,11 +111,24 @@ func (a *Archive) expandMailbox(ctx context.Context, res *ImportResult, opt Impo
 	ra := a.docReaderAt(rec)
 	folder := name + " messages"
 	var batch []mbox.Message
+	// Progress over the whole mailbox: its bytes, and the documents
+	// derived so far, whatever batch is running.
+	start, before := time.Now(), int64(len(res.Files))
+	var at int64
+	bopt := opt
+	if fn := opt.Progress; fn != nil {
+		bopt.Progress = func(p progress.Progress) {
+			// A batch's end is not the mailbox's: shown as progress.
+			fn(progress.Progress{Files: int64(len(res.Files)) - before + p.Files, Bytes: min(at+p.Bytes, rec.Size), TotalBytes: rec.Size,
+				Current: p.Current, Elapsed: time.Since(start)})
+		}
+	}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := a.deriveMessages(ctx, res, opt, rec, folder, batch)
+		at = batch[0].Start
+		err := a.deriveMessages(ctx, res, bopt, rec, folder, batch)
 		batch = batch[:0]
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/progress"
 )
 
 func mailMessage(i int, body string) string {
@@ -39,9 +40,16 @@ func TestImportMailbox(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "good.eml"), []byte("Subject: x\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: application/zip\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nPK=00=\r\n\r\n--z--\r\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "broken.eml"), []byte("Content-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: application/zip\n\nPK"), 0o644)
 	a := archivetest.Open(t, filepath.Join(t.TempDir(), "arc"))
-	res, err := a.Import(context.Background(), []string{dir}, archive.ImportOptions{})
+	mboxSize := int64(mb.Len())
+	var mailSeen bool
+	res, err := a.Import(context.Background(), []string{dir}, archive.ImportOptions{Progress: func(p progress.Progress) {
+		mailSeen = mailSeen || (p.TotalBytes == mboxSize && p.Files > 0 && !p.Done)
+	}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !mailSeen {
+		t.Error("no progress over the mailbox was reported")
 	}
 	recs, err := a.Records()
 	if err != nil {
