@@ -125,6 +125,20 @@ func TestMailboxAndDKIM(t *testing.T) {
 	if strings.Count(string(events), `\"type\":\"dkim\"`) != 1 {
 		t.Errorf("the bundle carries %d dkim events, want 1:\n%s", strings.Count(string(events), `\"type\":\"dkim\"`), events)
 	}
+	// Nothing of the other messages: not their IDs, nor the other key.
+	var custody strings.Builder
+	for _, f := range []string{"events.jsonl", "names.tsv", "dkim-keys.json", "proofs.json"} {
+		b, _ := os.ReadFile(filepath.Join(folder, "custody", f))
+		custody.Write(b)
+	}
+	for _, other := range []string{body, subj, nokey, unsigned, pdfID} {
+		if strings.Contains(custody.String(), other) {
+			t.Errorf("the bundle of one message names another document, %s", other[:12])
+		}
+	}
+	if strings.Contains(custody.String(), "ed1") {
+		t.Error("the bundle carries a key record no outcome of its message used")
+	}
 	// A key swapped for another: the outcome no longer holds.
 	swapped := strings.Replace(string(keysJSON), k.Record.TXT, ed.Record.TXT, 1)
 	os.WriteFile(filepath.Join(folder, "custody", "dkim-keys.json"), []byte(swapped), 0o644)
