@@ -66,7 +66,6 @@ type sigInfo struct {
 	d, s, a       string
 	keys          []dkimrecord.Key
 	err           error // the field's tags cannot be read
-	headerSigned  []string
 	unsignedExtra []string
 }
 

@@ -15,7 +15,6 @@ type crlf struct {
 	r      *bufio.Reader
 	lastCR bool
 	addLF  bool // a CR to emit before the LF just read
-	buf    []byte
 }
 
 func newCRLF(r io.Reader) io.Reader { return &crlf{r: bufio.NewReaderSize(r, 32<<10)} }
