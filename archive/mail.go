@@ -85,8 +85,9 @@ func (a *Archive) expandMail(ctx context.Context, res *ImportResult, opt ImportO
 		case mailbox:
 			err = a.expandMailbox(ctx, res, opt, rec, name)
 		case message:
-			ra := a.docReaderAt(rec)
-			open := func() (io.Reader, error) { return io.NewSectionReader(ra, 0, rec.Size), nil }
+			// A reader per read: one cache per file would hold up to a
+			// batch of files' chunks at once.
+			open := func() (io.Reader, error) { return io.NewSectionReader(a.docReaderAt(rec), 0, rec.Size), nil }
 			msgs = append(msgs, mailMsg{id: id, name: name, open: open})
 			if len(msgs) == mailBatch {
 				err = a.deriveAttachments(ctx, res, opt, msgs)
