@@ -204,7 +204,7 @@ func printDKIM(w io.Writer, a *archive.Archive, id [32]byte) error {
 		o := e.Outcome
 		fmt.Fprintf(w, "DKIM:      %s\n", quote.Safe(o.Summary()))
 		if o.KeyHash != "" {
-			fmt.Fprintf(w, "           key record sha256:%s, key fingerprint sha256:%s\n           key from %s\n", o.KeyHash[:16], quote.Safe(o.KeyFP), quote.Safe(o.KeySource))
+			fmt.Fprintf(w, "           key record sha256:%s, key fingerprint sha256:%s\n           key from %s\n", quote.Safe(o.KeyHash[:min(16, len(o.KeyHash))]), quote.Safe(o.KeyFP), quote.Safe(o.KeySource))
 		}
 		fmt.Fprintf(w, "           x= judged at %s (when recorded); checked %s by %s (log event %d)\n", o.At.Format(time.RFC3339), quote.Safe(e.Time), quote.Safe(o.Verifier), e.Index)
 	}
