@@ -317,6 +317,9 @@ func (d *docList) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 
 // sortBy orders the table by a column; a second tap reverses it.
 func (d *docList) sortBy(col int) {
+	if col == colDKIM {
+		return // not a column of the index (dkim.go keeps it)
+	}
 	if d.q.sort == col {
 		d.q.desc = !d.q.desc
 	} else {
