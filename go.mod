@@ -10,6 +10,7 @@ require (
 	github.com/chromedp/cdproto v0.160.1
 	github.com/chromedp/chromedp v0.23.1
 	github.com/dgraph-io/badger/v4 v4.9.6
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/godbus/dbus/v5 v5.1.0
 	github.com/minio/sha256-simd v1.0.1
 	github.com/signintech/gopdf v0.33.0

@@ -49,6 +49,10 @@ type ImportOptions struct {
 	// import says "import of" each file's name.
 	repairFrom string
 
+	// NoMail keeps mailboxes and .eml files as single documents: their
+	// messages and attachments are not derived (mail.go).
+	NoMail bool
+
 	// KeepChanging keeps a file that changed while it was read, twice,
 	// with what the second read found, noted "changed while imported";
 	// without it such a file is skipped (ImportResult.Changing).
@@ -245,6 +249,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	if err := im.err(); err != nil {
 		return res, err
+	}
+	if opt.event == nil && opt.jobs == nil && !opt.repairOnly && !opt.NoMail {
+		if err := a.expandMail(ctx, res, opt); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

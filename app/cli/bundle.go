@@ -338,6 +338,9 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 		for _, m := range f.MadeFrom {
 			fmt.Fprintf(w, "%s is %s\n", f.Path, m)
 		}
+		for _, k := range f.DKIM {
+			fmt.Fprintf(w, "%s: %s\n", f.Path, k)
+		}
 	}
 	switch {
 	case dir == "" && d.Signer != nil && d.Signer.Trusted:

@@ -25,6 +25,8 @@ var commands = []command{
 		"check a proof with no archive at all", runCheckProof},
 	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME | backup --out FILE | restore FILE",
 		"your own key, and the keys of archivists you trust", runKeys},
+	{"dkim", "check [--keys FILE [--source TEXT]] [--dns] [--json] [DOC...] | keys [--add FILE --source TEXT] [--json]",
+		"check messages' DKIM signatures offline against key records held, and record each outcome in the log", runDKIM},
 	{"verify", "[--json] [--rolling P%] [--no-record] [--report FILE.pdf|.html|.json] [DOC...]", "check every byte of the archive (and its log), a rolling share of it, or named documents", runVerify},
 	{"history", "[--json] [--last N]", "list the recorded checks and how recently every byte was verified", runHistory},
 	{"repair", "--from ARCHIVE [--json]", "rewrite damaged documents from another archive folder or a backup copy of this one", runRepair},

@@ -242,7 +242,7 @@ func runShow(env *Env, args []string) error {
 		return err
 	}
 	printUpstreamShort(w, ups)
-	return nil
+	return printDKIM(w, a, id)
 }
 
 func runCat(env *Env, args []string) error {

@@ -194,6 +194,8 @@ func describeEvent(i int64, raw []byte) string {
 		what = fmt.Sprintf("%s: %s", ev.What, ev.Verdict)
 	case provenance.Repair:
 		what = fmt.Sprintf("%s  repaired (%s) from %s", short(ev.Doc), ev.What, ev.Source)
+	case provenance.DKIM:
+		what = fmt.Sprintf("%s  DKIM %s  %s  key from %s", short(ev.Doc), ev.Verdict, ev.What, ev.Source)
 	}
 	if ev.Type != provenance.Annotate {
 		what = quote.Safe(what)

@@ -114,6 +114,8 @@ func describeUpstream(e archive.UpstreamEvent) string {
 		}
 	case provenance.Verify:
 		what = fmt.Sprintf("%q: %q", v.What, v.Verdict)
+	case provenance.DKIM:
+		what = fmt.Sprintf("%s  DKIM %q (%q)", doc, v.Verdict, v.What)
 	case provenance.Repair:
 		what = fmt.Sprintf("%s  repaired", doc)
 		if v.What != "" {

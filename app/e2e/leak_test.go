@@ -13,10 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/bundlewriter"
+	"github.com/custody-app/custody/archive/dkimrecord"
 	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 )
@@ -66,6 +68,17 @@ func newLeakArchive(t testing.TB) *leakArchive {
 			t.Fatal(err)
 		}
 		l.docs = append(l.docs, d)
+		// A DKIM outcome with its key record: both go only with their
+		// document.
+		k := dkimrecord.Key{Selector: "s", Domain: fmt.Sprintf("kdom-%d.example", i), TXT: fmt.Sprintf("v=DKIM1; p=KTXT-%d", i),
+			Source: fmt.Sprintf("KEYORIGIN-%d", i), Obtained: time.Unix(1e9, 0).UTC()}
+		if _, err := l.a.AddDKIMKeys([]dkimrecord.Key{k}); err != nil {
+			t.Fatal(err)
+		}
+		o := dkimrecord.Outcome{Result: dkimrecord.Valid, Domain: k.Domain, Selector: "s", KeyHash: k.Hash(), KeySource: k.Source, At: time.Unix(1e9, 0)}
+		if _, err := l.a.RecordDKIM([]archive.DKIMChecked{{Doc: d.id, Outcome: o}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	red := filepath.Join(t.TempDir(), "REDACTED-NAME.txt")
 	content := []byte("CONTENT-R a redacted document\n")
@@ -102,7 +115,7 @@ func (l *leakArchive) forbidden(sel map[int]bool, redacted bool, c provenance.Ch
 			for _, f := range idForms(d.id) {
 				out[f] = fmt.Sprintf("the ID of unselected document %d", i)
 			}
-			for _, m := range []string{d.name, d.dir, fmt.Sprintf("CONTENT-%d", i)} {
+			for _, m := range []string{d.name, d.dir, fmt.Sprintf("CONTENT-%d", i), fmt.Sprintf("KEYORIGIN-%d", i), fmt.Sprintf("kdom-%d", i), fmt.Sprintf("KTXT-%d", i)} {
 				out[m] = fmt.Sprintf("a name or the content of unselected document %d", i)
 			}
 		}

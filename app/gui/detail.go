@@ -104,6 +104,9 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 	if w := u.witnessLine(); w != "" {
 		items = append(items, widget.NewFormItem("Witnessed", para(w)))
 	}
+	if s := u.main.docs.dkim[r.ID]; s != "" {
+		items = append(items, widget.NewFormItem("DKIM", para(quote.Safe(s)+"\n(the provenance tab has each check, with the key's source)")))
+	}
 	form := widget.NewForm(items...)
 
 	names := container.NewVBox()

@@ -41,6 +41,7 @@ type docList struct {
 	view              fyne.CanvasObject
 	widths            [numCols]float32
 	lastWidth         float32
+	dkim              map[string]string // message ID → latest DKIM outcome (dkim.go)
 }
 
 // The filters' first choices, which also say what each filters.
@@ -50,11 +51,11 @@ const (
 	anySource = "Any source"
 )
 
-var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID"}
+var colTitles = [numCols]string{"", "Name", "Type", "Size", "Imported", "Source", "ID", "DKIM"}
 
 func newDocList(u *ui) *docList {
 	d := &docList{u: u, ix: buildIndex(nil), marked: map[string]bool{}, q: query{sort: colImported, desc: true}}
-	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120}
+	d.widths = [numCols]float32{36, 320, 90, 90, 140, 180, 120, 110}
 	d.nameWidth = d.widths[colName]
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder("Search names, ID, tags, sources, notes")
@@ -270,6 +271,11 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c.label.Show()
 	c.label.Alignment = fyne.TextAlignLeading
 	c.label.TextStyle = fyne.TextStyle{Monospace: id.Col == colID}
+	if id.Col == colDKIM {
+		c.full = ""
+		c.label.SetText(dkimCell(d.dkim[r.ID]))
+		return
+	}
 	text := cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col)
 	c.full = text
 	if id.Col == colName {
@@ -333,6 +339,9 @@ func (d *docList) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 
 // sortBy orders the table by a column; a second tap reverses it.
 func (d *docList) sortBy(col int) {
+	if col == colDKIM {
+		return // not a column of the index (dkim.go keeps it)
+	}
 	if d.q.sort == col {
 		d.q.desc = !d.q.desc
 	} else {

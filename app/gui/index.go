@@ -105,6 +105,7 @@ const (
 	colImported
 	colSource
 	colID
+	colDKIM
 	numCols
 )
 

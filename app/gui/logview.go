@@ -100,6 +100,8 @@ func describeEvent(idx int64, raw []byte, err error) (string, string) {
 		parts = append(parts, ev.What, ev.Verdict)
 	case provenance.Repair:
 		parts = append(parts, shortID(ev.Doc), "repaired: "+ev.What, "from "+ev.Source)
+	case provenance.DKIM:
+		parts = append(parts, shortID(ev.Doc), "DKIM "+dkimWords(ev.Verdict, ev.What, ev.Source))
 	}
 	if ev.Note != "" {
 		parts = append(parts, ev.Note)

@@ -102,6 +102,7 @@ func (u *ui) showDocuments() {
 // large archive is usable at once.
 func (u *ui) reload() {
 	a, m := u.arc, u.main
+	u.loadDKIM(a, m)
 	u.goWork(func() {
 		t0 := time.Now()
 		ix := buildIndex(nil)
@@ -229,6 +230,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 			item("Verify archive", u.verifyArchive, shortcut(fyne.KeyR, false)),
 			item("Verify bundle…", u.verifyBundleDialog, shortcut(fyne.KeyB, false)),
 			item("Check a proof…", u.checkProofDialog, nil),
+			item("Check DKIM…", u.checkDKIMDialog, nil),
 		),
 		fyne.NewMenu("Archive",
 			item("Keys and trust", u.showKeys, shortcut(fyne.KeyK, false)),

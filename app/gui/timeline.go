@@ -135,6 +135,9 @@ func describeStep(r *catalog.Record, s chainStep) (what, detail string) {
 		if len(ev.Tags) > 0 {
 			parts = append(parts, "tags: "+strings.Join(ev.Tags, ", "))
 		}
+	case provenance.DKIM:
+		what = "DKIM checked: " + ev.Verdict
+		parts = append(parts, dkimWords(ev.Verdict, ev.What, ev.Source))
 	case provenance.Repair:
 		what = "Repaired from an intact copy"
 		parts = append(parts, ev.What, "from "+ev.Source)

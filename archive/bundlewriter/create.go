@@ -231,6 +231,11 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		steps = append(steps, tagStep{bundleformat.FileCosignatures, func(out io.Writer) error { _, err := out.Write(cosigs); return err }})
 	}
 	steps = append(steps, hopSteps(ctx, hops)...)
+	dk, err := dkimKeysStep(a, events)
+	if err != nil {
+		return err
+	}
+	steps = append(steps, dk...)
 	if page := w.page; page != nil {
 		steps = append(steps, tagStep{bundleformat.FileVerifierPage, func(out io.Writer) error { _, err := out.Write(page); return err }})
 	}

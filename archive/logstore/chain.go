@@ -207,7 +207,7 @@ func inChain(ev *provenance.Event, docs map[string]bool, id string, self bool) b
 		return ev.Doc == id
 	case provenance.Receive:
 		return named()
-	case provenance.Annotate, provenance.Repair:
+	case provenance.Annotate, provenance.Repair, provenance.DKIM:
 		return self && ev.Doc == id
 	case provenance.Export:
 		return self && named()

@@ -302,6 +302,8 @@ func checkSealedShape(w *sealedWire, commits map[string][][32]byte) error {
 		return need("what", "verdict")
 	case Repair:
 		return need("doc", "what", "source")
+	case DKIM:
+		return need("doc", "what", "verdict")
 	}
 	return nil
 }

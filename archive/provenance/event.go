@@ -41,6 +41,11 @@ const (
 	// Repair (version 2) records that a damaged document's bytes were
 	// rewritten from an intact copy whose SHA-256 is the document's ID.
 	Repair = "repair"
+	// DKIM (version 2) records the outcome of a DKIM check of a message
+	// (doc): verdict is the result, what the signature, key record hash,
+	// time judged and verifier (archive/dkimrecord), source where the key
+	// record came from.
+	DKIM = "dkim"
 )
 
 // Derivation kinds.
@@ -67,7 +72,7 @@ type Event struct {
 	Size   int64  `json:"size,omitempty"`   // ingest, derive (always written for them)
 	Name   string `json:"name,omitempty"`   // ingest, derive
 	Path   string `json:"path,omitempty"`   // ingest: relative path it was imported from
-	Source string `json:"source,omitempty"` // ingest: source label; repair: where the intact copy came from
+	Source string `json:"source,omitempty"` // ingest: source label; repair: where the intact copy came from; dkim: where the key record came from
 
 	Parents []string `json:"parents,omitempty"` // derive
 	// ParentEvents holds, for each parent, the index of the event of this
@@ -132,6 +137,7 @@ var fieldsOf = map[string]map[string]bool{
 	Receive:  set("bundle", "origin", "checkpoint", "docs", "names", "forced", "note"),
 	Verify:   set("what", "verdict", "docs"),
 	Repair:   set("doc", "what", "source", "note"),
+	DKIM:     set("doc", "what", "verdict", "source"),
 }
 
 var commonFields = set("v", "type", "time", "actor", "salt")

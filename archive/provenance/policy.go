@@ -73,6 +73,18 @@ func (c Choices) For(ev *Event, shown func(doc string) bool) Disclosure {
 			break
 		}
 	}
+	if ev.Type == DKIM {
+		// A DKIM outcome is evidence about the chosen document: it goes
+		// whole with it (the key record's source too, which a recipient
+		// needs to judge the key), and with nothing else.
+		return func(field string, i int, value string) bool {
+			switch field {
+			case "doc", "what", "verdict", "source":
+				return own
+			}
+			return false
+		}
+	}
 	if ev.Type == Repair {
 		// Like an annotate: about the chosen document only, and what
 		// was damaged and where the copy came from only with notes.

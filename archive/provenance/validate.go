@@ -108,6 +108,19 @@ func checkWire(w *wire, present map[string]bool, v int64) error {
 		if w.Source == "" {
 			return errors.New(`missing field "source" (where the intact copy came from)`)
 		}
+	case DKIM:
+		if v < 2 {
+			return errors.New("dkim events exist from version 2 on")
+		}
+		if err := checkDocField("doc", w.Doc); err != nil {
+			return err
+		}
+		if w.What == "" {
+			return errors.New(`missing field "what" (the signature and key checked)`)
+		}
+		if w.Verdict == "" {
+			return errors.New(`missing field "verdict" (the DKIM result)`)
+		}
 	case Verify:
 		if w.What == "" {
 			return errors.New(`missing field "what"`)

@@ -65,6 +65,10 @@ const (
 	// HopDocMissing: a receive event links an upstream log, but a payload
 	// document it received is introduced by no proven event of that log.
 	HopDocMissing = "BUNDLE_HOP_DOC_MISSING"
+	// DKIMDisagrees: a message's DKIM outcome, checked again here with the
+	// key records the bundle carries, differs from the one the sender
+	// recorded (or its key record is missing or not the one recorded).
+	DKIMDisagrees = "BUNDLE_DKIM_DISAGREES"
 
 	// Forked: the checkpoint disagrees with the one remembered for its
 	// origin (or with this archive's own log): two histories exist.
@@ -134,6 +138,7 @@ var codeClass = map[string]class{
 	SignerChanged:       classTampered,
 	HopUnlinked:         classTampered,
 	HopDocMissing:       classTampered,
+	DKIMDisagrees:       classInvalid,
 	Forked:              classForked,
 	ContinuityUnproven:  classUnproven,
 	ArchiveUnreadable:   classIO,

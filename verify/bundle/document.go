@@ -27,6 +27,9 @@ func (r *Result) Document(archiveDir string) *report.Document {
 		for _, dv := range f.Derivations {
 			rf.MadeFrom = append(rf.MadeFrom, quote.Safe(fmt.Sprintf("a %s of %s (event %d)", dv.Kind, dv.From, dv.Event)))
 		}
+		for _, k := range f.DKIM {
+			rf.DKIM = append(rf.DKIM, quote.Safe(k))
+		}
 		d.Files = append(d.Files, rf)
 	}
 	if r.Fork != nil {

@@ -98,7 +98,7 @@ var checkOf = map[string]string{
 	EventMalformed:    CheckInclusion, ProofMissing: CheckInclusion, EventNotInLog: CheckInclusion,
 	DisclosureMismatch: CheckInclusion, NameUnsigned: CheckChains,
 	DocWithoutEvent: CheckChains, ChainIncomplete: CheckChains, NoSHA256: CheckChains, NamesMismatch: CheckChains,
-	HopUnlinked: CheckHops, HopDocMissing: CheckHops,
+	HopUnlinked: CheckHops, HopDocMissing: CheckHops, DKIMDisagrees: CheckChains,
 	ConsistencyInvalid: CheckHistory, SignerChanged: CheckHistory, Forked: CheckHistory, ArchiveUnreadable: CheckHistory,
 }
 
@@ -139,6 +139,7 @@ func (p *prover) checkRest() {
 	p.checkDocs()
 	p.linkHops()
 	p.checkNames()
+	p.checkDKIM()
 	p.checkConsistency()
 	p.checkHistory()
 	p.collectHeld()

@@ -158,6 +158,9 @@ type File struct {
 	// bundle discloses (a redaction's withheld original is only "a
 	// document recorded at index N at time T").
 	Derivations []Derivation `json:"derivations,omitempty"`
+	// DKIM holds the sender's recorded DKIM outcomes of this message that
+	// this check re-ran and found the same ("DKIM VALID (d=…, s=…)").
+	DKIM []string `json:"dkim,omitempty"`
 }
 
 // Derivation is one derive event of a payload document.

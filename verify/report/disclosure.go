@@ -43,6 +43,9 @@ func Describe(index int64, v *provenance.View) DisclosedEvent {
 		d.What = fmt.Sprintf("%s was made (%s) from %s", doc, v.Kind, parentWords(v))
 	case provenance.Annotate:
 		d.What = doc + " was annotated"
+	case provenance.DKIM:
+		d.What = doc + "'s DKIM signature was checked: " + v.Verdict
+		show("dkim", v.What)
 	case provenance.Repair:
 		d.What = doc + " was repaired from an intact copy"
 		show("damage", v.What)

@@ -144,4 +144,7 @@ type File struct {
 	// far as the bundle discloses ("redaction of a document the signer
 	// recorded at log index 0 at … (not disclosed)").
 	MadeFrom []string
+	// DKIM lists the message's DKIM outcomes, re-checked ("DKIM VALID
+	// (d=corp.example, s=s2021), as recorded by the sender (event 12)").
+	DKIM []string
 }

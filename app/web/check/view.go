@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 
 	"github.com/custody-app/custody/archive/bundleformat"
@@ -110,7 +111,7 @@ func docs(res *bundle.Result, d *report.Document) []DocView {
 			state = "DAMAGED"
 		}
 		have[f.Path] = true
-		out = append(out, DocView{State: state, Path: f.Path, Name: f.Name, Doc: f.Doc, Size: f.Size, MadeFrom: f.MadeFrom})
+		out = append(out, DocView{State: state, Path: f.Path, Name: f.Name, Doc: f.Doc, Size: f.Size, MadeFrom: slices.Concat(f.MadeFrom, f.DKIM)})
 	}
 	for _, f := range res.Report.Findings {
 		if f.Code == bag.PayloadMissing && !have[quote.Safe(f.Path)] {

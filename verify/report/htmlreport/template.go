@@ -60,7 +60,7 @@ footer { margin-top: 2em; color: #666; font-size: .85em; }
 {{if .Files}}<h2>Files ({{len .Files}})</h2>
 <table>
 <tr><th>File in the bundle</th><th>Original name</th><th>Document (SHA-256)</th><th>Bytes</th><th>Matches</th></tr>
-{{range .Files}}<tr><td class="mono">{{.Path}}</td><td>{{.Name}}{{range .MadeFrom}}<br><small>{{.}}</small>{{end}}</td><td class="mono">{{.Doc}}</td><td>{{.Size}}</td><td>{{if .Verified}}<span class="ok">yes</span>{{else}}<span class="fail">no</span>{{end}}</td></tr>
+{{range .Files}}<tr><td class="mono">{{.Path}}</td><td>{{.Name}}{{range .MadeFrom}}<br><small>{{.}}</small>{{end}}{{range .DKIM}}<br><small>{{.}}</small>{{end}}</td><td class="mono">{{.Doc}}</td><td>{{.Size}}</td><td>{{if .Verified}}<span class="ok">yes</span>{{else}}<span class="fail">no</span>{{end}}</td></tr>
 {{end}}</table>{{end}}
 {{if .Recheck}}<h2>How anyone can check this again</h2>
 <ol>

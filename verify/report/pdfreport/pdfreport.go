@@ -217,6 +217,9 @@ func files2(p *page, files []report.File) {
 		for _, m := range f.MadeFrom {
 			p.row("Made from", m, body)
 		}
+		for _, k := range f.DKIM {
+			p.row("DKIM", k, body)
+		}
 		p.space(3)
 	}
 }
