@@ -28,6 +28,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -80,7 +81,10 @@ func Check(token, msg []byte, roots *x509.CertPool) (*Stamp, error) {
 	if len(token) == 0 || len(token) > MaxToken {
 		return nil, fmt.Errorf("%w: %d bytes", ErrMalformed, len(token))
 	}
-	ts, err := timestamp.Parse(token)
+	if !wellFormed(token, 0) {
+		return nil, fmt.Errorf("%w: it is not well-formed DER", ErrMalformed)
+	}
+	ts, err := parse(token)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, quote.Clip(err.Error()))
 	}
@@ -91,7 +95,7 @@ func Check(token, msg []byte, roots *x509.CertPool) (*Stamp, error) {
 	if ts.HashAlgorithm != crypto.SHA256 || !bytes.Equal(ts.HashedMessage, want[:]) {
 		return nil, fmt.Errorf("%w (it vouches for %s %x, the checkpoint's SHA-256 is %x)", ErrOtherHash, ts.HashAlgorithm, ts.HashedMessage, want[:])
 	}
-	p7, err := pkcs7.Parse(token)
+	p7, err := parsePKCS7(token)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, quote.Clip(err.Error()))
 	}
@@ -164,4 +168,57 @@ func ParseRoots(b []byte) (*x509.CertPool, error) {
 		return nil, errors.New("the roots file holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")")
 	}
 	return pool, nil
+}
+
+// maxDepth bounds the nesting wellFormed walks: a token nests about a
+// dozen levels deep.
+const maxDepth = 48
+
+// wellFormed reports whether b is exactly one DER element whose
+// constructed elements all hold well-formed elements, to any depth up to
+// maxDepth. The pkcs7 parser reads BER by hand and can index out of range
+// on a length that lies; nothing reaches it that encoding/asn1 has not
+// read first.
+func wellFormed(b []byte, depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	var v asn1.RawValue
+	rest, err := asn1.Unmarshal(b, &v)
+	if err != nil || len(rest) != 0 {
+		return false
+	}
+	if !v.IsCompound {
+		return true
+	}
+	for in := v.Bytes; len(in) > 0; {
+		var e asn1.RawValue
+		r, err := asn1.Unmarshal(in, &e)
+		if err != nil || !wellFormed(e.FullBytes, depth+1) {
+			return false
+		}
+		in = r
+	}
+	return true
+}
+
+// parse and parsePKCS7 call the library, turning a panic on input the
+// DER walk let through into an error: a stranger's token must never stop
+// a check.
+func parse(token []byte) (ts *timestamp.Timestamp, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ts, err = nil, fmt.Errorf("unreadable token (%v)", r)
+		}
+	}()
+	return timestamp.Parse(token)
+}
+
+func parsePKCS7(token []byte) (p7 *pkcs7.PKCS7, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p7, err = nil, fmt.Errorf("unreadable token (%v)", r)
+		}
+	}()
+	return pkcs7.Parse(token)
 }
