@@ -146,8 +146,20 @@ func Name(c *x509.Certificate) string {
 // ParseRoots reads the PEM certificates in b into a pool; it refuses a
 // file with none.
 func ParseRoots(b []byte) (*x509.CertPool, error) {
+	certs, err := RootCerts(b)
+	if err != nil {
+		return nil, err
+	}
 	pool := x509.NewCertPool()
-	n := 0
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	return pool, nil
+}
+
+// RootCerts reads the PEM certificates in b; it refuses a file with none.
+func RootCerts(b []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
 	for len(b) > 0 {
 		var blk *pem.Block
 		blk, b = pem.Decode(b)
@@ -161,13 +173,12 @@ func ParseRoots(b []byte) (*x509.CertPool, error) {
 		if err != nil {
 			return nil, fmt.Errorf("a certificate in the roots file cannot be read: %w", err)
 		}
-		pool.AddCert(c)
-		n++
+		out = append(out, c)
 	}
-	if n == 0 {
+	if len(out) == 0 {
 		return nil, errors.New("the roots file holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")")
 	}
-	return pool, nil
+	return out, nil
 }
 
 // maxDepth bounds the nesting wellFormed walks: a token nests about a

@@ -1,0 +1,224 @@
+package archive
+
+// Anchors: evidence about the archive's checkpoints from outside it.
+// A time-stamping authority's token says a checkpoint existed no later
+// than the TSA's clock says (archive/tsa); the tokens are kept next to
+// their checkpoints (archive/tsastore) and travel in bundles and proofs.
+//
+// The front ends call AnchorCheckpoints after every command that signs a
+// checkpoint. Stamping is best effort: a TSA that does not answer leaves
+// its checkpoints for the next chance, and never fails the command that
+// made them.
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/custody-app/custody/archive/logstore"
+	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/tsa"
+	"github.com/custody-app/custody/archive/tsastore"
+)
+
+// maxStampsPerRun bounds the requests one AnchorCheckpoints makes to each
+// TSA; the rest wait for the next run.
+const maxStampsPerRun = 64
+
+// TSA is one configured time-stamping authority.
+type TSA = tsastore.TSA
+
+// AnchorResult says what AnchorCheckpoints did.
+type AnchorResult struct {
+	// Stamped lists the tokens obtained.
+	Stamped []Stamped
+	// Unreached lists the TSAs that did not give a token; their
+	// checkpoints are asked again at the next chance.
+	Unreached []Unreached
+	// Pending counts the (checkpoint, TSA) pairs still without a token.
+	Pending int
+	// Cosignatures of witnesses are gathered by the same hook (a field
+	// for them joins these when witnesses are configured).
+}
+
+// Stamped is one token obtained.
+type Stamped struct {
+	Size int64     // the checkpoint's size
+	TSA  string    // the TSA's local name
+	Time time.Time // the TSA's time
+}
+
+// Unreached is a TSA that did not give a token.
+type Unreached struct {
+	TSA string
+	URL string
+	Err error
+}
+
+// AnchorCheckpoints asks every configured TSA to stamp each checkpoint
+// signed since it was added and not yet stamped by it (at most
+// maxStampsPerRun per TSA). It needs a writable archive and does nothing
+// otherwise. Errors are reported in the result, never returned: an
+// unreachable TSA must not fail the command that signed the checkpoint.
+func (a *Archive) AnchorCheckpoints(ctx context.Context) AnchorResult {
+	res := a.anchor(ctx, -1)
+	// Witnesses: gather the cosignatures of the configured witnesses for
+	// the latest checkpoint here, after the time stamps, into res.
+	return res
+}
+
+// StampCheckpoint has every configured TSA that has not yet stamped the
+// checkpoint of size do so now (bundle create stamps the checkpoint its
+// bundle quotes before writing it).
+func (a *Archive) StampCheckpoint(ctx context.Context, size int64) AnchorResult {
+	return a.anchor(ctx, size)
+}
+
+func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
+	var res AnchorResult
+	if !a.Writable() {
+		return res
+	}
+	list, err := tsastore.List(a.db)
+	if err != nil || len(list) == 0 {
+		if err != nil {
+			res.Unreached = append(res.Unreached, Unreached{Err: err})
+		}
+		return res
+	}
+	cps, err := logstore.Checkpoints(a.db)
+	if err != nil {
+		res.Unreached = append(res.Unreached, Unreached{Err: err})
+		return res
+	}
+	for _, t := range list {
+		asked := 0
+		var failed error
+		for _, cp := range cps {
+			if cp.Size < t.From || only >= 0 && cp.Size != only {
+				continue
+			}
+			have, err := a.hasStamp(cp.Size, t.Name)
+			if err != nil || have {
+				continue
+			}
+			if failed != nil || asked >= maxStampsPerRun || ctx.Err() != nil {
+				res.Pending++
+				continue
+			}
+			asked++
+			st, err := a.stampOne(ctx, t, cp)
+			if err != nil {
+				failed = err
+				res.Unreached = append(res.Unreached, Unreached{TSA: t.Name, URL: t.URL, Err: err})
+				res.Pending++
+				continue
+			}
+			res.Stamped = append(res.Stamped, st)
+		}
+	}
+	return res
+}
+
+func (a *Archive) hasStamp(size int64, name string) (bool, error) {
+	list, err := tsastore.Stamps(a.db, size)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range list {
+		if s.TSA == name {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (a *Archive) stampOne(ctx context.Context, t TSA, cp *provenance.Checkpoint) (Stamped, error) {
+	ctx, cancel := context.WithTimeout(ctx, tsa.Timeout)
+	defer cancel()
+	tok, err := tsa.Fetch(ctx, nil, t.URL, cp.Note)
+	if err != nil {
+		return Stamped{}, err
+	}
+	st, err := tsa.Check(tok, cp.Note, nil)
+	if err != nil {
+		return Stamped{}, err
+	}
+	if err := tsastore.Put(a.db, cp.Size, t.Name, tok); err != nil {
+		return Stamped{}, fmt.Errorf("keeping the time stamp: %w", err)
+	}
+	return Stamped{Size: cp.Size, TSA: t.Name, Time: st.Time}, nil
+}
+
+// AddTSA remembers the TSA at address under name (the address's host
+// when name is empty) and has it stamp the current checkpoint at once.
+// When it does not answer with a valid token, nothing is remembered: an
+// address that never worked would otherwise be asked forever.
+func (a *Archive) AddTSA(ctx context.Context, name, address string) (Stamped, error) {
+	if err := tsastore.CheckURL(address); err != nil {
+		return Stamped{}, err
+	}
+	if name == "" {
+		u, _ := url.Parse(address)
+		name = u.Host
+	}
+	cp, err := a.CurrentCheckpoint()
+	if err != nil {
+		return Stamped{}, err
+	}
+	if cp == nil {
+		return Stamped{}, errors.New("the archive's log is empty; there is no checkpoint to stamp yet: import something first")
+	}
+	t := TSA{Name: name, URL: address, From: cp.Size, Added: time.Now().UTC()}
+	for _, o := range mustList(a) {
+		if o.Name == name && o.URL != address {
+			return Stamped{}, tsastore.Add(a.db, t) // says the name is taken
+		}
+	}
+	st, err := a.stampOne(ctx, t, cp)
+	if err != nil {
+		return Stamped{}, fmt.Errorf("%s did not give a valid time stamp, so it was not added: %w", name, err)
+	}
+	return st, tsastore.Add(a.db, t)
+}
+
+func mustList(a *Archive) []TSA {
+	list, _ := tsastore.List(a.db)
+	return list
+}
+
+// RemoveTSA forgets a TSA; the tokens it gave stay.
+func (a *Archive) RemoveTSA(name string) error { return tsastore.Remove(a.db, name) }
+
+// TSAList returns the configured TSAs in name order.
+func (a *Archive) TSAList() ([]TSA, error) { return tsastore.List(a.db) }
+
+// CheckpointStamps returns the tokens kept for the checkpoint of size.
+func (a *Archive) CheckpointStamps(size int64) ([]tsastore.Stored, error) {
+	return tsastore.Stamps(a.db, size)
+}
+
+// TrustTSARoot keeps the PEM root certificates under name: tokens that
+// chain to them are trusted by this archive's checks.
+func (a *Archive) TrustTSARoot(name string, pem []byte) error {
+	return tsastore.TrustRoot(a.db, name, pem)
+}
+
+// UntrustTSARoot forgets the roots kept under name.
+func (a *Archive) UntrustTSARoot(name string) error { return tsastore.UntrustRoot(a.db, name) }
+
+// TSARoots returns the trusted TSA roots in name order.
+func (a *Archive) TSARoots() ([]tsastore.Root, error) { return tsastore.Roots(a.db) }
+
+// TSARootPool returns the trusted TSA roots as a pool for checking
+// tokens (nil when none is trusted).
+func (a *Archive) TSARootPool() (*x509.CertPool, error) {
+	list, err := tsastore.Roots(a.db)
+	if err != nil {
+		return nil, err
+	}
+	return tsastore.Pool(list, nil)
+}
