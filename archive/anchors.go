@@ -213,12 +213,20 @@ func (a *Archive) UntrustTSARoot(name string) error { return tsastore.UntrustRoo
 // TSARoots returns the trusted TSA roots in name order.
 func (a *Archive) TSARoots() ([]tsastore.Root, error) { return tsastore.Roots(a.db) }
 
-// TSARootPool returns the trusted TSA roots as a pool for checking
-// tokens (nil when none is trusted).
-func (a *Archive) TSARootPool() (*x509.CertPool, error) {
+// TSARootCerts returns the certificates of every trusted TSA root, for
+// checking tokens (verify/bundle's TSARootsKnower).
+func (a *Archive) TSARootCerts() ([]*x509.Certificate, error) {
 	list, err := tsastore.Roots(a.db)
 	if err != nil {
 		return nil, err
 	}
-	return tsastore.Pool(list, nil)
+	var out []*x509.Certificate
+	for _, r := range list {
+		certs, err := tsa.RootCerts([]byte(r.PEM))
+		if err != nil {
+			return nil, fmt.Errorf("the TSA root record %s: %w", r.Name, err)
+		}
+		out = append(out, certs...)
+	}
+	return out, nil
 }

@@ -12,7 +12,6 @@ package tsastore
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -160,24 +159,6 @@ func Roots(db *badger.DB) ([]Root, error) {
 		})
 	})
 	return out, err
-}
-
-// Pool adds every trusted root to pool (a new pool when nil) and returns
-// it; nil when none is trusted and pool was nil.
-func Pool(list []Root, pool *x509.CertPool) (*x509.CertPool, error) {
-	for _, r := range list {
-		certs, err := tsa.RootCerts([]byte(r.PEM))
-		if err != nil {
-			return nil, fmt.Errorf("the TSA root record %s: %w", quote.Safe(r.Name), err)
-		}
-		if pool == nil {
-			pool = x509.NewCertPool()
-		}
-		for _, c := range certs {
-			pool.AddCert(c)
-		}
-	}
-	return pool, nil
 }
 
 func stampKey(size int64, name string) []byte {

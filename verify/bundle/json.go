@@ -26,6 +26,7 @@ type JSONReport struct {
 	Evidence   string           `json:"fork_evidence,omitempty"`
 	Archive    string           `json:"archive,omitempty"`
 	Hops       []Hop            `json:"hops,omitempty"`
+	Timestamps []Timestamp      `json:"timestamps,omitempty"`
 }
 
 // JSONCheckpoint is the bundle's checkpoint in a JSONReport.
@@ -40,7 +41,7 @@ type JSONCheckpoint struct {
 func (r *Result) JSON(archiveDir string) *JSONReport {
 	rep := r.Report
 	out := &JSONReport{Subject: rep.Subject, Verdict: rep.Verdict, Checks: rep.Checks, Findings: rep.Findings, Warnings: rep.Warnings,
-		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops}
+		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops, Timestamps: r.Timestamps}
 	if out.Checks == nil {
 		out.Checks = []report.Check{}
 	}

@@ -37,6 +37,7 @@ package bundle
 
 import (
 	"context"
+	"crypto/x509"
 	"io/fs"
 	"time"
 
@@ -86,6 +87,10 @@ type Options struct {
 	Progress progress.Func
 	// Subject names the bundle in the report.
 	Subject string
+	// TSARoots are time-stamping roots the person checking trusts for
+	// this check (custody bundle verify --tsa-roots), besides the
+	// archive's (TSARootsKnower).
+	TSARoots []*x509.Certificate
 }
 
 // Result is what verification found.
@@ -115,6 +120,9 @@ type Result struct {
 	// Hops are the upstream logs the bundle carries (custody/hops/N):
 	// who signed each, and whose receive links it.
 	Hops []Hop
+	// Timestamps are the checkpoint's RFC 3161 tokens
+	// (custody/timestamps/), checked.
+	Timestamps []Timestamp
 
 	// held is the proof material a receive keeps (see Admit).
 	held *heldMaterial
