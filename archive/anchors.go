@@ -49,6 +49,10 @@ type Stamped struct {
 	Size int64     // the checkpoint's size
 	TSA  string    // the TSA's local name
 	Time time.Time // the TSA's time
+	// Accuracy and Issuer are what the token says: the TSA's stated
+	// accuracy and its name in its certificate.
+	Accuracy time.Duration
+	Issuer   string
 }
 
 // Unreached is a TSA that did not give a token.
@@ -150,7 +154,7 @@ func (a *Archive) stampOne(ctx context.Context, t TSA, cp *provenance.Checkpoint
 	if err := tsastore.Put(a.db, cp.Size, t.Name, tok); err != nil {
 		return Stamped{}, fmt.Errorf("keeping the time stamp: %w", err)
 	}
-	return Stamped{Size: cp.Size, TSA: t.Name, Time: st.Time}, nil
+	return Stamped{Size: cp.Size, TSA: t.Name, Time: st.Time, Accuracy: st.Accuracy, Issuer: st.TSA}, nil
 }
 
 // AddTSA remembers the TSA at address under name (the address's host

@@ -83,6 +83,7 @@ func runBundleCreate(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	ids, err := chooseDocs(a, *all, *tag, refs)
 	if err != nil {
 		return err
@@ -128,6 +129,12 @@ func runBundleCreate(env *Env, args []string) error {
 		plural(len(res.Files), "document"), humanBytes(res.Bytes), plural(res.Events, "provenance event"))
 	fmt.Fprintf(env.Stdout, "Bundle id:   %s\nCheckpoint:  %s, size %d\nFingerprint: %s (the receiver confirms it with you)\n",
 		res.ID, a.Public().Origin, res.CheckpointSize, a.Public().Fingerprint)
+	if res.Timestamps > 0 {
+		fmt.Fprintf(env.Stdout, "Time stamps: %d (RFC 3161, in custody/timestamps/)\n", res.Timestamps)
+	}
+	for _, u := range res.Unstamped {
+		fmt.Fprintf(env.Stderr, "custody: note: %s did not give a time stamp in time; the bundle carries none from it\n", quote.Safe(u))
+	}
 	for _, f := range res.Files {
 		if f.Path != "data/"+f.Name {
 			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", quote.Safe(f.Path), quote.Safe(f.Name))
@@ -249,7 +256,12 @@ func runBundleVerify(env *Env, args []string) error {
 	noArchive := fs.Bool("no-archive", false, "check the bundle alone, without your archive's trusted keys and memory")
 	var given keyList
 	fs.Var(&given, "key", "trust this verifier key (or a file holding it) for this check; repeatable")
+	tsaRoots := fs.String("tsa-roots", "", "trust time stamps whose TSA chains to these root certificates (PEM file), for this check")
 	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	roots, err := readTSARoots(*tsaRoots)
 	if err != nil {
 		return err
 	}
@@ -270,7 +282,7 @@ func runBundleVerify(env *Env, args []string) error {
 		}
 		return &exitError{ExitFailed, err}
 	}
-	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted}
+	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted, TSARoots: roots}
 	if a != nil {
 		opt.Archive = a
 	}
@@ -310,6 +322,12 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 	if s := d.Signer; s != nil {
 		fmt.Fprintf(w, "Signed by %s\n  log %s\n", s.Who(), s.Origin)
 	}
+	for _, t := range d.TimeAnchors {
+		fmt.Fprintf(w, "Checkpoint %s\n", t.Words)
+		if t.NotBefore != "" {
+			fmt.Fprintf(w, "  not before %s (the newest event it holds, by the sender's clock)\n", t.NotBefore)
+		}
+	}
 	for _, f := range d.Files {
 		for _, m := range f.MadeFrom {
 			fmt.Fprintf(w, "%s is %s\n", f.Path, m)
@@ -348,6 +366,7 @@ func runBundleReceive(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	got, err := receive.Bundle(env.ctx, a, pos[0], receive.Options{Force: *force, Note: *note,
 		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
 	if *asJSON {

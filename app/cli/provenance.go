@@ -31,6 +31,7 @@ func runDerive(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	var parents [][32]byte
 	for _, ref := range strings.Split(*from, ",") {
 		id, err := a.Resolve(ref)
@@ -53,6 +54,7 @@ func annotate(env *Env, ref string, tags []string, text string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	id, err := a.Resolve(ref)
 	if err != nil {
 		return err
@@ -245,6 +247,7 @@ func runProve(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	id, err := a.Resolve(pos[0])
 	if err != nil {
 		return err
