@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,6 +29,12 @@ func TestBundleTimestamps(t *testing.T) {
 	dir := s.bundle(t, "b", s.all(t)...)
 	if _, err := os.Stat(filepath.Join(dir, bundleformat.TimestampFile(1))); err != nil {
 		t.Fatalf("no token in the bundle: %v", err)
+	}
+	// OpenSSL checks it independently, as docs/bundle-format.md says.
+	out, err := exec.Command(tsatest.Need(t), "ts", "-verify", "-data", filepath.Join(dir, bundleformat.FileCheckpoint),
+		"-in", filepath.Join(dir, bundleformat.TimestampFile(1)), "-token_in", "-CAfile", ts.RootsFile).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Verification: OK") {
+		t.Fatalf("openssl ts -verify: %v\n%s", err, out)
 	}
 	roots, _ := tsa.RootCerts(ts.Roots)
 	wrong, _ := tsa.RootCerts(other.Roots)
