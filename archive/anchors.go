@@ -21,6 +21,7 @@ import (
 	"github.com/custody-app/custody/archive/logstore"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/tsa"
+	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsastore"
 )
 
@@ -141,9 +142,9 @@ func (a *Archive) hasStamp(size int64, name string) (bool, error) {
 }
 
 func (a *Archive) stampOne(ctx context.Context, t TSA, cp *provenance.Checkpoint) (Stamped, error) {
-	ctx, cancel := context.WithTimeout(ctx, tsa.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, tsaclient.Timeout)
 	defer cancel()
-	tok, err := tsa.Fetch(ctx, nil, t.URL, cp.Note)
+	tok, err := tsaclient.Fetch(ctx, nil, t.URL, cp.Note)
 	if err != nil {
 		return Stamped{}, err
 	}

@@ -1,5 +1,5 @@
-// Package tsa asks RFC 3161 time-stamping authorities to vouch for a
-// checkpoint's existence, and checks what they answered.
+// Package tsa checks RFC 3161 time stamps of checkpoints: what a
+// time-stamping authority answered when asked to vouch for one.
 //
 // A signed checkpoint carries no trustworthy time: the archivist's clock
 // could say anything. A time-stamping authority (TSA) signs, with its own
@@ -10,12 +10,12 @@
 // bracket: not before the events it holds, not after the token's time
 // (docs/provenance.md, "Timestamps").
 //
-// The package is pure: it builds requests, fetches a token over HTTP when
-// asked to, and checks a token against the bytes it should vouch for and
-// the roots the person checking trusts. It keeps nothing; the archive
-// stores tokens next to its checkpoints (archive/tsastore), and the bundle
-// and proof checkers use Check without linking any store (it compiles to
-// WebAssembly for the browser verifier).
+// The package is pure: it checks a token against the bytes it should
+// vouch for and the roots the person checking trusts. It keeps nothing
+// and talks to no one: the archive asks TSAs with archive/tsaclient and
+// keeps the tokens next to their checkpoints (archive/tsastore); the
+// bundle and proof checkers call Check without linking a store or an
+// HTTP client (it compiles to WebAssembly for the browser verifier).
 //
 // Requests and responses are read and written by
 // github.com/digitorus/timestamp (and its pkcs7), the library sigstore's

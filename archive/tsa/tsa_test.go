@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/tsa"
+	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsa/tsatest"
 )
 
@@ -16,7 +17,7 @@ func TestFetchAndCheckAgainstOpenSSL(t *testing.T) {
 	a := tsatest.Start(t, "Test TSA One")
 	other := tsatest.Start(t, "Test TSA Two")
 	before := time.Now().Add(-2 * time.Second)
-	tok, err := tsa.Fetch(context.Background(), nil, a.URL, msg)
+	tok, err := tsaclient.Fetch(context.Background(), nil, a.URL, msg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +74,11 @@ func TestFetchAndCheckAgainstOpenSSL(t *testing.T) {
 func TestFetchTSADown(t *testing.T) {
 	a := tsatest.Start(t, "Down TSA")
 	a.SetDown(true)
-	if _, err := tsa.Fetch(context.Background(), nil, a.URL, msg); err == nil {
+	if _, err := tsaclient.Fetch(context.Background(), nil, a.URL, msg); err == nil {
 		t.Fatal("a TSA that is down gave a token")
 	}
 	a.SetDown(false)
-	if _, err := tsa.Fetch(context.Background(), nil, a.URL, msg); err != nil {
+	if _, err := tsaclient.Fetch(context.Background(), nil, a.URL, msg); err != nil {
 		t.Fatal(err)
 	}
 	if a.Hits() != 1 {

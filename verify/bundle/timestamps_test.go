@@ -9,6 +9,7 @@ import (
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/tsa"
+	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsa/tsatest"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
@@ -64,7 +65,7 @@ func TestBundleTimestamps(t *testing.T) {
 
 	// A token over other bytes (the same TSA's token for another
 	// checkpoint), with the tag manifest made to agree: always a problem.
-	tok, err := tsa.Fetch(ctx, nil, ts.URL, []byte("another checkpoint\n"))
+	tok, err := tsaclient.Fetch(ctx, nil, ts.URL, []byte("another checkpoint\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package tsa
+// Package tsaclient asks an RFC 3161 time-stamping authority for a token
+// over HTTP. It is apart from archive/tsa, which checks tokens, so that
+// what a recipient runs (the bundle checker, the browser verifier) links
+// no HTTP client.
+package tsaclient
 
 import (
 	"bytes"
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/tsa"
 	"github.com/digitorus/timestamp"
 )
 
@@ -49,15 +54,15 @@ func Fetch(ctx context.Context, client *http.Client, url string, msg []byte) ([]
 		return nil, fmt.Errorf("the TSA did not answer: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxToken+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, tsa.MaxToken+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the TSA's answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("the TSA answered HTTP %d", resp.StatusCode)
 	}
-	if len(body) > MaxToken {
-		return nil, fmt.Errorf("the TSA's answer is larger than %d bytes", MaxToken)
+	if len(body) > tsa.MaxToken {
+		return nil, fmt.Errorf("the TSA's answer is larger than %d bytes", tsa.MaxToken)
 	}
 	ts, err := timestamp.ParseResponse(body)
 	if err != nil {
@@ -66,7 +71,7 @@ func Fetch(ctx context.Context, client *http.Client, url string, msg []byte) ([]
 	if ts.Nonce == nil || ts.Nonce.Cmp(nonce) != 0 {
 		return nil, fmt.Errorf("the TSA's answer does not echo this request's nonce")
 	}
-	if _, err := Check(ts.RawToken, msg, nil); err != nil {
+	if _, err := tsa.Check(ts.RawToken, msg, nil); err != nil {
 		return nil, err
 	}
 	return ts.RawToken, nil
