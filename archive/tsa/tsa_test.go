@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/custody-app/custody/archive/tsa"
-	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsa/tsatest"
+	"github.com/custody-app/custody/archive/tsaclient"
 )
 
 var msg = []byte("custody.example/test\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n— example signature\n")
