@@ -235,3 +235,20 @@ func (a *Archive) TSARootCerts() ([]*x509.Certificate, error) {
 	}
 	return out, nil
 }
+
+// withStamps adds the time stamps kept for the proof's checkpoint (of
+// size) to the proof file b (parsed as p); b is returned as it was when
+// there are none.
+func (a *Archive) withStamps(b []byte, p *provenance.Proof, size int64) ([]byte, error) {
+	stored, err := tsastore.Stamps(a.db, size)
+	if err != nil || len(stored) == 0 {
+		return b, err
+	}
+	for _, s := range stored {
+		if len(p.Timestamps) == provenance.MaxProofTimestamps {
+			break
+		}
+		p.Timestamps = append(p.Timestamps, s.Token)
+	}
+	return provenance.MarshalProof(p)
+}

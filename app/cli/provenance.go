@@ -266,14 +266,19 @@ func runCheckProof(env *Env, args []string) error {
 	published := fs.String("checkpoint", "", "a checkpoint the archivist published earlier")
 	var given keyList
 	fs.Var(&given, "key", "the archivist's verifier key (or a file holding it), as you obtained it (not from the proof); repeatable")
+	tsaRoots := fs.String("tsa-roots", "", "trust time stamps whose TSA chains to these root certificates (PEM file)")
 	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	roots, err := readTSARoots(*tsaRoots)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || *docPath == "" {
 		return &exitError{ExitFailed, errors.New("use: custody check-proof --doc FILE proof.json")}
 	}
-	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published}, given)
+	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, TSARoots: roots}, given)
 
 	switch c.Verdict {
 	case prooffile.NotChecked:
@@ -297,6 +302,12 @@ func runCheckProof(env *Env, args []string) error {
 		c.Verdict, sum, len(res.Events), quote.Safe(res.Checkpoint.Origin), res.Checkpoint.Size, res.Published)
 	for _, ev := range res.Events {
 		fmt.Fprintf(env.Stdout, "  %s  %-8s %s %s\n", quote.Safe(ev.Time), quote.Safe(ev.Type), quote.Safe(ev.Doc), quote.Safe(ev.Name))
+	}
+	for _, st := range c.Timestamps {
+		fmt.Fprintf(env.Stdout, "  checkpoint %s\n", st.Words())
+		if !st.Trusted {
+			fmt.Fprintf(env.Stdout, "    (not trusted: %s; give its root with --tsa-roots)\n", st.Why)
+		}
 	}
 	if !res.Trusted && len(given) == 0 {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")

@@ -9,7 +9,6 @@ import (
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/quote"
 	"github.com/custody-app/custody/archive/tsa"
-	"github.com/custody-app/custody/verify/bundle"
 )
 
 // runTimestamp: custody timestamp [--tsa URL [--name NAME]] | list |
@@ -90,7 +89,7 @@ func runTimestamp(env *Env, args []string) error {
 // stampedWords says when the TSA recorded the stamp, in the words the
 // bundle check uses, naming the TSA as its certificate does.
 func stampedWords(st archive.Stamped) string {
-	return bundle.RecordedBefore(st.Time, st.Accuracy, st.Issuer)
+	return tsa.RecordedBefore(st.Time, st.Accuracy, st.Issuer)
 }
 
 // anchor stamps the checkpoints the command signed, with every configured

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -87,6 +89,33 @@ func TestTimestampCommands(t *testing.T) {
 	if out, _, _ := run(t, dir, "keys", "list-tsa"); !strings.Contains(out, "loop-root") || !strings.Contains(out, "Loopback TSA Root") {
 		t.Fatalf("list-tsa: %q", out)
 	}
+	// A proof carries the checkpoint's tokens; check-proof reports them,
+	// and a token over other bytes makes the proof NOT PROVEN.
+	sum := sha256.Sum256([]byte("first"))
+	id := hex.EncodeToString(sum[:])
+	proof, e, code := run(t, dir, "prove", id)
+	if code != 0 || !strings.Contains(proof, `"timestamps": [`) {
+		t.Fatalf("prove: %d %s %s", code, e, proof)
+	}
+	pf := filepath.Join(t.TempDir(), "proof.json")
+	os.WriteFile(pf, []byte(proof), 0o644)
+	out, e, code = run(t, dir, "check-proof", "--doc", filepath.Join(src, "a.txt"), "--tsa-roots", ts.RootsFile, pf)
+	if code != 0 || !strings.Contains(out, "checkpoint recorded before ") || !strings.Contains(out, "UTC per Loopback TSA\n") || strings.Contains(out, "not trusted") {
+		t.Fatalf("check-proof: %d %q %q", code, out, e)
+	}
+	if out, _, _ := run(t, dir, "check-proof", "--doc", filepath.Join(src, "a.txt"), pf); !strings.Contains(out, "not trusted") {
+		t.Fatalf("check-proof without roots: %q", out)
+	}
+	var pj map[string]any
+	json.Unmarshal([]byte(proof), &pj)
+	other64 := pj["timestamps"].([]any)[0].(string)
+	pj["timestamps"] = []any{other64[:len(other64)-8] + "AAAAAAA="}
+	bad, _ := json.Marshal(pj)
+	os.WriteFile(pf, bad, 0o644)
+	if out, _, code := run(t, dir, "check-proof", "--doc", filepath.Join(src, "a.txt"), pf); code != 1 || !strings.Contains(out, "no evidence of time") {
+		t.Fatalf("check-proof with a broken token: %d %q", code, out)
+	}
+
 	if _, _, code := run(t, dir, "timestamp", "remove", "loop"); code != 0 {
 		t.Fatal("remove")
 	}

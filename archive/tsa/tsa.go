@@ -72,6 +72,21 @@ type Stamp struct {
 	Why string `json:"why,omitempty"`
 }
 
+// Words says what the stamp proves, for people: "recorded before
+// 2026-12-02 17:41 UTC per <TSA>", the minute rounded up past the TSA's
+// stated accuracy so that the words stay true (the name through
+// quote.Safe).
+func (s *Stamp) Words() string { return RecordedBefore(s.Time, s.Accuracy, s.TSA) }
+
+// RecordedBefore words a time stamp (see Stamp.Words).
+func RecordedBefore(t time.Time, accuracy time.Duration, name string) string {
+	up := t.UTC().Add(accuracy)
+	if r := up.Truncate(time.Minute); r.Before(up) {
+		up = r.Add(time.Minute)
+	}
+	return fmt.Sprintf("recorded before %s UTC per %s", up.Format("2006-01-02 15:04"), quote.Safe(name))
+}
+
 // Check checks token against msg (the exact bytes it should vouch for:
 // a checkpoint note) and roots (nil or empty: nobody's; the stamp is then
 // read but not trusted). It returns ErrMalformed or ErrOtherHash (wrapped)

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/quote"
@@ -32,16 +31,6 @@ type Timestamp struct {
 	NotBefore string `json:"not_before,omitempty"`
 	// Words is the line a person reads.
 	Words string `json:"words"`
-}
-
-// RecordedBefore words a stamp: "recorded before 2026-12-02 17:41 UTC
-// per <TSA>", the minute rounded up past the TSA's stated accuracy.
-func RecordedBefore(t time.Time, accuracy time.Duration, name string) string {
-	up := t.UTC().Add(accuracy)
-	if r := up.Truncate(time.Minute); r.Before(up) {
-		up = r.Add(time.Minute)
-	}
-	return fmt.Sprintf("recorded before %s UTC per %s", up.Format("2006-01-02 15:04"), quote.Safe(name))
 }
 
 // rootCerts gathers the roots given for this check and the archive's.
@@ -111,7 +100,7 @@ func (p *prover) checkTimestamps() {
 			ok = false
 			continue
 		}
-		ts := Timestamp{File: name, Stamp: *st, NotBefore: notBefore, Words: RecordedBefore(st.Time, st.Accuracy, st.TSA)}
+		ts := Timestamp{File: name, Stamp: *st, NotBefore: notBefore, Words: st.Words()}
 		if !st.Trusted {
 			ts.Words += " (not trusted: " + st.Why + ")"
 			p.rep.Add(report.Finding{Code: TimestampUntrusted, Severity: report.Warning, Path: name,

@@ -9,8 +9,8 @@ import (
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/tsa"
-	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsa/tsatest"
+	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
 )
