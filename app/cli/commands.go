@@ -22,7 +22,7 @@ var commands = []command{
 	{"prove", "DOC", "write a proof of DOC's provenance (JSON) to stdout", runProve},
 	{"certificate", "DOC --out FILE.pdf|FILE.html [--disclose sources,notes,tags] [--with-ancestors]",
 		"write a document's custody certificate: its ID, names, history and proof, for someone without Custody", runCertificate},
-	{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY]... PROOF.json",
+	{"check-proof", "--doc FILE [--checkpoint PUBLISHED] [--key KEY]... [--tsa-roots PEM] PROOF.json",
 		"check a proof with no archive at all", runCheckProof},
 	{"keys", "show | list | trust NAME KEY [--how TEXT] | untrust NAME | backup --out FILE | restore FILE | trust-tsa NAME ROOTS.pem | untrust-tsa NAME | list-tsa",
 		"your own key, and the keys of archivists you trust", runKeys},
