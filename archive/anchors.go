@@ -252,3 +252,31 @@ func (a *Archive) withStamps(b []byte, p *provenance.Proof, size int64) ([]byte,
 	}
 	return provenance.MarshalProof(p)
 }
+
+// DocumentStamps returns the time stamps of the first stamped checkpoint
+// that covers the event introducing doc (its size and note too): the
+// earliest "recorded before" this archive can show for the document.
+// None is not an error.
+func (a *Archive) DocumentStamps(doc [32]byte) (int64, []tsastore.Stored, []byte, error) {
+	chain, err := a.Chain(doc)
+	if err != nil || len(chain) == 0 {
+		return 0, nil, nil, err
+	}
+	cps, err := logstore.Checkpoints(a.db)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	for _, cp := range cps {
+		if cp.Size <= chain[0] {
+			continue
+		}
+		stored, err := tsastore.Stamps(a.db, cp.Size)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		if len(stored) > 0 {
+			return cp.Size, stored, cp.Note, nil
+		}
+	}
+	return 0, nil, nil, nil
+}
