@@ -64,7 +64,7 @@ func documentAnchor(a *archive.Archive, doc [32]byte) fyne.CanvasObject {
 		if err != nil {
 			continue
 		}
-		line := fmt.Sprintf("Recorded before %s: checkpoint %d, %s", st.Time.UTC().Format("2006-01-02 15:04 UTC"), size, st.Words())
+		line := fmt.Sprintf("Checkpoint %d, which covers this document's arrival, was %s", size, st.Words())
 		if !st.Trusted {
 			line += " (its root is not among the trusted TSA roots)"
 		}
