@@ -84,7 +84,7 @@ func (a *Archive) StampCheckpoint(ctx context.Context, size int64) AnchorResult 
 
 func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 	var res AnchorResult
-	if !a.Writable() {
+	if !a.Writable() || a.cfg.ReadOnly {
 		return res
 	}
 	list, err := tsastore.List(a.db)
