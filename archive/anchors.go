@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/custody-app/custody/archive/logstore"
@@ -24,6 +25,36 @@ import (
 	"github.com/custody-app/custody/archive/tsaclient"
 	"github.com/custody-app/custody/archive/tsastore"
 )
+
+// retryAfter is how long an open archive leaves a TSA that did not
+// answer alone: one command pays its timeout once, not at every hook.
+const retryAfter = time.Minute
+
+// unreachedTSAs remembers when each TSA last failed, by URL.
+type unreachedTSAs struct {
+	mu   sync.Mutex
+	when map[string]time.Time
+}
+
+func (u *unreachedTSAs) recent(url string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	t, ok := u.when[url]
+	return ok && time.Since(t) < retryAfter
+}
+
+func (u *unreachedTSAs) set(url string, failed bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !failed {
+		delete(u.when, url)
+		return
+	}
+	if u.when == nil {
+		u.when = map[string]time.Time{}
+	}
+	u.when[url] = time.Now()
+}
 
 // maxStampsPerRun bounds the requests one AnchorCheckpoints makes to each
 // TSA; the rest wait for the next run.
@@ -63,6 +94,9 @@ type Unreached struct {
 	Err error
 }
 
+// errRecentlyUnreached stands for a TSA not asked again so soon.
+var errRecentlyUnreached = fmt.Errorf("it did not answer less than %v ago; it is asked again later", retryAfter)
+
 // AnchorCheckpoints asks every configured TSA to stamp each checkpoint
 // signed since it was added and not yet stamped by it (at most
 // maxStampsPerRun per TSA). It needs a writable archive and does nothing
@@ -100,8 +134,11 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 		return res
 	}
 	for _, t := range list {
-		asked := 0
+		asked, pendingBefore := 0, res.Pending
 		var failed error
+		if a.unreached.recent(t.URL) {
+			failed = errRecentlyUnreached
+		}
 		for _, cp := range cps {
 			if cp.Size < t.From || only >= 0 && cp.Size != only {
 				continue
@@ -116,6 +153,7 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 			}
 			asked++
 			st, err := a.stampOne(ctx, t, cp)
+			a.unreached.set(t.URL, err != nil && ctx.Err() == nil)
 			if err != nil {
 				failed = err
 				res.Unreached = append(res.Unreached, Unreached{TSA: t.Name, URL: t.URL, Err: err})
@@ -123,6 +161,9 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 				continue
 			}
 			res.Stamped = append(res.Stamped, st)
+		}
+		if failed == errRecentlyUnreached && res.Pending > pendingBefore {
+			res.Unreached = append(res.Unreached, Unreached{TSA: t.Name, URL: t.URL, Err: failed})
 		}
 	}
 	return res

@@ -57,6 +57,13 @@ func TestAnchorCheckpointsAcrossOutageAndRestart(t *testing.T) {
 	if len(r.Stamped) != 0 || len(r.Unreached) != 1 || r.Pending != 1 || r.Unreached[0].TSA != "loop" {
 		t.Fatalf("TSA down: %+v", r)
 	}
+	// Back up, but not asked again by this open archive within the
+	// minute: one command pays a TSA's timeout once.
+	ts.SetDown(false)
+	hits := ts.Hits()
+	if r := a.AnchorCheckpoints(ctx); len(r.Stamped) != 0 || len(r.Unreached) != 1 || r.Pending != 1 || ts.Hits() != hits {
+		t.Fatalf("asked again at once: %+v, %d queries", r, ts.Hits()-hits)
+	}
 	second, _ := a.LatestCheckpoint()
 	if got, _ := a.CheckpointStamps(second.Size); len(got) != 0 {
 		t.Fatalf("a token for a checkpoint signed while the TSA was down: %d", len(got))
