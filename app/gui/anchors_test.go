@@ -2,8 +2,11 @@ package gui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
@@ -41,4 +44,39 @@ func TestTimeStampsShown(t *testing.T) {
 	p := openDoc(t, u, "leak/mail/minutes.eml")
 	u.wait()
 	mustContain(t, "the document", texts(p.tabs), "Time stamp", "which covers this document's arrival, was recorded before ", " UTC per Loopback TSA")
+}
+
+// TestTimeStampScreens draws the bundle verification and document
+// screens with time stamps into $CUSTODY_SCREENSHOTS, as TestScreens
+// draws the others.
+func TestTimeStampScreens(t *testing.T) {
+	out := os.Getenv("CUSTODY_SCREENSHOTS")
+	if out == "" {
+		t.Skip("set CUSTODY_SCREENSHOTS=DIR to draw the time-stamp screens into DIR")
+	}
+	ts := tsatest.Start(t, "Loopback TSA")
+	s := newStudio(t, out)
+	path := filepath.Join(s.home, "Downloads", "stamped bundle")
+	stamp := func(u *ui) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if _, err := u.arc.AddTSA(context.Background(), "loopback", ts.URL); err != nil {
+			t.Fatal(err)
+		}
+		u.arc.TrustTSARoot("loopback-root", ts.Roots)
+		var ids [][32]byte
+		u.arc.Each(func(r *catalog.Record) error { ids = append(ids, r.Sum()); return nil }, nil)
+		if _, err := bundlewriter.Create(context.Background(), u.arc, bundlewriter.Options{Out: path, Docs: ids}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.shoot(scene{name: "bundle-timestamps", show: func(u *ui) { stamp(u); u.verifyBundle(path) }},
+		"light", fyne.NewSize(1280, 800), filepath.Join(out, "bundle-timestamps.png"))
+	s.shoot(scene{name: "document-timestamps", show: func(u *ui) {
+		for _, r := range u.main.docs.ix.recs {
+			u.showDocument(r)
+			return
+		}
+	}}, "light", fyne.NewSize(1280, 800), filepath.Join(out, "document-timestamps.png"))
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/custody-app/custody/archive/bundleformat"
 	"github.com/custody-app/custody/archive/quote"
@@ -119,13 +120,20 @@ func (p *prover) checkTimestamps() {
 	p.rep.AddCheck(CheckTime, ok, detail)
 }
 
-// newestEvent is the latest time among the proven events ("" if none).
+// newestEvent is the latest time among the proven events, to the second
+// in UTC ("" if none).
 func (p *prover) newestEvent() string {
-	newest := ""
+	var newest time.Time
 	for _, e := range p.proven {
-		if e.v != nil && e.v.Time > newest {
-			newest = e.v.Time
+		if e.v == nil {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339Nano, e.v.Time); err == nil && t.After(newest) {
+			newest = t
 		}
 	}
-	return newest
+	if newest.IsZero() {
+		return ""
+	}
+	return newest.UTC().Format("2006-01-02 15:04:05 UTC")
 }
