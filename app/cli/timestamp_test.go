@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,6 +65,23 @@ func TestTimestampCommands(t *testing.T) {
 	out, _, code = run(t, dir, "bundle", "verify", "--no-archive", "--tsa-roots", ts.RootsFile, b)
 	if code != 0 || !strings.Contains(out, "Checkpoint recorded before ") || !strings.Contains(out, " UTC per Loopback TSA\n") || !strings.Contains(out, "not before ") {
 		t.Fatalf("verify with the root: %d %s", code, out)
+	}
+	for _, name := range []string{"r.html", "r.pdf"} {
+		rp := filepath.Join(t.TempDir(), name)
+		if _, e, code := run(t, dir, "bundle", "verify", "--no-archive", "--tsa-roots", ts.RootsFile, "--report", rp, b); code != 0 {
+			t.Fatalf("--report %s: %s", name, e)
+		}
+		if name == "r.html" {
+			page, _ := os.ReadFile(rp)
+			if !strings.Contains(string(page), "<th>Time stamp</th><td>recorded before ") || !strings.Contains(string(page), "per Loopback TSA") {
+				t.Fatalf("the HTML report has no time stamp row")
+			}
+		} else if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+			text, err := exec.Command(pdftotext, rp, "-").Output()
+			if err != nil || !strings.Contains(string(text), "Time stamp") || !strings.Contains(string(text), "Loopback TSA") {
+				t.Fatalf("the PDF report has no time stamp row: %v\n%s", err, text)
+			}
+		}
 	}
 	out, _, code = run(t, dir, "bundle", "verify", "--no-archive", "--tsa-roots", other.RootsFile, b)
 	if code != 0 || !strings.Contains(out, "BUNDLE_TIMESTAMP_UNTRUSTED") {
