@@ -133,6 +133,11 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 		res.Unreached = append(res.Unreached, Unreached{Err: err})
 		return res
 	}
+	stamped, err := tsastore.Index(a.db)
+	if err != nil {
+		res.Unreached = append(res.Unreached, Unreached{Err: err})
+		return res
+	}
 	for _, t := range list {
 		asked, pendingBefore := 0, res.Pending
 		var failed error
@@ -143,8 +148,7 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 			if cp.Size < t.From || only >= 0 && cp.Size != only {
 				continue
 			}
-			have, err := a.hasStamp(cp.Size, t.Name)
-			if err != nil || have {
+			if stamped[cp.Size][t.Name] {
 				continue
 			}
 			if failed != nil || asked >= maxStampsPerRun || ctx.Err() != nil {
@@ -167,19 +171,6 @@ func (a *Archive) anchor(ctx context.Context, only int64) AnchorResult {
 		}
 	}
 	return res
-}
-
-func (a *Archive) hasStamp(size int64, name string) (bool, error) {
-	list, err := tsastore.Stamps(a.db, size)
-	if err != nil {
-		return false, err
-	}
-	for _, s := range list {
-		if s.TSA == name {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 func (a *Archive) stampOne(ctx context.Context, t TSA, cp *provenance.Checkpoint) (Stamped, error) {

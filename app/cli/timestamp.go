@@ -102,6 +102,10 @@ func (env *Env) anchor(a *archive.Archive) {
 	}
 	res := a.AnchorCheckpoints(env.ctx)
 	for _, u := range res.Unreached {
+		if u.TSA == "" {
+			fmt.Fprintf(env.Stderr, "custody: note: the time-stamping records could not be read (%s); nothing was stamped\n", quote.Safe(quote.Clip(u.Err.Error())))
+			continue
+		}
 		fmt.Fprintf(env.Stderr, "custody: note: %s did not give a time stamp (%s); the checkpoint will be stamped at the next chance\n",
 			quote.Safe(u.TSA), quote.Safe(quote.Clip(u.Err.Error())))
 	}

@@ -188,6 +188,32 @@ func Stamps(db *badger.DB, size int64) ([]Stored, error) {
 	return out, err
 }
 
+// Index lists which TSAs stamped which checkpoint (by size), reading
+// keys only.
+func Index(db *badger.DB) (map[int64]map[string]bool, error) {
+	out := map[int64]map[string]bool{}
+	err := db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.Prefix = stampPrefix
+		opt.PrefetchValues = false
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()[len(stampPrefix):]
+			if len(k) < 8 {
+				continue
+			}
+			size := int64(binary.BigEndian.Uint64(k[:8]))
+			if out[size] == nil {
+				out[size] = map[string]bool{}
+			}
+			out[size][string(k[8:])] = true
+		}
+		return nil
+	})
+	return out, err
+}
+
 func remove(db *badger.DB, prefix []byte, name string) error {
 	key := append(append([]byte{}, prefix...), name...)
 	return db.Update(func(txn *badger.Txn) error {
