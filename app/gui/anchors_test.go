@@ -4,9 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
@@ -79,4 +82,43 @@ func TestTimeStampScreens(t *testing.T) {
 			return
 		}
 	}}, "light", fyne.NewSize(1280, 800), filepath.Join(out, "document-timestamps.png"))
+}
+
+// The Keys page adds a TSA (which stamps the current checkpoint at once)
+// and lists it.
+func TestAddTSAOnKeysPage(t *testing.T) {
+	ts := tsatest.Start(t, "Loopback TSA")
+	dir := makeArchive(t, archivetest.Options(true), map[string]string{"a.txt": "a"}, "")
+	u := openTestUI(t, dir)
+	act(u, u.showKeys)
+	var entry *widget.Entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Entry:
+			if strings.HasPrefix(w.PlaceHolder, "A time-stamping authority's address") {
+				entry = w
+			}
+		case *fyne.Container:
+			for _, ch := range w.Objects {
+				walk(ch)
+			}
+		case fyne.Widget:
+			if r := test.WidgetRenderer(w); r != nil {
+				for _, ch := range r.Objects() {
+					walk(ch)
+				}
+			}
+		}
+	}
+	locked(func() { walk(u.win.Canvas().Content()) })
+	if entry == nil {
+		t.Fatal("no TSA address entry on the Keys page")
+	}
+	typeIn(entry, ts.URL)
+	tap(t, u, "Add TSA")
+	mustContain(t, "the Keys page", texts(u.win.Canvas().Content()), "Added. Checkpoint 1 recorded before ", "per Loopback TSA", ts.URL)
+	if list, _ := u.arc.TSAList(); len(list) != 1 || list[0].URL != ts.URL {
+		t.Fatalf("configured: %+v", list)
+	}
 }
