@@ -111,6 +111,8 @@ type Archive struct {
 	// lastEventTime is the time of the last event this session appended
 	// (TimeLayout), under wmu: no later event may claim an earlier one.
 	lastEventTime string
+	// unreached remembers when each TSA last failed to answer (anchors.go).
+	unreached unreachedTSAs
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).

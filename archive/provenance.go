@@ -187,7 +187,7 @@ func (a *Archive) Prove(doc [32]byte) ([]byte, error) {
 // document's names; its ancestors' records).
 func (a *Archive) ProveWith(doc [32]byte, opt logstore.ProofOptions) ([]byte, error) {
 	b, err := logstore.ProveWith(a.db, doc, nil, a.pub.VerifierKey, opt)
-	if err != nil || a.cfg.ReadOnly {
+	if err != nil {
 		return b, err
 	}
 	p, err := provenance.ParseProof(b)
@@ -197,6 +197,9 @@ func (a *Archive) ProveWith(doc [32]byte, opt logstore.ProofOptions) ([]byte, er
 	cp, err := provenance.ParseUnverified(p.Checkpoint)
 	if err != nil {
 		return nil, err
+	}
+	if b, err = a.withStamps(b, p, cp.Size); err != nil || a.cfg.ReadOnly {
+		return b, err
 	}
 	if err := a.RecordPublished(cp.Size, "proof"); err != nil {
 		return nil, fmt.Errorf("the proof's checkpoint could not be remembered as published: %w", err)

@@ -94,6 +94,7 @@ func runBundleCreate(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	ids, err := chooseDocs(a, *all, *tag, refs)
 	if err != nil {
 		return err
@@ -142,6 +143,12 @@ func runBundleCreate(env *Env, args []string) error {
 		plural(len(res.Files), "document"), humanBytes(res.Bytes), plural(res.Events, "provenance event"))
 	fmt.Fprintf(env.Stdout, "Bundle id:   %s\nCheckpoint:  %s, size %d\nFingerprint: %s (the receiver confirms it with you)\n",
 		res.ID, a.Public().Origin, res.CheckpointSize, a.Public().Fingerprint)
+	if res.Timestamps > 0 {
+		fmt.Fprintf(env.Stdout, "Time stamps: %d (RFC 3161, in custody/timestamps/)\n", res.Timestamps)
+	}
+	for _, u := range res.Unstamped {
+		fmt.Fprintf(env.Stderr, "custody: note: %s did not give a time stamp in time; the bundle carries none from it\n", quote.Safe(u))
+	}
 	for _, f := range res.Files {
 		if f.Path != "data/"+f.Name {
 			fmt.Fprintf(env.Stdout, "  %s  was named %s (made safe for every system; the original is kept in custody/names.tsv)\n", quote.Safe(f.Path), quote.Safe(f.Name))
@@ -266,6 +273,7 @@ func runBundleVerify(env *Env, args []string) error {
 	var witnessKeys keyList
 	fs.Var(&witnessKeys, "witness-key", "trust this witness's cosignature key (or a file holding it) for this check; repeatable")
 	policyPath := fs.String("witness-policy", "", "require the witness policy in this file (c2sp.org/tlog-policy)")
+	tsaRoots := fs.String("tsa-roots", "", "trust time stamps whose TSA chains to these root certificates (PEM file), for this check")
 	pos, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -273,6 +281,10 @@ func runBundleVerify(env *Env, args []string) error {
 	witnesses, policy, err := witnessOptions(witnessKeys, *policyPath)
 	if err != nil {
 		return &exitError{ExitFailed, err}
+	}
+	roots, err := readTSARoots(*tsaRoots)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		return &exitError{ExitFailed, errors.New("use: custody bundle verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--key KEY]... PATH")}
@@ -291,7 +303,7 @@ func runBundleVerify(env *Env, args []string) error {
 		}
 		return &exitError{ExitFailed, err}
 	}
-	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted, Witnesses: witnesses, WitnessPolicy: policy}
+	opt := bundle.Options{Progress: env.bar("Verifying"), Keys: trusted, Witnesses: witnesses, WitnessPolicy: policy, TSARoots: roots}
 	if a != nil {
 		opt.Archive = a
 	}
@@ -333,6 +345,12 @@ func printBundle(w io.Writer, res *bundle.Result, dir string) {
 	}
 	if d.Witnesses != nil {
 		fmt.Fprintf(w, "Checkpoint %s\n", d.Witnesses.Summary()) // names shown already
+	}
+	for _, t := range d.TimeAnchors {
+		fmt.Fprintf(w, "Checkpoint %s\n", t.Words)
+		if t.NotBefore != "" {
+			fmt.Fprintf(w, "  not before %s (the newest event it holds, by the sender's clock)\n", t.NotBefore)
+		}
 	}
 	for _, f := range d.Files {
 		for _, m := range f.MadeFrom {
@@ -382,6 +400,7 @@ func runBundleReceive(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	got, err := receive.Bundle(env.ctx, a, pos[0], receive.Options{Force: *force, Note: *note,
 		Verifying: env.bar("Verifying"), Importing: env.bar("Receiving")})
 	if *asJSON {

@@ -44,6 +44,7 @@ func runCertificate(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	id, err := a.Resolve(pos[0])
 	if err != nil {
 		return err

@@ -37,6 +37,7 @@ func runInit(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	pub := a.Public()
 	enc := "encrypted"
 	if !pub.StoreEncrypted {
@@ -79,6 +80,7 @@ func runImport(env *Env, args []string) (err error) {
 			err = cerr
 		}
 	}()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
 		Listing: <-scanned, KeepChanging: *keep})
 	if res != nil {

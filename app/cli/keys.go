@@ -130,7 +130,10 @@ func runKeys(env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "Now run custody verify.")
 		return nil
 	}
-	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME | backup --out FILE | restore FILE")}
+	if done, err := keysTSA(env, pos); done {
+		return err
+	}
+	return &exitError{ExitFailed, errors.New("use: custody keys show | list | trust NAME KEY | untrust NAME | backup --out FILE | restore FILE | trust-tsa NAME ROOTS.pem | untrust-tsa NAME | list-tsa")}
 }
 
 func runPassphrase(env *Env, args []string) error {

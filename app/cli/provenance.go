@@ -31,6 +31,7 @@ func runDerive(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	var parents [][32]byte
 	for _, ref := range strings.Split(*from, ",") {
 		id, err := a.Resolve(ref)
@@ -53,6 +54,7 @@ func annotate(env *Env, ref string, tags []string, text string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	id, err := a.Resolve(ref)
 	if err != nil {
 		return err
@@ -260,6 +262,7 @@ func runProve(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	id, err := a.Resolve(pos[0])
 	if err != nil {
 		return err
@@ -292,7 +295,12 @@ func runCheckProof(env *Env, args []string) error {
 	var witnessKeys keyList
 	fs.Var(&witnessKeys, "witness-key", "trust this witness's cosignature key (or a file holding it); repeatable")
 	policyPath := fs.String("witness-policy", "", "require the witness policy in this file (c2sp.org/tlog-policy)")
+	tsaRoots := fs.String("tsa-roots", "", "trust time stamps whose TSA chains to these root certificates (PEM file)")
 	pos, err := flags(fs, env, args)
+	if err != nil {
+		return err
+	}
+	roots, err := readTSARoots(*tsaRoots)
 	if err != nil {
 		return err
 	}
@@ -303,7 +311,7 @@ func runCheckProof(env *Env, args []string) error {
 	if err != nil {
 		return &exitError{ExitFailed, err}
 	}
-	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, Witnesses: witnesses, Policy: policy}, given)
+	c := checkProofWith(prooffile.Input{Proof: pos[0], Doc: *docPath, Published: *published, Witnesses: witnesses, Policy: policy, TSARoots: roots}, given)
 
 	switch c.Verdict {
 	case prooffile.NotChecked:
@@ -330,6 +338,12 @@ func runCheckProof(env *Env, args []string) error {
 	}
 	if c.Witnesses != nil {
 		fmt.Fprintf(env.Stdout, "  checkpoint %s\n", quote.Safe(c.Witnesses.Summary()))
+	}
+	for _, st := range c.Timestamps {
+		fmt.Fprintf(env.Stdout, "  checkpoint %s\n", st.Words())
+		if !st.Trusted {
+			fmt.Fprintf(env.Stdout, "    (not trusted: %s; give its root with --tsa-roots)\n", st.Why)
+		}
 	}
 	if !res.Trusted && len(given) == 0 {
 		fmt.Fprintf(env.Stdout, "  The checkpoint verifies under the key inside the proof; give --key with the archivist's key, obtained from them, to know who signed it.\n")

@@ -46,6 +46,7 @@ func runRepair(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	cov := &fixity.Coverage{}
 	rep := fixity.Check(env.ctx, a, fixity.Options{Progress: env.bar("Finding damage"), Coverage: cov})
 	if env.ctx.Err() != nil {

@@ -59,6 +59,7 @@ func (env *Env) logVerify(what, verdict string) (int64, error) {
 		return 0, err
 	}
 	defer a.Close()
+	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	return a.RecordVerify(what, verdict)
 }
 

@@ -241,6 +241,7 @@ func (u *ui) writeBundle(opt bundlewriter.Options) {
 	u.runTask("Writing the bundle", func(ctx context.Context, p progress.Func) func() {
 		opt.Progress = p
 		res, err := bundlewriter.Create(ctx, a, opt)
+		anchor(a) // stamps the checkpoint it signed
 		return func() {
 			if err != nil {
 				dialog.ShowError(shownErr(hinted(fmt.Errorf("the bundle was not written: %w", err))), u.win)

@@ -106,6 +106,7 @@ func (u *ui) submitDerive(f *deriveForm) {
 	a, kind, note := u.arc, f.kind.Selected, strings.TrimSpace(f.note.Text)
 	u.runTask("Deriving a new version", func(ctx context.Context, _ progress.Func) func() {
 		rec, err := a.Derive(ctx, path, ids, kind, note)
+		anchor(a) // stamps the checkpoint it signed
 		return func() {
 			if err != nil {
 				dialog.ShowError(shownErr(err), u.win)

@@ -108,6 +108,14 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 		items = append(items, widget.NewFormItem("DKIM", para(quote.Safe(s)+"\n(the provenance tab has each check, with the key's source)")))
 	}
 	form := widget.NewForm(items...)
+	anchors := container.NewVBox()
+	if a := u.arc; a != nil {
+		u.goWork(func() {
+			if box := documentAnchor(a, r.Sum()); box != nil {
+				u.do(func() { anchors.Add(widget.NewForm(widget.NewFormItem("Time stamp", box))) })
+			}
+		})
+	}
 
 	names := container.NewVBox()
 	for _, n := range r.Names {
@@ -150,6 +158,7 @@ func (u *ui) overview(p *detailPage) fyne.CanvasObject {
 	p.showAnnotations()
 	return container.NewVBox(
 		form,
+		anchors,
 		heading(fmt.Sprintf("Arrived under %s", plural(len(r.Names), "name", "names"))),
 		names,
 		heading("Tags"),
@@ -222,6 +231,9 @@ func (u *ui) annotate(p *detailPage, tags []string, note string, entry *widget.E
 	p.addNote.Disable()
 	u.goWork(func() {
 		rec, err := a.Annotate(id, tags, note)
+		if err == nil {
+			anchor(a)
+		}
 		u.do(func() {
 			p.addTag.Enable()
 			p.addNote.Enable()

@@ -74,6 +74,7 @@ func (u *ui) repairFrom(dir string) {
 		src, err := archive.Open(dir, archive.Options{Store: store.Config{ReadOnly: true}})
 		if err == nil {
 			done, failed, err = a.RepairFrom(ctx, src, cov.Damaged)
+			anchor(a) // stamps the checkpoint it signed
 			src.Close()
 		}
 		return func() {

@@ -116,6 +116,7 @@ func (u *ui) startImport(paths []string, source, note string) {
 	a := u.arc
 	u.runTask("Importing", func(ctx context.Context, p progress.Func) func() {
 		res, err := a.Import(ctx, paths, archive.ImportOptions{Source: source, Note: note, Progress: p})
+		anchor(a) // stamps the checkpoint it signed
 		return func() {
 			u.reload()
 			u.importDone(res, err)

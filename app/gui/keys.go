@@ -69,6 +69,8 @@ func (u *ui) showKeys() {
 		p.trusted,
 		container.NewHBox(add),
 		p.errs,
+		heading("Time stamps"),
+		u.timeStampingBox(),
 	)
 	u.showPage(pageKeys, container.NewVScroll(container.NewPadded(box)))
 	u.refreshTrusted()

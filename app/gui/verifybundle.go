@@ -118,6 +118,7 @@ func (u *ui) showBundleReport(path string, res *bundle.Result) {
 		l.Wrapping = fyne.TextWrapWord
 		info.Add(l)
 	}
+	addTimeLines(info, res)
 	if res.Fork != nil {
 		ev := res.Fork.Evidence()
 		info.Add(container.NewHBox(widget.NewLabel("Evidence of the fork, for anyone with the signer's key:"),
@@ -137,6 +138,7 @@ func (u *ui) receiveBundle(path string, force bool) {
 	a := u.arc
 	u.runTask("Receiving "+filepath.Base(path), func(ctx context.Context, p progress.Func) func() {
 		got, err := receive.Bundle(ctx, a, path, receive.Options{Force: force, Verifying: p, Importing: p})
+		anchor(a)
 		return func() {
 			u.reload()
 			u.received(got, err)

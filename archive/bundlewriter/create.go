@@ -65,6 +65,12 @@ type Result struct {
 	// Hops is the number of upstream logs the bundle carries
 	// (custody/hops/N): those of the documents received from others.
 	Hops int `json:"hops"`
+	// Timestamps is the number of RFC 3161 tokens over the checkpoint
+	// the bundle carries (custody/timestamps/N.tsr).
+	Timestamps int `json:"timestamps"`
+	// Unstamped lists the configured TSAs that did not answer in time:
+	// the bundle goes without their token.
+	Unstamped []string `json:"unstamped,omitempty"`
 }
 
 // File is one payload file of a bundle.
@@ -112,6 +118,10 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	if err != nil {
 		return nil, err
 	}
+	stamps, unstamped, err := stampsFor(ctx, a, cp.Size)
+	if err != nil {
+		return nil, err
+	}
 	shown := map[string]bool{}
 	for _, r := range recs {
 		shown[r.ID] = true
@@ -125,7 +135,8 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 		return nil, err
 	}
 	paths := assignPaths(recs)
-	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from, Hops: len(hops)}
+	res := &Result{ID: newID(), Path: opt.Out, Zip: IsZip(opt.Out), Events: len(events), CheckpointSize: cp.Size, ConsistentFrom: from, Hops: len(hops),
+		Timestamps: len(stamps), Unstamped: unstamped}
 	for i, r := range recs {
 		res.Files = append(res.Files, File{Path: paths[i], Doc: r.ID, Name: r.FirstName(), Size: r.Size})
 		res.Bytes += r.Size
@@ -152,7 +163,7 @@ func Create(ctx context.Context, a *archive.Archive, opt Options) (_ *Result, er
 	}
 	ctx, stopWatch := watchUnlock(ctx, a)
 	defer stopWatch()
-	w := &bagWriter{s: s, sha512: opt.SHA512, page: opt.VerifierPage}
+	w := &bagWriter{s: s, sha512: opt.SHA512, page: opt.VerifierPage, stamps: stamps}
 	err = w.write(ctx, a, recs, paths, events, hops, from, cp, res, t, opt.Progress)
 	if err == nil && opt.Format == FormatOCFL {
 		err = w.writeOCFL(a, res, t)
@@ -236,6 +247,9 @@ func (w *bagWriter) write(ctx context.Context, a *archive.Archive, recs []*catal
 		return err
 	}
 	steps = append(steps, dk...)
+	for i, tok := range w.stamps {
+		steps = append(steps, tagStep{bundleformat.TimestampFile(i + 1), func(out io.Writer) error { _, err := out.Write(tok); return err }})
+	}
 	if page := w.page; page != nil {
 		steps = append(steps, tagStep{bundleformat.FileVerifierPage, func(out io.Writer) error { _, err := out.Write(page); return err }})
 	}

@@ -33,6 +33,7 @@ type bagWriter struct {
 	page   []byte // custody/verify.html, when added
 	files  []sums // payload, in write order
 	tags   []sums
+	stamps [][]byte // RFC 3161 tokens over the checkpoint
 }
 
 type sums struct {

@@ -49,6 +49,10 @@ const (
 	MaxProofSize   = 64 << 20
 	MaxProofEvents = 100000
 	MaxProofHashes = 64 // a proof in a tree of 2⁶² events has at most 62
+	// MaxProofTimestamps and MaxTimestampSize bound the optional
+	// time stamps of the checkpoint (as in a bundle).
+	MaxProofTimestamps = 16
+	MaxTimestampSize   = 64 << 10
 )
 
 // ErrMalformedProof is wrapped by ParseProof's errors.
@@ -61,6 +65,10 @@ type Proof struct {
 	Key         string
 	Events      []ProvenEvent
 	Consistency []Consistency
+	// Timestamps are RFC 3161 tokens (DER) over the checkpoint's exact
+	// bytes, at most MaxProofTimestamps (optional; checked by
+	// archive/tsa, not here).
+	Timestamps [][]byte
 
 	cp *Checkpoint // parsed but unverified
 }
@@ -86,6 +94,7 @@ type proofWire struct {
 	Key         string            `json:"key"`
 	Events      []proofEventWire  `json:"events"`
 	Consistency []consistencyWire `json:"consistency,omitempty"`
+	Timestamps  [][]byte          `json:"timestamps,omitempty"`
 }
 
 type proofEventWire struct {
@@ -101,7 +110,7 @@ type consistencyWire struct {
 }
 
 var proofFields = map[string]map[string]bool{
-	"":            set("format", "doc", "checkpoint", "key", "events", "consistency"),
+	"":            set("format", "doc", "checkpoint", "key", "events", "consistency", "timestamps"),
 	"events":      set("index", "event", "open", "proof"),
 	"open":        set("field", "i", "salt", "value"),
 	"consistency": set("from", "proof"),
@@ -118,6 +127,7 @@ func MarshalProof(p *Proof) ([]byte, error) {
 	for _, c := range p.Consistency {
 		w.Consistency = append(w.Consistency, consistencyWire{From: c.From, Proof: hashStrings(c.Proof)})
 	}
+	w.Timestamps = p.Timestamps
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -169,6 +179,15 @@ func parseProof(b []byte) (*Proof, error) {
 		return nil, fmt.Errorf("format %q is not %q", quote.Clip(w.Format), ProofFormat)
 	}
 	p := &Proof{Checkpoint: []byte(w.Checkpoint), Key: w.Key}
+	if len(w.Timestamps) > MaxProofTimestamps {
+		return nil, fmt.Errorf("has %d time stamps; at most %d are read", len(w.Timestamps), MaxProofTimestamps)
+	}
+	for i, t := range w.Timestamps {
+		if len(t) == 0 || len(t) > MaxTimestampSize {
+			return nil, fmt.Errorf("time stamp %d is empty or larger than %d bytes", i+1, MaxTimestampSize)
+		}
+	}
+	p.Timestamps = w.Timestamps
 	if p.Doc, err = ParseDocID(w.Doc); err != nil {
 		return nil, err
 	}

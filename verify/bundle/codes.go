@@ -70,6 +70,15 @@ const (
 	// recorded (or its key record is missing or not the one recorded).
 	DKIMDisagrees = "BUNDLE_DKIM_DISAGREES"
 
+	// TimestampInvalid: a token in custody/timestamps/ is no evidence of
+	// time: not a token, a broken signature, or over other bytes than
+	// custody/checkpoint.
+	TimestampInvalid = "BUNDLE_TIMESTAMP_INVALID"
+	// TimestampUntrusted: a valid token whose TSA certificate chains to
+	// no root the person checking trusts (warning; a problem with
+	// --strict).
+	TimestampUntrusted = "BUNDLE_TIMESTAMP_UNTRUSTED"
+
 	// Forked: the checkpoint disagrees with the one remembered for its
 	// origin (or with this archive's own log): two histories exist.
 	Forked = "BUNDLE_FORKED"
@@ -106,6 +115,7 @@ const (
 	CheckSigner     = "signer"
 	CheckHistory    = "history"
 	CheckHops       = "upstream hops"
+	CheckTime       = "time stamps"
 )
 
 type class int
@@ -121,6 +131,7 @@ const (
 var codeClass = map[string]class{
 	FileMissing:         classInvalid,
 	FileMalformed:       classInvalid,
+	TimestampInvalid:    classInvalid,
 	CheckpointMalformed: classInvalid,
 	KeyMalformed:        classInvalid,
 	EventMalformed:      classInvalid,

@@ -32,6 +32,9 @@ func (r *Result) Document(archiveDir string) *report.Document {
 		}
 		d.Files = append(d.Files, rf)
 	}
+	for _, t := range r.Timestamps {
+		d.TimeAnchors = append(d.TimeAnchors, report.TimeAnchor{Words: quote.Safe(t.Words), Trusted: t.Trusted, NotBefore: quote.Safe(t.NotBefore)})
+	}
 	if r.Fork != nil {
 		d.Evidence = report.ShownLines(r.Fork.Evidence())
 	}

@@ -28,6 +28,7 @@ type JSONReport struct {
 	Archive    string             `json:"archive,omitempty"`
 	Hops       []Hop              `json:"hops,omitempty"`
 	Witnesses  *report.Witnessing `json:"witnesses,omitempty"`
+	Timestamps []Timestamp        `json:"timestamps,omitempty"`
 }
 
 // JSONCheckpoint is the bundle's checkpoint in a JSONReport.
@@ -42,7 +43,7 @@ type JSONCheckpoint struct {
 func (r *Result) JSON(archiveDir string) *JSONReport {
 	rep := r.Report
 	out := &JSONReport{Subject: rep.Subject, Kind: r.Kind, Verdict: rep.Verdict, Checks: rep.Checks, Findings: rep.Findings, Warnings: rep.Warnings,
-		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops, Witnesses: r.Witnesses}
+		BundleID: r.BundleID, Signer: r.Signer, Files: []File{}, Archive: archiveDir, Hops: r.Hops, Witnesses: r.Witnesses, Timestamps: r.Timestamps}
 	if out.Checks == nil {
 		out.Checks = []report.Check{}
 	}

@@ -155,6 +155,9 @@ func (p *prover) checkRest() {
 			Message: fmt.Sprintf("%d more findings with the code %s were found but not listed", n, code)})
 	}
 	p.summarize()
+	if p.hop == 0 {
+		p.checkTimestamps()
+	}
 }
 
 var errTooLarge = errors.New("too large")

@@ -37,6 +37,7 @@ package bundle
 
 import (
 	"context"
+	"crypto/x509"
 	"github.com/custody-app/custody/archive/cosign"
 	"io/fs"
 	"time"
@@ -92,6 +93,10 @@ type Options struct {
 	// (--witness-key); WitnessPolicy, when set, must be met (witnesses.go).
 	Witnesses     []*cosign.Witness
 	WitnessPolicy *cosign.Policy
+	// TSARoots are time-stamping roots the person checking trusts for
+	// this check (custody bundle verify --tsa-roots), besides the
+	// archive's (TSARootsKnower).
+	TSARoots []*x509.Certificate
 }
 
 // Result is what verification found.
@@ -128,6 +133,10 @@ type Result struct {
 	// Kind says what was given: KindBag, KindBundle, KindOCFLObject or
 	// KindOCFLRoot.
 	Kind string
+
+	// Timestamps are the checkpoint's RFC 3161 tokens
+	// (custody/timestamps/), checked.
+	Timestamps []Timestamp
 
 	// held is the proof material a receive keeps (see Admit).
 	held *heldMaterial

@@ -1,11 +1,14 @@
 package prooffile
 
 import (
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"github.com/custody-app/custody/archive/cosign"
 
 	"github.com/custody-app/custody/archive/keys"
 	"github.com/custody-app/custody/archive/provenance"
+	"github.com/custody-app/custody/archive/tsa"
 	"github.com/custody-app/custody/verify/report"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -31,6 +34,10 @@ type Input struct {
 	// must be met by the checkpoint's cosignatures (tlog.go).
 	Witnesses []*cosign.Witness
 	Policy    *cosign.Policy
+	// TSARoots are the time-stamping roots the checker trusts
+	// (--tsa-roots): the proof's time stamps that chain to one are
+	// trusted.
+	TSARoots []*x509.Certificate
 }
 
 // Result is what Check found; each front end words it its own way.
@@ -51,6 +58,10 @@ type Result struct {
 	Fork *provenance.ForkError
 	// Key is the key that was given, parsed (nil when none was).
 	Key *keys.KeyInfo
+	// Timestamps are the proof's time stamps of its checkpoint, checked
+	// (set for Proven, ProvenSignerUnknown and NotProvenByThatKey). A
+	// token that is no evidence of time makes the verdict NotProven.
+	Timestamps []*tsa.Stamp
 	// ProofKey is the key the proof carries, parsed (nil when it is not
 	// a readable key). Anyone can make a proof with a key of any name.
 	ProofKey *keys.KeyInfo
@@ -117,5 +128,30 @@ func Check(in Input) *Result {
 	default:
 		res.Verdict = ProvenSignerUnknown
 	}
+	if res.Proof != nil {
+		checkStamps(res, p, in.TSARoots)
+	}
 	return withWitnesses(res, in)
+}
+
+// checkStamps checks the proof's time stamps against its checkpoint's
+// bytes: one over other bytes, or with a broken signature, makes the
+// proof NotProven (it claims a time it does not have).
+func checkStamps(res *Result, p *provenance.Proof, roots []*x509.Certificate) {
+	var pool *x509.CertPool
+	if len(roots) > 0 {
+		pool = x509.NewCertPool()
+		for _, c := range roots {
+			pool.AddCert(c)
+		}
+	}
+	for i, tok := range p.Timestamps {
+		st, err := tsa.Check(tok, p.Checkpoint, pool)
+		if err != nil {
+			res.Verdict, res.Proof, res.Timestamps = NotProven, nil, nil
+			res.Err = fmt.Errorf("time stamp %d of the proof is no evidence of time: %w", i+1, err)
+			return
+		}
+		res.Timestamps = append(res.Timestamps, st)
+	}
 }

@@ -45,6 +45,10 @@ type Document struct {
 	// names as shown (Witnessing.Shown).
 	Witnesses *Witnessing
 
+	// TimeAnchors are the checkpoint's time stamps, worded ("recorded
+	// before 2026-12-02 17:41 UTC per <TSA>"), printable.
+	TimeAnchors []TimeAnchor
+
 	// Archive is the folder of the archive the check used: the one
 	// checked, or the one whose trusted keys and remembered checkpoints
 	// a bundle was checked against ("" when none was used).
@@ -131,6 +135,16 @@ type Checkpoint struct {
 	Origin string // the sender's log
 	Size   int64  // events in the log when it was signed
 	Root   string // the tree's root hash, base64
+}
+
+// TimeAnchor is one time stamp of the checkpoint: "recorded before …
+// per <TSA>", and whether its TSA chains to a root the reader trusts.
+type TimeAnchor struct {
+	Words   string
+	Trusted bool
+	// NotBefore is the other end of the bracket, when known: the newest
+	// event time the checkpoint holds, by the sender's clock.
+	NotBefore string
 }
 
 // File is one payload file of a bundle.

@@ -10,6 +10,8 @@ package check
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +22,7 @@ import (
 	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/provenance"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/tsa"
 	"github.com/custody-app/custody/verify/bag"
 	"github.com/custody-app/custody/verify/bundle"
 	"github.com/custody-app/custody/verify/report"
@@ -36,7 +39,8 @@ type Input struct {
 	Size    int64
 	Files   []Entry
 	// Keys is the text the reader pasted or loaded: verifier keys, one
-	// per line (see ParseKeys).
+	// per line (see ParseKeys), and time-stamping root certificates as
+	// PEM blocks (as custody bundle verify --tsa-roots reads them).
 	Keys string
 	// Seen is signed checkpoints the reader saw before (published by the
 	// sender, or from an earlier bundle): the memory an archive would
@@ -59,11 +63,15 @@ type Outcome struct {
 // Run checks the bag. Keys that do not parse are an error before any
 // file is read: the reader meant to trust them.
 func Run(ctx context.Context, in Input) (*Outcome, error) {
-	g, err := knowing(in.Keys, in.Seen)
+	roots, keyText, err := TSARoots(in.Keys)
 	if err != nil {
 		return nil, err
 	}
-	opt := bundle.Options{Subject: in.Subject, Progress: in.Progress}
+	g, err := knowing(keyText, in.Seen)
+	if err != nil {
+		return nil, err
+	}
+	opt := bundle.Options{Subject: in.Subject, Progress: in.Progress, TSARoots: roots}
 	if g != nil {
 		opt.Archive = g
 	}
@@ -82,6 +90,36 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 		return nil, err
 	}
 	return outcome(bundle.VerifyFS(ctx, fsys, opt), g, fsys)
+}
+
+// TSARoots takes the PEM certificate blocks out of the reader's keys
+// text: the time-stamping roots they trust. The rest is returned for
+// ParseKeys.
+func TSARoots(text string) ([]*x509.Certificate, string, error) {
+	const begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
+	var pems, rest strings.Builder
+	for {
+		i := strings.Index(text, begin)
+		if i < 0 {
+			rest.WriteString(text)
+			break
+		}
+		j := strings.Index(text[i:], end)
+		if j < 0 {
+			return nil, "", errors.New("a certificate among the keys has no END CERTIFICATE line")
+		}
+		rest.WriteString(text[:i])
+		pems.WriteString(text[i:i+j+len(end)] + "\n")
+		text = text[i+j+len(end):]
+	}
+	if pems.Len() == 0 {
+		return nil, rest.String(), nil
+	}
+	certs, err := tsa.RootCerts([]byte(pems.String()))
+	if err != nil {
+		return nil, "", err
+	}
+	return certs, rest.String(), nil
 }
 
 // knowing is what the reader gave: nil when nothing (the check then runs

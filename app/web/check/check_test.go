@@ -15,6 +15,7 @@ import (
 	"github.com/custody-app/custody/app/web/check"
 	"github.com/custody-app/custody/archive/archivetest"
 	"github.com/custody-app/custody/archive/keys"
+	"github.com/custody-app/custody/archive/tsa/tsatest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -153,5 +154,32 @@ func TestParseKeys(t *testing.T) {
 	}
 	if _, err := check.ParseKeys("not a key\n"); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("a bad line gives %v", err)
+	}
+}
+
+// TestTimestampsAsTheCLI: a stamped bundle checked by the page with the
+// TSA's root pasted among the keys gives the CLI's --tsa-roots JSON.
+func TestTimestampsAsTheCLI(t *testing.T) {
+	ts := tsatest.Start(t, "Loopback TSA")
+	arc := filepath.Join(t.TempDir(), "sender")
+	src := filepath.Join(t.TempDir(), "leak")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "memo.txt"), []byte("the memo\n"), 0o644)
+	custody(t, "", arc, "import", src)
+	if _, code := custody(t, "", arc, "timestamp", "--tsa", ts.URL); code != 0 {
+		t.Fatal("timestamp --tsa")
+	}
+	dir := t.TempDir()
+	if _, code := custody(t, "", arc, "bundle", "create", "--out", filepath.Join(dir, "bag"), "--all"); code != 0 {
+		t.Fatal("bundle create")
+	}
+	want, _ := custody(t, dir, "", "bundle", "verify", "--no-archive", "--json", "--tsa-roots", ts.RootsFile, "bag")
+	files := folder(t, filepath.Join(dir, "bag"))
+	got, err := check.Run(context.Background(), check.Input{Subject: check.TopFolder(files), Files: files, Keys: "\n" + string(ts.Roots)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.JSON) != want || !strings.Contains(want, `"trusted": true`) || !strings.Contains(want, "per Loopback TSA") {
+		t.Errorf("the page's JSON differs or is not trusted:\n%s\nCLI:\n%s", got.JSON, want)
 	}
 }

@@ -36,7 +36,8 @@ footer { margin-top: 2em; color: #666; font-size: .85em; }
 {{if .BundleID}}<tr><th>Bundle id</th><td class="mono">{{.BundleID}}</td></tr>{{end}}
 {{with .Checked}}{{if .When}}<tr><th>When</th><td>{{.When}}, {{.Clock}}</td></tr>{{end}}{{if .Tool}}<tr><th>Checked by</th><td>{{.Tool}}</td></tr>{{end}}{{end}}
 {{with .Signer}}<tr><th>Signed by</th><td>{{.Label}}{{if .Organisation}}, {{.Organisation}}{{end}}<br>fingerprint <b class="mono">{{.Fingerprint}}</b>{{if .Trusted}}{{if .How}}<br>trusted: {{.How}}{{end}}{{else}}<br>not trusted: confirm the fingerprint with the sender (by phone or in person) before relying on who signed{{end}}{{if .VerifierKey}}<br>key <span class="mono">{{.VerifierKey}}</span>{{end}}</td></tr>{{end}}
-{{with .Checkpoint}}{{if .Origin}}<tr><th>{{if $.Bundle}}Sender's log{{else}}Log{{end}}</th><td class="mono">{{.Origin}}, {{.Size}} events when signed{{if .Root}}<br>root {{.Root}}{{end}}</td></tr>{{end}}{{end}}
+{{with .Checkpoint}}{{if .Origin}}<tr><th>{{if $.Bundle}}Sender's log{{else}}Log{{end}}</th><td class="mono">{{.Origin}}, {{.Size}} events when signed{{if .Root}}<br>root {{.Root}}{{end}}</td></tr>{{end}}{{end}}{{range .TimeAnchors}}
+<tr><th>Time stamp</th><td>{{.Words}}{{if .NotBefore}}<br>not before {{.NotBefore}} (the newest event it holds, by the sender's clock){{end}}</td></tr>{{end}}
 {{if .Bundle}}<tr><th>Checked against</th><td>{{if .Archive}}the archive in <span class="mono">{{.Archive}}</span> (its trusted keys and the checkpoints it saw before){{else}}no archive: no memory of earlier checkpoints was used; only keys given for this check (--key) are trusted{{end}}</td></tr>{{end}}
 </table>
 <h2>Checks</h2>

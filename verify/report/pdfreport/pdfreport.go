@@ -48,6 +48,12 @@ func Write(w io.Writer, d *report.Document, files ...Attachment) error {
 		p.row("Log (origin)", cp.Origin, body)
 		p.row("Size", fmt.Sprintf("%d events when signed", cp.Size), body)
 		p.row("Root hash", cp.Root, code)
+		for _, t := range d.TimeAnchors {
+			p.row("Time stamp", t.Words, body)
+			if t.NotBefore != "" {
+				p.row("Not before", t.NotBefore+" (the newest event it holds, by the sender's clock)", body)
+			}
+		}
 	}
 	checks(p, d)
 	if d.Evidence != "" {
