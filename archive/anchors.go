@@ -72,8 +72,11 @@ type AnchorResult struct {
 	Unreached []Unreached
 	// Pending counts the (checkpoint, TSA) pairs still without a token.
 	Pending int
-	// Cosignatures of witnesses are gathered by the same hook (a field
-	// for them joins these when witnesses are configured).
+	// Witnesses says what each configured witness did with the latest
+	// checkpoint (nothing when none is configured); WitnessErr is the
+	// archive's own failure to ask them.
+	Witnesses  WitnessResult
+	WitnessErr error
 }
 
 // Stamped is one token obtained.
@@ -104,10 +107,24 @@ var errRecentlyUnreached = fmt.Errorf("it did not answer less than %v ago; it is
 // unreachable TSA must not fail the command that signed the checkpoint.
 func (a *Archive) AnchorCheckpoints(ctx context.Context) AnchorResult {
 	res := a.anchor(ctx, -1)
-	// Witnesses: gather the cosignatures of the configured witnesses for
-	// the latest checkpoint here, after the time stamps, into res.
+	if !a.Writable() || a.cfg.ReadOnly {
+		return res
+	}
+	// Then the witnesses' cosignatures of the latest checkpoint, each
+	// asked for at most hookWitnessWait here: a witness that does not
+	// answer costs a command that little, and custody checkpoint asks
+	// again with the full time.
+	wctx, cancel := context.WithTimeout(ctx, hookWitnessWait)
+	defer cancel()
+	res.Witnesses, res.WitnessErr = a.GatherCosignatures(wctx)
+	if errors.Is(res.WitnessErr, context.DeadlineExceeded) && ctx.Err() == nil {
+		res.WitnessErr = nil // the slow witnesses are reported as outcomes
+	}
 	return res
 }
+
+// hookWitnessWait bounds the witnesses' answers after an ordinary command.
+const hookWitnessWait = 5 * time.Second
 
 // StampCheckpoint has every configured TSA that has not yet stamped the
 // checkpoint of size do so now (bundle create stamps the checkpoint its

@@ -216,11 +216,15 @@ func runCheckpoint(env *Env, args []string) error {
 		return err
 	}
 	peers, err := printCheckpoint(env, a)
+	var tsas []archive.TSA
+	if err == nil {
+		tsas, err = a.TSAList()
+	}
 	a.Close()
-	if err != nil || len(peers) == 0 {
+	if err != nil || len(peers)+len(tsas) == 0 {
 		return err
 	}
-	return gatherAtCheckpoint(env) // read-write, to keep the cosignatures
+	return gatherAtCheckpoint(env) // read-write, to keep the stamps and cosignatures
 }
 
 // printCheckpoint prints the latest signed checkpoint and returns the

@@ -109,6 +109,17 @@ func (env *Env) anchor(a *archive.Archive) {
 		fmt.Fprintf(env.Stderr, "custody: note: %s did not give a time stamp (%s); the checkpoint will be stamped at the next chance\n",
 			quote.Safe(u.TSA), quote.Safe(quote.Clip(u.Err.Error())))
 	}
+	if res.WitnessErr != nil {
+		fmt.Fprintf(env.Stderr, "custody: note: the witnesses could not be asked (%s)\n", quote.Safe(quote.Clip(res.WitnessErr.Error())))
+	}
+	for _, o := range res.Witnesses.Witnesses {
+		switch o.Status {
+		case archive.WitnessRefused:
+			fmt.Fprintf(env.Stderr, "custody: WARNING: witness %s has cosigned another history of this archive's log (a fork); run custody checkpoint for the evidence\n", quote.Safe(o.Name))
+		case archive.WitnessUnreachable, archive.WitnessDeclined:
+			fmt.Fprintf(env.Stderr, "custody: note: witness %s did not cosign (%s); custody checkpoint asks again\n", quote.Safe(o.Name), quote.Safe(quote.Clip(o.Detail)))
+		}
+	}
 }
 
 // keysTSA handles custody keys trust-tsa NAME PEM | untrust-tsa NAME |

@@ -225,20 +225,38 @@ func writeNewFile(path string, data []byte) error {
 	return f.Close()
 }
 
-// gatherAtCheckpoint asks the witnesses for the checkpoint just printed
-// and prints what each did. Exit 1 when one refused it as inconsistent
-// (a fork), 2 when one could not be reached or declined, else 0.
+// gatherAtCheckpoint has the TSAs stamp what is unstamped and asks the
+// witnesses for the checkpoint just printed, and prints what each did.
+// Exit 1 when a witness refused it as inconsistent (a fork), 2 when a
+// witness or TSA could not be reached or declined, else 0.
 func gatherAtCheckpoint(env *Env) error {
 	a, err := env.open(readWrite)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	stamps := a.StampCheckpoint(env.ctx, -1)
+	for _, st := range stamps.Stamped {
+		fmt.Fprintf(env.Stdout, "\ntime stamp of checkpoint %d by %s: recorded before %s\n", st.Size, quote.Safe(st.TSA), st.Time.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	for _, u := range stamps.Unreached {
+		fmt.Fprintf(env.Stdout, "\ntime stamp by %s: not obtained (%s)\n", quote.Safe(u.TSA), quote.Safe(quote.Clip(u.Err.Error())))
+	}
 	res, err := a.GatherCosignatures(env.ctx)
 	if err != nil {
 		return err
 	}
-	return printWitnessResult(env, res)
+	if len(res.Witnesses) == 0 {
+		if len(stamps.Unreached) > 0 {
+			return exitCode(ExitFailed)
+		}
+		return nil
+	}
+	werr := printWitnessResult(env, res)
+	if werr == nil && len(stamps.Unreached) > 0 {
+		return exitCode(ExitFailed)
+	}
+	return werr
 }
 
 func printWitnessResult(env *Env, res archive.WitnessResult) error {

@@ -144,9 +144,17 @@ func TestWitnessCommandsEndToEnd(t *testing.T) {
 		t.Fatalf("diverged copy: exit %d\n%s", code, out)
 	}
 
-	// The witness down: exit 2.
-	importDir(t, dir, "later")
+	// Every command that signs a checkpoint has it cosigned at once: the
+	// checkpoint after an import was cosigned before checkpoint asks.
+	importDir(t, dir, "hooked")
+	if out := mustRun(t, dir, "checkpoint"); !strings.Contains(out, "witness Paper B: cosigned") || !strings.Contains(out, "cosigned before") {
+		t.Fatalf("the import did not have its checkpoint cosigned:\n%s", out)
+	}
+
+	// The witness down: exit 2. (Were it up, the import itself would
+	// have had the new checkpoint cosigned already.)
 	srv.Close()
+	importDir(t, dir, "later")
 	if out, _, code := run(t, dir, "checkpoint"); code != 2 || !strings.Contains(out, "unreachable") {
 		t.Fatalf("witness down: exit %d\n%s", code, out)
 	}
