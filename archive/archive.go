@@ -111,6 +111,10 @@ type Archive struct {
 	// lastEventTime is the time of the last event this session appended
 	// (TimeLayout), under wmu: no later event may claim an earlier one.
 	lastEventTime string
+	// view is set for ReadingPacksFrom's archives, which own only their
+	// pack storage.
+	view   bool
+	source string
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).
@@ -259,6 +263,9 @@ func (a *Archive) sweep() error {
 
 // Close syncs and closes the store and releases the lock.
 func (a *Archive) Close() error {
+	if a.view {
+		return a.pk.Close()
+	}
 	var errs []error
 	if a.idDone != nil {
 		<-a.idDone // never leave the key derivation running

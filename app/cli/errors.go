@@ -19,6 +19,7 @@ var hints = map[string]string{
 	errcode.VerdictRefused:     "use --force to receive it anyway (that is recorded)",
 	errcode.ReadOnlyMedia:      "ls, show, cat, verify, log, checkpoint and export --to a writable folder work; to change the archive, copy its folder to a writable disk",
 	errcode.FolderGone:         "reconnect the disk (or restore the folder), then run custody verify",
+	errcode.RemoteCredentials:  "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or ~/.aws/credentials) to a key the object store accepts; Custody never stores them",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.
