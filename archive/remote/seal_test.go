@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"errors"
@@ -154,6 +155,9 @@ func FuzzIdentityEnvelope(f *testing.F) {
 	f.Add(env)
 	f.Add([]byte(envelopeMagic + "{}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if logN, _, err := parseEnvelopeHeader(bufio.NewReader(bytes.NewReader(b))); err == nil && logN > 12 {
+			return // a valid costly header: scrypt's time, not the parser's
+		}
 		openIdentity(bytes.NewReader(b), []byte("p"))
 	})
 }
