@@ -31,8 +31,8 @@ var commands = []command{
 	{"bundle",
 		"create --out PATH[.zip] [--all | --tag T | DOC...] [--with-ancestors] [--sha512] [--skip-damaged] [--with-verifier] | verify [--json] [--strict] [--report FILE.pdf|.html|.json] [--no-archive] [--key KEY]... PATH | receive [--force] [--json] PATH",
 		"write a bundle (a BagIt bag with provenance), check one, or receive one into the archive", runBundle},
+	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
 	{"remote", "add NAME s3://BUCKET/PREFIX [--endpoint URL] | list [--json] | remove NAME", "name a copy of the archive on an S3-compatible object store", runRemote},
 	{"push", "[--workers N] [NAME]", "upload to a remote what it lacks: pack files and a sealed snapshot of the store and log (logged)", runPush},
 	{"clone", "[--endpoint URL] [--workers N] s3://BUCKET/PREFIX DIR", "make a working archive from a remote copy", runClone},
-	{"verifier", "--out FILE.html", "write the page that checks a bundle in a web browser, offline", runVerifier},
 }
