@@ -6,6 +6,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/remote"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/fixity"
 )
@@ -54,7 +55,7 @@ func runRepair(env *Env, args []string) error {
 	}
 	out := repairJSON{Damaged: len(cov.Damaged), Repaired: []archive.Repaired{}, Failed: []repairFailure{}}
 	if len(cov.Damaged) > 0 && *fromRemote != "" {
-		done, failed, err := repairFromRemote(env, a, *fromRemote, cov.Damaged)
+		done, failed, err := remote.Repair(env.ctx, a, *fromRemote, cov.Damaged)
 		out.Repaired = append(out.Repaired, done...)
 		for _, id := range cov.Damaged {
 			if why, ok := failed[id]; ok {

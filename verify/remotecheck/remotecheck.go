@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/catalog"
@@ -140,4 +141,24 @@ func packedDocs(a *archive.Archive) ([][32]byte, error) {
 		return nil
 	}, func([32]byte, error) {})
 	return out, err
+}
+
+// Record logs a check of remote name as a verify event (its what names
+// the remote and the counts, its docs the damaged documents) and
+// remembers it in the remote's record. The documents' own last-check
+// times are left alone: they are the local copy's.
+func Record(a *archive.Archive, name string, st *remote.State, res *Result) (int64, error) {
+	rep, cov := res.Report, res.Coverage
+	damaged := len(cov.Damaged)
+	if damaged == 0 && rep.HasProblems() {
+		damaged = len(rep.Findings) // a damaged snapshot names no document
+	}
+	what := fmt.Sprintf("remote %s %s: documents %d/%d, bytes %d/%d, damaged %d",
+		name, st.URL(), cov.Docs, cov.TotalDocs, cov.Bytes, cov.TotalBytes, damaged)
+	idx, err := a.RecordVerification(archive.Verification{What: what, Verdict: string(rep.Verdict), Damaged: cov.Damaged})
+	if err != nil {
+		return 0, err
+	}
+	st.LastCheck = &remote.CheckRecord{At: time.Now().UTC(), Verdict: string(rep.Verdict), Docs: cov.Docs, Damaged: damaged, Next: res.Next}
+	return idx, remote.Save(a, name, st)
 }
