@@ -31,6 +31,9 @@ type PushOptions struct {
 	// Workers is how many pack files are uploaded at once (default 4).
 	Workers  int
 	Progress progress.Func
+	// Uploaded, when set, is called with the number of each pack file
+	// once it is on the remote (from the uploading goroutine).
+	Uploaded func(pack uint64)
 }
 
 // partSize is the part of a multipart upload: each pack file over it is
@@ -171,6 +174,9 @@ func (c *Client) pushPacks(ctx context.Context, a *archive.Archive, opt PushOpti
 		rec.Bytes += p.size
 		mu.Unlock()
 		counter.AddFile()
+		if opt.Uploaded != nil {
+			opt.Uploaded(p.n)
+		}
 		return nil
 	})
 }

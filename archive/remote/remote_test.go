@@ -13,7 +13,6 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/archivetest"
-	"github.com/custody-app/custody/archive/progress"
 	"github.com/custody-app/custody/archive/remote"
 	"github.com/custody-app/custody/archive/remote/seaweedtest"
 )
@@ -156,11 +155,7 @@ func TestInterruptedPush(t *testing.T) {
 	before, _ := a.LogSize()
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := remote.Push(ctx, a, "origin", remote.PushOptions{Passphrase: []byte(archivetest.Passphrase), Workers: 1,
-		Progress: func(p progress.Progress) {
-			if p.Files >= 1 {
-				cancel()
-			}
-		}})
+		Uploaded: func(uint64) { cancel() }})
 	if err == nil {
 		t.Fatal("the cancelled push succeeded")
 	}
