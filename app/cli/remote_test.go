@@ -105,6 +105,16 @@ func TestRemoteDoneWhen(t *testing.T) {
 		t.Fatalf("the repair event does not name the remote:\n%s", l)
 	}
 
+	// The repaired bytes are in a new pack file: the next push sends it.
+	if out, e, code := run(t, dir, "push"); code != 0 || !strings.Contains(out, "1 pack file uploaded") {
+		t.Fatalf("push after the repair: %d %s %s", code, out, e)
+	}
+	packs = packFiles(t, dir)
+	if len(packs) != 3 {
+		t.Fatalf("%d pack files after the repair, want 3", len(packs))
+	}
+	packs = []string{packs[0], packs[2]}
+
 	// Remote damage: alpha's pack deleted, beta's damaged.
 	mc, err := minio.New(strings.TrimPrefix(srv.Endpoint, "http://"), &minio.Options{Creds: credentials.NewStaticV4(seaweedtest.AccessKey, seaweedtest.SecretKey, "")})
 	if err != nil {

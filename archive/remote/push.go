@@ -96,7 +96,9 @@ func Push(ctx context.Context, a *archive.Archive, name string, opt PushOptions)
 		return nil, fmt.Errorf("the copy was pushed but the push could not be recorded: %w", err)
 	}
 	tail := base + ".tail"
-	if m, _, err := c.putSnapshot(ctx, a, key, tail, version+1); err == nil {
+	// Since version itself: Badger's iterators read only versions above
+	// SinceTs (not "from", as DB.Backup's comment says).
+	if m, _, err := c.putSnapshot(ctx, a, key, tail, version); err == nil {
 		rec.Snapshot += m
 		if logSize, err = a.LogSize(); err == nil {
 			h.Snapshots, h.LogSize = append(h.Snapshots, tail), logSize
