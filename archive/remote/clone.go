@@ -180,7 +180,9 @@ func (c *Client) download(ctx context.Context, dir string, p localPack, counter 
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(f, &progress.Reader{Ctx: ctx, R: obj, Ctr: counter})
+	// At most one byte more than listed: a store that sends more is refused,
+	// not allowed to fill the disk.
+	n, err := io.Copy(f, &progress.Reader{Ctx: ctx, R: io.LimitReader(obj, p.size+1), Ctr: counter})
 	if err == nil && n != p.size {
 		err = fmt.Errorf("%s: %d bytes downloaded of %d listed", pack.Name(p.n), n, p.size)
 	}
