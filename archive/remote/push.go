@@ -96,8 +96,6 @@ func Push(ctx context.Context, a *archive.Archive, name string, opt PushOptions)
 		return nil, fmt.Errorf("the copy was pushed but the push could not be recorded: %w", err)
 	}
 	tail := base + ".tail"
-	// Since version itself: Badger's iterators read only versions above
-	// SinceTs (not "from", as DB.Backup's comment says).
 	if m, _, err := c.putSnapshot(ctx, a, key, tail, version); err == nil {
 		rec.Snapshot += m
 		if logSize, err = a.LogSize(); err == nil {
@@ -232,9 +230,10 @@ func (c *Client) pushIdentity(ctx context.Context, a *archive.Archive, st *State
 	return nil
 }
 
-// putSnapshot uploads the store's entries from version since on (0: all
-// of it), without the remote bookkeeping, sealed, as snapshots/name. It
-// returns the bytes uploaded and the newest version in it.
+// putSnapshot uploads the store's entries after version since (0: all of
+// it, Badger's full backup stream; else writeTail), without the remote
+// bookkeeping, sealed, as snapshots/name. It returns the bytes uploaded
+// and, for a full snapshot, the newest version in it.
 func (c *Client) putSnapshot(ctx context.Context, a *archive.Archive, key []byte, name string, since uint64) (int64, uint64, error) {
 	pr, pw := io.Pipe()
 	var version uint64
@@ -242,12 +241,14 @@ func (c *Client) putSnapshot(ctx context.Context, a *archive.Archive, key []byte
 	go func() {
 		defer close(done)
 		s, err := NewSealer(pw, key)
-		if err == nil {
+		switch {
+		case err == nil && since == 0:
 			stream := a.DB().NewStream()
 			stream.LogPrefix = "custody push"
-			stream.SinceTs = since
 			stream.ChooseKey = func(item *badger.Item) bool { return !bytes.HasPrefix(item.Key(), archive.PrefixRemote) }
-			version, err = stream.Backup(s, since)
+			version, err = stream.Backup(s, 0)
+		case err == nil:
+			err = writeTail(a.DB(), s, since)
 		}
 		if err == nil {
 			err = s.Close()

@@ -22,7 +22,8 @@ import (
 // CUSTODY_BENCH_CORPUS names a corpus folder): the corpus is imported
 // into an encrypted archive, then, against the same SeaweedFS, in one
 // run and with the same client settings (minio-go, 16 MiB parts, 4 parts
-// at once, 4 objects at once), it times a plain parallel upload of the
+// at once, 4 objects at once), after an untimed warm-up upload, it times
+// a plain parallel upload of the
 // archive's pack files (the very bytes push sends), a plain parallel
 // upload of the corpus files, and custody push. It prints MB/s of each
 // and push's ratio to the faster baseline (target: at least 0.8).
@@ -94,6 +95,9 @@ func TestPushSpeed(t *testing.T) {
 		return total, time.Since(start)
 	}
 	mbps := func(n int64, d time.Duration) float64 { return float64(n) / 1e6 / d.Seconds() }
+	// The store's first writes allocate its volumes: warm it up untimed,
+	// so no figure pays for that.
+	plain("warm-up/", packs)
 	pb, pd := plain("plain-packs/", packs)
 	fb, fd := plain("plain-files/", files)
 	loc, _ := remote.ParseURL("s3://"+bkt+"/push", srv.Endpoint)
@@ -110,6 +114,7 @@ func TestPushSpeed(t *testing.T) {
 	best := max(mbps(pb, pd), mbps(fb, fd))
 	t.Logf("plain upload of the pack files: %d files, %d bytes, %.2f s, %.1f MB/s", len(packs), pb, pd.Seconds(), mbps(pb, pd))
 	t.Logf("plain upload of the corpus files: %d files, %d bytes, %.2f s, %.1f MB/s", len(files), fb, fd.Seconds(), mbps(fb, fd))
-	t.Logf("custody push: %d pack files, %d bytes + snapshot %d bytes, %.2f s, %.1f MB/s", rec.Packs, rec.Bytes, rec.Snapshot, d.Seconds(), push)
+	t.Logf("custody push: %d pack files, %d bytes + snapshot %d bytes, %.2f s, %.1f MB/s (pack bytes only; %.1f MB/s with the snapshot)",
+		rec.Packs, rec.Bytes, rec.Snapshot, d.Seconds(), push, mbps(rec.Bytes+rec.Snapshot, d))
 	t.Logf("push / faster plain upload: %.2f (target >= 0.80)", push/best)
 }
