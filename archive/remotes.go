@@ -79,6 +79,7 @@ func (a *Archive) RemoveRemote(name string) error {
 // encryption) instead of the local pack folder: the same records, the
 // same checks, another copy of the bytes. The view shares the archive's
 // store and lock; closing it closes s only. It must not outlive a.
+// source names the copy in repair events ("remote copy s3://…").
 func (a *Archive) ReadingPacksFrom(s pack.Storage, source string) (*Archive, error) {
 	var ps pack.Storage = s
 	if len(a.cfg.EncryptionKey) > 0 {
