@@ -113,6 +113,10 @@ type Archive struct {
 	lastEventTime string
 	// unreached remembers when each TSA last failed to answer (anchors.go).
 	unreached unreachedTSAs
+	// view is set for ReadingPacksFrom's archives, which own only their
+	// pack storage.
+	view   bool
+	source string
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).
@@ -261,6 +265,9 @@ func (a *Archive) sweep() error {
 
 // Close syncs and closes the store and releases the lock.
 func (a *Archive) Close() error {
+	if a.view {
+		return a.pk.Close()
+	}
 	var errs []error
 	if a.idDone != nil {
 		<-a.idDone // never leave the key derivation running

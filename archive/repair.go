@@ -126,6 +126,9 @@ func (a *Archive) RepairFrom(ctx context.Context, src *Archive, ids [][32]byte) 
 	var done []Repaired
 	failed := map[[32]byte]string{}
 	from := "archive copy " + src.Dir()
+	if src.view {
+		from = src.source
+	}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return done, failed, err

@@ -23,6 +23,7 @@ var hints = map[string]string{
 	archive.CodeWitnessUnknown:      "custody witness list shows the witnesses; name one with --witness NAME",
 	archive.CodeWitnessExists:       "custody witness remove NAME, then add it again",
 	archive.CodeWitnessURLMalformed: "give the witness's submission prefix, e.g. https://witness.example/, or - for a witness reached by files",
+	errcode.RemoteCredentials:       "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or ~/.aws/credentials) to a key the object store accepts; Custody never stores them",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.

@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"testing"
+
+	"github.com/custody-app/custody/archive/remote/seaweedtest"
 )
 
 // TestMain keeps the tests from depending on the shell they run in: a
@@ -13,5 +15,7 @@ import (
 func TestMain(m *testing.M) {
 	os.Unsetenv("CUSTODY_PASSPHRASE")
 	os.Unsetenv("CUSTODY_ARCHIVE")
-	os.Exit(m.Run())
+	code := m.Run()
+	seaweedtest.Stop()
+	os.Exit(code)
 }

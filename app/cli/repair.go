@@ -6,6 +6,7 @@ import (
 
 	"github.com/custody-app/custody/archive"
 	"github.com/custody-app/custody/archive/quote"
+	"github.com/custody-app/custody/archive/remote"
 	"github.com/custody-app/custody/archive/store"
 	"github.com/custody-app/custody/verify/fixity"
 )
@@ -27,6 +28,7 @@ type repairFailure struct {
 func runRepair(env *Env, args []string) error {
 	fs := newFlags("repair")
 	from := fs.String("from", "", "another archive folder, or a backup copy of this one, holding intact copies")
+	fromRemote := fs.String("from-remote", "", "the remote `NAME` whose copy holds intact pack files (see custody remote)")
 	asJSON := fs.Bool("json", false, "print what was repaired as JSON")
 	pos, err := flags(fs, env, args)
 	if err != nil {
@@ -35,10 +37,10 @@ func runRepair(env *Env, args []string) error {
 	if err := noArgs("repair", pos); err != nil {
 		return err
 	}
-	if *from == "" {
-		return errors.New("give the archive folder to repair from with --from PATH")
+	if (*from == "") == (*fromRemote == "") {
+		return errors.New("give the archive folder to repair from with --from PATH, or a remote with --from-remote NAME")
 	}
-	if !archive.Exists(*from) {
+	if *from != "" && !archive.Exists(*from) {
 		return fmt.Errorf("%s holds no archive: give an archive folder or a backup copy of one (to repair from plain files, import them)", quote.Safe(*from))
 	}
 	a, err := env.open(readWrite)
@@ -53,7 +55,18 @@ func runRepair(env *Env, args []string) error {
 		return env.ctx.Err()
 	}
 	out := repairJSON{Damaged: len(cov.Damaged), Repaired: []archive.Repaired{}, Failed: []repairFailure{}}
-	if len(cov.Damaged) > 0 {
+	if len(cov.Damaged) > 0 && *fromRemote != "" {
+		done, failed, err := remote.Repair(env.ctx, a, *fromRemote, cov.Damaged)
+		out.Repaired = append(out.Repaired, done...)
+		for _, id := range cov.Damaged {
+			if why, ok := failed[id]; ok {
+				out.Failed = append(out.Failed, repairFailure{ID: fmt.Sprintf("%x", id), Reason: why})
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("repair stopped after %s: %w", plural(len(done), "document"), hinted(err))
+		}
+	} else if len(cov.Damaged) > 0 {
 		srcOpt := archive.Options{Store: store.Config{ReadOnly: true}}
 		if archive.NeedsPassphrase(*from) {
 			// A backup copy shares this archive's passphrase.

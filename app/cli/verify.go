@@ -35,6 +35,7 @@ func runVerify(env *Env, args []string) error {
 	rolling := fs.String("rolling", "", "check only the least recently checked `P%` of the bytes (and the log)")
 	noRecord := fs.Bool("no-record", false, "do not record this check in the log")
 	reportPath := fs.String("report", "", "also write the report to this file: .pdf, .html or .json")
+	remoteName := fs.String("remote", "", "check the copy on remote `NAME` instead (see custody remote)")
 	refs, err := flags(fs, env, args)
 	if err != nil {
 		return err
@@ -50,6 +51,12 @@ func runVerify(env *Env, args []string) error {
 		if len(refs) > 0 {
 			return errors.New("--rolling checks a share of the whole archive: give it or documents, not both")
 		}
+	}
+	if *remoteName != "" {
+		if len(refs) > 0 || *noRecord || *reportPath != "" {
+			return errors.New("--remote checks a whole remote copy (or --rolling P% of it), is always recorded, and writes no report file")
+		}
+		return runVerifyRemote(env, *remoteName, pct, *asJSON)
 	}
 	dir := archive.Locate(env.Archive)
 	if !archive.Exists(dir) {

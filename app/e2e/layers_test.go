@@ -69,7 +69,7 @@ func TestLayers(t *testing.T) {
 	}
 	// The archive's own log check, and the checks built on it, may read
 	// the store they check.
-	storeChecks := map[string]bool{"verify/logcheck": true, "verify/archivecheck": true, "verify/fixity": true, "verify/history": true}
+	storeChecks := map[string]bool{"verify/logcheck": true, "verify/archivecheck": true, "verify/fixity": true, "verify/history": true, "verify/remotecheck": true}
 	for _, p := range listPackages(t, "./...") {
 		name := rel(p.ImportPath)
 		all := append(append(append([]string{}, p.Imports...), p.TestImports...), p.XTestImports...)

@@ -12,6 +12,7 @@ var hints = map[string]string{
 	errcode.VerdictRefused:     "“Receive anyway…” receives it despite the verdict, and records that",
 	errcode.ReadOnlyMedia:      "open it read-only to list, read, verify and export its documents; to change it, copy the folder to a writable disk",
 	errcode.FolderGone:         "reconnect the disk (or restore the folder), then open the archive read-only and verify it",
+	errcode.RemoteCredentials:  "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or ~/.aws/credentials) before starting Custody; it never stores them",
 }
 
 // hinted is err with the hint for its code appended, if hints has one.

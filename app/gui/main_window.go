@@ -236,6 +236,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 			item("Keys and trust", u.showKeys, shortcut(fyne.KeyK, false)),
 			item("Provenance log", u.showLog, shortcut(fyne.KeyL, true)),
 			item("Verification history", u.showHistory, nil),
+			item("Remote copies", u.showRemotes, nil),
 			item("Change passphrase…", u.changePassphraseDialog, nil),
 		),
 		fyne.NewMenu("View", theme),

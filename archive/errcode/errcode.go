@@ -32,12 +32,15 @@ const (
 	// FolderGone: the archive folder disappeared while in use (deleted,
 	// or its disk removed); what was done last may not have been kept.
 	FolderGone = "FOLDER_GONE"
+	// RemoteCredentials: the object store of a remote copy refused the
+	// credentials, or none were given.
+	RemoteCredentials = "REMOTE_CREDENTIALS"
 )
 
 // Hinted lists the codes above, for the front ends' tests: each keeps a
 // hint for every one.
 func Hinted() []string {
-	return []string{PassphraseNeeded, ArchiveDamaged, ChecksumUnverified, VerdictRefused, ReadOnlyMedia, FolderGone}
+	return []string{PassphraseNeeded, ArchiveDamaged, ChecksumUnverified, VerdictRefused, ReadOnlyMedia, FolderGone, RemoteCredentials}
 }
 
 // Error is an error with a stable code.

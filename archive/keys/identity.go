@@ -2,6 +2,8 @@ package keys
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -242,4 +244,15 @@ func (id *Identity) Public() *Public {
 	p := id.pub
 	p.PublicKey = append(ed25519.PublicKey(nil), id.pub.PublicKey...)
 	return &p
+}
+
+// RemoteKey returns the 32-byte key that seals what a remote copy keeps
+// besides pack files (archive/remote): derived from the archivist's
+// private key, so it is the same for encrypted and unencrypted stores,
+// survives passphrase changes, and is known to whoever unlocks the
+// identity and to no one else.
+func (id *Identity) RemoteKey() []byte {
+	m := hmac.New(sha256.New, id.priv.Seed())
+	m.Write([]byte("custody remote copy v1"))
+	return m.Sum(nil)
 }
