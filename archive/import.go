@@ -49,6 +49,11 @@ type ImportOptions struct {
 	// import says "import of" each file's name.
 	repairFrom string
 
+	// NoFileList leaves ImportResult.Files empty (the counts are kept):
+	// an import of a million files would otherwise hold a million
+	// entries in memory until it ends.
+	NoFileList bool
+
 	// KeepChanging keeps a file that changed while it was read, twice,
 	// with what the second read found, noted "changed while imported";
 	// without it such a file is skipped (ImportResult.Changing).
@@ -96,6 +101,9 @@ type ImportResult struct {
 	// AlreadyReceived counts, for a receive, the documents that this
 	// bundle had brought before: nothing new was recorded for them.
 	AlreadyReceived int `json:"already_received,omitempty"`
+	// Done counts the files committed (what Files lists, also when
+	// ImportOptions.NoFileList leaves it empty).
+	Done int `json:"-"`
 }
 
 // ready is a hashed document waiting to be committed.
@@ -845,7 +853,10 @@ func (im *importer) commit(batch []*ready) error {
 	im.res.Added += added
 	im.res.Duplicates += dups
 	im.res.Bytes += bytes
-	im.res.Files = append(im.res.Files, files...)
+	im.res.Done += len(files)
+	if !im.opt.NoFileList {
+		im.res.Files = append(im.res.Files, files...)
+	}
 	im.mu.Unlock()
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // job is one regular file to import.
@@ -91,8 +92,16 @@ func walk(ctx context.Context, paths []string) (jobs []job, skipped []Skipped, e
 				skipped = append(skipped, Skipped{p, plainIOError(err)})
 				return nil
 			}
-			rel, _ := filepath.Rel(base, p)
-			jobs = append(jobs, job{path: p, name: filepath.ToSlash(rel), size: info.Size()})
+			// The name shares the path's bytes where it can: a walk of a
+			// million files keeps every path until the import ends.
+			name := ""
+			if rest, ok := strings.CutPrefix(p, base); ok && len(rest) > 1 && os.IsPathSeparator(rest[0]) && filepath.Separator == '/' {
+				name = rest[1:]
+			} else {
+				rel, _ := filepath.Rel(base, p)
+				name = filepath.ToSlash(rel)
+			}
+			jobs = append(jobs, job{path: p, name: name, size: info.Size()})
 			return nil
 		})
 		if err != nil {

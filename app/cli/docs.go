@@ -80,7 +80,7 @@ func runImport(env *Env, args []string) (err error) {
 		}
 	}()
 	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
-		Listing: <-scanned, KeepChanging: *keep})
+		Listing: <-scanned, KeepChanging: *keep, NoFileList: !*asJSON})
 	if res != nil {
 		if *asJSON {
 			writeJSON(env.Stdout, res)
@@ -90,12 +90,12 @@ func runImport(env *Env, args []string) (err error) {
 	}
 	if err != nil {
 		if env.ctx.Err() != nil {
-			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", len(res.Files))
+			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", res.Done)
 		}
 		var low *diskspace.ErrLow
 		if errors.As(err, &low) && res != nil {
 			return fmt.Errorf("%w; the import stopped there: the %s it had imported (%s) are kept, complete with their events, and the rest was not imported", err,
-				plural(len(res.Files), "document"), humanBytes(res.Bytes))
+				plural(res.Done, "document"), humanBytes(res.Bytes))
 		}
 		return err
 	}
