@@ -37,7 +37,7 @@ const (
 
 // parallelFrom is the row count from which a search splits its scan over
 // the cores.
-const parallelFrom = 1 << 16
+var parallelFrom = 1 << 16
 
 // Search returns the rows that match q, in q's order.
 func (v *View) Search(q Query) []int32 {
