@@ -149,6 +149,9 @@ func appendLower(b []byte, s string) []byte {
 	return b
 }
 
+// Len is the number of rows added.
+func (ix *Index) Len() int { return len(ix.ids) }
+
 // View is a read-only snapshot of an index: the rows added before it was
 // taken. Views are safe for concurrent use, and stay valid while the
 // index grows (Add never writes within a view's length).
@@ -169,7 +172,10 @@ type View struct {
 
 // View returns a snapshot of the rows added so far.
 func (ix *Index) View() *View {
-	v := &View{ix: ix, n: len(ix.ids), hayLen: len(ix.hay), tags: sortedKeys(ix.tags), sources: sortedKeys(ix.sources),
+	// The view keeps its own copy of the slices' headers: Add may
+	// replace the index's own while the view is read elsewhere.
+	cols := *ix
+	v := &View{ix: &cols, n: len(ix.ids), hayLen: len(ix.hay), tags: sortedKeys(ix.tags), sources: sortedKeys(ix.sources),
 		kinds: ix.kinds[:len(ix.kinds):len(ix.kinds)], strs: ix.strs[:len(ix.strs):len(ix.strs)],
 		labNum: make(map[string]uint32, len(ix.labNum)), bytes: ix.bytes, orders: map[int][]int32{}}
 	for k, n := range ix.labNum {
