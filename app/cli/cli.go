@@ -210,7 +210,7 @@ func plural(n int, word string) string {
 // harder instead of letting the heap double: the commands keep to 256 MiB
 // of anonymous memory whatever the archive's size (docs/performance.md).
 // Above it nothing fails; the collector only runs more often.
-const memoryLimit = 192 << 20
+const memoryLimit = 224 << 20
 
 // softMemoryLimit sets memoryLimit unless $GOMEMLIMIT sets another.
 func softMemoryLimit() {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,28 +152,45 @@ func runLs(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	var out []listEntry
-	var bad int
+	// Streamed, a line (or a JSON entry) per record as it is read: a
+	// million documents are never held at once.
+	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	var bad, n int
 	err = a.Each(func(r *catalog.Record) error {
 		if *asJSON {
-			out = append(out, listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported})
-			return nil
+			b, err := json.MarshalIndent(listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported}, "  ", "  ")
+			if err != nil {
+				return err
+			}
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			n++
+			w.WriteString(sep)
+			_, err = w.Write(b)
+			return err
 		}
 		// One line per document, whatever its name holds.
-		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
+		_, err := fmt.Fprintf(w, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
 		return err
 	}, func(id [32]byte, err error) {
 		bad++
+		w.Flush()
 		fmt.Fprintf(env.Stderr, "custody ls: %s\n", quote.Safe(err.Error()))
 	})
+	if *asJSON && err == nil {
+		if n == 0 {
+			w.WriteString("[]\n")
+		} else {
+			w.WriteString("\n]\n")
+		}
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
 	if err != nil {
 		return err
-	}
-	if *asJSON {
-		if out == nil {
-			out = []listEntry{}
-		}
-		writeJSON(env.Stdout, out)
 	}
 	if bad > 0 {
 		return problem("%s could not be read; run custody verify", plural(bad, "record"))
