@@ -165,11 +165,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var jobs []job
+	var jobs *jobList
 	var skipped []Skipped
 	var err error
 	if opt.jobs != nil {
-		jobs = opt.jobs
+		jobs = &jobList{made: opt.jobs}
 	} else if l := opt.Listing; l != nil && slices.Equal(l.paths, paths) {
 		jobs, skipped, err = l.jobs, l.skipped, l.err
 	} else {
@@ -182,15 +182,12 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	if res.Skipped == nil {
 		res.Skipped = []Skipped{}
 	}
-	var total int64
-	for _, j := range jobs {
-		total += j.size
-	}
+	total := jobs.total()
 	if err := diskspace.Require(a.dir, uint64(total)+a.cfg.Reserve()); err != nil {
 		return res, err
 	}
 	ctr := progress.NewCounter()
-	ctr.SetTotals(int64(len(jobs)), total)
+	ctr.SetTotals(int64(jobs.len()), total)
 	stop := ctr.Report(ctx, opt.Progress)
 	defer stop()
 
@@ -211,9 +208,9 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	go func() {
 		defer close(todo)
-		for _, j := range jobs {
+		for i := range jobs.len() {
 			select {
-			case todo <- j:
+			case todo <- jobs.at(i):
 			case <-ctx.Done():
 				return
 			}
