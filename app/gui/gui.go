@@ -32,12 +32,7 @@ const appID = "app.custody.desktop"
 // $CUSTODY_ARCHIVE names the archive, as for the command line; with
 // $CUSTODY_PASSPHRASE also set, it is opened without asking.
 func Main() int {
-	// The window keeps to ~300 MiB with a million documents listed
-	// (docs/performance.md): past this heap size the collector works
-	// harder rather than letting the heap double. $GOMEMLIMIT overrides.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(224 << 20)
-	}
+	softMemoryLimit()
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u := newUI(a, config{Getenv: os.Getenv})
@@ -185,4 +180,13 @@ func (u *ui) setTitle(detail string) {
 		return
 	}
 	u.win.SetTitle("Custody — " + detail)
+}
+
+// softMemoryLimit keeps the window to ~300 MiB with a million documents
+// listed (docs/performance.md): past this heap size the collector works
+// harder rather than letting the heap double. $GOMEMLIMIT overrides it.
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(224 << 20)
+	}
 }

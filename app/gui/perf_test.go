@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"math"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +88,8 @@ func TestLargeArchive(t *testing.T) {
 	if dir == "" {
 		dir, pass = importLarge(t, n), archivetest.Passphrase
 	}
+	softMemoryLimit() // as Main does
+	defer debug.SetMemoryLimit(math.MaxInt64)
 	u := newTestUI(t, map[string]string{"CUSTODY_ARCHIVE": dir, "CUSTODY_PASSPHRASE": pass})
 	var unlocked, listed time.Time
 	t0 = time.Now()
