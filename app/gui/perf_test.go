@@ -3,8 +3,8 @@ package gui
 import (
 	"context"
 	"fmt"
-	"os"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
