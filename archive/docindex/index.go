@@ -168,6 +168,7 @@ type View struct {
 
 	mu     sync.Mutex
 	orders map[int][]int32
+	ranks  map[int][]int32
 }
 
 // View returns a snapshot of the rows added so far.
@@ -177,7 +178,7 @@ func (ix *Index) View() *View {
 	cols := *ix
 	v := &View{ix: &cols, n: len(ix.ids), hayLen: len(ix.hay), tags: sortedKeys(ix.tags), sources: sortedKeys(ix.sources),
 		kinds: ix.kinds[:len(ix.kinds):len(ix.kinds)], strs: ix.strs[:len(ix.strs):len(ix.strs)],
-		labNum: make(map[string]uint32, len(ix.labNum)), bytes: ix.bytes, orders: map[int][]int32{}}
+		labNum: make(map[string]uint32, len(ix.labNum)), bytes: ix.bytes, orders: map[int][]int32{}, ranks: map[int][]int32{}}
 	for k, n := range ix.labNum {
 		v.labNum[k] = n
 	}

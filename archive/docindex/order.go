@@ -11,6 +11,22 @@ import (
 // Order returns every row sorted by col, ascending, rows of equal keys in
 // the order they were added; nil for ByArchive. It is computed once per
 // column and view (a million names take a few hundred milliseconds), so
+// rank returns each row's place in Order(col).
+func (v *View) rank(col Column) []int32 {
+	order := v.Order(col)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if r, ok := v.ranks[int(col)]; ok {
+		return r
+	}
+	r := make([]int32, v.n)
+	for k, i := range order {
+		r[i] = int32(k)
+	}
+	v.ranks[int(col)] = r
+	return r
+}
+
 // Prepare computes them ahead.
 func (v *View) Order(col Column) []int32 {
 	if col == ByArchive || col < 0 || col > BySource {
@@ -29,13 +45,13 @@ func (v *View) Order(col Column) []int32 {
 	return o
 }
 
-// Prepare computes every column's order, on all cores, so that the first
-// sort by any column only reads one.
+// Prepare computes every column's order (and each row's place in it), on
+// all cores, so that the first sort by any column only reads one.
 func (v *View) Prepare() {
 	var wg sync.WaitGroup
 	for c := ByName; c <= BySource; c++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); v.Order(c) }()
+		go func() { defer wg.Done(); v.rank(c) }()
 	}
 	wg.Wait()
 }

@@ -2,9 +2,11 @@ package docindex
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/hex"
 	"math/bits"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -70,7 +72,24 @@ func (v *View) Search(q Query) []int32 {
 			}
 		}
 	default:
-		out = make([]int32, 0, 1024)
+		n := 0
+		for _, w := range match {
+			n += bits.OnesCount64(w)
+		}
+		out = make([]int32, 0, n)
+		if n < v.n/16 {
+			// Few rows: sorted by their places in the order, instead of
+			// a walk through all of it.
+			rank := v.rank(q.Sort)
+			for k, w := range match {
+				for w != 0 {
+					out = append(out, int32(k*64+bits.TrailingZeros64(w)))
+					w &= w - 1
+				}
+			}
+			slices.SortFunc(out, func(a, b int32) int { return cmp.Compare(rank[a], rank[b]) })
+			break
+		}
 		for _, i := range order {
 			if match[i>>6]&(1<<(i&63)) != 0 {
 				out = append(out, i)
