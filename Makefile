@@ -45,6 +45,8 @@ test: deps wasm
 	# The core again under the race detector: its import, verify and
 	# bundle code is concurrent throughout.
 	go test -race -tags $(TAGS) -count=1 ./archive/... ./verify/... ./app/cli/... ./app/e2e/...
+	# The window's document index at a million rows (search, sort, memory).
+	go test -run '^$$' -bench . -benchtime 1x ./archive/docindex/
 
 # The long suites: every test with the long cases switched on (hundreds of
 # kills, disk fills, huge manifests, every browser case). Run before an

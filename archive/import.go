@@ -52,6 +52,10 @@ type ImportOptions struct {
 	// NoMail keeps mailboxes and .eml files as single documents: their
 	// messages and attachments are not derived (mail.go).
 	NoMail bool
+	// NoFileList leaves ImportResult.Files empty (the counts are kept):
+	// an import of a million files would otherwise hold a million
+	// entries in memory until it ends.
+	NoFileList bool
 
 	// KeepChanging keeps a file that changed while it was read, twice,
 	// with what the second read found, noted "changed while imported";
@@ -100,6 +104,9 @@ type ImportResult struct {
 	// AlreadyReceived counts, for a receive, the documents that this
 	// bundle had brought before: nothing new was recorded for them.
 	AlreadyReceived int `json:"already_received,omitempty"`
+	// Done counts the files committed (what Files lists, also when
+	// ImportOptions.NoFileList leaves it empty).
+	Done int `json:"-"`
 }
 
 // ready is a hashed document waiting to be committed.
@@ -161,11 +168,11 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var jobs []job
+	var jobs *jobList
 	var skipped []Skipped
 	var err error
 	if opt.jobs != nil {
-		jobs = opt.jobs
+		jobs = &jobList{made: opt.jobs}
 	} else if l := opt.Listing; l != nil && slices.Equal(l.paths, paths) {
 		jobs, skipped, err = l.jobs, l.skipped, l.err
 	} else {
@@ -178,15 +185,12 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	if res.Skipped == nil {
 		res.Skipped = []Skipped{}
 	}
-	var total int64
-	for _, j := range jobs {
-		total += j.size
-	}
+	total := jobs.total()
 	if err := diskspace.Require(a.dir, uint64(total)+a.cfg.Reserve()); err != nil {
 		return res, err
 	}
 	ctr := progress.NewCounter()
-	ctr.SetTotals(int64(len(jobs)), total)
+	ctr.SetTotals(int64(jobs.len()), total)
 	stop := ctr.Report(ctx, opt.Progress)
 	defer stop()
 
@@ -207,9 +211,9 @@ func (a *Archive) Import(ctx context.Context, paths []string, opt ImportOptions)
 	}
 	go func() {
 		defer close(todo)
-		for _, j := range jobs {
+		for i := range jobs.len() {
 			select {
-			case todo <- j:
+			case todo <- jobs.at(i):
 			case <-ctx.Done():
 				return
 			}
@@ -854,7 +858,10 @@ func (im *importer) commit(batch []*ready) error {
 	im.res.Added += added
 	im.res.Duplicates += dups
 	im.res.Bytes += bytes
-	im.res.Files = append(im.res.Files, files...)
+	im.res.Done += len(files)
+	if !im.opt.NoFileList {
+		im.res.Files = append(im.res.Files, files...)
+	}
 	im.mu.Unlock()
 	return nil
 }

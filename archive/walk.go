@@ -28,7 +28,7 @@ type Skipped struct {
 // Listing is what Scan found under some paths, for Import.
 type Listing struct {
 	paths   []string
-	jobs    []job
+	jobs    *jobList
 	skipped []Skipped
 	err     error
 }
@@ -48,7 +48,8 @@ func Scan(ctx context.Context, paths []string) *Listing {
 // ("leak/mail/1.eml"); a file argument is recorded under its base name.
 // Anything else (links, FIFOs, devices, unreadable folders) is skipped
 // with a reason; a FIFO is never opened, since opening one blocks.
-func walk(ctx context.Context, paths []string) (jobs []job, skipped []Skipped, err error) {
+func walk(ctx context.Context, paths []string) (jobs *jobList, skipped []Skipped, err error) {
+	jobs = &jobList{}
 	for _, root := range paths {
 		fi, err := os.Lstat(root)
 		if err != nil {
@@ -60,7 +61,7 @@ func walk(ctx context.Context, paths []string) (jobs []job, skipped []Skipped, e
 				skipped = append(skipped, Skipped{root, reason})
 				continue
 			}
-			jobs = append(jobs, job{path: root, name: filepath.Base(root), size: fi.Size()})
+			jobs.add(root, filepath.Base(root), fi.Size())
 			continue
 		}
 		abs, err := filepath.Abs(root)
@@ -92,7 +93,7 @@ func walk(ctx context.Context, paths []string) (jobs []job, skipped []Skipped, e
 				return nil
 			}
 			rel, _ := filepath.Rel(base, p)
-			jobs = append(jobs, job{path: p, name: filepath.ToSlash(rel), size: info.Size()})
+			jobs.add(p, filepath.ToSlash(rel), info.Size())
 			return nil
 		})
 		if err != nil {

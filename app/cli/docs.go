@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,7 +83,7 @@ func runImport(env *Env, args []string) (err error) {
 	}()
 	defer env.anchor(a) // runs before Close: stamps the checkpoints the command signed
 	res, err := a.Import(env.ctx, paths, archive.ImportOptions{Source: *source, Note: *note, Progress: env.bar("Importing"),
-		Listing: <-scanned, KeepChanging: *keep})
+		Listing: <-scanned, KeepChanging: *keep, NoFileList: !*asJSON})
 	if res != nil {
 		if *asJSON {
 			writeJSON(env.Stdout, res)
@@ -92,12 +93,12 @@ func runImport(env *Env, args []string) (err error) {
 	}
 	if err != nil {
 		if env.ctx.Err() != nil {
-			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", len(res.Files))
+			return fmt.Errorf("cancelled; %d documents were imported before that and are complete", res.Done)
 		}
 		var low *diskspace.ErrLow
 		if errors.As(err, &low) && res != nil {
 			return fmt.Errorf("%w; the import stopped there: the %s it had imported (%s) are kept, complete with their events, and the rest was not imported", err,
-				plural(len(res.Files), "document"), humanBytes(res.Bytes))
+				plural(res.Done, "document"), humanBytes(res.Bytes))
 		}
 		return err
 	}
@@ -153,28 +154,45 @@ func runLs(env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	var out []listEntry
-	var bad int
+	// Streamed, a line (or a JSON entry) per record as it is read: a
+	// million documents are never held at once.
+	w := bufio.NewWriterSize(env.Stdout, 64<<10)
+	var bad, n int
 	err = a.Each(func(r *catalog.Record) error {
 		if *asJSON {
-			out = append(out, listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported})
-			return nil
+			b, err := json.MarshalIndent(listEntry{r.ID, r.Size, r.FirstName(), r.MediaType, r.Source, r.Imported}, "  ", "  ")
+			if err != nil {
+				return err
+			}
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			n++
+			w.WriteString(sep)
+			_, err = w.Write(b)
+			return err
 		}
 		// One line per document, whatever its name holds.
-		_, err := fmt.Fprintf(env.Stdout, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
+		_, err := fmt.Fprintf(w, "%s %12d %s\n", r.ID, r.Size, r.ShownName())
 		return err
 	}, func(id [32]byte, err error) {
 		bad++
+		w.Flush()
 		fmt.Fprintf(env.Stderr, "custody ls: %s\n", quote.Safe(err.Error()))
 	})
+	if *asJSON && err == nil {
+		if n == 0 {
+			w.WriteString("[]\n")
+		} else {
+			w.WriteString("\n]\n")
+		}
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
 	if err != nil {
 		return err
-	}
-	if *asJSON {
-		if out == nil {
-			out = []listEntry{}
-		}
-		writeJSON(env.Stdout, out)
 	}
 	if bad > 0 {
 		return problem("%s could not be read; run custody verify", plural(bad, "record"))

@@ -77,7 +77,7 @@ func TestTimeStampScreens(t *testing.T) {
 	s.shoot(scene{name: "bundle-timestamps", show: func(u *ui) { stamp(u); u.verifyBundle(path) }},
 		"light", fyne.NewSize(1280, 800), filepath.Join(out, "bundle-timestamps.png"))
 	s.shoot(scene{name: "document-timestamps", show: func(u *ui) {
-		for _, r := range u.main.docs.ix.recs {
+		for _, r := range allRecords(u) {
 			u.showDocument(r)
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -61,20 +60,20 @@ func (u *ui) exportBundleDialog() {
 		fromMarked: fmt.Sprintf("%s (%s)", fromMarked, count(int64(len(d.marked)))),
 		fromShown:  fmt.Sprintf("%s (%s)", fromShown, count(int64(len(d.shown)))),
 		fromTag:    fromTag,
-		fromAll:    fmt.Sprintf("%s (%s)", fromAll, count(int64(len(d.ix.recs)))),
+		fromAll:    fmt.Sprintf("%s (%s)", fromAll, count(int64(d.ix.Len()))),
 	}
 	labels := []string{counts[fromMarked], counts[fromShown], counts[fromTag], counts[fromAll]}
 	f.what = widget.NewRadioGroup(labels, nil)
-	f.tag = widget.NewSelect(d.ix.tags, func(string) { f.what.SetSelected(counts[fromTag]) })
+	f.tag = widget.NewSelect(d.ix.Tags(), func(string) { f.what.SetSelected(counts[fromTag]) })
 	f.tag.PlaceHolder = "Choose a tag"
-	if len(d.ix.tags) == 0 {
+	if len(d.ix.Tags()) == 0 {
 		f.tag.PlaceHolder = "No tags yet"
 		f.tag.Disable()
 	}
 	switch {
 	case len(d.marked) > 0:
 		f.what.SetSelected(labels[0])
-	case len(d.shown) < len(d.ix.recs):
+	case len(d.shown) < d.ix.Len():
 		f.what.SetSelected(labels[1])
 	default:
 		f.what.SetSelected(labels[3])
@@ -173,14 +172,14 @@ func (u *ui) bundleOptions(f *bundleForm, counts map[string]string) (bundlewrite
 	case counts[fromShown]:
 		ids = d.shownIDs()
 	case counts[fromTag]:
-		for _, r := range d.ix.recs {
-			if f.tag.Selected != "" && slices.Contains(r.Tags, f.tag.Selected) {
-				ids = append(ids, r.Sum())
+		for i := range int32(d.ix.Len()) {
+			if f.tag.Selected != "" && d.ix.HasTag(i, f.tag.Selected) {
+				ids = append(ids, d.ix.ID(i))
 			}
 		}
 	case counts[fromAll]:
-		for _, r := range d.ix.recs {
-			ids = append(ids, r.Sum())
+		for i := range int32(d.ix.Len()) {
+			ids = append(ids, d.ix.ID(i))
 		}
 	}
 	if len(ids) == 0 {

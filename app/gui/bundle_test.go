@@ -171,7 +171,7 @@ func TestBundleFromAnotherArchivist(t *testing.T) {
 
 	tap(t, u, "Receive into archive")
 	mustContain(t, "the summary", u.lastSummary, "Received 4 new documents", "provenance continues here")
-	if n := len(u.main.docs.ix.recs); n != 5 {
+	if n := u.main.docs.ix.Len(); n != 5 {
 		t.Errorf("%d documents after receiving", n)
 	}
 	p2 := openDoc(t, u, "leak/chat/log.txt")

@@ -35,11 +35,10 @@ func (u *ui) deriveDialog() {
 		return
 	}
 	d := u.main.docs
-	var parents []*catalog.Record
-	for _, r := range d.ix.recs {
-		if d.marked[r.ID] {
-			parents = append(parents, r)
-		}
+	parents, err := d.markedRecords()
+	if err != nil {
+		dialog.ShowError(hinted(err), u.win)
+		return
 	}
 	if len(parents) == 0 {
 		dialog.ShowInformation("Derive a new version",

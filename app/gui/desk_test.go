@@ -78,7 +78,7 @@ func TestTableKeyboard(t *testing.T) {
 	u := openTestUI(t, dir)
 	d := u.main.docs
 	act(u, func() { d.sortBy(colName) }) // export.json, log.txt, budget.eml, minutes.eml
-	name := func(row int) string { return d.ix.recs[d.shown[row]].FirstName() }
+	name := func(row int) string { return d.ix.Name(d.shown[row]) }
 
 	// Enter in the search field goes to the table; the arrows move the
 	// cursor row; Space marks it; Enter opens it.
@@ -97,7 +97,7 @@ func TestTableKeyboard(t *testing.T) {
 		t.Fatalf("moving the cursor opened the %s page", u.main.current)
 	}
 	key(u, fyne.KeySpace)
-	if !d.marked[d.ix.recs[d.shown[1]].ID] || len(d.marked) != 1 {
+	if !d.marked[hexID(d.ix, d.shown[1])] || len(d.marked) != 1 {
 		t.Errorf("Space marked %v", d.marked)
 	}
 	cell := newCell().(*cell)
@@ -198,7 +198,7 @@ func TestNewestFirst(t *testing.T) {
 	if d.q.sort != colImported || !d.q.desc {
 		t.Errorf("the table is sorted by column %d (desc %v)", d.q.sort, d.q.desc)
 	}
-	if first := d.ix.recs[d.shown[0]].FirstName(); first != "later.txt" {
+	if first := d.ix.Name(d.shown[0]); first != "later.txt" {
 		t.Errorf("the first row is %s, not the newest import", first)
 	}
 	h := newHeaderCell().(*headerCell)

@@ -19,7 +19,7 @@ import (
 // openDoc opens the document with the given first name.
 func openDoc(t *testing.T, u *ui, name string) *detailPage {
 	t.Helper()
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range u.main.docs.records(t) {
 		if r.FirstName() == name {
 			act(u, func() { u.showDocument(r) })
 			return u.main.doc
@@ -116,7 +116,7 @@ func TestDeriveANewVersion(t *testing.T) {
 		t.Errorf("generations %d, %d: the original should come first", p.steps[0].Generation, p.steps[1].Generation)
 	}
 	mustContain(t, "the provenance tab", texts(p.timeline), "Original imported", "Redaction made", "note: sender blacked out")
-	if n := len(u.main.docs.ix.recs); n != 5 {
+	if n := u.main.docs.ix.Len(); n != 5 {
 		t.Errorf("%d documents listed after deriving", n)
 	}
 }
@@ -159,7 +159,7 @@ func TestChainOfAnOriginalWithoutDerivations(t *testing.T) {
 	dir := makeArchive(t, archivetest.Options(true), demoFiles, "USB stick")
 	u := openTestUI(t, dir)
 	var r *catalog.Record
-	for _, x := range u.main.docs.ix.recs {
+	for _, x := range u.main.docs.records(t) {
 		r = x
 	}
 	steps, err := readChain(u.arc, r)

@@ -24,7 +24,7 @@ func TestCheckDKIM(t *testing.T) {
 	mustContain(t, "the DKIM summary", u.lastSummary, "Checked 2 messages; 1 did not verify")
 	u.wait()
 	byName := map[string]string{}
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range allRecords(u) {
 		byName[r.FirstName()] = u.main.docs.dkim[r.ID]
 	}
 	if !strings.HasPrefix(byName["good.eml"], "VALID (d=corp.example, s=s1)") || !strings.HasPrefix(byName["forged.eml"], "INVALID (body hash") || byName["note.txt"] != "" {
@@ -33,7 +33,7 @@ func TestCheckDKIM(t *testing.T) {
 	if dkimCell(byName["forged.eml"]) != "INVALID" {
 		t.Errorf("cell %q", dkimCell(byName["forged.eml"]))
 	}
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range allRecords(u) {
 		if r.FirstName() != "good.eml" {
 			continue
 		}

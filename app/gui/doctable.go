@@ -1,25 +1,30 @@
 package gui
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/custody-app/custody/archive/catalog"
+	"github.com/custody-app/custody/archive/docindex"
 	"github.com/custody-app/custody/archive/quote"
 )
 
 // docList is the documents page: the search row and the table. The table
 // is virtual: it draws only the rows in view from shown, which indexes
-// the records held in ix.
+// the rows of ix (archive/docindex: what the table shows of each record,
+// not the records).
 type docList struct {
 	u      *ui
-	ix     *docIndex
+	ix     *docindex.View
 	shown  []int32
 	q      query
 	gen    int // bumps on every search, so a slow one cannot overwrite a newer one
@@ -87,9 +92,14 @@ func newDocList(u *ui) *docList {
 		if d.moving {
 			return
 		}
-		r := d.ix.recs[d.shown[id.Row]]
+		i := d.shown[id.Row]
 		if id.Col == colMark {
-			d.toggle(r.ID)
+			d.toggle(hexID(d.ix, i))
+			return
+		}
+		r, err := d.u.arc.Record(d.ix.ID(i))
+		if err != nil {
+			dialog.ShowError(hinted(err), u.win)
 			return
 		}
 		u.showDocument(r)
@@ -124,17 +134,17 @@ func choice(s string) string {
 }
 
 // setIndex shows a newly loaded index, keeping the search and marks.
-func (d *docList) setIndex(ix *docIndex) {
+func (d *docList) setIndex(ix *docindex.View) {
 	d.ix = ix
 	d.rawOf = map[string]string{}
-	for _, v := range append(append([]string(nil), ix.tags...), ix.sources...) {
+	for _, v := range append(append([]string(nil), ix.Tags()...), ix.Sources()...) {
 		d.rawOf[quote.Safe(v)] = v
 	}
-	d.tag.Options = append([]string{anyTag}, shownAll(ix.tags)...)
-	d.source.Options = append([]string{anySource}, shownAll(ix.sources)...)
+	d.tag.Options = append([]string{anyTag}, shownAll(ix.Tags())...)
+	d.source.Options = append([]string{anySource}, shownAll(ix.Sources())...)
 	d.tag.Refresh()
 	d.source.Refresh()
-	if len(ix.recs) == 0 {
+	if ix.Len() == 0 {
 		d.empty.Show()
 	} else {
 		d.empty.Hide()
@@ -143,8 +153,9 @@ func (d *docList) setIndex(ix *docIndex) {
 }
 
 // refilter runs the search off the UI goroutine and shows its result
-// from the top. Over 100,000 documents it takes a few milliseconds; a
-// newer search makes an older one's result be dropped.
+// from the top. Over a million documents it takes tens of milliseconds
+// (docindex's benchmarks); a newer search makes an older one's result be
+// dropped.
 func (d *docList) refilter() { d.apply(true) }
 
 // apply searches the index; with top, the table scrolls back to the first
@@ -154,7 +165,7 @@ func (d *docList) apply(top bool) {
 	gen, ix, q := d.gen, d.ix, d.q
 	t0 := time.Now()
 	d.u.goWork(func() {
-		shown := ix.filter(q)
+		shown := ix.Search(q.index())
 		d.u.do(func() {
 			if gen != d.gen {
 				return
@@ -164,12 +175,12 @@ func (d *docList) apply(top bool) {
 				d.cursor = 0
 			}
 			d.nomatch.SetText(noMatchText(q))
-			d.nomatch.Hidden = len(shown) > 0 || len(ix.recs) == 0
+			d.nomatch.Hidden = len(shown) > 0 || ix.Len() == 0
 			d.nomatch.Refresh()
 			d.table.Refresh()
 			if top {
 				d.table.ScrollToTop()
-				d.u.logTiming("search %q: %d of %d rows shown in %v", q.text, len(shown), len(ix.recs), time.Since(t0).Round(time.Microsecond))
+				d.u.logTiming("search %q: %d of %d rows shown in %v", q.text, len(shown), ix.Len(), time.Since(t0).Round(time.Microsecond))
 			}
 			d.updateInfo()
 		})
@@ -177,7 +188,7 @@ func (d *docList) apply(top bool) {
 }
 
 func (d *docList) updateInfo() {
-	total := len(d.ix.recs)
+	total := d.ix.Len()
 	s := fmt.Sprintf("%s of %s shown", count(int64(len(d.shown))), plural(total, "document", "documents"))
 	if len(d.shown) == total {
 		s = plural(total, "document", "documents")
@@ -202,7 +213,7 @@ func (d *docList) toggle(id string) {
 
 func (d *docList) markAllShown() {
 	for _, i := range d.shown {
-		d.marked[d.ix.recs[i].ID] = true
+		d.marked[hexID(d.ix, i)] = true
 	}
 	d.changedMarks()
 }
@@ -212,22 +223,36 @@ func (d *docList) changedMarks() {
 	d.updateInfo()
 }
 
-// markedIDs returns the marked documents' IDs.
+// markedIDs returns the marked documents' IDs, in the archive's order.
 func (d *docList) markedIDs() [][32]byte {
 	var out [][32]byte
-	for _, r := range d.ix.recs {
-		if d.marked[r.ID] {
-			out = append(out, r.Sum())
+	for id := range d.marked {
+		if sum, err := catalog.ParseID(id); err == nil {
+			out = append(out, sum)
 		}
 	}
+	slices.SortFunc(out, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 	return out
+}
+
+// markedRecords reads the marked documents' records from the archive.
+func (d *docList) markedRecords() ([]*catalog.Record, error) {
+	var out []*catalog.Record
+	for _, id := range d.markedIDs() {
+		r, err := d.u.arc.Record(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // shownIDs returns the IDs of the documents the search shows.
 func (d *docList) shownIDs() [][32]byte {
 	out := make([][32]byte, len(d.shown))
 	for k, i := range d.shown {
-		out[k] = d.ix.recs[i].Sum()
+		out[k] = d.ix.ID(i)
 	}
 	return out
 }
@@ -259,12 +284,13 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Row >= len(d.shown) {
 		return
 	}
-	r := d.ix.recs[d.shown[id.Row]]
+	i := d.shown[id.Row]
 	c.showCursor(id.Row == d.cursor && d.table.focused)
 	if id.Col == colMark {
+		docID := hexID(d.ix, i)
 		c.label.Hide()
 		c.check.Show()
-		c.check.SetChecked(d.marked[r.ID])
+		c.check.SetChecked(d.marked[docID])
 		return
 	}
 	c.check.Hide()
@@ -273,10 +299,10 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c.label.TextStyle = fyne.TextStyle{Monospace: id.Col == colID}
 	if id.Col == colDKIM {
 		c.full = ""
-		c.label.SetText(dkimCell(d.dkim[r.ID]))
+		c.label.SetText(dkimCell(d.dkim[hexID(d.ix, i)]))
 		return
 	}
-	text := cellText(r, d.ix.kinds[d.shown[id.Row]], id.Col)
+	text := cellText(d.ix, i, id.Col)
 	c.full = text
 	if id.Col == colName {
 		text = middleEllipsis(text, d.nameWidth-2*theme.InnerPadding(), c.label.TextStyle)
@@ -288,26 +314,27 @@ func (d *docList) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 }
 
-func cellText(r *catalog.Record, kind string, col int) string {
+// cellText is what row i shows in column col.
+func cellText(ix *docindex.View, i int32, col int) string {
 	switch col {
 	case colName:
-		if n := r.ShownName(); n != "" {
+		if n := ix.Name(i); n != "" {
 			return n
 		}
 		return "(no name)"
 	case colType:
-		return quote.Safe(kind)
+		return quote.Safe(ix.Kind(i))
 	case colSize:
-		return humanBytes(r.Size)
+		return humanBytes(ix.Size(i))
 	case colImported:
-		return shortTime(r.Imported)
+		return shortTime(ix.Imported(i))
 	case colSource:
-		if r.Source == "" && r.Kind != "" {
-			return "(" + quote.Safe(r.Kind) + ")"
+		if src, kind := ix.Source(i), ix.Derived(i); src == "" && kind != "" {
+			return "(" + quote.Safe(kind) + ")"
 		}
-		return quote.Safe(r.Source)
+		return quote.Safe(ix.Source(i))
 	case colID:
-		return shortID(r.ID)
+		return shortID(hexID(ix, i))
 	}
 	return ""
 }

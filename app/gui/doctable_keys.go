@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -70,8 +71,8 @@ func (t *docTable) TypedKey(e *fyne.KeyEvent) {
 			d.u.showDocument(r)
 		}
 	case fyne.KeySpace:
-		if r := d.cursorRecord(); r != nil {
-			d.toggle(r.ID)
+		if d.cursor >= 0 && d.cursor < len(d.shown) {
+			d.toggle(hexID(d.ix, d.shown[d.cursor]))
 		}
 	}
 }
@@ -105,11 +106,19 @@ func (d *docList) moveCursor(row int) {
 	d.table.Refresh()
 }
 
+// cursorRecord reads the record of the row under the cursor from the
+// archive (the index holds only what the table shows); nil when there is
+// none or it cannot be read, which is then shown.
 func (d *docList) cursorRecord() *catalog.Record {
 	if d.cursor < 0 || d.cursor >= len(d.shown) {
 		return nil
 	}
-	return d.ix.recs[d.shown[d.cursor]]
+	r, err := d.u.arc.Record(d.ix.ID(d.shown[d.cursor]))
+	if err != nil {
+		dialog.ShowError(hinted(err), d.u.win)
+		return nil
+	}
+	return r
 }
 
 // focusTable moves the keyboard to the table (Enter in the search field).

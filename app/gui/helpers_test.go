@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/custody-app/custody/archive/catalog"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
@@ -256,4 +258,36 @@ func typeIn(e fyne.Focusable, text string) {
 func act(u *ui, fn func()) {
 	locked(fn)
 	u.wait()
+}
+
+// records reads the records of the rows the list holds, in its order.
+func (d *docList) records(t testing.TB) []*catalog.Record {
+	t.Helper()
+	out := make([]*catalog.Record, 0, d.ix.Len())
+	for i := range int32(d.ix.Len()) {
+		r, err := d.u.arc.Record(d.ix.ID(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// row reads the record shown in row k of the table.
+func (d *docList) row(t testing.TB, k int) *catalog.Record {
+	t.Helper()
+	r, err := d.u.arc.Record(d.ix.ID(d.shown[k]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// allRecords reads every document's record from the archive open in u
+// (the document list's index holds only what the table shows).
+func allRecords(u *ui) []*catalog.Record {
+	var out []*catalog.Record
+	u.arc.Each(func(r *catalog.Record) error { out = append(out, r); return nil }, nil)
+	return out
 }

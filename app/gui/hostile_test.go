@@ -58,7 +58,7 @@ func assertNoRaw(t *testing.T, where, text string) {
 func TestHostileNamesWindow(t *testing.T) {
 	dir := makeArchive(t, archivetest.Options(true), hostileFiles, hostileSource)
 	u := openTestUI(t, dir)
-	recs := u.main.docs.ix.recs
+	recs := u.main.docs.records(t)
 	if len(recs) != len(hostileFiles) {
 		t.Fatalf("%d documents", len(recs))
 	}
@@ -71,10 +71,11 @@ func TestHostileNamesWindow(t *testing.T) {
 	page := texts(u.win.Canvas().Content())
 	assertNoRaw(t, "the document table", page)
 	mustContain(t, "the document table", page, `x\x1b[2J\x1b[H\x1b[32mINTACT`, `invoice\u202efdp.exe`, `tip\x1b[31m line\u202e`, "\n"+`bad\xff\xfe.txt`)
-	for _, r := range u.main.docs.ix.recs {
+	ix := u.main.docs.ix
+	for i := range int32(ix.Len()) {
 		for col := 0; col < numCols; col++ {
-			if s := cellText(r, "", col); strings.Contains(s, "\n") || strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x202e) {
-				t.Errorf("cell %d of %q shows %q", col, r.FirstName(), s)
+			if s := cellText(ix, i, col); strings.Contains(s, "\n") || strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x202e) {
+				t.Errorf("cell %d of %q shows %q", col, ix.Name(i), s)
 			}
 		}
 	}
@@ -87,7 +88,7 @@ func TestHostileNamesWindow(t *testing.T) {
 	}
 	act(u, func() { d.source.SetSelected(anySource) })
 
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range u.main.docs.records(t) {
 		r := r
 		act(u, func() { u.showDocument(r) })
 		p := u.main.doc
@@ -106,7 +107,7 @@ func TestHostileNamesWindow(t *testing.T) {
 	}
 	act(u, u.showKeys)
 	assertNoRaw(t, "the keys page", texts(u.win.Canvas().Content()))
-	act(u, func() { u.deriveFrom(u.main.docs.ix.recs) })
+	act(u, func() { u.deriveFrom(u.main.docs.records(t)) })
 	assertNoRaw(t, "the derive dialog", overlayTexts(u))
 	mustContain(t, "the derive dialog", overlayTexts(u), `\u202e`)
 }
@@ -160,7 +161,7 @@ func TestHostileBundleWindow(t *testing.T) {
 	tap(t, u, "Receive into archive")
 	act(u, u.showDocuments)
 	assertNoRaw(t, "the table after receiving", texts(u.win.Canvas().Content()))
-	if n := len(u.main.docs.ix.recs); n != len(hostileFiles)+1 {
+	if n := u.main.docs.ix.Len(); n != len(hostileFiles)+1 {
 		t.Errorf("%d documents after receiving", n)
 	}
 }

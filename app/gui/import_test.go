@@ -37,12 +37,12 @@ func TestImportAsksForTheSourceOnceAndSumsUp(t *testing.T) {
 	tap(t, u, "Import")
 	mustContain(t, "the import summary", u.lastSummary,
 		"Added: 4 documents", "Already in the archive: 1 document", "Skipped: 1 file", "symbolic link")
-	if n := len(u.main.docs.ix.recs); n != 5 {
+	if n := u.main.docs.ix.Len(); n != 5 {
 		t.Fatalf("%d documents listed after the import, want 5", n)
 	}
 	mustContain(t, "the status bar", u.main.status.Text, "5 documents")
 	var found bool
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range u.main.docs.records(t) {
 		if r.FirstName() == "leak/mail/budget.eml" {
 			found = true
 			if r.Source != "Envelope from B., 4 March" || r.Note != "Handed over in person" {
@@ -82,7 +82,7 @@ func TestImportCanBeCancelled(t *testing.T) {
 	if u.tasks != 0 {
 		t.Fatalf("%d tasks still running", u.tasks)
 	}
-	listed := len(u.main.docs.ix.recs) - 1
+	listed := u.main.docs.ix.Len() - 1
 	if strings.Contains(u.lastSummary, "Import cancelled") {
 		want := "Added: nothing new"
 		if listed > 0 {

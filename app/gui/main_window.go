@@ -96,39 +96,40 @@ func (u *ui) showDocuments() {
 	}
 }
 
-// reload reads every record off the UI goroutine, builds the search index
-// and shows it, with the status bar. The first rows are shown while the
-// rest load (after 2,000 records, then each time the count doubles), so a
-// large archive is usable at once.
+// reload reads every record off the UI goroutine into the document index
+// (archive/docindex: what the table shows of each, not the records) and
+// shows it, with the status bar. The first rows are shown while the rest
+// load (after 2,000 records, then each time the count doubles), so a
+// large archive is usable at once; once all are read, the sort orders are
+// built in the background, so that a click on a column heading only
+// reads one.
 func (u *ui) reload() {
 	a, m := u.arc, u.main
 	u.loadDKIM(a, m)
 	u.goWork(func() {
 		t0 := time.Now()
-		ix := buildIndex(nil)
-		var recs []*catalog.Record
-		shown, next := 0, 2000
+		index := newIndex()
+		next := 2000
 		bad := 0
 		err := a.Each(func(r *catalog.Record) error {
-			recs = append(recs, r)
-			if len(recs) == next {
-				ix = ix.extend(recs[shown:])
-				shown, next = len(recs), next*2
-				partial := ix
+			index.Add(r)
+			if index.Len() == next {
+				next *= 2
+				partial := index.View()
 				u.do(func() {
-					if u.main == m && len(m.docs.ix.recs) < len(partial.recs) {
+					if u.main == m && m.docs.ix.Len() < partial.Len() {
 						if m.first == 0 {
 							m.first = time.Since(t0)
-							u.logTiming("first %d rows shown %v after the archive opened", len(partial.recs), m.first.Round(time.Millisecond))
+							u.logTiming("first %d rows shown %v after the archive opened", partial.Len(), m.first.Round(time.Millisecond))
 						}
 						m.docs.setIndex(partial)
-						m.status.SetText(fmt.Sprintf("Loading… %s so far", plural(len(partial.recs), "document", "documents")))
+						m.status.SetText(fmt.Sprintf("Loading… %s so far", plural(partial.Len(), "document", "documents")))
 					}
 				})
 			}
 			return nil
 		}, func([32]byte, error) { bad++ })
-		ix = ix.extend(recs[shown:])
+		ix := index.View()
 		cp, cpErr := a.LatestCheckpoint()
 		size, _ := a.LogSize()
 		u.do(func() {
@@ -136,9 +137,14 @@ func (u *ui) reload() {
 				return
 			}
 			m.loaded = time.Since(t0)
-			u.logTiming("all %d rows shown %v after the archive opened", len(ix.recs), m.loaded.Round(time.Millisecond))
+			u.logTiming("all %d rows shown %v after the archive opened", ix.Len(), m.loaded.Round(time.Millisecond))
 			m.docs.setIndex(ix)
-			s := fmt.Sprintf("%s · %s", plural(len(ix.recs), "document", "documents"), humanBytes(ix.bytes))
+			go func() {
+				t := time.Now()
+				ix.Prepare()
+				u.logTiming("sort orders of %d rows built in %v", ix.Len(), time.Since(t).Round(time.Millisecond))
+			}()
+			s := fmt.Sprintf("%s · %s", plural(ix.Len(), "document", "documents"), humanBytes(ix.Bytes()))
 			switch {
 			case cpErr != nil:
 				s += " · checkpoint unreadable"

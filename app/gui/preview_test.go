@@ -69,7 +69,7 @@ func TestPreviewKinds(t *testing.T) {
 	}
 	dir := makeArchive(t, archivetest.Options(true), files, "")
 	u := openTestUI(t, dir)
-	for _, r := range u.main.docs.ix.recs {
+	for _, r := range u.main.docs.records(t) {
 		pv := makePreview(u.arc, r)
 		switch r.FirstName() {
 		case "a.png":

@@ -188,7 +188,7 @@ func (s *studio) scenes() []scene {
 	}
 	noPass := func() map[string]string { return map[string]string{"CUSTODY_ARCHIVE": s.demo} }
 	docNamed := func(u *ui, name string) *catalog.Record {
-		for _, r := range u.main.docs.ix.recs {
+		for _, r := range u.main.docs.records(s.t) {
 			if r.FirstName() == name {
 				return r
 			}

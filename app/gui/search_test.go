@@ -18,16 +18,17 @@ func rec(id, name, mt, source string, size int64, tags ...string) *catalog.Recor
 }
 
 func TestIndexFilter(t *testing.T) {
-	ix := buildIndex([]*catalog.Record{
+	recs := []*catalog.Record{
 		rec("a1", "leak/mail/Minutes.eml", "message/rfc822", "USB stick", 300, "board"),
 		rec("b2", "leak/chat/log.txt", "text/plain; charset=utf-8", "USB stick", 100),
 		rec("c3", "scans/page1.png", "image/png", "Post", 200, "board", "scan"),
 		rec("d4", "leak/mail/budget.eml", "message/rfc822", "Post", 50),
-	})
+	}
+	ix := buildIndex(recs)
 	names := func(q query) []string {
 		var out []string
-		for _, i := range ix.filter(q) {
-			out = append(out, ix.recs[i].FirstName())
+		for _, i := range ix.Search(q.index()) {
+			out = append(out, recs[i].FirstName())
 		}
 		return out
 	}
@@ -53,11 +54,11 @@ func TestIndexFilter(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if !slices.Equal(ix.tags, []string{"board", "scan"}) || !slices.Equal(ix.sources, []string{"Post", "USB stick"}) {
-		t.Errorf("tags %q, sources %q", ix.tags, ix.sources)
+	if !slices.Equal(ix.Tags(), []string{"board", "scan"}) || !slices.Equal(ix.Sources(), []string{"Post", "USB stick"}) {
+		t.Errorf("tags %q, sources %q", ix.Tags(), ix.Sources())
 	}
-	if ix.bytes != 650 {
-		t.Errorf("total %d bytes", ix.bytes)
+	if ix.Bytes() != 650 {
+		t.Errorf("total %d bytes", ix.Bytes())
 	}
 }
 
@@ -70,7 +71,7 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	}
 	typeIn(d.search, "budget")
 	u.wait()
-	if len(d.shown) != 1 || d.ix.recs[d.shown[0]].FirstName() != "leak/mail/budget.eml" {
+	if len(d.shown) != 1 || d.row(t, 0).FirstName() != "leak/mail/budget.eml" {
 		t.Fatalf("search for budget shows %d rows", len(d.shown))
 	}
 	mustContain(t, "the list", d.info.Text, "1 of 4 documents shown")
@@ -90,7 +91,7 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	}
 	// Sorting by a header, then marking.
 	act(u, func() { d.sortBy(colName) })
-	if first := d.ix.recs[d.shown[0]].FirstName(); first != "leak/chat/export.json" {
+	if first := d.row(t, 0).FirstName(); first != "leak/chat/export.json" {
 		t.Errorf("sorted by name, the first row is %s", first)
 	}
 	act(u, func() { d.table.Select(widget.TableCellID{Row: 0, Col: colMark}) })
@@ -105,18 +106,25 @@ func TestSearchNarrowsTheTable(t *testing.T) {
 	}
 }
 
-func TestIndexExtendKeepsOlderIndexes(t *testing.T) {
+func TestIndexGrowsKeepingOlderViews(t *testing.T) {
 	recs := synthRecords(5000)
 	whole := buildIndex(recs)
-	part := buildIndex(recs[:1000])
-	q := query{text: "room-00", sort: colName}
-	before := part.filter(q)
-	step := part.extend(recs[1000:3000]).extend(recs[3000:])
-	if !slices.Equal(step.filter(q), whole.filter(q)) || step.bytes != whole.bytes ||
-		!slices.Equal(step.tags, whole.tags) || !slices.Equal(step.sources, whole.sources) {
-		t.Error("an index extended in steps differs from one built at once")
+	index := newIndex()
+	for _, r := range recs[:1000] {
+		index.Add(r)
 	}
-	if after := part.filter(q); !slices.Equal(before, after) || len(part.recs) != 1000 {
-		t.Error("extending an index changed the older one")
+	part := index.View()
+	q := query{text: "room-00", sort: colName}.index()
+	before := part.Search(q)
+	for _, r := range recs[1000:] {
+		index.Add(r)
+	}
+	step := index.View()
+	if !slices.Equal(step.Search(q), whole.Search(q)) || step.Bytes() != whole.Bytes() ||
+		!slices.Equal(step.Tags(), whole.Tags()) || !slices.Equal(step.Sources(), whole.Sources()) {
+		t.Error("an index grown in steps differs from one built at once")
+	}
+	if after := part.Search(q); !slices.Equal(before, after) || part.Len() != 1000 {
+		t.Error("growing an index changed an older view")
 	}
 }

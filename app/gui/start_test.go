@@ -92,7 +92,7 @@ func TestUnlockAsksAgainAfterAWrongPassphrase(t *testing.T) {
 	if u.arc == nil {
 		t.Fatalf("not opened: %s", p.errs.Text)
 	}
-	if n := len(u.main.docs.ix.recs); n != len(demoFiles) {
+	if n := u.main.docs.ix.Len(); n != len(demoFiles) {
 		t.Errorf("%d documents listed, want %d", n, len(demoFiles))
 	}
 }

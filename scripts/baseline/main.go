@@ -9,6 +9,9 @@
 //	                              OCFL check of Custody's objects must)
 //	baseline run CMD [ARG...]     run CMD, sampling its memory every 50 ms
 //
+// With -aes, store encrypts what it writes and read decrypts what it reads
+// (AES-256-CTR, a key per run and an IV per file), as an encrypted
+// archive must: the baselines of custody's default, encrypted store.
 // store and read use -workers goroutines (default 2) and print
 // "files=N bytes=N seconds=S". run prints "seconds=S peak_rss=N
 // peak_anon=N exit=N" (bytes) on stderr after the command's own output.
@@ -18,6 +21,9 @@
 package main
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
@@ -73,7 +79,17 @@ func copyOrRead(mode string, args []string) error {
 	workers := fl.Int("workers", 2, "files handled at once")
 	out := fl.String("out", "", "folder to copy into (store)")
 	fl.StringVar(&hashes, "hash", "sha256", "sha256, sha512 or sha512+sha256: what every byte is hashed with")
+	useAES := fl.Bool("aes", false, "encrypt what is written (store), decrypt what is read (read): AES-256-CTR")
 	fl.Parse(args)
+	var block cipher.Block
+	if *useAES {
+		key := make([]byte, 32)
+		rand.Read(key)
+		var err error
+		if block, err = aes.NewCipher(key); err != nil {
+			return err
+		}
+	}
 	if fl.NArg() != 1 || (mode == "store") != (*out != "") {
 		usage()
 	}
@@ -103,8 +119,12 @@ func copyOrRead(mode string, args []string) error {
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 1<<20)
+			var enc []byte
+			if block != nil {
+				enc = make([]byte, 1<<20)
+			}
 			for f := range todo {
-				if err := one(src, *out, f, buf); err != nil {
+				if err := one(src, *out, f, buf, block, enc); err != nil {
 					errs <- err
 					return
 				}
@@ -154,8 +174,10 @@ func (m multiHash) Reset()                      { m[0].Reset(); m[1].Reset() }
 func (m multiHash) Size() int                   { return m[0].Size() + m[1].Size() }
 func (m multiHash) BlockSize() int              { return m[0].BlockSize() }
 
-// one reads (and with out set, copies) one file, hashing every byte.
-func one(src, out string, f file, buf []byte) error {
+// one reads (and with out set, copies) one file, hashing every byte; with
+// block set it encrypts what it writes (store) or decrypts what it read
+// (read) into enc.
+func one(src, out string, f file, buf []byte, block cipher.Block, enc []byte) error {
 	in, err := os.Open(filepath.Join(src, f.rel))
 	if err != nil {
 		return err
@@ -175,14 +197,52 @@ func one(src, out string, f file, buf []byte) error {
 		defer dst.Close()
 		w = io.MultiWriter(h, dst)
 	}
-	if _, err := io.CopyBuffer(w, struct{ io.Reader }{in}, buf); err != nil {
-		return err
+	if block == nil {
+		if _, err := io.CopyBuffer(w, struct{ io.Reader }{in}, buf); err != nil {
+			return err
+		}
+	} else {
+		var to io.Writer // nil for read
+		if dst != nil {
+			to = dst
+		}
+		if err := crypted(in, h, to, buf, enc, block); err != nil {
+			return err
+		}
 	}
 	h.Sum(nil)
 	if dst != nil {
 		return dst.Close()
 	}
 	return nil
+}
+
+// crypted streams in through AES-256-CTR: to dst (encrypted, its plain
+// bytes hashed) when dst is set, else into h (read, decrypted, hashed).
+func crypted(in io.Reader, h io.Writer, dst io.Writer, buf, enc []byte, block cipher.Block) error {
+	iv := make([]byte, aes.BlockSize)
+	rand.Read(iv)
+	ctr := cipher.NewCTR(block, iv)
+	for {
+		n, err := io.ReadFull(in, buf)
+		if n > 0 {
+			ctr.XORKeyStream(enc[:n], buf[:n])
+			if dst != nil {
+				h.Write(buf[:n])
+				if _, werr := dst.Write(enc[:n]); werr != nil {
+					return werr
+				}
+			} else {
+				h.Write(enc[:n])
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // syncFS makes everything written to the file system holding dir durable.

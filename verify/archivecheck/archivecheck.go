@@ -12,8 +12,10 @@
 package archivecheck
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/custody-app/custody/archive"
@@ -101,19 +103,27 @@ func checkLog(ctx context.Context, a *archive.Archive, rep *report.Report) error
 	}
 	// The documents the log is held against, read once by key (decoding
 	// every record again per event dominated the check of large logs).
-	held := map[[32]byte]bool{}
+	// A sorted list, searched by halving: a map of a million IDs took
+	// ~100 MB, the list takes 32.
 	var ids [][32]byte // in key order, for a stable report
 	if err := a.EachID(func(id [32]byte) error {
-		held[id] = true
 		ids = append(ids, id)
 		return nil
 	}); err != nil {
 		rep.Add(report.Finding{Code: fixity.ReadError, Severity: report.IOError, Message: "could not list the documents: " + err.Error()})
 	}
+	held := ids
+	if !slices.IsSortedFunc(held, compareIDs) {
+		held = slices.Clone(ids)
+		slices.SortFunc(held, compareIDs)
+	}
 	lo := logcheck.Options{
-		Verifier:  v,
-		Origin:    pub.Origin,
-		DocExists: func(doc [32]byte) (bool, error) { return held[doc], nil },
+		Verifier: v,
+		Origin:   pub.Origin,
+		DocExists: func(doc [32]byte) (bool, error) {
+			_, found := slices.BinarySearchFunc(held, doc, compareIDs)
+			return found, nil
+		},
 		ListDocs: func(fn func([32]byte) error) error {
 			for _, id := range ids {
 				if err := fn(id); err != nil {
@@ -125,6 +135,8 @@ func checkLog(ctx context.Context, a *archive.Archive, rep *report.Report) error
 	}
 	return logcheck.Check(ctx, a.DB(), lo, rep)
 }
+
+func compareIDs(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) }
 
 // Summary is one line for people: the verdict and what it covers.
 func Summary(rep *report.Report) string {
