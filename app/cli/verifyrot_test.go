@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/custody-app/custody/archive/archivetest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/custody-app/custody/archive/archivetest"
 )
 
 // TestVerifyJSONWhenTheArchiveCannotOpen: verify --json prints one JSON
