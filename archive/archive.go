@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/custody-app/custody/archive/blob"
 	"github.com/custody-app/custody/archive/catalog"
@@ -117,6 +118,9 @@ type Archive struct {
 	// pack storage.
 	view   bool
 	source string
+	// tablesDamaged is set once CheckStoreTables found a table whose
+	// checksum fails: from then on this open records nothing (storedamage.go).
+	tablesDamaged atomic.Bool
 }
 
 // Exists reports whether dir holds an archive (its identity or its store).

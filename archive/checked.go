@@ -102,6 +102,9 @@ func (a *Archive) RecordVerification(v Verification) (int64, error) {
 	if a.cfg.ReadOnly {
 		return 0, ErrReadOnly
 	}
+	if a.tablesDamaged.Load() {
+		return 0, ErrStoreTablesDamaged
+	}
 	if _, err := a.signer(); err != nil {
 		return 0, err
 	}

@@ -4,7 +4,25 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+
+	"github.com/custody-app/custody/archive/errcode"
 )
+
+// Badger checks a table's block checksums only when asked (VerifyChecksum):
+// its compactions read blocks without checking them and write what they
+// read into new tables with new, valid checksums. So a write to a store
+// with a damaged table may launder the damage: once the table is compacted
+// the changed bytes sit in a table whose checksums pass, and a later check
+// can no longer tell storage damage from an edit made on purpose. Once
+// CheckStoreTables found damage, this open of the archive therefore
+// writes no record of the check (RecordVerification refuses), and the
+// CLI does not open the store for writing to record it.
+
+// ErrStoreTablesDamaged is RecordVerification's answer on an archive whose
+// store has a table that failed its checksum in this open.
+var ErrStoreTablesDamaged = errcode.Wrap(errcode.ArchiveDamaged, nil,
+	"a table of the store fails its checksum, and writing to the store now could copy its damaged bytes into a new table "+
+		"whose checksums pass, hiding the damage; restore the store from a copy first")
 
 // StoreDamage is where Badger's own checksums failed: one table of the
 // store (Badger stops at the first), and the range of keys it holds, so
@@ -24,6 +42,7 @@ func (a *Archive) CheckStoreTables() *StoreDamage {
 	if err == nil {
 		return nil
 	}
+	a.tablesDamaged.Store(true)
 	d := &StoreDamage{Err: err}
 	m := tableInError.FindStringSubmatch(err.Error())
 	if m == nil {

@@ -133,6 +133,9 @@ func runVerify(env *Env, args []string) error {
 	switch {
 	case rep.Verdict == report.Cancelled:
 		notRecorded = "the check was cancelled"
+	case notRecorded == "" && fixity.TablesDamaged(rep):
+		// Not even opened for writing: Badger compacts at the open.
+		notRecorded = archive.ErrStoreTablesDamaged.Error()
 	case notRecorded == "":
 		idx, err := recordCheck(dir, opt.Passphrase, id, rep, out, co.Coverage)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/custody-app/custody/archive/archivetest"
 )
 
 // TestVerifyJSONWhenTheArchiveCannotOpen: verify --json prints one JSON
@@ -108,5 +110,45 @@ func TestRotInLogTablesIsCorruptNotTampered(t *testing.T) {
 	t.Logf("%d flips in %s: %d CORRUPT", trials, filepath.Base(table), corrupt)
 	if corrupt == 0 {
 		t.Error("no flip in a table of log entries was found")
+	}
+}
+
+// TestVerifyDoesNotRecordIntoDamagedTables: a check that found a damaged
+// table is not recorded (writing would let Badger compact the damaged
+// bytes into a table whose checksums pass), so the next check still finds
+// the same damage, as CORRUPT.
+func TestVerifyDoesNotRecordIntoDamagedTables(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "arc")
+	src := t.TempDir()
+	for i := 0; i < 40; i++ {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%02d.txt", i)), []byte(fmt.Sprintf("file %d\n", i)), 0o644)
+	}
+	if _, e, code := run(t, base, "init", "--no-encrypt"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := run(t, base, "import", src); code != 0 {
+		t.Fatal(e)
+	}
+	table, _ := archivetest.FlipMarker(t, base, "store/*.sst", []byte("log/e/"), 40, 0x01)
+	for round := 0; round < 3; round++ {
+		out, e, code := run(t, base, "verify", "--json")
+		var rep struct {
+			Verdict       string
+			RecordedEvent *int64 `json:"recorded_event"`
+			NotRecorded   string `json:"not_recorded"`
+			Findings      []struct{ Code, Message string }
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("round %d: no JSON (%v): %q %q", round, err, out, e)
+		}
+		named := false
+		for _, f := range rep.Findings {
+			named = named || f.Code == "STORE_TABLE_CORRUPT" && strings.Contains(f.Message, filepath.Base(table))
+		}
+		if code != 1 || rep.Verdict != "CORRUPT" || !named || rep.RecordedEvent != nil ||
+			!strings.Contains(rep.NotRecorded, "fails its checksum") {
+			t.Fatalf("round %d: exit %d, verdict %s, recorded %v, not recorded %q, findings %+v",
+				round, code, rep.Verdict, rep.RecordedEvent, rep.NotRecorded, rep.Findings)
+		}
 	}
 }

@@ -79,3 +79,16 @@ func tableFinding(d *archive.StoreDamage, recs []*catalog.Record) report.Finding
 	f.Docs = docs
 	return f
 }
+
+// TablesDamaged reports whether r holds a table whose checksum failed.
+// Such a store must not be written before it is restored: a compaction
+// would carry the damaged bytes into a table whose checksums pass (see
+// archive.ErrStoreTablesDamaged).
+func TablesDamaged(r *report.Report) bool {
+	for _, f := range r.Findings {
+		if f.Code == StoreTableCorrupt {
+			return true
+		}
+	}
+	return false
+}
