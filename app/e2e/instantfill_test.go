@@ -42,14 +42,6 @@ func TestHelperFillChild(t *testing.T) {
 	os.Exit(cli.Run(env, strings.Split(args, "\x1f")))
 }
 
-// runCLI runs the command line in this process.
-func runCLI(dir string, args ...string) (string, string, int) {
-	var out, errb bytes.Buffer
-	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Archive: dir, ScryptLogN: keys.MinScryptLogN}
-	code := cli.Run(env, args)
-	return out.String(), errb.String(), code
-}
-
 // takeAll takes every free byte of the file system holding dir into a
 // ballast file, the way another program fills a disk: one fallocate for
 // what is free, then writes until the first "no space left".
