@@ -314,6 +314,7 @@ func TestNoReadPathCutsADamagedValueLog(t *testing.T) {
 			var db *badger.DB
 			var err error
 			lg := &Log{}
+			recovered, shadows := readPaths.recovered.Load(), readPaths.shadow.Load()
 			if tc.writable {
 				db, err = Open(dir, cfg, lg)
 			} else {
@@ -321,6 +322,15 @@ func TestNoReadPathCutsADamagedValueLog(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("%v\nthe store's log:\n%s", err, strings.Join(lg.lines, "\n"))
+			}
+			switch {
+			case tc.writable:
+			case tc.shadow || !tc.mayWrite:
+				if readPaths.shadow.Load() != shadows+1 {
+					t.Error("the open did not go through the shadow")
+				}
+			case readPaths.recovered.Load() != recovered+1:
+				t.Error("the open did not recover the store in place")
 			}
 			bad := readAll(t, db, n)
 			Close(db, dir, !tc.writable)
