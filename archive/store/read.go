@@ -16,13 +16,13 @@ import (
 // opens"). One rule covers a crash, Windows and read-only media:
 //
 //  1. Badger's read-only mode, which never writes a byte, when the store
-//     allows it: it was closed cleanly (or the crash left nothing to
-//     replay), and nothing an interrupted open left needs repairing.
-//  2. After a crash Badger's read-only mode refuses ("truncate
-//     required"): the write-ahead files hold committed transactions that
-//     only a writable open replays. Where the folder can be written, the
-//     store is recovered in place under the archive's lock (recover.go)
-//     and opened read-only again.
+//     allows it: it was closed cleanly (no write-ahead files are left),
+//     and nothing an interrupted open left needs repairing.
+//  2. After a crash the write-ahead files hold committed transactions
+//     that only a writable open replays; Badger's read-only mode refuses
+//     them ("truncate required"), so it is not asked. Where the folder
+//     can be written, the store is recovered in place under the
+//     archive's lock (recover.go) and opened read-only again.
 //  3. Where that is impossible (read-only media; a disk too full to
 //     recover on; Badger without a read-only mode; residue that cannot
 //     be repaired in place) a private shadow of the store is opened
@@ -67,6 +67,21 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 		return nil, err
 	}
 	if !residue && !c.Shadow && c.registry == nil {
+		if hasWriteAhead(dir) {
+			// A writer did not close the store: Badger's read-only
+			// mode would refuse it, and a refused open keeps the
+			// write-ahead files it read open and mapped (Badger does
+			// not close them on that error), which on Windows forbids
+			// the recovery's trimming of them for the rest of the
+			// process. So it is not asked.
+			if mayWrite {
+				db, err := recoverAndOpen(dir, c, opts, log)
+				if db != nil || err != nil {
+					return db, err
+				}
+			}
+			return openShadow(dir, c, log, mayWrite)
+		}
 		db, err := openBadger(readOnlyOptions(opts))
 		switch {
 		case err == nil:
@@ -74,21 +89,9 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 			track(db, dir, "")
 			return db, nil
 		case needsRecovery(err) && mayWrite:
-			rerr := recoverInPlace(dir, c, log)
-			var low *diskspace.ErrLow
-			if errors.As(rerr, &low) {
-				log.Warningf("the disk is too full to recover the store in place; reading a private copy")
-				break
+			if db, err := recoverAndOpen(dir, c, opts, log); db != nil || err != nil {
+				return db, err
 			}
-			if rerr != nil {
-				return nil, rerr
-			}
-			if db, err = openBadger(readOnlyOptions(opts)); err != nil {
-				return nil, classify(err, log)
-			}
-			readPaths.recovered.Add(1)
-			track(db, dir, "")
-			return db, nil
 		case needsRecovery(err), unsupported(err):
 		case fallBackOnAnyError && !isDamage(classify(err, log)):
 		default:
@@ -96,6 +99,47 @@ func OpenForReading(dir string, c Config, log *Log, mayWrite bool) (*badger.DB, 
 		}
 	}
 	return openShadow(dir, c, log, mayWrite)
+}
+
+// recoverAndOpen recovers the crashed store in dir in place and opens it
+// read-only. Where the disk is too full to recover on it returns neither
+// a store nor an error: the shadow is read instead.
+func recoverAndOpen(dir string, c Config, opts badger.Options, log *Log) (*badger.DB, error) {
+	rerr := recoverInPlace(dir, c, log)
+	var low *diskspace.ErrLow
+	if errors.As(rerr, &low) {
+		log.Warningf("the disk is too full to recover the store in place; reading a private copy")
+		return nil, nil
+	}
+	if rerr != nil {
+		return nil, rerr
+	}
+	db, err := openBadger(readOnlyOptions(opts))
+	if err != nil {
+		return nil, classify(err, log)
+	}
+	readPaths.recovered.Add(1)
+	track(db, dir, "")
+	return db, nil
+}
+
+// hasWriteAhead reports whether the store in dir holds write-ahead
+// files (NNNNN.mem) with something in them. A clean close leaves none
+// (Badger flushes them into tables and deletes them); empty ones are
+// residue of an interrupted open (hasResidue).
+func hasWriteAhead(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".mem") {
+			if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readPaths counts the opens for reading by the way they went: read-only
