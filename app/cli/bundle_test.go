@@ -17,16 +17,16 @@ import (
 
 // bundleSetup makes a sender archive holding two documents and returns
 // its folder.
+// reserved is a name Windows reserves, which a bundle renames; Windows
+// cannot hold a file of that name at all, so there it is another.
+var reserved = map[bool]string{false: "aux.txt", true: "auxiliary.txt"}[isWindows]
+
 func bundleSetup(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "sender")
 	src := filepath.Join(t.TempDir(), "leak")
 	os.MkdirAll(filepath.Join(src, "mail"), 0o755)
 	os.WriteFile(filepath.Join(src, "mail", "1.eml"), []byte("Subject: one\r\n\r\nbody\r\n"), 0o644)
-	reserved := "aux.txt" // a name Windows reserves: the bundle renames it
-	if isWindows {
-		reserved = "auxiliary.txt" // Windows cannot hold a file named aux.txt at all
-	}
 	os.WriteFile(filepath.Join(src, reserved), []byte("a name Windows reserves"), 0o644)
 	if _, e, code := run(t, dir, "import", "--source", "tip", src); code != 0 {
 		t.Fatalf("import: %d %s", code, e)
@@ -69,7 +69,7 @@ func TestBundleCreateVerifyReceive(t *testing.T) {
 		t.Fatalf("receive: %d %q %q", code, stdout, e)
 	}
 	stdout, _, _ = run(t, receiver, "ls")
-	if !strings.Contains(stdout, "leak/aux.txt") || !strings.Contains(stdout, "leak/mail/1.eml") {
+	if !strings.Contains(stdout, "leak/"+reserved) || !strings.Contains(stdout, "leak/mail/1.eml") {
 		t.Fatalf("received documents keep their original names: %s", stdout)
 	}
 	stdout, _, _ = run(t, receiver, "log")

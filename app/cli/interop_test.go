@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,8 +41,15 @@ func TestBundleOddNamesInterop(t *testing.T) {
 	sender := filepath.Join(t.TempDir(), "sender")
 	src := filepath.Join(t.TempDir(), "odd")
 	os.MkdirAll(src, 0o755)
+	var made []string // Windows holds no name with CR or LF: those are left out there
 	for i, n := range oddNames {
-		os.WriteFile(filepath.Join(src, n), []byte(strings.Repeat("x", i+1)), 0o644)
+		if err := os.WriteFile(filepath.Join(src, n), []byte(strings.Repeat("x", i+1)), 0o644); err != nil {
+			if runtime.GOOS != "windows" {
+				t.Fatal(err)
+			}
+			continue
+		}
+		made = append(made, n)
 	}
 	if _, e, code := run(t, sender, "import", src); code != 0 {
 		t.Fatalf("import: %d %s", code, e)
@@ -85,7 +93,7 @@ func TestBundleOddNamesInterop(t *testing.T) {
 		for _, e := range list {
 			got = append(got, e.Name)
 		}
-		for _, n := range oddNames {
+		for _, n := range made {
 			want = append(want, "odd/"+n)
 		}
 		slices.Sort(got)
