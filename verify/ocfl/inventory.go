@@ -1,7 +1,6 @@
 package ocfl
 
 import (
-	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -290,11 +289,4 @@ func sortVersions(names []string) []string {
 		return a.num < b.num
 	})
 	return out
-}
-
-func numberString(v any) string {
-	if n, ok := v.(json.Number); ok {
-		return n.String()
-	}
-	return ""
 }
