@@ -107,6 +107,10 @@ type ImportResult struct {
 	// Done counts the files committed (what Files lists, also when
 	// ImportOptions.NoFileList leaves it empty).
 	Done int `json:"-"`
+
+	// mail lists the new files that may be mail containers (mail.go),
+	// kept also when NoFileList leaves Files empty.
+	mail []Imported
 }
 
 // ready is a hashed document waiting to be committed.
@@ -861,6 +865,11 @@ func (im *importer) commit(batch []*ready) error {
 	im.res.Done += len(files)
 	if !im.opt.NoFileList {
 		im.res.Files = append(im.res.Files, files...)
+	}
+	for _, f := range files {
+		if f.New && mayBeMail(f.Path) {
+			im.res.mail = append(im.res.mail, f)
+		}
 	}
 	im.mu.Unlock()
 	return nil

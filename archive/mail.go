@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/mail"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -45,6 +46,16 @@ const (
 	message
 )
 
+// mayBeMail says whether a file imported from path may be a mail
+// container, by its name alone: mailKindOf decides.
+func mayBeMail(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".mbox", ".mbx", ".eml", "":
+		return true
+	}
+	return false
+}
+
 // mailKindOf decides by name, and for a name without an extension by the
 // first bytes of the stored document.
 func (a *Archive) mailKindOf(name string, id [32]byte, size int64) mailKind {
@@ -66,7 +77,8 @@ func (a *Archive) mailKindOf(name string, id [32]byte, size int64) mailKind {
 // expandMail derives the messages and attachments of the mail containers
 // an import added.
 func (a *Archive) expandMail(ctx context.Context, res *ImportResult, opt ImportOptions) error {
-	files := res.Files
+	files := res.mail
+	res.mail = nil
 	var msgs []mailMsg // .eml files, their attachments derived a batch at a time
 	for _, f := range files {
 		if !f.New {
