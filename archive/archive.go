@@ -114,6 +114,10 @@ type Archive struct {
 	lastEventTime string
 	// unreached remembers when each TSA last failed to answer (anchors.go).
 	unreached unreachedTSAs
+	// witnessing serialises AddCheckpoint: the store does not detect
+	// conflicting transactions (archive/store), and of two forks asked at
+	// once only one may be cosigned.
+	witnessing sync.Mutex
 	// view is set for ReadingPacksFrom's archives, which own only their
 	// pack storage.
 	view   bool

@@ -67,6 +67,8 @@ func (a *Archive) AddCheckpoint(body []byte) WitnessReply {
 	if len(cp.Origin) > maxOrigin {
 		return textReply(http.StatusBadRequest, "the origin line is too long")
 	}
+	a.witnessing.Lock()
+	defer a.witnessing.Unlock()
 	for attempt := 0; ; attempt++ {
 		var line cosign.Line
 		var d witness.Decision
@@ -92,7 +94,7 @@ func (a *Archive) AddCheckpoint(body []byte) WitnessReply {
 			return txn.Set(append(append([]byte{}, witnessLogPrefix...), cp.Origin...), val)
 		})
 		if errors.Is(err, badger.ErrConflict) && attempt < 8 {
-			continue // another request changed this log's state: decide again
+			continue // another writer changed this log's state: decide again
 		}
 		if err != nil {
 			return textReply(http.StatusInternalServerError, "the witness could not keep its state: %v", err)
